@@ -1,0 +1,158 @@
+"""Input validation shared by every public function of :mod:`distances`.
+
+Each check raises :class:`ValueError` whose message states the rule and the
+value that broke it, e.g. ``"weights must be non-negative; got -0.25 at index 3"``.
+Everything that passes is returned as a C-contiguous ``float64`` array, whatever
+the input dtype (integers, float32, lists).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+__all__ = [
+    "SUM_RTOL",
+    "as_atoms",
+    "as_cost_matrix",
+    "as_float_array",
+    "as_weights",
+    "check_same_dim",
+    "check_same_length",
+]
+
+#: Relative tolerance on ``sum(weights) == 1`` (and on equal total masses).
+SUM_RTOL = 1e-9
+
+FloatArray = NDArray[np.float64]
+
+
+def _fmt(x: float) -> str:
+    return f"{x:.17g}" if np.isfinite(x) else str(x)
+
+
+def as_float_array(x: Any, name: str, *, ndim: tuple[int, ...] | None = None) -> FloatArray:
+    """Convert ``x`` to a float64 array, rejecting non-numeric, complex and empty input.
+
+    Parameters
+    ----------
+    x : array_like
+        The input.
+    name : str
+        The argument's name, used in error messages.
+    ndim : tuple of int, optional
+        The accepted numbers of dimensions.
+    """
+    if isinstance(x, (str, bytes)):
+        raise ValueError(f"{name} must be numeric; got a string {x!r}")
+    try:
+        raw = np.asarray(x)
+    except (TypeError, ValueError) as exc:  # ragged nested sequences
+        raise ValueError(
+            f"{name} must be a numeric array; got {type(x).__name__} ({exc})"
+        ) from None
+    if raw.dtype.kind == "c":
+        raise ValueError(f"{name} must be real; got complex dtype {raw.dtype}")
+    if raw.dtype.kind not in "biuf":
+        try:
+            raw = raw.astype(np.float64)
+        except (TypeError, ValueError):
+            raise ValueError(
+                f"{name} must be numeric; got dtype {raw.dtype} ({_short_repr(x)})"
+            ) from None
+    arr = np.ascontiguousarray(raw, dtype=np.float64)
+    if ndim is not None and arr.ndim not in ndim:
+        allowed = " or ".join(str(k) for k in ndim)
+        raise ValueError(f"{name} must have {allowed} dimension(s); got shape {arr.shape}")
+    if arr.size == 0:
+        raise ValueError(f"{name} must not be empty; got shape {arr.shape}")
+    return arr
+
+
+def _short_repr(x: Any) -> str:
+    text = repr(x)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _first_bad(mask: NDArray[np.bool_]) -> tuple[int, ...] | int:
+    idx = np.unravel_index(int(np.argmax(mask)), mask.shape)
+    return int(idx[0]) if len(idx) == 1 else tuple(int(i) for i in idx)
+
+
+def _check_finite(arr: FloatArray, name: str) -> None:
+    finite = np.isfinite(arr)
+    if not finite.all():
+        where = _first_bad(~finite)
+        raise ValueError(f"{name} must be finite; got {_fmt(float(arr[where]))} at index {where}")
+
+
+def as_atoms(x: Any, name: str = "atoms") -> FloatArray:
+    """Atoms of a finite measure as an ``(n, d)`` float64 array.
+
+    A 1-D input of shape ``(n,)`` is read as ``n`` points on the line, shape ``(n, 1)``.
+    """
+    arr = as_float_array(x, name, ndim=(1, 2))
+    if arr.ndim == 1:
+        arr = arr[:, None]
+    if arr.shape[1] == 0:
+        raise ValueError(f"{name} must have at least one coordinate; got shape {arr.shape}")
+    _check_finite(arr, name)
+    # -0.0 and 0.0 are the same point: make them the same bits too.
+    return arr + 0.0
+
+
+def as_weights(w: Any, name: str = "weights", *, normalize: bool = False) -> FloatArray:
+    """Probability weights: finite, non-negative, summing to 1 within :data:`SUM_RTOL`.
+
+    With ``normalize=True`` any non-negative vector of positive finite sum is rescaled
+    to sum to 1 instead of raising.
+    """
+    arr = as_float_array(w, name, ndim=(1,))
+    _check_finite(arr, name)
+    negative = arr < 0
+    if negative.any():
+        i = _first_bad(negative)
+        raise ValueError(f"{name} must be non-negative; got {_fmt(float(arr[i]))} at index {i}")
+    total = float(arr.sum())
+    if not total > 0:
+        raise ValueError(f"{name} must have positive total mass; got sum {_fmt(total)}")
+    if normalize:
+        return arr / total
+    if abs(total - 1.0) > SUM_RTOL:
+        raise ValueError(
+            f"{name} must sum to 1 (relative tolerance {SUM_RTOL:g}); got sum {_fmt(total)}; "
+            "pass normalize=True to rescale"
+        )
+    return arr
+
+
+def as_cost_matrix(c: Any, n: int, m: int, name: str = "cost") -> FloatArray:
+    """A ground cost matrix of shape ``(n, m)`` with finite, non-negative entries."""
+    arr = as_float_array(c, name, ndim=(2,))
+    if arr.shape != (n, m):
+        raise ValueError(f"{name} must have shape ({n}, {m}) to match the weights; got {arr.shape}")
+    _check_finite(arr, name)
+    negative = arr < 0
+    if negative.any():
+        i = _first_bad(negative)
+        raise ValueError(f"{name} must be non-negative; got {_fmt(float(arr[i]))} at index {i}")
+    return arr
+
+
+def check_same_length(p: FloatArray, q: FloatArray, names: tuple[str, str] = ("P", "Q")) -> None:
+    """Two probability vectors on a shared index support must have equal lengths."""
+    if p.shape[0] != q.shape[0]:
+        raise ValueError(
+            f"{names[0]} and {names[1]} must have the same length on a shared support; "
+            f"got {p.shape[0]} and {q.shape[0]}"
+        )
+
+
+def check_same_dim(d_p: int, d_q: int, names: tuple[str, str] = ("P", "Q")) -> None:
+    """Two measures compared by a distance must live in the same dimension."""
+    if d_p != d_q:
+        raise ValueError(
+            f"{names[0]} and {names[1]} must have atoms of the same dimension; got {d_p} and {d_q}"
+        )
