@@ -16,7 +16,10 @@ from collections.abc import Sequence
 __all__ = ["build_parser", "main"]
 
 #: Modules that each register one subcommand, in the order ``--help`` lists them.
-SUBCOMMANDS: tuple[str, ...] = ("wgan.cli.distances_table",)
+SUBCOMMANDS: tuple[str, ...] = (
+    "wgan.cli.reproduce",
+    "wgan.cli.distances_table",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
