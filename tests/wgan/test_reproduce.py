@@ -1,0 +1,64 @@
+"""`wgan-theory reproduce`: every linked file exists, every verdict passes, failures are kept."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from wgan.cli import main
+from wgan.reproduce import Claim, Settings, Stage, StageReport, reproduce
+
+LINK = re.compile(r"\]\(([^)]+)\)")
+
+
+@pytest.fixture(scope="module")
+def quick_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[int, Path]:
+    out = tmp_path_factory.mktemp("reproduce")
+    code = main(["reproduce", "--out", str(out), "--quick", "--device", "cpu"])
+    return code, out
+
+
+def test_quick_run_passes(quick_run: tuple[int, Path]) -> None:
+    code, out = quick_run
+    report = (out / "REPORT.md").read_text()
+    assert code == 0, report
+    assert "**FAIL**" not in report and "## Errors" not in report
+    lines = report.splitlines()
+    start = lines.index("| Paper | Claim | Computed | Numbers | Figure | Verdict |") + 2
+    end = lines.index("", start)
+    verdicts = [row.rsplit("|", 2)[-2].strip() for row in lines[start:end]]
+    assert len(verdicts) >= 1 and set(verdicts) == {"pass"}
+
+
+def test_quick_run_writes_every_linked_file(quick_run: tuple[int, Path]) -> None:
+    _, out = quick_run
+    links = LINK.findall((out / "REPORT.md").read_text())
+    assert links, "the report links no file"
+    missing = [link for link in links if not (out / link).is_file()]
+    assert missing == []
+
+
+def _ok_stage(out: Path, settings: Settings) -> StageReport:
+    (out / "ok.txt").write_text("regenerated\n")
+    claim = Claim("Example", "ok", "nothing", "1 = 1", "ok.txt", True)
+    return StageReport((claim,), ("ok.txt",))
+
+
+def _broken_stage(out: Path, settings: Settings) -> StageReport:
+    raise RuntimeError("this stage is broken on purpose")
+
+
+def test_a_failing_stage_is_reported_and_the_others_still_run(tmp_path: Path) -> None:
+    (tmp_path / "ok.txt").write_text("old\n")
+    (tmp_path / "keep.txt").write_text("not ours\n")
+    stages = (Stage("broken", _broken_stage), Stage("ok", _ok_stage))
+    lines: list[str] = []
+    outcomes = reproduce(tmp_path, Settings(quick=True), stages=stages, progress=lines.append)
+    assert [o.passed for o in outcomes] == [False, True]
+    report = (tmp_path / "REPORT.md").read_text()
+    assert "this stage is broken on purpose" in report and "## Errors" in report
+    assert any("broken FAILED: RuntimeError" in line for line in lines)
+    assert (tmp_path / "ok.txt").read_text() == "regenerated\n"  # replaced
+    assert (tmp_path / "keep.txt").read_text() == "not ours\n"  # left alone
