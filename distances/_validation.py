@@ -55,13 +55,12 @@ def as_float_array(x: Any, name: str, *, ndim: tuple[int, ...] | None = None) ->
         ) from None
     if raw.dtype.kind == "c":
         raise ValueError(f"{name} must be real; got complex dtype {raw.dtype}")
-    if raw.dtype.kind not in "biuf":
-        try:
-            raw = raw.astype(np.float64)
-        except (TypeError, ValueError):
-            raise ValueError(
-                f"{name} must be numeric; got dtype {raw.dtype} ({_short_repr(x)})"
-            ) from None
+    if raw.dtype.kind in "USVMm":  # strings, bytes, records, dates and durations
+        raise ValueError(
+            f"{name} must be numeric; got dtype {raw.dtype} ({_short_repr(x)})"
+        )
+    if raw.dtype.kind == "O":  # e.g. a list of Fractions or Decimals
+        raw = _object_to_float(raw, x, name)
     arr = np.ascontiguousarray(raw, dtype=np.float64)
     if ndim is not None and arr.ndim not in ndim:
         allowed = " or ".join(str(k) for k in ndim)
@@ -69,6 +68,18 @@ def as_float_array(x: Any, name: str, *, ndim: tuple[int, ...] | None = None) ->
     if arr.size == 0:
         raise ValueError(f"{name} must not be empty; got shape {arr.shape}")
     return arr
+
+
+def _object_to_float(raw: NDArray[Any], x: Any, name: str) -> FloatArray:
+    """Convert an object array of numbers; None, strings and the like are not numbers."""
+    if any(isinstance(v, (str, bytes, type(None))) for v in raw.ravel()):
+        raise ValueError(f"{name} must be numeric; got {_short_repr(x)}")
+    try:
+        return raw.astype(np.float64)
+    except (TypeError, ValueError):
+        raise ValueError(
+            f"{name} must be numeric; got dtype {raw.dtype} ({_short_repr(x)})"
+        ) from None
 
 
 def _short_repr(x: Any) -> str:
@@ -119,7 +130,10 @@ def as_weights(w: Any, name: str = "weights", *, normalize: bool = False) -> Flo
     if not total > 0:
         raise ValueError(f"{name} must have positive total mass; got sum {_fmt(total)}")
     if normalize:
-        return arr / total
+        # Divide by the largest weight first, so a sum that overflows to inf cannot
+        # turn every weight into 0.
+        scaled = arr / arr.max()
+        return scaled / scaled.sum()
     if abs(total - 1.0) > SUM_RTOL:
         raise ValueError(
             f"{name} must sum to 1 (relative tolerance {SUM_RTOL:g}); got sum {_fmt(total)}; "

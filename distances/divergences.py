@@ -170,10 +170,32 @@ def js_divergence(P: Any, Q: Any, *, base: float | None = None) -> float:
     >>> js_divergence([0.5, 0.5], [0.0, 1.0], base=2)  # doctest: +ELLIPSIS
     0.3112781244591...
     """
-    if base is not None and not (np.isfinite(base) and base > 0 and base != 1):
-        raise ValueError(f"base must be a positive number other than 1; got {base!r}")
+    log_base = _log_base(base)
     p, q = on_common_support(P, Q)
-    m = 0.5 * (p + q)
-    js = 0.5 * rel_entr(p, m).sum() + 0.5 * rel_entr(q, m).sum()
-    js = float(min(max(js, 0.0), LOG2))  # clip round-off to the exact bounds [0, log 2]
-    return js if base is None else js / math.log(base)
+    js = _js_nats(p, q)
+    return js if log_base is None else js / log_base
+
+
+def _log_base(base: Any) -> float | None:
+    """``log(base)`` for a valid logarithm base (positive, finite, not 1); None for None."""
+    if base is None:
+        return None
+    try:
+        b = float(base)
+    except (TypeError, ValueError):
+        raise ValueError(f"base must be a positive number other than 1; got {base!r}") from None
+    if not (math.isfinite(b) and b > 0 and b != 1):
+        raise ValueError(f"base must be a positive number other than 1; got {base!r}")
+    return math.log(b)
+
+
+def _js_nats(p: NDArray[np.float64], q: NDArray[np.float64]) -> float:
+    """JS in nats, clipped to its exact bounds [0, log 2] against round-off.
+
+    Written as ``1/4 sum [rel_entr(2p, p+q) + rel_entr(2q, p+q)]`` rather than with
+    ``m = (p + q) / 2``: halving the smallest subnormal gives ``m = 0`` while ``p > 0``,
+    and ``p log(p/m)`` would be ``inf``. Doubling a probability cannot overflow.
+    """
+    s = p + q
+    js = 0.25 * (rel_entr(2.0 * p, s).sum() + rel_entr(2.0 * q, s).sum())
+    return float(min(max(js, 0.0), LOG2))

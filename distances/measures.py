@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from ._validation import as_atoms, as_weights
+from ._validation import as_atoms, as_float_array, as_weights
 
 __all__ = ["Discrete"]
 
@@ -117,7 +117,7 @@ class Discrete:
         >>> Discrete.dirac([1.0, 2.0]).atoms.tolist()
         [[1.0, 2.0]]
         """
-        return cls(np.atleast_1d(np.asarray(point, dtype=float))[None, :])
+        return cls(as_float_array(point, "point", ndim=(0, 1)).reshape(1, -1))
 
     # -- read-only views ----------------------------------------------------------------
     @property
@@ -161,6 +161,10 @@ class Discrete:
     # -- protocol -----------------------------------------------------------------------
     def __setattr__(self, name: str, value: Any) -> None:
         raise AttributeError("Discrete measures are immutable")
+
+    def __reduce__(self) -> tuple[type[Discrete], tuple[NDArray[np.float64], NDArray[np.float64]]]:
+        # pickle and copy would otherwise restore the slots through __setattr__.
+        return (Discrete, (np.array(self._atoms), np.array(self._weights)))
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Discrete):

@@ -46,6 +46,7 @@ CERTIFICATE_RTOL = 1e-9
 
 _DEFAULT_MAX_ITER = 1_000_000
 _RETRIES = 2  # each retry multiplies the iteration limit by 10
+_BLOCK_ELEMENTS = 1 << 18  # rows of the (n, m) dual slack checked at a time: 2 MiB
 
 
 class SolverError(RuntimeError):
@@ -157,14 +158,14 @@ def _problem(P: Any, Q: Any, support: ArrayLike | None, cost: ArrayLike | None) 
                 "their own atoms"
             )
         check_same_dim(P.dim, Q.dim)
-        return _Problem(P.weights, Q.weights, P.atoms, Q.atoms, None)
+        return _Problem(_unit_mass(P.weights), _unit_mass(Q.weights), P.atoms, Q.atoms, None)
     if (support is None) == (cost is None):
         raise ValueError(
             "probability vectors need exactly one of support= (their common points) or "
             f"cost= (a ground cost matrix); got support={'given' if support is not None else None}"
             f", cost={'given' if cost is not None else None}"
         )
-    a, b = as_weights(P, "P"), as_weights(Q, "Q")
+    a, b = _unit_mass(as_weights(P, "P")), _unit_mass(as_weights(Q, "Q"))
     if cost is not None:
         return _Problem(a, b, None, None, as_cost_matrix(cost, a.shape[0], b.shape[0]))
     check_same_length(a, b)
@@ -175,6 +176,16 @@ def _problem(P: Any, Q: Any, support: ArrayLike | None, cost: ArrayLike | None) 
             f"{a.shape[0]} weights"
         )
     return _Problem(a, b, x, x, None)
+
+
+def _unit_mass(w: FloatArray) -> FloatArray:
+    """Rescale weights validated to sum to 1 within 1e-9 to sum to 1 up to round-off.
+
+    Every path (closed form, network simplex, certificate) then solves the same problem,
+    and POT sees equal masses. A no-op when the sum is exactly 1.
+    """
+    total = float(w.sum())
+    return w if total == 1.0 else w / total
 
 
 def earth_mover(
@@ -238,6 +249,7 @@ def earth_mover(
     """
     prob = _problem(P, Q, support, cost)
     _check_method(method, prob)
+    _check_max_iter(max_iter)
     if prob.is_1d and method in ("auto", "closed_form_1d"):
         assert prob.x is not None and prob.y is not None
         return _w1_line(prob.x[:, 0], prob.a, prob.y[:, 0], prob.b)
@@ -269,9 +281,17 @@ def earth_mover_solution(
     """
     prob = _problem(P, Q, support, cost)
     _check_method(method, prob)
+    _check_max_iter(max_iter)
     if prob.is_1d and method in ("auto", "closed_form_1d"):
         return _solve_line(prob)
     return _solve_simplex(prob, max_iter)
+
+
+def _check_max_iter(max_iter: Any) -> None:
+    if isinstance(max_iter, bool) or not (
+        isinstance(max_iter, (int, np.integer)) and max_iter > 0
+    ):
+        raise ValueError(f"max_iter must be a positive integer; got {max_iter!r}")
 
 
 def _check_method(method: str, prob: _Problem) -> None:
@@ -337,14 +357,15 @@ def _solve_line(prob: _Problem) -> EarthMoverSolution:
     f = np.empty_like(f_sorted)
     f[order] = f_sorted
     u, v = f[: x.shape[0]], -f[x.shape[0] :]
-    cost = prob.ground_cost()
-    value = float(np.abs(cdf_gap) @ np.diff(z[order]))
+    cert = certify(plan, u, v, a, b, prob.ground_cost())
+    if not cert.ok:  # the closed form is exact: this would be a bug, not bad luck
+        raise SolverError(f"closed-form 1-D solution fails its certificate: {cert}")
     return EarthMoverSolution(
-        value=value,
+        value=float(np.abs(cdf_gap) @ np.diff(z[order])),
         plan=plan,
         u=u,
         v=v,
-        certificate=certify(plan, u, v, a, b, cost),
+        certificate=cert,
         a=a,
         b=b,
         x=prob.x,
@@ -357,12 +378,8 @@ def _solve_line(prob: _Problem) -> EarthMoverSolution:
 
 
 def _solve_simplex(prob: _Problem, max_iter: int) -> EarthMoverSolution:
-    if not (isinstance(max_iter, (int, np.integer)) and max_iter > 0):
-        raise ValueError(f"max_iter must be a positive integer; got {max_iter!r}")
     cost = prob.ground_cost()
-    # Exact unit masses on both sides: the weights were validated to sum to 1 within
-    # 1e-9, and POT needs equal masses.
-    a, b = prob.a / prob.a.sum(), prob.b / prob.b.sum()
+    a, b = prob.a, prob.b  # unit masses (see _unit_mass): POT needs equal masses
     limit = int(max_iter)
     for _ in range(_RETRIES + 1):
         with warnings.catch_warnings():
@@ -385,7 +402,7 @@ def _solve_simplex(prob: _Problem, max_iter: int) -> EarthMoverSolution:
     if not cert.ok:
         raise SolverError(f"network simplex returned a solution that fails its certificate: {cert}")
     return EarthMoverSolution(
-        value=float(np.sum(plan * cost)),
+        value=_primal_cost(plan, cost),
         plan=plan,
         u=u,
         v=v,
@@ -427,8 +444,24 @@ def certify(
         float(np.abs(plan.sum(axis=0) - b).max()),
         float(max(0.0, -plan.min())),
     )
-    slack = np.add.outer(u, v)
-    slack -= cost
-    infeasibility = max(0.0, float(slack.max()))
-    gap = abs(float(np.sum(plan * cost)) - float(a @ u + b @ v))
-    return Certificate(marginal, infeasibility, gap, float(cost.max()))
+    gap = abs(_primal_cost(plan, cost) - float(a @ u + b @ v))
+    return Certificate(marginal, _dual_violation(u, v, cost), gap, float(cost.max()))
+
+
+def _primal_cost(plan: FloatArray, cost: FloatArray) -> float:
+    """<plan, cost> without an (n, m) temporary."""
+    return float(np.vdot(plan, cost))
+
+
+def _dual_violation(u: FloatArray, v: FloatArray, cost: FloatArray) -> float:
+    """max(0, max_ij u_i + v_j - c_ij), a block of rows at a time (bounded memory)."""
+    n, m = cost.shape
+    rows = max(1, _BLOCK_ELEMENTS // max(m, 1))
+    buf = np.empty((min(rows, n), m))
+    worst = 0.0
+    for start in range(0, n, rows):
+        block = buf[: min(rows, n - start)]
+        np.add.outer(u[start : start + rows], v, out=block)
+        block -= cost[start : start + rows]
+        worst = max(worst, float(block.max()))
+    return worst
