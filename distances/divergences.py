@@ -26,6 +26,12 @@ from numpy.typing import NDArray
 from scipy.special import rel_entr
 
 from ._validation import as_weights, check_same_dim, check_same_length
+from .continuous import (
+    is_scipy_distribution,
+    js_divergence_continuous,
+    kl_divergence_continuous,
+    total_variation_continuous,
+)
 from .measures import Discrete
 
 __all__ = ["js_divergence", "kl_divergence", "on_common_support", "total_variation"]
@@ -99,6 +105,8 @@ def total_variation(P: Any, Q: Any) -> float:
     >>> total_variation(Discrete([0.0]), Discrete([1e-12]))  # disjoint supports
     1.0
     """
+    if is_scipy_distribution(P) or is_scipy_distribution(Q):  # 1-D laws: distances.continuous
+        return total_variation_continuous(P, Q).value
     p, q = on_common_support(P, Q)
     return float(min(1.0, 0.5 * np.abs(p - q).sum()))
 
@@ -131,6 +139,8 @@ def kl_divergence(P: Any, Q: Any) -> float:
     >>> kl_divergence([0.5, 0.5], [1.0, 0.0])
     inf
     """
+    if is_scipy_distribution(P) or is_scipy_distribution(Q):  # 1-D laws: distances.continuous
+        return kl_divergence_continuous(P, Q).value
     p, q = on_common_support(P, Q)
     return float(max(0.0, rel_entr(p, q).sum()))
 
@@ -171,6 +181,9 @@ def js_divergence(P: Any, Q: Any, *, base: float | None = None) -> float:
     0.3112781244591...
     """
     log_base = _log_base(base)
+    if is_scipy_distribution(P) or is_scipy_distribution(Q):  # 1-D laws: distances.continuous
+        js = js_divergence_continuous(P, Q).value
+        return js if log_base is None else js / log_base
     p, q = on_common_support(P, Q)
     js = _js_nats(p, q)
     return js if log_base is None else js / log_base

@@ -25,6 +25,7 @@ from numpy.typing import ArrayLike, NDArray
 from scipy.spatial.distance import cdist
 
 from ._validation import as_atoms, as_cost_matrix, as_weights, check_same_dim, check_same_length
+from .continuous import earth_mover_continuous, is_scipy_distribution
 from .measures import Discrete
 
 __all__ = [
@@ -247,6 +248,11 @@ def earth_mover(
     >>> earth_mover([0.5, 0.5, 0.0], [0.0, 0.5, 0.5], support=[0.0, 1.0, 2.0])
     1.0
     """
+    if is_scipy_distribution(P) or is_scipy_distribution(Q):  # 1-D laws: distances.continuous
+        if support is not None or cost is not None or method != "auto":
+            raise ValueError("support=, cost= and method= do not apply to scipy.stats "
+                             "distributions; W1 is computed by quadrature of |F_P - F_Q|")
+        return earth_mover_continuous(P, Q).value
     prob = _problem(P, Q, support, cost)
     _check_method(method, prob)
     _check_max_iter(max_iter)
