@@ -3,6 +3,10 @@
 Conventions (see the documentation's "The four distances"): total variation in [0, 1],
 KL and JS in natural log with JS carrying the factor 1/2, W1 with the Euclidean ground
 distance, everything in float64.
+
+Hypothesis strategies for property tests live in the submodule :mod:`distances.testing`
+(``import distances.testing``; it is not imported here, so ``import distances`` does not
+load hypothesis).
 """
 
 from .divergences import js_divergence, kl_divergence, on_common_support, total_variation

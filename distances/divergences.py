@@ -108,7 +108,14 @@ def total_variation(P: Any, Q: Any) -> float:
     if is_scipy_distribution(P) or is_scipy_distribution(Q):  # 1-D laws: distances.continuous
         return total_variation_continuous(P, Q).value
     p, q = on_common_support(P, Q)
+    if _disjoint(p, q):
+        return 1.0  # exactly; the sum below can round to 1 - 1e-16
     return float(min(1.0, 0.5 * np.abs(p - q).sum()))
+
+
+def _disjoint(p: NDArray[np.float64], q: NDArray[np.float64]) -> bool:
+    """No point carries mass under both P and Q."""
+    return not bool(np.any((p > 0) & (q > 0)))
 
 
 def kl_divergence(P: Any, Q: Any) -> float:
@@ -209,6 +216,8 @@ def _js_nats(p: NDArray[np.float64], q: NDArray[np.float64]) -> float:
     ``m = (p + q) / 2``: halving the smallest subnormal gives ``m = 0`` while ``p > 0``,
     and ``p log(p/m)`` would be ``inf``. Doubling a probability cannot overflow.
     """
+    if _disjoint(p, q):
+        return LOG2  # exactly; the sum below can round to log 2 * (1 - 1e-16)
     s = p + q
     js = 0.25 * (rel_entr(2.0 * p, s).sum() + rel_entr(2.0 * q, s).sum())
     return float(min(max(js, 0.0), LOG2))
