@@ -386,24 +386,14 @@ def _solve_line(prob: _Problem) -> EarthMoverSolution:
 def _solve_simplex(prob: _Problem, max_iter: int) -> EarthMoverSolution:
     cost = prob.ground_cost()
     a, b = prob.a, prob.b  # unit masses (see _unit_mass): POT needs equal masses
-    limit = int(max_iter)
-    for _ in range(_RETRIES + 1):
-        with warnings.catch_warnings():
-            # POT signals a stop at the iteration limit by a warning; we read result_code.
-            warnings.simplefilter("ignore", UserWarning)
-            plan, log = ot.emd(a, b, cost, numItermax=limit, log=True)
-        code = int(log["result_code"])
-        if code != 3:  # 3: iteration limit reached
-            break
-        limit *= 10
-    else:
-        raise SolverError(
-            f"network simplex stopped at its iteration limit ({limit // 10}) "
-            f"{_RETRIES + 1} times; pass a larger max_iter"
-        )
-    if code != 1:
-        raise SolverError(f"network simplex failed: {log['warning']} (result code {code})")
-    u, v = np.asarray(log["u"], dtype=float), np.asarray(log["v"], dtype=float)
+    # POT's potentials carry an absolute error of ~1e-17 whatever the scale of the costs
+    # (all costs 1e-10: u + v off by 8e-8 relative; 1e-20: u = v = 0), so solve with
+    # the largest cost scaled to 1 and scale the potentials back.
+    scale = float(cost.max())
+    unit = cost / scale if scale > 0 else cost
+    plan, u, v = _network_simplex(a, b, unit, max_iter)
+    if scale > 0:
+        u, v = u * scale, v * scale
     cert = certify(plan, u, v, a, b, cost)
     if not cert.ok:
         raise SolverError(f"network simplex returned a solution that fails its certificate: {cert}")
@@ -419,6 +409,30 @@ def _solve_simplex(prob: _Problem, max_iter: int) -> EarthMoverSolution:
         y=prob.y,
         method="network_simplex",
     )
+
+
+def _network_simplex(
+    a: FloatArray, b: FloatArray, cost: FloatArray, max_iter: int
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """POT's ot.emd with retries at a larger limit; raise rather than return a non-optimum."""
+    limit = int(max_iter)
+    for _ in range(_RETRIES + 1):
+        with warnings.catch_warnings():
+            # POT signals a stop at the iteration limit by a warning; we read result_code.
+            warnings.simplefilter("ignore", UserWarning)
+            plan, log = ot.emd(a, b, cost, numItermax=limit, log=True)
+        code = int(log["result_code"])
+        if code != 3:  # 3: iteration limit reached
+            break
+        limit *= 10
+    else:
+        raise SolverError(
+            f"network simplex stopped at its iteration limit ({limit // 10}) "
+            f"{_RETRIES + 1} times; pass a larger max_iter"
+        )
+    if code != 1:  # 1: optimal; 0: infeasible; 2: unbounded
+        raise SolverError(f"network simplex failed: {log['warning']} (result code {code})")
+    return plan, np.asarray(log["u"], dtype=float), np.asarray(log["v"], dtype=float)
 
 
 def certify(

@@ -1,0 +1,185 @@
+"""Values of TV, KL, JS and W1 that can be checked by hand, and float64 arithmetic.
+
+Most assertions here are exact (``==``): the inputs are chosen so that the exact answer is
+a float the computation reaches without round-off (sums of halves and quarters, 3-4-5
+triangles). Where round-off is unavoidable the tolerance is named and explained.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from numpy.testing import assert_allclose
+
+from distances import (
+    Discrete,
+    earth_mover,
+    earth_mover_solution,
+    js_divergence,
+    kl_divergence,
+    total_variation,
+)
+
+LOG2 = math.log(2.0)
+EPS = float(np.finfo(float).eps)
+
+
+@pytest.fixture
+def rng() -> np.random.Generator:
+    return np.random.default_rng(20170126)  # arXiv 1701.07875
+
+
+def _random_measure(rng: np.random.Generator, n: int, d: int) -> Discrete:
+    return Discrete(rng.normal(size=(n, d)), rng.dirichlet(np.ones(n)))
+
+
+class TestDisjointSupports:
+    """The paper's point: disjoint supports saturate TV, JS and KL, W1 stays informative."""
+
+    P = Discrete([0.0, 1.0])
+    Q = Discrete([2.0, 3.0], [0.25, 0.75])
+
+    def test_tv_is_one(self) -> None:
+        assert total_variation(self.P, self.Q) == 1.0
+
+    def test_js_is_log2_in_nats_and_one_in_bits(self) -> None:
+        assert js_divergence(self.P, self.Q) == LOG2
+        assert js_divergence(self.P, self.Q, base=2) == 1.0
+
+    def test_kl_is_infinite_both_ways(self) -> None:
+        assert kl_divergence(self.P, self.Q) == math.inf
+        assert kl_divergence(self.Q, self.P) == math.inf
+
+    def test_w1_is_the_difference_of_means(self) -> None:
+        # Q lies entirely to the right of P, so W1 = E_Q - E_P = 2.75 - 0.5.
+        assert earth_mover(self.P, self.Q) == 2.25
+
+    def test_atoms_closer_than_any_tolerance_are_still_different_points(self) -> None:
+        P, Q = Discrete([0.0, 1.0]), Discrete([1e-300, 1.0 + 2 * EPS])
+        assert total_variation(P, Q) == 1.0
+        assert js_divergence(P, Q) == LOG2
+        assert_allclose(earth_mover(P, Q), 0.5e-300 + EPS, rtol=1e-12)
+
+    def test_many_atoms_in_two_dimensions(self, rng: np.random.Generator) -> None:
+        # Samples of two continuous laws: supports are disjoint with probability 1.
+        P = Discrete.from_samples(rng.normal(size=(50, 2)))
+        Q = Discrete.from_samples(rng.normal(size=(40, 2)) + 0.1)
+        assert (total_variation(P, Q), js_divergence(P, Q)) == (1.0, LOG2)
+        assert math.isinf(kl_divergence(P, Q))
+        assert 0.0 < earth_mover(P, Q) < 2.0  # finite: a shift of 0.1 plus sampling noise
+
+
+class TestIdenticalMeasures:
+    """P = Q gives exactly 0 for every distance, in any dimension, with any weights."""
+
+    @pytest.mark.parametrize("d", [1, 2, 3])
+    def test_all_four_are_zero(self, rng: np.random.Generator, d: int) -> None:
+        P = _random_measure(rng, 7, d)
+        Q = Discrete(P.atoms[::-1], P.weights[::-1])  # the same measure, given in another order
+        values = (
+            total_variation(P, Q),
+            kl_divergence(P, Q),
+            js_divergence(P, Q),
+            earth_mover(P, Q),
+        )
+        assert values == (0.0, 0.0, 0.0, 0.0)
+
+    def test_probability_vectors(self) -> None:
+        p = [0.1, 0.0, 0.6, 0.3]
+        assert total_variation(p, p) == kl_divergence(p, p) == js_divergence(p, p) == 0.0
+        assert earth_mover(p, p, support=[[0, 0], [1, 0], [0, 1], [1, 1]]) == 0.0
+
+
+class TestTranslation:
+    """W1(P, P + v) = |v|: moving every atom by v is optimal and costs |v|."""
+
+    def test_3_4_5_in_the_plane(self) -> None:
+        P = Discrete([[0.0, 0.0], [1.0, 0.0]], [0.25, 0.75])
+        assert earth_mover(P, P.translate([3.0, 4.0])) == 5.0
+
+    @pytest.mark.parametrize("d", [1, 2, 3])
+    def test_random_measure_and_shift(self, rng: np.random.Generator, d: int) -> None:
+        P = _random_measure(rng, 12, d)
+        v = rng.normal(size=d)
+        # Exact identity; round-off from translating atoms of size ~3 and summing 12^2
+        # plan entries is far below 1e-12 relative.
+        assert_allclose(earth_mover(P, P.translate(v)), np.linalg.norm(v), rtol=1e-12)
+
+    def test_on_the_line_the_sign_does_not_matter(self) -> None:
+        P = Discrete([0.0, 1.0, 5.0], [0.5, 0.25, 0.25])
+        assert earth_mover(P, P.translate(-2.5)) == earth_mover(P, P.translate(2.5)) == 2.5
+
+
+class TestWorkedExamples:
+    def test_reweighted_two_point_measures(self) -> None:
+        p, q = [0.5, 0.5], [0.25, 0.75]
+        assert total_variation(p, q) == 0.25
+        assert_allclose(kl_divergence(p, q), 0.5 * math.log(4 / 3), rtol=1e-15)
+        assert_allclose(kl_divergence(q, p), 0.75 * math.log(1.5) - 0.25 * LOG2, rtol=1e-15)
+        m = [0.375, 0.625]
+        js = 0.5 * sum(a * math.log(a / c) for a, c in zip(p, m, strict=True)) + 0.5 * sum(
+            b * math.log(b / c) for b, c in zip(q, m, strict=True)
+        )
+        assert_allclose(js_divergence(p, q), js, rtol=1e-14)  # two summation orders
+        assert earth_mover(p, q, support=[0.0, 1.0]) == 0.25
+
+    def test_kl_with_a_zero_in_p_ignores_that_term(self) -> None:
+        assert kl_divergence([1.0, 0.0], [0.5, 0.5]) == LOG2
+
+    def test_dirac_and_two_point_measure(self) -> None:
+        P = Discrete([[0.0, 0.0], [3.0, 4.0]], [0.75, 0.25])
+        assert earth_mover(P, Discrete.dirac([0.0, 0.0])) == 1.25  # 0.25 of mass moves 5
+
+    def test_one_dimensional_solution_plan_and_potential(self) -> None:
+        sol = earth_mover_solution(Discrete([0.0, 1.0]), Discrete([1.0, 3.0]))
+        assert sol.value == 1.5
+        assert sol.plan.tolist() == [[0.5, 0.0], [0.0, 0.5]]
+        # Dual value a.u + b.v equals W1, and u_i + v_j <= |x_i - y_j|.
+        assert sol.a @ sol.u + sol.b @ sol.v == 1.5
+        assert (np.add.outer(sol.u, sol.v) <= np.abs(np.subtract.outer([0, 1], [1, 3]))).all()
+        assert sol.method == "closed_form_1d" and sol.certificate.ok
+
+    def test_cost_matrix_gives_the_assignment_cost(self) -> None:
+        cost = [[4.0, 1.0], [2.0, 8.0]]
+        # Uniform 2 x 2 assignment: swap (1 + 2) / 2 beats identity (4 + 8) / 2.
+        assert earth_mover([0.5, 0.5], [0.5, 0.5], cost=cost) == 1.5
+
+
+class TestFloat64Arithmetic:
+    """Integer and float32 inputs are converted to float64 before any arithmetic."""
+
+    def test_float32_atoms_on_the_line(self) -> None:
+        x, y = np.float32(0.1), np.float32(0.3)
+        value = earth_mover(Discrete(np.array([x])), Discrete(np.array([y])))
+        assert type(value) is float
+        assert value == float(y) - float(x)  # the float64 difference of the float32 values
+
+    def test_float32_atoms_in_the_plane(self) -> None:
+        pt = np.array([[0.1, 0.2]], dtype=np.float32)
+        value = earth_mover(Discrete(pt), Discrete.dirac([0.0, 0.0]))
+        exact = math.hypot(float(pt[0, 0]), float(pt[0, 1]))
+        # float32 arithmetic would be off by ~1e-8 relative; float64 by at most 2 ulp.
+        assert_allclose(value, exact, rtol=4 * EPS, atol=0)
+
+    def test_float32_weights_mixed_with_float64(self) -> None:
+        # POT can call mixed float32/float64 marginals "infeasible": we convert both.
+        P = Discrete(np.float32([[0, 0], [0, 1]]), np.float32([0.25, 0.75]))
+        Q = Discrete([[1.0, 0.0], [1.0, 1.0]], [0.75, 0.25])
+        assert P.weights.dtype == P.atoms.dtype == np.float64
+        # Optimal: 0.25 (0,0)->(1,0), 0.5 (0,1)->(1,0), 0.25 (0,1)->(1,1).
+        assert_allclose(earth_mover(P, Q), 0.5 + 0.5 * math.sqrt(2), rtol=1e-14)
+
+    def test_integer_inputs(self) -> None:
+        P = Discrete(np.array([0, 2], dtype=np.int8), np.array([1, 1]), normalize=True)
+        assert P.atoms.dtype == np.float64 and P.weights.tolist() == [0.5, 0.5]
+        assert total_variation([1, 0], [0, 1]) == 1.0
+        assert kl_divergence([1, 0], [1, 0]) == 0.0
+        assert earth_mover(P, Discrete([1])) == 1.0
+
+    def test_results_are_python_floats(self) -> None:
+        p, q = np.float32([0.25, 0.75]), np.float32([0.5, 0.5])
+        values = [total_variation(p, q), kl_divergence(p, q), js_divergence(p, q)]
+        assert all(type(v) is float for v in values)
+        assert values[0] == 0.25
