@@ -15,6 +15,7 @@ value that fails the check, or a solve that stops at its iteration limit, raises
 
 from __future__ import annotations
 
+import math
 import warnings
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -142,7 +143,36 @@ class _Problem:
         if self.cost is not None:
             return self.cost
         assert self.x is not None and self.y is not None
-        return cdist(self.x, self.y, metric="euclidean")
+        return _euclidean(self.x, self.y)
+
+    def unit_ground_cost(self) -> tuple[FloatArray, float]:
+        """The ground cost divided by a power of two ``s`` that makes it O(1), and ``s``.
+
+        Solving and certifying the problem with this cost and multiplying the value and
+        the potentials by ``s`` is exact (scaling by 2^k commutes with rounding), and:
+        POT's potentials carry an absolute error of ~1e-17 whatever the scale of the costs
+        (all costs 1e-10: u + v off by 8e-8 relative; 1e-20: u = v = 0); and distances
+        are computed from coordinates divided by ``s``, so the squares inside cdist
+        neither overflow (coordinates above ~1e154) nor underflow (below ~1e-154).
+        """
+        if self.cost is not None:
+            s = _power_of_two_below(float(self.cost.max()))
+            return self.cost / s, s
+        assert self.x is not None and self.y is not None
+        s = _power_of_two_below(max(float(np.abs(self.x).max()), float(np.abs(self.y).max())))
+        return _euclidean(self.x / s, self.y / s), s
+
+
+def _power_of_two_below(v: float) -> float:
+    """The largest power of two <= v (1.0 for v = 0)."""
+    return 2.0 ** math.floor(math.log2(v)) if v > 0 else 1.0
+
+
+def _euclidean(x: FloatArray, y: FloatArray) -> FloatArray:
+    """Pairwise Euclidean distances; |x_i - y_j| directly on the line (no square root)."""
+    if x.shape[1] == 1:
+        return np.abs(np.subtract.outer(x[:, 0], y[:, 0]))
+    return cdist(x, y, metric="euclidean")
 
 
 def _problem(P: Any, Q: Any, support: ArrayLike | None, cost: ArrayLike | None) -> _Problem:
@@ -384,30 +414,30 @@ def _solve_line(prob: _Problem) -> EarthMoverSolution:
 
 
 def _solve_simplex(prob: _Problem, max_iter: int) -> EarthMoverSolution:
-    cost = prob.ground_cost()
+    unit, s = prob.unit_ground_cost()  # solve with costs O(1), then scale back by s
     a, b = prob.a, prob.b  # unit masses (see _unit_mass): POT needs equal masses
-    # POT's potentials carry an absolute error of ~1e-17 whatever the scale of the costs
-    # (all costs 1e-10: u + v off by 8e-8 relative; 1e-20: u = v = 0), so solve with
-    # the largest cost scaled to 1 and scale the potentials back.
-    scale = float(cost.max())
-    unit = cost / scale if scale > 0 else cost
     plan, u, v = _network_simplex(a, b, unit, max_iter)
-    if scale > 0:
-        u, v = u * scale, v * scale
-    cert = certify(plan, u, v, a, b, cost)
+    cert = certify(plan, u, v, a, b, unit)
     if not cert.ok:
         raise SolverError(f"network simplex returned a solution that fails its certificate: {cert}")
     return EarthMoverSolution(
-        value=_primal_cost(plan, cost),
+        value=_primal_cost(plan, unit) * s,
         plan=plan,
-        u=u,
-        v=v,
-        certificate=cert,
+        u=u * s,
+        v=v * s,
+        certificate=_scaled(cert, s),
         a=a,
         b=b,
         x=prob.x,
         y=prob.y,
         method="network_simplex",
+    )
+
+
+def _scaled(cert: Certificate, s: float) -> Certificate:
+    """The certificate of the problem whose costs are ``s`` times larger."""
+    return Certificate(
+        cert.marginal_error, cert.dual_infeasibility * s, cert.duality_gap * s, cert.cost_scale * s
     )
 
 

@@ -125,6 +125,21 @@ class TestWorkedExamples:
         assert_allclose(js_divergence(p, q), js, rtol=1e-14)  # two summation orders
         assert earth_mover(p, q, support=[0.0, 1.0]) == 0.25
 
+    def test_js_with_subnormal_mass_is_tiny_not_log2(self) -> None:
+        # Halving 5e-324 gives 0: a midpoint M = (P + Q) / 2 would have M = 0 where P > 0,
+        # and P log(P / M) = inf (scipy's jensenshannon returns inf here). Exact JS is
+        # 1/2 * 5e-324 * log 2 + O(5e-324), which rounds to 0 or the smallest subnormal.
+        assert js_divergence([1.0, 5e-324], [1.0, 0.0]) <= 5e-324
+
+    @pytest.mark.parametrize("scale", [1e-300, 1e-200, 1e200, 1e300])
+    def test_w1_at_extreme_scales(self, scale: float) -> None:
+        # 3-4-5 triangles: squares of the coordinates under- or overflow unless the
+        # distances are computed on rescaled coordinates.
+        P = Discrete([[0.0, 0.0], [1.0, 1.0]]).scale(scale)
+        Q = P.translate([3.0 * scale, 4.0 * scale])
+        assert_allclose(earth_mover(P, Q), 5.0 * scale, rtol=1e-15)
+        assert earth_mover_solution(P, Q).certificate.ok
+
     def test_kl_with_a_zero_in_p_ignores_that_term(self) -> None:
         assert kl_divergence([1.0, 0.0], [0.5, 0.5]) == LOG2
 
