@@ -19,6 +19,8 @@ __all__ = ["build_parser", "main"]
 SUBCOMMANDS: tuple[str, ...] = (
     "wgan.cli.reproduce",
     "wgan.cli.distances_table",
+    "wgan.cli.figure1",
+    "wgan.cli.theorems",
 )
 
 
