@@ -521,7 +521,7 @@ def lipschitz_extension(
     f = as_float_array(values, "values", ndim=(1,))
     if form == "min":
         return c_transform(-f, atoms, points)
-    return -c_transform(f, atoms, points)
+    return 0.0 - c_transform(f, atoms, points)  # 0.0 - x, not -x: no negative zeros
 
 
 def _check_discrete(P: object, Q: object) -> None:

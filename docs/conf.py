@@ -1,0 +1,115 @@
+"""Sphinx configuration of the wgan-theory documentation.
+
+Build (from the repository root)::
+
+    pip install -e '.[docs]' && sphinx-build -W -b html docs docs/_build/html
+
+The gallery (``examples/plot_*.py``) is executed during the build; every number it
+prints or draws is computed then. ``SPHINX_GALLERY_PLOT=0`` skips running it (the pages
+are then built without outputs), for a quick look at the prose.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE / "_ext"))
+sys.path.insert(0, str(HERE.parent))  # the packages, even without an install
+
+os.environ.setdefault("MPLBACKEND", "Agg")
+
+project = "wgan-theory"
+author = "wgan-theory developers"
+copyright = "2026, wgan-theory developers"
+
+extensions = [
+    "sphinx.ext.autodoc",
+    "sphinx.ext.autosummary",
+    "sphinx.ext.mathjax",
+    "sphinx.ext.viewcode",
+    "numpydoc",
+    "sphinx_gallery.gen_gallery",
+    "cli_help",
+]
+
+exclude_patterns = ["_build", "**.ipynb_checkpoints", "auto_examples/*.ipynb"]
+templates_path = ["_templates"]
+
+# -- API reference: numpydoc docstrings, one page per object -----------------------------
+autosummary_generate = True
+autosummary_ignore_module_all = False  # document what each module lists in __all__
+autodoc_typehints = "none"  # the numpydoc Parameters sections carry the types
+autodoc_default_options = {"members": False}
+numpydoc_show_class_members = False
+numpydoc_class_members_toctree = False
+numpydoc_xref_param_type = False
+# numpydoc renders "References" as citations; a docstring that lists a reference without
+# citing it in the text ("[1]_") is fine to read, so that warning is not an error here.
+suppress_warnings = ["ref.citation"]
+
+# -- the gallery: examples/ run at build time ----------------------------------------------
+sphinx_gallery_conf = {
+    "examples_dirs": "../examples",
+    "gallery_dirs": "auto_examples",
+    "filename_pattern": r"/plot_",
+    "within_subsection_order": "FileNameSortKey",
+    "plot_gallery": os.environ.get("SPHINX_GALLERY_PLOT", "True"),
+    "abort_on_example_error": True,
+    "remove_config_comments": True,
+    "download_all_examples": False,
+    "min_reported_time": 0,
+    "write_computation_times": False,  # each example page still shows its own run time
+    "image_scrapers": ("matplotlib",),
+    "reset_modules": ("matplotlib",),
+    "capture_repr": ("_repr_html_", "__repr__"),
+}
+
+# -- HTML ----------------------------------------------------------------------------------
+html_theme = "furo"
+html_title = "wgan-theory"
+html_static_path: list[str] = []
+html_show_sourcelink = False
+
+
+# -- docstrings: a bare |x| in prose is an absolute value, not a substitution ---------------
+# Docstrings are written to read well in a terminal, where "|v|" means the norm of v. In
+# reStructuredText "|v|" is a substitution reference (an error under -W). Escape bars in
+# prose lines, leaving inline literals, roles, math blocks, literal blocks and doctests alone.
+_INLINE = re.compile(r"(``.+?``|:\w+:`[^`]*`|`[^`]*`)")
+_BAR = re.compile(r"(?<!\\)\|")
+
+
+def _escape_bars(app, what, name, obj, options, lines: list[str]) -> None:
+    block_indent: int | None = None
+    in_doctest = False
+    for k, line in enumerate(lines):
+        stripped = line.lstrip()
+        indent = len(line) - len(stripped)
+        if block_indent is not None:
+            if not stripped or indent > block_indent:
+                continue
+            block_indent = None
+        if in_doctest:
+            if not stripped:
+                in_doctest = False
+            continue
+        if stripped.startswith(">>>"):
+            in_doctest = True
+            continue
+        if line.rstrip().endswith("::"):
+            block_indent = indent
+            if stripped.startswith(".."):
+                continue
+        if "|" in line:
+            parts = _INLINE.split(line)
+            lines[k] = "".join(
+                part if i % 2 else _BAR.sub(r"\\|", part) for i, part in enumerate(parts)
+            )
+
+
+def setup(app) -> None:
+    app.connect("autodoc-process-docstring", _escape_bars)
