@@ -105,11 +105,11 @@ def as_atoms(x: Any, name: str = "atoms") -> FloatArray:
     A 1-D input of shape ``(n,)`` is read as ``n`` points on the line, shape ``(n, 1)``.
     """
     arr = as_float_array(x, name, ndim=(1, 2))
+    _check_finite(arr, name)  # before reshaping, so the index is the one the user gave
     if arr.ndim == 1:
         arr = arr[:, None]
     if arr.shape[1] == 0:
         raise ValueError(f"{name} must have at least one coordinate; got shape {arr.shape}")
-    _check_finite(arr, name)
     # -0.0 and 0.0 are the same point: make them the same bits too.
     return arr + 0.0
 
@@ -126,7 +126,8 @@ def as_weights(w: Any, name: str = "weights", *, normalize: bool = False) -> Flo
     if negative.any():
         i = _first_bad(negative)
         raise ValueError(f"{name} must be non-negative; got {_fmt(float(arr[i]))} at index {i}")
-    total = float(arr.sum())
+    with np.errstate(over="ignore"):  # a sum that overflows is reported as inf below
+        total = float(arr.sum())
     if not total > 0:
         raise ValueError(f"{name} must have positive total mass; got sum {_fmt(total)}")
     if normalize:
