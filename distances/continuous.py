@@ -449,9 +449,13 @@ def _w1_against_discrete(F: Any, G: Discrete) -> QuadratureResult:
     x = G.atoms[:, 0]
     levels = np.cumsum(G.weights)
     levels[-1] = 1.0
-    # Tails: below the first atom G = 0, above the last G = 1.
-    lo_val, lo_err = _quad(lambda t: float(F.cdf(t)), *_clip(F, -math.inf, x[0]))
-    hi_val, hi_err = _quad(lambda t: float(F.sf(t)), *_clip(F, x[-1], math.inf))
+    # Tails: below the first atom G = 0, above the last G = 1. Off F's support [lo, hi]
+    # F is 0 or 1: those stretches are added exactly, not integrated.
+    lo, hi = _support(F)
+    lo_val, lo_err = _quad(lambda t: float(F.cdf(t)), lo, min(x[0], hi))
+    lo_val += max(0.0, x[0] - hi)
+    hi_val, hi_err = _quad(lambda t: float(F.sf(t)), max(x[-1], lo), hi)
+    hi_val += max(0.0, lo - x[-1])
     if x.size == 1:
         return QuadratureResult(lo_val + hi_val, lo_err + hi_err, "gauss_legendre")
     # Between atoms k and k+1, G = levels[k]; split where F crosses that level.
@@ -471,11 +475,6 @@ def _w1_against_discrete(F: Any, G: Discrete) -> QuadratureResult:
     lo_v = _gauss_legendre(F, pieces_a, pieces_b, level, _GL_LO)
     mid, err = float(hi_v.sum()), float(np.abs(hi_v - lo_v).sum())
     return QuadratureResult(lo_val + mid + hi_val, lo_err + err + hi_err, "gauss_legendre")
-
-
-def _clip(F: Any, a: float, b: float) -> tuple[float, float]:
-    lo, hi = _support(F)
-    return max(a, lo), min(b, hi)
 
 
 def _gauss_legendre(

@@ -249,6 +249,7 @@ def check_theorem3(
         env = earth_mover_gradient(x, y, dy)
         strict = strictly_complementary_potential(env.solution, cdist(x, y))
         crit = critic_gradient(x, y, dy, strict.u)
+        crit_vertex = critic_gradient(x, y, dy, env.solution.u)  # POT's potential, for contrast
         up = earth_mover_gradient(x, g(t + fd_step, z), dy)
         down = earth_mover_gradient(x, g(t - fd_step, z), dy)
         fd = (up.value - down.value) / (2 * fd_step)
@@ -258,7 +259,9 @@ def check_theorem3(
         )
         rel = abs(fd - crit) / abs(crit) if crit != 0 else abs(fd)
         ok = same_plan and strict.margin > 0 and rel <= GRADIENT_RTOL
-        rows.append((t, env.value, fd, env.gradient, crit, rel, strict.margin, same_plan, ok))
+        rows.append(
+            (t, env.value, fd, env.gradient, crit, rel, strict.margin, same_plan, ok, crit_vertex)
+        )
         if not ok:
             failures.append(
                 f"theta={t:.6g}: finite difference {fd:.12g} vs critic gradient "
@@ -277,6 +280,7 @@ def check_theorem3(
             "potential margin",
             "plan unchanged at theta +- h",
             "agree to 1e-6",
+            "critic with POT's vertex u (ties; for contrast)",
         ),
         tuple(rows),
     )
