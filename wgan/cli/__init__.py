@@ -21,6 +21,10 @@ SUBCOMMANDS: tuple[str, ...] = (
     "wgan.cli.distances_table",
     "wgan.cli.figure1",
     "wgan.cli.theorems",
+    "wgan.cli.critic",
+    "wgan.cli.critic_table",
+    "wgan.cli.train",
+    "wgan.cli.wgan_figures",
 )
 
 

@@ -1,0 +1,43 @@
+"""Options shared by the WGAN subcommands (argparse only; no torch here)."""
+
+from __future__ import annotations
+
+import argparse
+
+from ..config import DEVICES, METHODS
+
+__all__ = ["add_common_options", "common_kwargs"]
+
+
+def add_common_options(parser: argparse.ArgumentParser, *, method_default: str = "gp") -> None:
+    """--method, --width, --depth, --batch-size, --lr, --clip, --penalty-weight, --seed,
+    --device, --threads."""
+    parser.add_argument("--method", choices=METHODS, default=method_default,
+                        help="Lipschitz control: clip (Algorithm 1), gp, lp, sn "
+                             "(default: %(default)s)")
+    parser.add_argument("--width", type=int, default=128, help="hidden units (default: 128)")
+    parser.add_argument("--depth", type=int, default=3, help="hidden layers (default: 3)")
+    parser.add_argument("--batch-size", type=int, default=None,
+                        help="samples per side per step (default: the method's, 64 for clip, "
+                             "256 otherwise)")
+    parser.add_argument("--lr", type=float, default=None,
+                        help="learning rate (default: the method's, 5e-5 for clip, 1e-4 otherwise)")
+    parser.add_argument("--clip", type=float, default=0.01, help="clipping box c (default: 0.01)")
+    parser.add_argument("--penalty-weight", type=float, default=None,
+                        help="lambda of gp / lp (default: 10)")
+    parser.add_argument("--seed", type=int, default=0, help="the run's one seed (default: 0)")
+    parser.add_argument("--device", choices=DEVICES, default="auto",
+                        help="auto (CUDA when present), cpu, cuda (default: auto)")
+    parser.add_argument("--threads", type=int, default=1,
+                        help="CPU threads for torch (default: 1)")
+
+
+def common_kwargs(args: argparse.Namespace) -> dict[str, object]:
+    """The shared options as config keyword arguments (None values left out)."""
+    kw = {
+        "method": args.method, "width": args.width, "depth": args.depth,
+        "batch_size": args.batch_size, "lr": args.lr, "clip": args.clip,
+        "penalty_weight": args.penalty_weight, "seed": args.seed, "device": args.device,
+        "threads": args.threads,
+    }
+    return {k: v for k, v in kw.items() if v is not None}

@@ -1,0 +1,354 @@
+"""Training a WGAN on toy data while tracking the exact W1 (comparison 3).
+
+``train(config) -> History`` runs Algorithm 1 of the WGAN paper (with the configured Lipschitz
+control). Every ``log_every`` generator iterations it logs, on fresh points drawn from a
+separate random stream (so logging never changes the training trajectory):
+
+* ``critic_estimate``: mean f(real) - mean f(generated) on ``n_exact`` points per side (the
+  quantity the paper's Figure 3 plots, -Loss_D);
+* ``lipschitz`` and ``normalised_estimate``: the largest gradient norm of f over those points
+  and their interpolates, and the estimate divided by it;
+* ``exact_w1``: the exact W1 between those real and generated points
+  (:func:`distances.earth_mover`);
+* ``floor``: the exact W1 between two independent real samples of ``n_exact`` points, the
+  value a perfect generator would get.
+
+Rows are appended to ``metrics.csv`` as they are made; ``checkpoint.pt`` (every
+``checkpoint_every`` iterations and at the end) holds the networks, the optimisers and the
+random streams, so ``train(config, resume=True)`` continues exactly as an uninterrupted run
+would. It loads with ``torch.load(path, weights_only=True)``. Ctrl-C stops the run, keeps
+every row logged so far and says where things are.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+from torch import nn
+
+from .config import TrainConfig
+from .critic import critic_step, make_optimizer, resolve_device
+from .data import sample_dataset
+from .lipschitz import clip_weights, gradient_norms, interpolates
+from .nets import critic_values, make_critic, make_generator
+
+__all__ = [
+    "CHECKPOINT_FORMAT",
+    "METRIC_COLUMNS",
+    "History",
+    "load_checkpoint",
+    "train",
+]
+
+CHECKPOINT_FORMAT = 1
+#: Columns of metrics.csv, in order.
+METRIC_COLUMNS: tuple[str, ...] = (
+    "step", "critic_estimate", "lipschitz", "normalised_estimate", "exact_w1", "floor", "seconds",
+)
+_RESUMABLE = ("generator_iterations", "progress", "out_dir", "threads", "device")
+
+
+@dataclass
+class History:
+    """What a training run logged, and where.
+
+    Attributes
+    ----------
+    config : TrainConfig
+        The configuration of the run.
+    rows : list of dict
+        One dict per logged step with the keys :data:`METRIC_COLUMNS`.
+    step : int
+        Generator iterations completed.
+    seconds : float
+        Wall time of the training loop in this process (logging included).
+    iterations_run : int
+        Generator iterations run in this process (less than ``step`` after a resume).
+    interrupted : bool
+        True if Ctrl-C stopped the run.
+    metrics_path, checkpoint_path : Path
+        Where the rows and the last checkpoint are.
+    checkpoint_step : int
+        The step of the last checkpoint written.
+    critic, generator : nn.Module
+        The networks at ``step``.
+    """
+
+    config: TrainConfig
+    rows: list[dict[str, float]]
+    step: int
+    seconds: float
+    iterations_run: int
+    interrupted: bool
+    metrics_path: Path
+    checkpoint_path: Path
+    checkpoint_step: int
+    critic: nn.Module = field(repr=False)
+    generator: nn.Module = field(repr=False)
+
+    @property
+    def iterations_per_second(self) -> float:
+        """Generator iterations per second of wall time in this process (logging included)."""
+        return self.iterations_run / self.seconds if self.seconds > 0 else float("nan")
+
+    def column(self, name: str) -> np.ndarray:
+        """One metric over the logged steps, as a float array."""
+        if name not in METRIC_COLUMNS:
+            raise ValueError(f"column must be one of {', '.join(METRIC_COLUMNS)}; got {name!r}")
+        return np.array([row[name] for row in self.rows], dtype=float)
+
+
+def load_checkpoint(path: str | os.PathLike[str]) -> dict[str, Any]:
+    """Load a checkpoint written by :func:`train` (``weights_only=True``: no pickled code)."""
+    ckpt = torch.load(Path(path), map_location="cpu", weights_only=True)
+    if ckpt.get("format") != CHECKPOINT_FORMAT:
+        raise ValueError(
+            f"checkpoint format must be {CHECKPOINT_FORMAT}; got {ckpt.get('format')!r} in {path}"
+        )
+    return ckpt
+
+
+class _Run:
+    """The state of one run: networks, optimisers, random streams, output files."""
+
+    def __init__(self, config: TrainConfig, device: torch.device) -> None:
+        self.config = config
+        self.device = device
+        settings = config.resolved
+        with torch.random.fork_rng(devices=[]):
+            torch.manual_seed(config.seed)
+            self.critic = make_critic(2, width=config.width, depth=config.depth,
+                                      spectral_norm=config.method == "sn")
+            self.generator = make_generator(config.latent_dim, 2, width=config.width,
+                                            depth=config.depth)
+        if config.method == "clip":
+            clip_weights(self.critic, config.clip)
+        self.critic.to(device)
+        self.generator.to(device)
+        self.critic_opt = make_optimizer(self.critic.parameters(), settings)
+        self.generator_opt = make_optimizer(self.generator.parameters(), settings,
+                                            lr=config.generator_lr)
+        self.train_rng = torch.Generator().manual_seed(config.seed + 1)
+        self.eval_rng = torch.Generator().manual_seed(config.seed + 2)
+        self.step = 0
+
+    def state(self) -> dict[str, Any]:
+        return {
+            "format": CHECKPOINT_FORMAT,
+            "config": self.config.to_dict(),
+            "step": self.step,
+            "critic": self.critic.state_dict(),
+            "generator": self.generator.state_dict(),
+            "critic_opt": self.critic_opt.state_dict(),
+            "generator_opt": self.generator_opt.state_dict(),
+            "train_rng": self.train_rng.get_state(),
+            "eval_rng": self.eval_rng.get_state(),
+        }
+
+    def load(self, ckpt: dict[str, Any]) -> None:
+        self.critic.load_state_dict(ckpt["critic"])
+        self.generator.load_state_dict(ckpt["generator"])
+        self.critic_opt.load_state_dict(ckpt["critic_opt"])
+        self.generator_opt.load_state_dict(ckpt["generator_opt"])
+        self.train_rng.set_state(ckpt["train_rng"])
+        self.eval_rng.set_state(ckpt["eval_rng"])
+        self.step = int(ckpt["step"])
+
+    def save(self, path: Path) -> None:
+        tmp = path.with_suffix(".tmp")
+        torch.save(self.state(), tmp)
+        os.replace(tmp, path)
+
+    def noise(self, n: int, rng: torch.Generator) -> torch.Tensor:
+        return torch.randn(n, self.config.latent_dim, generator=rng).to(self.device)
+
+    def iteration(self) -> None:
+        """Critic steps then one generator step (Algorithm 1, lines 2-12)."""
+        cfg, settings = self.config, self.config.resolved
+        m = settings.batch_size
+        for _ in range(cfg.critic_steps(self.step)):
+            real = sample_dataset(cfg.dataset, m, self.train_rng).to(self.device)
+            with torch.no_grad():
+                fake = self.generator(self.noise(m, self.train_rng))
+            critic_step(self.critic, self.critic_opt, real, fake, method=cfg.method,
+                        penalty_weight=cfg.penalty_weight, clip=cfg.clip,
+                        generator=self.train_rng)
+        for p in self.critic.parameters():
+            p.requires_grad_(False)
+        loss = -self.critic(self.generator(self.noise(m, self.train_rng))).mean()
+        self.generator_opt.zero_grad(set_to_none=True)
+        loss.backward()
+        self.generator_opt.step()
+        for p in self.critic.parameters():
+            p.requires_grad_(True)
+        self.step += 1
+
+    def metrics(self) -> dict[str, float]:
+        """The logged quantities at the current step (uses only ``eval_rng``)."""
+        from distances import Discrete, earth_mover
+
+        n = self.config.n_exact
+        real = sample_dataset(self.config.dataset, n, self.eval_rng).to(self.device)
+        real2 = sample_dataset(self.config.dataset, n, self.eval_rng).to(self.device)
+        with torch.no_grad():
+            fake = self.generator(self.noise(n, self.eval_rng))
+        was_training = self.critic.training
+        self.critic.eval()  # spectral norm: no power iteration while measuring
+        estimate = float(critic_values(self.critic, real).mean()
+                         - critic_values(self.critic, fake).mean())
+        pts = torch.cat([real, fake, interpolates(real, fake, self.eval_rng)])
+        lip = float(gradient_norms(self.critic, pts).max())
+        self.critic.train(was_training)
+        r64 = real.detach().cpu().double().numpy()
+        return {
+            "step": self.step,
+            "critic_estimate": estimate,
+            "lipschitz": lip,
+            "normalised_estimate": estimate / lip if lip > 0 else float("nan"),
+            "exact_w1": earth_mover(Discrete(r64), Discrete(fake.cpu().double().numpy())),
+            "floor": earth_mover(Discrete(r64), Discrete(real2.cpu().double().numpy())),
+        }
+
+
+def _read_rows(path: Path, up_to: int) -> list[dict[str, float]]:
+    if not path.exists():
+        return []
+    with path.open(newline="") as fh:
+        rows = [{k: float(v) for k, v in row.items()} for row in csv.DictReader(fh)]
+    for row in rows:
+        row["step"] = int(row["step"])
+    return [row for row in rows if row["step"] <= up_to]
+
+
+def _check_resumable(saved: dict[str, Any], config: TrainConfig, path: Path) -> None:
+    now = config.to_dict()
+    diff = [k for k in now if k not in _RESUMABLE and saved.get(k) != now[k]]
+    if diff:
+        details = ", ".join(f"{k}: {saved.get(k)!r} -> {now[k]!r}" for k in diff)
+        raise ValueError(
+            f"--resume needs the configuration of the checkpoint {path} (only "
+            f"{', '.join(_RESUMABLE)} may change); these differ: {details}"
+        )
+
+
+def train(config: TrainConfig, *, resume: bool = False) -> History:
+    """Train a WGAN and log the critic's estimate beside the exact W1 (comparison 3).
+
+    Parameters
+    ----------
+    config : TrainConfig
+        The run. ``config.out_dir`` receives ``metrics.csv`` and ``checkpoint.pt``.
+    resume : bool
+        Continue from ``out_dir/checkpoint.pt`` (rows logged after it are dropped and made
+        again, identically). The configuration must match the checkpoint's, except
+        ``generator_iterations`` (to train longer), ``progress``, ``out_dir``, ``threads``
+        and ``device``.
+
+    Returns
+    -------
+    History
+        The logged rows, timings and the networks.
+
+    Raises
+    ------
+    ValueError
+        Before any training: CUDA asked for but absent; ``resume`` without a checkpoint or
+        with a different configuration; a checkpoint already past ``generator_iterations``.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> cfg = TrainConfig(generator_iterations=4, log_every=2, n_exact=32, width=8, depth=1,
+    ...                   out_dir=tempfile.mkdtemp(), progress=False)
+    >>> h = train(cfg)
+    >>> [row["step"] for row in h.rows]
+    [0, 2, 4]
+    """
+    device = resolve_device(config.device)
+    out = Path(config.out_dir)
+    metrics_path, ckpt_path = out / "metrics.csv", out / "checkpoint.pt"
+    ckpt = None
+    if resume:
+        if not ckpt_path.exists():
+            raise ValueError(f"--resume needs a checkpoint; none at {ckpt_path}")
+        ckpt = load_checkpoint(ckpt_path)
+        _check_resumable(ckpt["config"], config, ckpt_path)
+        if int(ckpt["step"]) > config.generator_iterations:
+            raise ValueError(
+                f"generator_iterations must be >= the checkpoint's step {ckpt['step']}; "
+                f"got {config.generator_iterations}"
+            )
+    torch.set_num_threads(config.threads)
+    run = _Run(config, device)
+    rows: list[dict[str, float]] = []
+    if ckpt is not None:
+        run.load(ckpt)
+        rows = _read_rows(metrics_path, run.step)
+    out.mkdir(parents=True, exist_ok=True)
+    checkpoint_step = run.step if ckpt is not None else -1
+    start_step, interrupted = run.step, False
+    start = time.perf_counter()
+    with metrics_path.open("w", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=METRIC_COLUMNS)
+        writer.writeheader()
+        writer.writerows(rows)
+        fh.flush()
+
+        def log() -> None:
+            row = {**run.metrics(), "seconds": time.perf_counter() - start}
+            rows.append(row)
+            writer.writerow(row)
+            fh.flush()
+
+        bar = None
+        if config.progress:
+            from tqdm.auto import tqdm
+
+            bar = tqdm(total=config.generator_iterations, initial=run.step, unit="it",
+                       desc=f"wgan {config.method} {config.dataset}", file=sys.stderr)
+        try:
+            if run.step == 0:
+                log()
+            while run.step < config.generator_iterations:
+                run.iteration()
+                if run.step % config.log_every == 0 or run.step == config.generator_iterations:
+                    log()
+                    if bar is not None:
+                        bar.set_postfix(W1=f"{rows[-1]['exact_w1']:.3f}",
+                                        est=f"{rows[-1]['critic_estimate']:.3f}")
+                if (run.step % config.checkpoint_every == 0
+                        or run.step == config.generator_iterations):
+                    run.save(ckpt_path)
+                    checkpoint_step = run.step
+                if bar is not None:
+                    bar.update(1)
+        except KeyboardInterrupt:
+            interrupted = True
+        finally:
+            if bar is not None:
+                bar.close()
+    seconds = time.perf_counter() - start
+    if interrupted:
+        where = (f"the last checkpoint (step {checkpoint_step}) is {ckpt_path}; run again with "
+                 "--resume to continue from it" if checkpoint_step >= 0
+                 else "no checkpoint was written yet")
+        print(
+            f"\ninterrupted at generator iteration {run.step}: {len(rows)} metric rows "
+            f"(up to step {int(rows[-1]['step']) if rows else '-'}) are in {metrics_path}; "
+            f"{where}.",
+            file=sys.stderr,
+        )
+    return History(
+        config=config, rows=rows, step=run.step, seconds=seconds,
+        iterations_run=run.step - start_step, interrupted=interrupted,
+        metrics_path=metrics_path, checkpoint_path=ckpt_path,
+        checkpoint_step=checkpoint_step, critic=run.critic, generator=run.generator,
+    )
