@@ -88,9 +88,11 @@ def total_variation(P: Any, Q: Any) -> float:
 
     Parameters
     ----------
-    P, Q : Discrete or array_like
+    P, Q : Discrete or array_like or scipy.stats frozen distribution
         Two :class:`~distances.Discrete` measures, or two probability vectors of the
-        same length (see :func:`on_common_support`).
+        same length (see :func:`on_common_support`). One-dimensional continuous laws
+        (``stats.norm(0, 1)``) are handled by :mod:`distances.continuous` (quadrature; a
+        continuous law against a Discrete measure gives exactly 1).
 
     Returns
     -------
@@ -126,8 +128,9 @@ def kl_divergence(P: Any, Q: Any) -> float:
 
     Parameters
     ----------
-    P, Q : Discrete or array_like
-        See :func:`on_common_support`.
+    P, Q : Discrete or array_like or scipy.stats frozen distribution
+        See :func:`on_common_support`; continuous 1-D laws go to
+        :func:`distances.continuous.kl_divergence_continuous`.
 
     Returns
     -------
@@ -162,8 +165,9 @@ def js_divergence(P: Any, Q: Any, *, base: float | None = None) -> float:
 
     Parameters
     ----------
-    P, Q : Discrete or array_like
-        See :func:`on_common_support`.
+    P, Q : Discrete or array_like or scipy.stats frozen distribution
+        See :func:`on_common_support`; continuous 1-D laws go to
+        :func:`distances.continuous.js_divergence_continuous`.
     base : float, optional
         Logarithm base; ``None`` for the natural log, ``2`` for bits (then JS is in [0, 1]).
 

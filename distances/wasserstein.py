@@ -232,9 +232,11 @@ def earth_mover(
 
     Parameters
     ----------
-    P, Q : Discrete or array_like
+    P, Q : Discrete or array_like or scipy.stats frozen distribution
         Two :class:`~distances.Discrete` measures of the same dimension, or two probability
-        vectors together with ``support`` or ``cost``.
+        vectors together with ``support`` or ``cost``. One-dimensional continuous laws
+        (against each other or against a Discrete measure on the line) are handled by
+        :func:`distances.continuous.earth_mover_continuous` (quadrature of |F - G|).
     support : array_like, shape (n,) or (n, d), optional
         The common points of two probability vectors of length n.
     cost : array_like, shape (n, m), optional
