@@ -26,7 +26,13 @@ from .measures import Discrete
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
 
-__all__ = ["DualFigure", "dual_figure_1d", "dual_figure_2d"]
+__all__ = [
+    "DualFigure",
+    "dual_figure_1d",
+    "dual_figure_2d",
+    "tutorial_measures",
+    "write_teaching_figures",
+]
 
 FloatArray = NDArray[np.float64]
 
@@ -355,3 +361,47 @@ def dual_figure_2d(
         "grid": {"z1": z1.ravel(), "z2": z2.ravel(), "f": values.ravel()},
     }
     return DualFigure(fig, tables, sol)
+
+
+def tutorial_measures() -> dict[str, tuple[Discrete, Discrete]]:
+    """The measures of the documentation's KR-dual tutorial, by name.
+
+    ``"line"``: P = (δ0 + δ3)/2, Q = 3/4 δ1 + 1/4 δ3 (W1 = 1, potential (1, 0, 2) on 0, 1, 3).
+    ``"triangle"``: P = (δa + δb)/2, Q = δc with a = (0, 0), b = (3, 0), c = (0, 4)
+    (W1 = 4.5, potential 4, 5, 0 at a, b, c). ``"clouds"``: 15 and 10 Gaussian points in the
+    plane (seed 2), the gallery's two clouds.
+    """
+    rng = np.random.default_rng(2)
+    clouds = (
+        Discrete(rng.normal(size=(15, 2)) * [0.6, 1.0]),
+        Discrete(rng.normal(size=(10, 2)) * 0.5 + [2.5, 0.5]),
+    )
+    return {
+        "line": (Discrete([0.0, 3.0]), Discrete([1.0, 3.0], [0.75, 0.25])),
+        "triangle": (Discrete([[0.0, 0.0], [3.0, 0.0]]), Discrete([[0.0, 4.0]])),
+        "clouds": clouds,
+    }
+
+
+def write_teaching_figures(out_dir: str | Path) -> dict[str, DualFigure]:
+    """Draw and save the teaching figures of the KR dual into ``out_dir``.
+
+    Writes ``dual_line.*`` (the 1-D worked example), ``dual_triangle.*`` and
+    ``dual_clouds.*`` (2-D): PNG, PDF and one CSV per data table each (see
+    :meth:`DualFigure.save`). The figures are closed after saving.
+
+    Returns
+    -------
+    dict of str to DualFigure
+        By name (``"line"``, ``"triangle"``, ``"clouds"``); each ``solution`` holds the primal
+        cost, the dual value and the Lipschitz check.
+    """
+    import matplotlib.pyplot as plt
+
+    out: dict[str, DualFigure] = {}
+    for name, (P, Q) in tutorial_measures().items():
+        fig = dual_figure_1d(P, Q) if P.dim == 1 else dual_figure_2d(P, Q, grid_size=80)
+        fig.save(out_dir, f"dual_{name}")
+        plt.close(fig.figure)
+        out[name] = fig
+    return out

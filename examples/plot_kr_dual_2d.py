@@ -34,9 +34,9 @@ triangle.figure
 # :math:`f` are crossed at slope 1 along every arrow.
 import numpy as np
 
-rng = np.random.default_rng(2)
-P = Discrete(rng.normal(size=(15, 2)) * [0.6, 1.0])
-Q = Discrete(rng.normal(size=(10, 2)) * 0.5 + [2.5, 0.5])
+from distances.dual_figures import tutorial_measures
+
+P, Q = tutorial_measures()["clouds"]  # 15 and 10 Gaussian points, seed 2
 clouds = dual_figure_2d(P, Q, grid_size=100)
 sol = clouds.solution
 print(f"primal cost (POT network simplex)   {sol.primal_cost:.15f}")

@@ -11,7 +11,12 @@ import numpy as np
 import pytest
 
 from distances import Discrete, earth_mover
-from distances.dual_figures import DualFigure, dual_figure_1d, dual_figure_2d
+from distances.dual_figures import (
+    DualFigure,
+    dual_figure_1d,
+    dual_figure_2d,
+    write_teaching_figures,
+)
 
 EXACT = 1e-12  # hand-computed numbers of the tutorial example, exact up to round-off
 
@@ -88,3 +93,17 @@ def test_dimension_errors() -> None:
         dual_figure_2d(Discrete([0.0]), Discrete([1.0]))
     with pytest.raises(ValueError, match="grid_size must be an integer >= 2; got 1"):
         dual_figure_2d(Discrete([[0.0, 0.0]]), Discrete([[1.0, 0.0]]), grid_size=1)
+
+
+def test_write_teaching_figures(tmp_path: Path) -> None:
+    figures = write_teaching_figures(tmp_path)
+    assert sorted(figures) == ["clouds", "line", "triangle"]
+    written = sorted(p.name for p in tmp_path.iterdir())
+    for name in ("line", "triangle", "clouds"):
+        assert f"dual_{name}.png" in written
+        assert f"dual_{name}.pdf" in written
+        assert f"dual_{name}_atoms.csv" in written
+    np.testing.assert_allclose(figures["line"].solution.value, 1.0, rtol=EXACT)
+    np.testing.assert_allclose(figures["triangle"].solution.value, 4.5, rtol=EXACT)
+    clouds = figures["clouds"].solution
+    np.testing.assert_allclose(clouds.value, clouds.primal_cost, rtol=1e-9)
