@@ -6,6 +6,8 @@ import math
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy import stats
 
 from distances import Discrete, earth_mover, js_divergence, kl_divergence, total_variation
@@ -214,3 +216,25 @@ class TestRejects:
     def test_as_continuous_returns_input(self):
         P = stats.expon(scale=2)
         assert as_continuous(P) is P
+
+
+@settings(max_examples=10, deadline=None)  # ~0.4 s per example (4 quadratures)
+@given(
+    mu=st.floats(-3, 3),
+    nu=st.floats(-3, 3),
+    s1=st.floats(0.3, 3),
+    s2=st.floats(0.3, 3),
+)
+def test_gaussian_pairs_closed_form_and_inequalities(mu, nu, s1, s2):
+    P, Q = stats.norm(mu, s1), stats.norm(nu, s2)
+    kl = kl_divergence_continuous(P, Q).value
+    # Closed form as the oracle; 1e-8 relative covers the quadrature (abserr ~1e-12) for
+    # KL values down to ~1e-4, and 1e-12 absolute the near-identical pairs.
+    assert kl == pytest.approx(closed_form("kl", P, Q), rel=1e-8, abs=1e-12)
+    tv = total_variation_continuous(P, Q).value
+    js = js_divergence_continuous(P, Q).value
+    slack = 1e-9  # quadrature error on values of order 1e-3 and above
+    assert tv <= math.sqrt(kl / 2) + slack  # Pinsker
+    assert tv <= math.sqrt(2 * js) + slack
+    assert js <= LOG2 * tv + slack
+    assert 0 <= js <= LOG2 and 0 <= tv <= 1
