@@ -39,7 +39,7 @@ __all__ = [
     "earth_mover_solution",
 ]
 
-Method = Literal["auto", "closed_form_1d", "network_simplex"]
+Method = Literal["auto", "closed_form_1d", "network_simplex", "sparse"]
 FloatArray = NDArray[np.float64]
 
 #: Relative tolerance of the certificate: marginal errors against total mass 1, dual
@@ -48,6 +48,10 @@ CERTIFICATE_RTOL = 1e-9
 
 _DEFAULT_MAX_ITER = 1_000_000
 _RETRIES = 2  # each retry multiplies the iteration limit by 10
+#: ``method="auto"`` solves point clouds in dimension >= 2 with the sparse certified solver
+#: (:mod:`distances.sparse_w1`) when both have at least this many atoms (measured crossover:
+#: benchmarks/bench_sparse.py).
+SPARSE_AUTO_MIN_ATOMS = 2000
 _BLOCK_ELEMENTS = 1 << 18  # rows of the (n, m) dual slack checked at a time: 2 MiB
 
 
@@ -99,8 +103,9 @@ class EarthMoverSolution:
     ----------
     value : float
         The optimal cost :math:`W_1(P, Q)`.
-    plan : ndarray, shape (n, m)
-        An optimal coupling: rows sum to ``a``, columns to ``b``.
+    plan : ndarray or scipy.sparse.csr_array, shape (n, m)
+        An optimal coupling: rows sum to ``a``, columns to ``b``. A sparse matrix when
+        ``method == "sparse"`` (the dense plan would not fit in memory).
     u, v : ndarray, shapes (n,) and (m,)
         Optimal dual potentials: :math:`u_i + v_j \\le c_{ij}` and
         :math:`a \\cdot u + b \\cdot v` = ``value``. On Euclidean costs ``u`` is a
@@ -112,7 +117,7 @@ class EarthMoverSolution:
     x, y : ndarray or None
         The atoms of P and Q, shapes (n, d) and (m, d); ``None`` when a cost matrix was given.
     method : str
-        ``"closed_form_1d"`` or ``"network_simplex"``.
+        ``"closed_form_1d"``, ``"network_simplex"`` or ``"sparse"``.
     """
 
     value: float
@@ -242,8 +247,12 @@ def earth_mover(
     cost : array_like, shape (n, m), optional
         A ground cost matrix (finite, non-negative) for probability vectors of lengths n
         and m; the result is then the optimal transport cost for that cost.
-    method : {"auto", "closed_form_1d", "network_simplex"}, default "auto"
-        ``"auto"`` uses the closed form on the line and the network simplex otherwise.
+    method : {"auto", "closed_form_1d", "network_simplex", "sparse"}, default "auto"
+        ``"auto"`` uses the closed form on the line, the sparse solver for point clouds in
+        dimension >= 2 with at least ``SPARSE_AUTO_MIN_ATOMS`` atoms each, and the dense
+        network simplex otherwise. ``"sparse"`` (point clouds only) never builds the
+        n x m cost matrix and certifies dual feasibility over all pairs
+        (:func:`distances.sparse_w1.solve_sparse`); its plan is a scipy.sparse matrix.
     max_iter : int, default 1_000_000
         Iteration limit of the network simplex. A solve that reaches it is retried
         twice, each time with ten times the limit, then :class:`SolverError` is raised.
@@ -291,6 +300,8 @@ def earth_mover(
     if prob.is_1d and method in ("auto", "closed_form_1d"):
         assert prob.x is not None and prob.y is not None
         return _w1_line(prob.x[:, 0], prob.a, prob.y[:, 0], prob.b)
+    if _use_sparse(method, prob):
+        return _solve_sparse(prob, max_iter).value
     return _solve_simplex(prob, max_iter).value
 
 
@@ -322,6 +333,8 @@ def earth_mover_solution(
     _check_max_iter(max_iter)
     if prob.is_1d and method in ("auto", "closed_form_1d"):
         return _solve_line(prob)
+    if _use_sparse(method, prob):
+        return _solve_sparse(prob, max_iter)
     return _solve_simplex(prob, max_iter)
 
 
@@ -333,10 +346,14 @@ def _check_max_iter(max_iter: Any) -> None:
 
 
 def _check_method(method: str, prob: _Problem) -> None:
-    if method not in ("auto", "closed_form_1d", "network_simplex"):
+    if method not in ("auto", "closed_form_1d", "network_simplex", "sparse"):
         raise ValueError(
-            f"method must be 'auto', 'closed_form_1d' or 'network_simplex'; got {method!r}"
+            "method must be 'auto', 'closed_form_1d', 'network_simplex' or 'sparse'; "
+            f"got {method!r}"
         )
+    if method == "sparse" and prob.x is None:
+        raise ValueError("method='sparse' needs point clouds (Discrete measures or support=); "
+                         "got a cost matrix")
     if method == "closed_form_1d" and not prob.is_1d:
         raise ValueError("method='closed_form_1d' needs atoms on the line (dimension 1)")
 
@@ -501,8 +518,12 @@ def certify(
 
 
 def _primal_cost(plan: FloatArray, cost: FloatArray) -> float:
-    """<plan, cost> without an (n, m) temporary."""
-    return float(np.vdot(plan, cost))
+    """<plan, cost> without an (n, m) temporary.
+
+    einsum, not np.vdot: vdot goes through BLAS, which took 8-16 ms even on 200 x 200
+    inputs on a loaded 2-core machine (thread start-up), more than POT's solve itself.
+    """
+    return float(np.einsum("ij,ij->", plan, cost))
 
 
 def _dual_violation(u: FloatArray, v: FloatArray, cost: FloatArray) -> float:
@@ -517,3 +538,25 @@ def _dual_violation(u: FloatArray, v: FloatArray, cost: FloatArray) -> float:
         block -= cost[start : start + rows]
         worst = max(worst, float(block.max()))
     return worst
+
+
+# -- the sparse certified solver (distances.sparse_w1) --------------------------------
+
+
+def _use_sparse(method: str, prob: _Problem) -> bool:
+    if method == "sparse":
+        return True
+    return (
+        method == "auto"
+        and prob.x is not None
+        and prob.y is not None
+        and prob.x.shape[1] >= 2
+        and min(prob.x.shape[0], prob.y.shape[0]) >= SPARSE_AUTO_MIN_ATOMS
+    )
+
+
+def _solve_sparse(prob: _Problem, max_iter: int) -> EarthMoverSolution:
+    from .sparse_w1 import solve_sparse  # imports this module
+
+    assert prob.x is not None and prob.y is not None
+    return solve_sparse(prob.x, prob.y, prob.a, prob.b, max_iter=max_iter).solution

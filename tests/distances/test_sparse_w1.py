@@ -1,0 +1,255 @@
+"""The certified sparse W1 solver against the dense network simplex.
+
+Every sparse solution is re-checked here with the dense certificate
+(:func:`distances.certify` on the full cost matrix), so the sparse solver's own claim
+"no pair violates dual feasibility" is tested by an independent computation.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+import ot
+import pytest
+import scipy.sparse as sp
+from numpy.testing import assert_allclose
+from scipy.spatial.distance import cdist
+
+from distances import Discrete, SolverError, certify, earth_mover, earth_mover_solution
+from distances.sparse_w1 import solve_sparse
+from distances.wasserstein import CERTIFICATE_RTOL
+
+# Both solvers are exact; their values differ by round-off in sums of ~1000 products of
+# size <= 10, and the sparse potentials are certified within 1e-10 of the cost scale.
+RTOL_VALUE = 1e-9
+# Our dual infeasibility is max(0, u_i + v_j - c_ij) computed with a different summation
+# order than certify()'s; both are round-off of numbers of size <= 10.
+ATOL_ROUNDOFF = 1e-12
+
+Cloud = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
+
+
+@pytest.fixture
+def rng() -> np.random.Generator:
+    return np.random.default_rng(20170126)  # the WGAN paper's arXiv date
+
+
+def _uniform(n: int) -> np.ndarray:
+    return np.full(n, 1.0 / n)
+
+
+def _gaussians(rng: np.random.Generator) -> Cloud:
+    x, y = rng.standard_normal((600, 2)), rng.standard_normal((500, 2))
+    return x, y, _uniform(600), _uniform(500)
+
+
+def _eight_gaussians(rng: np.random.Generator) -> Cloud:
+    """The WGAN-GP toy data (REFERENCE.md): 8 centres on a circle of radius 2, noise 0.02,
+    all divided by 1.414; against a noisier, rotated copy."""
+    angles = np.arange(8) * np.pi / 4
+    centres = 2 * np.stack([np.cos(angles), np.sin(angles)], 1)
+    x = (centres[rng.integers(0, 8, 500)] + 0.02 * rng.standard_normal((500, 2))) / 1.414
+    rot = np.array([[np.cos(0.3), -np.sin(0.3)], [np.sin(0.3), np.cos(0.3)]])
+    y = (centres[rng.integers(0, 8, 500)] @ rot.T + 0.1 * rng.standard_normal((500, 2))) / 1.414
+    return x, y, _uniform(500), _uniform(500)
+
+
+def _translated(rng: np.random.Generator) -> Cloud:
+    x = rng.standard_normal((400, 2))
+    return x, x + np.array([1.5, -0.5]), _uniform(400), _uniform(400)
+
+
+def _clustered(rng: np.random.Generator) -> Cloud:
+    """Tight clusters of unequal population on both sides: mass must cross between them."""
+    cx, cy = rng.uniform(-5, 5, (6, 2)), rng.uniform(-5, 5, (4, 2))
+    x = cx[rng.choice(6, 700, p=[0.4, 0.2, 0.1, 0.1, 0.1, 0.1])] + 0.05 * rng.standard_normal(
+        (700, 2)
+    )
+    y = cy[rng.integers(0, 4, 600)] + 0.05 * rng.standard_normal((600, 2))
+    return x, y, _uniform(700), _uniform(600)
+
+
+def _duplicates(rng: np.random.Generator) -> Cloud:
+    """Points on a coarse grid: many repeated atoms within and between the clouds."""
+    x = rng.integers(-3, 4, (500, 2)).astype(float)
+    y = rng.integers(-2, 5, (450, 2)).astype(float)
+    return x, y, _uniform(500), _uniform(450)
+
+
+def _unequal_weights(rng: np.random.Generator) -> Cloud:
+    x, y = rng.standard_normal((500, 2)), rng.standard_normal((400, 2)) * [2.0, 0.5]
+    return x, y, rng.dirichlet(np.ones(500)), rng.dirichlet(0.3 * np.ones(400))
+
+
+def _null_weights(rng: np.random.Generator) -> Cloud:
+    """A third of the atoms carry no mass: their potentials come from c-transforms."""
+    x, y, a, b = _unequal_weights(rng)
+    a[rng.choice(500, 170, replace=False)] = 0.0
+    b[rng.choice(400, 130, replace=False)] = 0.0
+    return x, y, a / a.sum(), b / b.sum()
+
+
+def _three_d(rng: np.random.Generator) -> Cloud:
+    x, y = rng.standard_normal((400, 3)), rng.standard_normal((450, 3)) + np.array([0.3, 0.0, 0.0])
+    return x, y, _uniform(400), _uniform(450)
+
+
+SHAPES: dict[str, Callable[[np.random.Generator], Cloud]] = {
+    "gaussians": _gaussians,
+    "eight_gaussians": _eight_gaussians,
+    "translated": _translated,
+    "clustered": _clustered,
+    "duplicates": _duplicates,
+    "unequal_weights": _unequal_weights,
+    "null_weights": _null_weights,
+    "three_d": _three_d,
+}
+
+
+def _dense_value(x: np.ndarray, y: np.ndarray, a: np.ndarray, b: np.ndarray) -> float:
+    return float(ot.emd2(a, b, cdist(x, y), numItermax=10**8))
+
+
+def _check_against_dense(res_solution, x, y, a, b) -> None:  # type: ignore[no-untyped-def]
+    sol = res_solution
+    assert sp.issparse(sol.plan) and sol.plan.shape == (x.shape[0], y.shape[0])
+    assert sol.method == "sparse"
+    assert_allclose(sol.value, _dense_value(x, y, a, b), rtol=RTOL_VALUE)
+    dense = certify(sol.plan.toarray(), sol.u, sol.v, a, b, cdist(x, y))
+    assert dense.ok, dense
+    assert sol.certificate.ok, sol.certificate
+    # The sparse certificate reports the same numbers as the dense one over all n*m pairs.
+    assert_allclose(sol.certificate.cost_scale, dense.cost_scale, rtol=1e-15)
+    assert_allclose(sol.certificate.dual_infeasibility, dense.dual_infeasibility,
+                    atol=ATOL_ROUNDOFF)
+    assert_allclose(sol.certificate.marginal_error, dense.marginal_error, atol=1e-15)
+
+
+@pytest.mark.parametrize("shape", sorted(SHAPES))
+def test_sparse_matches_dense_with_valid_certificate(shape: str, rng: np.random.Generator):
+    x, y, a, b = SHAPES[shape](rng)
+    res = solve_sparse(x, y, a, b)
+    _check_against_dense(res.solution, x, y, a, b)
+    # Never the dense matrix: the final candidate set is a small fraction of all pairs.
+    assert res.edges < 0.25 * x.shape[0] * y.shape[0]
+
+
+def test_coarse_levels_seed_an_exact_solution(rng: np.random.Generator):
+    x, y, a, b = _gaussians(rng)
+    res = solve_sparse(x, y, a, b, coarsen_above=60, cell_size=3)
+    assert res.levels >= 3  # 600/500 -> 200/167 -> 67/56 points: two coarse levels
+    _check_against_dense(res.solution, x, y, a, b)
+
+
+def test_first_candidates_missing_optimal_edges_still_end_exact(rng: np.random.Generator):
+    """One neighbour per point, one checked locally, no coarse plan: the first candidate set
+    (nearest neighbours + the monotone plan of a projection) misses most optimal edges."""
+    x, y, a, b = _clustered(rng)
+    tiny = {"k_neighbors": 1, "local_neighbors": 1, "cell_size": 0}
+    res = solve_sparse(x, y, a, b, **tiny)
+    _check_against_dense(res.solution, x, y, a, b)
+    assert res.full_scans >= 2  # the first full scan found violated pairs
+    # The optimal plan of the dense problem uses edges the first sparse solve did not have:
+    # stopped after that solve, the loop must refuse to answer rather than return its value.
+    with pytest.raises(SolverError, match="did not certify optimality within max_rounds=1"):
+        solve_sparse(x, y, a, b, max_rounds=1, **tiny)
+
+
+def test_zero_weight_potentials_are_feasible_c_transforms(rng: np.random.Generator):
+    x, y, a, b = _null_weights(rng)
+    sol = solve_sparse(x, y, a, b).solution
+    c = cdist(x, y)
+    zero = a == 0
+    # u_i = min_j c_ij - v_j exactly where a_i = 0: the tightest feasible potential.
+    assert_allclose(sol.u[zero], (c[zero] - sol.v).min(axis=1), atol=ATOL_ROUNDOFF)
+    assert sol.plan.toarray()[zero].sum() == 0.0
+
+
+def test_translation_value_is_the_shift(rng: np.random.Generator):
+    """W1(P, P + v) = |v| for any P (a closed form, not just another solver)."""
+    x = rng.standard_normal((300, 2))
+    res = solve_sparse(x, x + np.array([3.0, 4.0]))
+    assert_allclose(res.solution.value, 5.0, rtol=1e-12)
+
+
+def test_single_points_and_identical_clouds(rng: np.random.Generator):
+    assert solve_sparse([[0.0, 0.0]], [[3.0, 4.0]]).solution.value == 5.0
+    x = rng.standard_normal((50, 2))
+    assert_allclose(solve_sparse(x, x).solution.value, 0.0, atol=1e-15)
+
+
+class TestBadInput:
+    def test_dimension_mismatch(self):
+        with pytest.raises(ValueError, match="dimension"):
+            solve_sparse(np.zeros((3, 2)), np.zeros((3, 3)))
+
+    def test_weights_length(self):
+        with pytest.raises(ValueError, match="a must have one weight per point; got 2 and 3"):
+            solve_sparse(np.zeros((3, 2)), np.zeros((3, 2)), a=[0.5, 0.5])
+
+    def test_negative_weight(self):
+        with pytest.raises(ValueError, match="non-negative"):
+            solve_sparse(np.zeros((2, 2)), np.zeros((2, 2)), b=[1.5, -0.5])
+
+    @pytest.mark.parametrize("option", ["k_neighbors", "local_neighbors", "max_rounds"])
+    def test_counts_must_be_positive(self, option: str):
+        with pytest.raises(ValueError, match=f"{option} must be an integer >= 1; got 0"):
+            solve_sparse(np.zeros((2, 2)), np.ones((2, 2)), **{option: 0})
+
+
+class TestEarthMoverHook:
+    def test_method_sparse_equals_network_simplex(self, rng: np.random.Generator):
+        P = Discrete(rng.standard_normal((300, 2)))
+        Q = Discrete(rng.standard_normal((250, 2)) + 0.5, rng.dirichlet(np.ones(250)))
+        sparse = earth_mover_solution(P, Q, method="sparse")
+        dense = earth_mover_solution(P, Q, method="network_simplex")
+        assert sp.issparse(sparse.plan) and sparse.method == "sparse"
+        assert_allclose(sparse.value, dense.value, rtol=RTOL_VALUE)
+        assert_allclose(earth_mover(P, Q, method="sparse"), dense.value, rtol=RTOL_VALUE)
+
+    def test_shared_support_with_zero_weights(self):
+        support = [[0.0, 0.0], [1.0, 0.0], [2.0, 0.0], [0.0, 1.0]]
+        value = earth_mover([0.5, 0.5, 0.0, 0.0], [0.0, 0.5, 0.5, 0.0], support=support,
+                            method="sparse")
+        assert_allclose(value, 1.0, rtol=1e-15)
+
+    def test_cost_matrix_is_refused(self):
+        with pytest.raises(ValueError, match="method='sparse' needs point clouds"):
+            earth_mover([0.5, 0.5], [0.5, 0.5], cost=[[0.0, 1.0], [1.0, 0.0]], method="sparse")
+
+    def test_auto_uses_sparse_above_the_threshold(self, rng: np.random.Generator,
+                                                 monkeypatch: pytest.MonkeyPatch):
+        import distances.wasserstein as w
+
+        P, Q = Discrete(rng.standard_normal((80, 2))), Discrete(rng.standard_normal((90, 2)))
+        assert earth_mover_solution(P, Q).method == "network_simplex"
+        monkeypatch.setattr(w, "SPARSE_AUTO_MIN_ATOMS", 50)
+        auto = earth_mover_solution(P, Q)
+        assert auto.method == "sparse"
+        assert_allclose(auto.value, earth_mover(P, Q, method="network_simplex"),
+                        rtol=RTOL_VALUE)
+        # Never on the line (closed form) nor for a cost matrix.
+        assert earth_mover_solution(Discrete(rng.standard_normal(80)),
+                                    Discrete(rng.standard_normal(90))).method == "closed_form_1d"
+
+
+def test_certificate_tolerance_is_the_documented_one():
+    # The pricing tolerance sits ten times below the certificate's, so a certified sparse
+    # value is within 1e-10 of the cost scale of the optimum.
+    from distances.sparse_w1 import PRICING_RTOL
+
+    assert PRICING_RTOL == pytest.approx(CERTIFICATE_RTOL / 10, rel=1e-15)
+
+
+@pytest.mark.parametrize("scale", [1e-200, 1e-5, 1e150])
+def test_extreme_scales_are_solved_exactly(scale: float, rng: np.random.Generator):
+    """Coordinates are rescaled by a power of two (exact) before solving, so the value
+    scales exactly and the certificate still holds (cdist would overflow at 1e200 squared,
+    and POT's absolute round-off ~1e-17 would swamp costs of 1e-200)."""
+    x, y, a, b = _unequal_weights(rng)
+    ref = solve_sparse(x, y, a, b).solution
+    sol = solve_sparse(x * scale, y * scale, a, b).solution
+    assert sol.certificate.ok, sol.certificate
+    assert_allclose(sol.value, ref.value * scale, rtol=1e-12)
+    assert_allclose(sol.certificate.cost_scale, ref.certificate.cost_scale * scale, rtol=1e-15)
