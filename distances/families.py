@@ -176,7 +176,7 @@ def _collinear(S: UniformSegment, T: UniformSegment, tol: float = 1e-12) -> bool
     return True
 
 
-def segment_distances(S: UniformSegment, T: UniformSegment) -> dict[str, float]:
+def segment_distances(S: UniformSegment, T: UniformSegment) -> dict[str, float | None]:
     r"""Exact TV, JS, KL (both ways) and, where known, W1 between two uniform segments.
 
     Cases:
@@ -190,8 +190,8 @@ def segment_distances(S: UniformSegment, T: UniformSegment) -> dict[str, float]:
     - Otherwise the segments meet in at most one point, a null set for both, so they are
       mutually singular: TV 1, JS log 2, KL +inf (:func:`mutually_singular_divergences`).
       W1 is known when one is a translate of the other by v: :math:`W_1 = |v|`; for
-      other pairs ``"w1"`` is NaN (no closed form; sample and use
-      :func:`~distances.earth_mover`).
+      other pairs ``"w1"`` is ``None``: no closed form is known, and a NaN would pass
+      silently through arithmetic (sample the segments and use :func:`~distances.earth_mover`).
 
     Parameters
     ----------
@@ -201,7 +201,8 @@ def segment_distances(S: UniformSegment, T: UniformSegment) -> dict[str, float]:
     Returns
     -------
     dict
-        Keys ``"tv"``, ``"js"``, ``"kl_st"`` (KL(S||T)), ``"kl_ts"``, ``"w1"``.
+        Keys ``"tv"``, ``"js"``, ``"kl_st"`` (KL(S||T)), ``"kl_ts"``, ``"w1"`` (``None``
+        where W1 has no closed form).
 
     Examples
     --------
@@ -224,7 +225,7 @@ def segment_distances(S: UniformSegment, T: UniformSegment) -> dict[str, float]:
         "js": out.js,
         "kl_st": out.kl_pq,
         "kl_ts": out.kl_qp,
-        "w1": float(np.linalg.norm(shift)) if translate else math.nan,
+        "w1": float(np.linalg.norm(shift)) if translate else None,
     }
 
 
