@@ -6,15 +6,15 @@ with a round-off tolerance that does not depend on luck. Use them to test your o
 distance code against the exact values of :mod:`distances`, or to test :mod:`distances`
 itself (our own test suite does).
 
-=============================  ==========================================================
-:func:`probability_vectors`    weights ``>= 0`` summing to 1, zeros included by default
+================================  ======================================================
+:func:`probability_vectors`       weights ``>= 0`` summing to 1, zeros included by default
 :func:`probability_vector_pairs`  two such vectors of the same length (a shared support)
-:func:`discrete_measures`      ``Discrete`` measures in 1-D or d-D, optionally with
-                               duplicate atoms (merged) and unequal weights
-:func:`measure_tuples`         k measures of the same dimension, e.g. for triangles
-:func:`shared_support_pairs`   two measures on the same atoms with different weights
-:func:`disjoint_support_pairs` two measures with no atom in common (TV = 1, JS = log 2)
-=============================  ==========================================================
+:func:`discrete_measures`         ``Discrete`` measures in 1-D or d-D, optionally with
+                                  duplicate atoms (merged) and unequal weights
+:func:`measure_tuples`            k measures of the same dimension, e.g. for triangles
+:func:`shared_support_pairs`      two measures on the same atoms with different weights
+:func:`disjoint_support_pairs`    two measures with no atom in common (TV = 1, JS = log 2)
+================================  ======================================================
 
 Examples
 --------
