@@ -666,8 +666,11 @@ class _ColumnBlocks:
 
 
 def _cost_scale(x: FloatArray, y: FloatArray) -> float:
-    """The largest ground cost max_ij |x_i - y_j|, attained at vertices of the convex hulls."""
-    return float(cdist(_hull_points(x), _hull_points(y)).max())
+    """The largest ground cost max_ij |x_i - y_j|, attained at vertices of the convex hulls
+    (computed in 2-D and 3-D; otherwise every pair is scanned, a block of rows at a time)."""
+    hx, hy = _hull_points(x), _hull_points(y)
+    step = max(1, _BLOCK_ELEMENTS // hy.shape[0])
+    return max(float(cdist(hx[s : s + step], hy).max()) for s in range(0, hx.shape[0], step))
 
 
 def _hull_points(x: FloatArray) -> FloatArray:

@@ -95,6 +95,12 @@ def _three_d(rng: np.random.Generator) -> Cloud:
     return x, y, _uniform(400), _uniform(450)
 
 
+def _five_d(rng: np.random.Generator) -> Cloud:
+    """No convex hull in 5-D: the cost scale comes from a blocked scan of all pairs."""
+    x, y = rng.standard_normal((300, 5)), rng.standard_normal((280, 5))
+    return x, y, _uniform(300), _uniform(280)
+
+
 SHAPES: dict[str, Callable[[np.random.Generator], Cloud]] = {
     "gaussians": _gaussians,
     "eight_gaussians": _eight_gaussians,
@@ -104,6 +110,7 @@ SHAPES: dict[str, Callable[[np.random.Generator], Cloud]] = {
     "unequal_weights": _unequal_weights,
     "null_weights": _null_weights,
     "three_d": _three_d,
+    "five_d": _five_d,
 }
 
 
