@@ -12,6 +12,7 @@ import math
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
 from scipy.stats import wasserstein_distance
 
 from distances import Discrete, earth_mover, earth_mover_solution
@@ -26,6 +27,7 @@ from distances.dual import (
     potential_from_solution,
     union_atoms,
 )
+from distances.testing import measure_tuples
 
 STRONG_DUALITY_RTOL = 1e-9
 LIP_ATOL = 1e-9
@@ -72,7 +74,8 @@ class TestStrongDuality:
         P, Q = _random_pair(seed)
         sol = kantorovich_dual(P, Q)
         chk = check_lipschitz(sol.atoms, sol.potential)
-        assert chk.max_slope <= 1.0 + LIP_ATOL
+        assert chk.max_violation <= LIP_ATOL  # |f_i - f_j| <= |x_i - x_j| + 1e-9
+        assert chk.max_slope <= 1.0 + LIP_ATOL  # atoms here are well separated
         assert sol.lipschitz.max_slope == chk.max_slope
         assert sol.potential.min() == 0.0  # the free constant is fixed at min f = 0
 
@@ -150,6 +153,7 @@ class TestExtension:
         values = sol.extend(grid, form=form)
         chk = check_lipschitz(grid, values)
         assert chk.max_slope <= 1.0 + LIP_ATOL
+        assert chk.max_violation <= LIP_ATOL
         # and it is a slope-1 function somewhere: the potential is tight along the plan
         assert chk.max_slope >= 1.0 - 1e-9
 
@@ -213,7 +217,17 @@ class TestLipschitzCheck:
         # slopes: (0,1) 5/5 = 1, (0,2) 3/1 = 3, (1,2) 2/sqrt(18)
         assert chk.max_slope == 3.0
         assert chk.pair == (2, 0)
+        assert chk.max_violation == 2.0  # |3 - 0| - 1
         assert not chk.ok
+
+    def test_tolerance_is_on_values_not_slopes(self) -> None:
+        # two points 1e-14 apart, values off by 2e-16 more than their distance: slope 1.02,
+        # within round-off of 1-Lipschitz
+        chk = check_lipschitz([0.0, 1e-14, 5.0], [1.02e-14, 0.0, 5.0])
+        assert chk.max_slope == pytest.approx(1.02, rel=1e-9)
+        assert chk.max_violation == pytest.approx(2e-16, rel=1e-6)
+        assert chk.ok
+        assert not check_lipschitz([0.0, 1e-14], [2e-9, 0.0]).ok
 
     def test_equal_points_with_different_values_are_infinitely_steep(self) -> None:
         chk = check_lipschitz([1.0, 1.0], [0.0, 1e-6])
@@ -279,3 +293,29 @@ class TestErrors:
         assert z.tolist() == [[0.0, 5.0], [1.0, 0.0]]
         assert p.tolist() == [0.0, 1.0]
         assert q.tolist() == [0.5, 0.5]
+
+
+class TestProperties:
+    """Strong duality on the shipped hypothesis strategies: grids (shared atoms, degenerate
+    plans, ties) and wide float coordinates (up to 100, so the 1e-9 tolerance is relative)."""
+
+    @settings(max_examples=60, deadline=None)
+    @given(measure_tuples(k=2, max_size=7, dim=None, on_grid=True))
+    def test_strong_duality_on_grids(self, pair: tuple[Discrete, Discrete]) -> None:
+        P, Q = pair
+        sol = kantorovich_dual(P, Q)
+        scale = max(1.0, sol.primal_cost)
+        assert abs(sol.value - sol.primal_cost) <= STRONG_DUALITY_RTOL * scale
+        assert sol.lipschitz.max_violation <= LIP_ATOL
+        assert sol.potential.min() == 0.0
+
+    @settings(max_examples=40, deadline=None)
+    @given(measure_tuples(k=2, max_size=6, dim=2))
+    def test_c_transform_on_wide_coordinates(self, pair: tuple[Discrete, Discrete]) -> None:
+        P, Q = pair
+        em = earth_mover_solution(P, Q, method="network_simplex")
+        z, f = potential_from_solution(em)
+        scale = max(1.0, em.value)
+        assert abs(dual_objective(P, Q, z, f) - em.value) <= STRONG_DUALITY_RTOL * scale
+        # on values, not slopes: atoms 1e-14 apart turn 1e-16 of round-off into a 1 % slope
+        assert check_lipschitz(z, f).max_violation <= LIP_ATOL
