@@ -164,7 +164,7 @@ class Discrete:
 
     def __reduce__(self) -> tuple[type[Discrete], tuple[NDArray[np.float64], NDArray[np.float64]]]:
         # pickle and copy would otherwise restore the slots through __setattr__.
-        return (Discrete, (np.array(self._atoms), np.array(self._weights)))
+        return (type(self), (np.array(self._atoms), np.array(self._weights)))
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Discrete):

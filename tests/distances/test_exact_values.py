@@ -7,7 +7,9 @@ triangles). Where round-off is unavoidable the tolerance is named and explained.
 
 from __future__ import annotations
 
+import copy
 import math
+import pickle
 
 import numpy as np
 import pytest
@@ -160,6 +162,19 @@ class TestWorkedExamples:
         cost = [[4.0, 1.0], [2.0, 8.0]]
         # Uniform 2 x 2 assignment: swap (1 + 2) / 2 beats identity (4 + 8) / 2.
         assert earth_mover([0.5, 0.5], [0.5, 0.5], cost=cost) == 1.5
+
+
+class TestDiscreteMeasure:
+    def test_pickle_and_copy_round_trip(self, rng: np.random.Generator) -> None:
+        # Immutability (__setattr__ raises) must not break pickle, copy or multiprocessing.
+        P = _random_measure(rng, 5, 2)
+        assert pickle.loads(pickle.dumps(P)) == P
+        assert copy.deepcopy(P) == P and copy.copy(P) == P
+
+    def test_negative_zero_is_the_same_atom_as_zero(self) -> None:
+        P = Discrete([-0.0, 0.0, 1.0])
+        assert P.atoms.ravel().tolist() == [0.0, 1.0] and P.weights.tolist() == [2 / 3, 1 / 3]
+        assert total_variation(P, Discrete([0.0, 0.0, 1.0])) == 0.0
 
 
 class TestFloat64Arithmetic:
