@@ -137,13 +137,16 @@ class _Common:
         if isinstance(self.seed, bool) or not isinstance(self.seed, int) or self.seed < 0:
             raise ValueError(f"seed must be a non-negative integer; got {self.seed!r}")
 
+    def _default_lr(self) -> float:
+        return METHOD_DEFAULTS[self.method].lr
+
     @property
     def resolved(self) -> MethodDefaults:
         """The optimiser settings actually used: the fields, or the method's defaults."""
         d = METHOD_DEFAULTS[self.method]
         return MethodDefaults(
             optimizer=self.optimizer or d.optimizer,
-            lr=self.lr if self.lr is not None else d.lr,
+            lr=self.lr if self.lr is not None else self._default_lr(),
             betas=tuple(self.betas) if self.betas is not None else d.betas,  # type: ignore[arg-type]
             batch_size=self.batch_size if self.batch_size is not None else d.batch_size,
         )
@@ -235,6 +238,13 @@ class TrainConfig(_Common):
     ValueError: dataset must be one of 8gaussians, 25gaussians, swissroll; got 'mnist'
     """
 
+    lr: float | None = None
+    """Learning rate of the critic (and, unless ``generator_lr``, of the generator); None:
+    5e-5 for ``clip`` (Algorithm 1), 1e-3 otherwise (ten times the WGAN-GP paper's 1e-4, so
+    that the 1000-iteration CPU default converges; 1e-4 needs about ten times as long)."""
+    penalty_weight: float = 0.1
+    """lambda of the gradient and Lipschitz penalties; 0.1 as in the WGAN-GP toy experiments
+    (gan_toy.py). The critic's gradient norm may then exceed 1: see ``normalised_estimate``."""
     dataset: Dataset = "8gaussians"
     """The real distribution: ``8gaussians``, ``25gaussians`` or ``swissroll`` (the scales of
     the WGAN-GP toy experiments)."""
@@ -271,6 +281,9 @@ class TrainConfig(_Common):
         _positive_float("generator_lr", self.generator_lr, allow_none=True)
         if self.n_exact < 2:
             raise ValueError(f"n_exact must be at least 2; got {self.n_exact}")
+
+    def _default_lr(self) -> float:
+        return METHOD_DEFAULTS[self.method].lr if self.method == "clip" else 1e-3
 
     @property
     def warmup_steps(self) -> int:

@@ -203,9 +203,10 @@ def write_finite_sample(
     paths.append(_write_json(out / "finite_sample_grid.json", {
         "grid_x": gx.tolist(), "grid_y": gy.tolist(), "values": values.tolist(),
         "x": x.tolist(), "y": y.tolist()}))
-    fig = level_sets_figure(gx, gy, values, x.numpy(), y.numpy(), title=(
-        f"{method} critic on {n} + {n} fixed points: normalised {result.normalised:.4f} "
-        f"<= exact {result.exact:.4f}"))
+    fig = level_sets_figure(gx, gy, values, x.numpy(), y.numpy(), labels=("X ~ P", "Y ~ Q"),
+                            title=(f"{method} critic on {n} + {n} fixed points ({pair})\n"
+                                   f"normalised value {result.normalised:.4f} <= exact "
+                                   f"W1(X, Y) = {result.exact:.4f}"))
     paths += _save(fig, out, "finite_sample")
     return result, paths
 

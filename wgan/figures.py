@@ -84,6 +84,7 @@ def level_sets_figure(
     fake: ArrayLike,
     *,
     title: str = "",
+    labels: tuple[str, str] = ("real", "generated"),
 ) -> Figure:
     """Real and generated samples over the critic's level sets.
 
@@ -94,7 +95,11 @@ def level_sets_figure(
     values : array_like, shape (gy, gx)
         The critic on the grid.
     real, fake : array_like, shapes (n, 2) and (m, 2)
-        Real and generated points.
+        Real and generated points (or the samples of P and Q).
+    title : str
+        Axes title (may contain a line break).
+    labels : tuple of str
+        Legend labels of ``real`` and ``fake``.
     """
     fig, (ax,) = _figure(width=5.5, height=5.0)
     cs = ax.contourf(np.asarray(grid_x), np.asarray(grid_y), np.asarray(values), levels=20,
@@ -103,11 +108,11 @@ def level_sets_figure(
                colors="k", linewidths=0.3, alpha=0.5)
     fig.colorbar(cs, ax=ax, label="critic f(x)")
     r, f = np.asarray(real), np.asarray(fake)
-    ax.scatter(r[:, 0], r[:, 1], s=4, c="darkorange", label="real")
-    ax.scatter(f[:, 0], f[:, 1], s=4, c="darkgreen", marker="+", label="generated")
+    ax.scatter(r[:, 0], r[:, 1], s=4, c="darkorange", label=labels[0])
+    ax.scatter(f[:, 0], f[:, 1], s=4, c="darkgreen", marker="+", label=labels[1])
     ax.set_aspect("equal")
     ax.legend(loc="upper right", fontsize=8)
-    ax.set_title(title or "Samples and the critic's level sets")
+    ax.set_title(title or "Samples and the critic's level sets", fontsize=10)
     return fig
 
 

@@ -113,8 +113,13 @@ def test_pair_w1_against_exact_ot_on_matched_samples(name, gen):
 
 
 def test_8g_vs_25g_reference():
-    # exact OT on stratified samples, averaged over three seeds (0.5051 +- 0.0004)
-    np.testing.assert_allclose(make_pair("8g-vs-25g").w1, 0.5051, atol=0.001)
+    from wgan.data import W1_8G_VS_25G, _w1_8g_vs_25g
+
+    assert make_pair("8g-vs-25g").w1 == W1_8G_VS_25G
+    # the stored value (3 solves at n = 2000) against a fresh exact solve at n = 800 with
+    # another seed: stratified samples leave only the within-component noise, and seeds
+    # differed by at most 0.0012 at n = 400, so 0.003 is a safe bound
+    np.testing.assert_allclose(_w1_8g_vs_25g(800, (7,)), W1_8G_VS_25G, atol=0.003)
 
 
 class TestBadInput:

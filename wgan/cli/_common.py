@@ -21,10 +21,11 @@ def add_common_options(parser: argparse.ArgumentParser, *, method_default: str =
                         help="samples per side per step (default: the method's, 64 for clip, "
                              "256 otherwise)")
     parser.add_argument("--lr", type=float, default=None,
-                        help="learning rate (default: the method's, 5e-5 for clip, 1e-4 otherwise)")
+                        help="learning rate (default: 5e-5 for clip; otherwise 1e-4 for "
+                             "critic, 1e-3 for train)")
     parser.add_argument("--clip", type=float, default=0.01, help="clipping box c (default: 0.01)")
     parser.add_argument("--penalty-weight", type=float, default=None,
-                        help="lambda of gp / lp (default: 10)")
+                        help="lambda of gp / lp (default: 10 for critic, 0.1 for train)")
     parser.add_argument("--seed", type=int, default=0, help="the run's one seed (default: 0)")
     parser.add_argument("--device", choices=DEVICES, default="auto",
                         help="auto (CUDA when present), cpu, cuda (default: auto)")
