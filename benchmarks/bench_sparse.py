@@ -96,7 +96,8 @@ def run_in_subprocess(method: str, n: int, seed: int) -> Run:
 
 
 def _fmt(x: float | None, spec: str) -> str:
-    return "-" if x is None else format(x, spec)
+    """``format(x, spec)``, or a dash of the same width when there is no value."""
+    return "-".rjust(int(spec.split(".")[0])) if x is None else format(x, spec)
 
 
 def table(rows: list[dict]) -> str:

@@ -317,7 +317,9 @@ def earth_mover_solution(
     """Exact W1 with an optimal plan, optimal dual potentials and their certificate.
 
     Takes the same arguments as :func:`earth_mover`. The plan is a dense (n, m) array,
-    so this is meant for problems of up to a few thousand atoms a side.
+    except from the sparse solver (``method="sparse"``, or ``"auto"`` on point clouds in
+    dimension >= 2 with at least ``SPARSE_AUTO_MIN_ATOMS`` atoms each), whose plan is a
+    ``scipy.sparse.csr_array``.
 
     Examples
     --------
