@@ -194,12 +194,14 @@ def _merge_duplicates(
     """Sort atoms lexicographically and add up the weights of equal atoms.
 
     ``w=None`` means uniform weights (the empirical measure of the rows of ``x``).
+    ``x`` must be an array the caller owns (it may be sorted in place).
     """
     n = x.shape[0]
     if x.shape[1] == 1:
         # Fast path on the line: one sort, and no unique() when there are no ties.
         if w is None:
-            xs, ws = np.sort(x, axis=0), None
+            x.sort(axis=0)  # in place: x is the fresh copy made by as_atoms
+            xs, ws = x, None
         else:
             order = np.argsort(x[:, 0], kind="stable")
             xs, ws = x[order], w[order]

@@ -370,7 +370,8 @@ def _w1_line(x: FloatArray, a: FloatArray, y: FloatArray, b: FloatArray) -> floa
         # Equal-size empirical measures: match the order statistics.
         xs = x if _is_sorted(x) else np.sort(x)
         ys = y if _is_sorted(y) else np.sort(y)
-        return float(np.abs(xs - ys).mean())
+        gaps = xs - ys
+        return float(np.abs(gaps, out=gaps).mean())
     z = np.concatenate([x, y])
     order = np.argsort(z, kind="stable")
     mass = np.concatenate([a, -b])[order]
