@@ -149,10 +149,14 @@ def test_coarse_levels_seed_an_exact_solution(rng: np.random.Generator):
     _check_against_dense(res.solution, x, y, a, b)
 
 
-def test_first_candidates_missing_optimal_edges_still_end_exact(rng: np.random.Generator):
+@pytest.mark.parametrize("shape", ["clustered", "unequal_weights", "null_weights"])
+def test_first_candidates_missing_optimal_edges_still_end_exact(
+    shape: str, rng: np.random.Generator
+):
     """One neighbour per point, one checked locally, no coarse plan: the first candidate set
-    (nearest neighbours + the monotone plan of a projection) misses most optimal edges."""
-    x, y, a, b = _clustered(rng)
+    (nearest neighbours + the monotone plan of a projection, which alone keeps the problem
+    feasible for unequal weights) misses most optimal edges."""
+    x, y, a, b = SHAPES[shape](rng)
     tiny = {"k_neighbors": 1, "local_neighbors": 1, "cell_size": 0}
     res = solve_sparse(x, y, a, b, **tiny)
     _check_against_dense(res.solution, x, y, a, b)
