@@ -72,6 +72,23 @@ _HIGHS_OPTIONS = {"primal_feasibility_tolerance": 1e-10, "dual_feasibility_toler
 _BLOCK_ROWS = 512
 
 
+def _unit(*arrays: FloatArray) -> float:
+    """A power of two near the largest coordinate: distances are computed in this unit.
+
+    Dividing by a power of two is exact, so the distances are those of :func:`cdist`
+    except that the squared coordinates can no longer underflow or overflow.
+    """
+    largest = max(float(np.abs(a).max()) for a in arrays)
+    if not 0 < largest < np.inf:
+        return 1.0
+    return float(2.0 ** np.ceil(np.log2(largest)))
+
+
+def _cdist(a: FloatArray, b: FloatArray, unit: float) -> FloatArray:
+    """Euclidean distances without under/overflow of the squared coordinates."""
+    return cdist(a / unit, b / unit) * unit
+
+
 @dataclass(frozen=True)
 class LipschitzCheck:
     """The largest slope of a function given by its values on finitely many points.
@@ -127,7 +144,8 @@ class DualSolution:
         The primal solution from :func:`~distances.earth_mover_solution` (its ``value`` is
         the primal cost, its ``plan`` the optimal coupling).
     lipschitz : LipschitzCheck
-        The largest slope of ``potential`` on ``atoms``.
+        The largest slope of ``potential`` on ``atoms``, checked with
+        ``atol = DUAL_RTOL * diameter``.
     tolerance : float
         Absolute tolerance of the strong-duality check, ``DUAL_RTOL * diameter``.
     """
@@ -235,8 +253,11 @@ def kantorovich_dual(P: Discrete, Q: Discrete, *, max_atoms: int = DUAL_MAX_ATOM
     -----
     The constraints for all ordered pairs are kept in every dimension; on the line the
     constraints between neighbours would suffice, but the LP is kept the same everywhere
-    so that it reads as the definition. The potential is an optimal vertex: where the
-    optimum is not unique (e.g. on an atom that carries no net mass) it is one of them.
+    so that it reads as the definition. The LP is solved at unit diameter (HiGHS's
+    tolerances are absolute) and its solution scaled back; one c-transform step,
+    :math:`f_i \leftarrow \min_j f_j + \|x_i - x_j\|`, then removes the LP's feasibility
+    round-off, so the potential is 1-Lipschitz up to one rounding. Where the optimum is not
+    unique (e.g. on an atom that carries no net mass) the potential is one of the optima.
 
     Examples
     --------
@@ -260,11 +281,17 @@ def kantorovich_dual(P: Discrete, Q: Discrete, *, max_atoms: int = DUAL_MAX_ATOM
             "for larger problems"
         )
     primal = earth_mover_solution(P, Q)
-    dist = cdist(atoms, atoms)
-    f = _solve_dual_lp(p - q, dist)
+    dist = _cdist(atoms, atoms, _unit(atoms))
+    diameter = float(dist.max())
+    # HiGHS's tolerances are absolute: solve at unit diameter, then scale f back, so that
+    # the accuracy is relative to the problem's size (atoms 1e-75 or 1e6 apart alike).
+    scale = diameter if diameter > 0 else 1.0
+    f = _solve_dual_lp(p - q, dist / scale) * scale
+    # One c-transform step, f_i <- min_j f_j + d_ij: exactly 1-Lipschitz (up to one rounding),
+    # and it moves no value by more than the LP's feasibility tolerance.
+    f = (f[None, :] + dist).min(axis=1)
     f = f - f.min()
     value = float(f @ (p - q))
-    diameter = float(dist.max())
     return DualSolution(
         atoms=atoms,
         p=p,
@@ -272,7 +299,7 @@ def kantorovich_dual(P: Discrete, Q: Discrete, *, max_atoms: int = DUAL_MAX_ATOM
         potential=f,
         value=value,
         primal=primal,
-        lipschitz=check_lipschitz(atoms, f),
+        lipschitz=check_lipschitz(atoms, f, atol=DUAL_RTOL * scale),
         tolerance=DUAL_RTOL * max(diameter, 1e-300),
     )
 
@@ -341,8 +368,9 @@ def c_transform(v: ArrayLike, y: ArrayLike, points: ArrayLike) -> FloatArray:
     z = as_atoms(points, "points")
     check_same_dim(z.shape[1], y.shape[1], ("points", "y"))
     out = np.empty(z.shape[0])
+    unit = _unit(z, y)
     for s in range(0, z.shape[0], _BLOCK_ROWS):
-        out[s : s + _BLOCK_ROWS] = (cdist(z[s : s + _BLOCK_ROWS], y) - v).min(axis=1)
+        out[s : s + _BLOCK_ROWS] = (_cdist(z[s : s + _BLOCK_ROWS], y, unit) - v).min(axis=1)
     return out
 
 
@@ -479,8 +507,9 @@ def check_lipschitz(
         raise ValueError(f"atol must be finite and non-negative; got {atol!r}")
     best, pair, violation = 0.0, (0, 0), -np.inf
     n = z.shape[0]
+    unit = _unit(z)
     for s in range(0, n, _BLOCK_ROWS):
-        d = cdist(z[s : s + _BLOCK_ROWS], z)
+        d = _cdist(z[s : s + _BLOCK_ROWS], z, unit)
         df = f[s : s + _BLOCK_ROWS, None] - f[None, :]
         violation = max(violation, float((df - constant * d).max()))  # df is antisymmetric
         with np.errstate(divide="ignore", invalid="ignore"):

@@ -102,6 +102,25 @@ class TestStrongDuality:
         assert sol.value == 0.0
         assert sol.primal_cost == 0.0
 
+    @pytest.mark.parametrize(
+        ("P", "Q"),
+        [
+            # found by hypothesis: a scale where squared coordinates underflow
+            (Discrete([0.0]), Discrete([7.411134809903412e-287])),
+            # found by hypothesis: a weightless atom 1e-9 from another, diameter 20
+            (Discrete([1.0]), Discrete([0.0, 1e-9, 20.0], [1.0, 0.0, 0.0])),
+            # large coordinates: HiGHS's absolute tolerances must not matter
+            (Discrete([[1e6, 0.0], [1e6, 3.0]]), Discrete([[1e6 + 4.0, 0.0]])),
+        ],
+    )
+    def test_scale_edge_cases(self, P: Discrete, Q: Discrete) -> None:
+        sol = kantorovich_dual(P, Q)
+        assert sol.agrees, (sol.gap, sol.tolerance, sol.lipschitz)
+        # the documented guarantee: 1e-9 relative to the diameter (HiGHS's tolerances are
+        # 1e-10 at unit diameter: an atom 1e-9 from another, at diameter 20, is within them)
+        diameter = float(np.ptp(sol.atoms, axis=0).max()) * math.sqrt(sol.atoms.shape[1])
+        assert abs(sol.value - earth_mover(P, Q)) <= STRONG_DUALITY_RTOL * diameter
+
     def test_single_atom(self) -> None:
         sol = kantorovich_dual(Discrete([2.0]), Discrete([2.0]))
         assert sol.potential.tolist() == [0.0]
