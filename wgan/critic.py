@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import copy
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
 
 import numpy as np
@@ -76,13 +76,13 @@ def resolve_device(device: str) -> torch.device:
 
 
 def make_optimizer(
-    params: Callable[[], object] | object, settings: MethodDefaults, lr: float | None = None
+    params: Iterable[nn.Parameter], settings: MethodDefaults, lr: float | None = None
 ) -> torch.optim.Optimizer:
     """RMSProp or Adam with the given settings (``lr`` overrides ``settings.lr``)."""
     rate = settings.lr if lr is None else lr
     if settings.optimizer == "rmsprop":
-        return torch.optim.RMSprop(params, lr=rate)  # type: ignore[arg-type]
-    return torch.optim.Adam(params, lr=rate, betas=settings.betas)  # type: ignore[arg-type]
+        return torch.optim.RMSprop(params, lr=rate)
+    return torch.optim.Adam(params, lr=rate, betas=settings.betas)
 
 
 def critic_loss(

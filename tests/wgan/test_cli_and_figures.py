@@ -33,6 +33,9 @@ def test_cli_critic_comparison_2(tmp_path):
     assert code == 0
     data = json.loads((tmp_path / "critic_result.json").read_text())
     assert data["normalised"] <= data["exact"]
+    assert data["comparison"] == 2 and data["n"] == 64
+    for name in ("finite_sample.png", "finite_sample.pdf", "finite_sample_grid.json"):
+        assert (tmp_path / name).exists(), name
 
 
 @pytest.mark.parametrize("argv", [
