@@ -145,8 +145,13 @@ class Discrete:
         return self._weights @ self._atoms
 
     def translate(self, v: ArrayLike) -> Discrete:
-        """The image of the measure under ``x -> x + v``."""
-        return Discrete(self._atoms + np.asarray(v, dtype=float), self._weights)
+        """The image of the measure under ``x -> x + v`` (``v`` a scalar or a point of R^d)."""
+        shift = as_float_array(v, "v", ndim=(0, 1))
+        if shift.size not in (1, self.dim):
+            raise ValueError(
+                f"v must be a scalar or have {self.dim} coordinates; got shape {shift.shape}"
+            )
+        return Discrete(self._atoms + shift, self._weights)
 
     def scale(self, a: float) -> Discrete:
         """The image of the measure under ``x -> a x``."""

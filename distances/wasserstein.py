@@ -511,6 +511,7 @@ def certify(
     """
     plan, u, v = np.asarray(plan, float), np.asarray(u, float), np.asarray(v, float)
     a, b, cost = np.asarray(a, float), np.asarray(b, float), np.asarray(cost, float)
+    _check_certificate_shapes(plan, u, v, a, b, cost)
     marginal = max(
         float(np.abs(plan.sum(axis=1) - a).max()),
         float(np.abs(plan.sum(axis=0) - b).max()),
@@ -518,6 +519,22 @@ def certify(
     )
     gap = abs(_primal_cost(plan, cost) - float(a @ u + b @ v))
     return Certificate(marginal, _dual_violation(u, v, cost), gap, float(cost.max()))
+
+
+def _check_certificate_shapes(
+    plan: FloatArray, u: FloatArray, v: FloatArray, a: FloatArray, b: FloatArray, cost: FloatArray
+) -> None:
+    """plan and cost of shape (n, m), u and a of shape (n,), v and b of shape (m,)."""
+    if plan.ndim != 2 or plan.size == 0:
+        raise ValueError(f"plan must be a non-empty (n, m) matrix; got shape {plan.shape}")
+    n, m = plan.shape
+    expected = {"cost": (n, m), "u": (n,), "a": (n,), "v": (m,), "b": (m,)}
+    for name, arr in (("cost", cost), ("u", u), ("a", a), ("v", v), ("b", b)):
+        if arr.shape != expected[name]:
+            raise ValueError(
+                f"{name} must have shape {expected[name]} to match plan {plan.shape}; "
+                f"got {arr.shape}"
+            )
 
 
 def _primal_cost(plan: FloatArray, cost: FloatArray) -> float:

@@ -23,6 +23,7 @@ from scipy.spatial.distance import cdist
 from distances import (
     Discrete,
     SolverError,
+    certify,
     earth_mover,
     earth_mover_solution,
     js_divergence,
@@ -198,6 +199,15 @@ class TestBadInput:
     def test_bad_logarithm_base(self, base: Any) -> None:
         with pytest.raises(ValueError, match=r"base must be a positive number other than 1; got"):
             js_divergence([0.5, 0.5], [0.5, 0.5], base=base)
+
+    def test_translation_of_the_wrong_dimension(self) -> None:
+        with pytest.raises(ValueError, match=r"v must be a scalar or have 2 coordinates; got"):
+            Discrete([[0.0, 0.0]]).translate([1.0, 2.0, 3.0])
+
+    def test_certificate_of_mismatched_shapes(self) -> None:
+        plan, cost = np.eye(2) / 2, np.ones((2, 2))
+        with pytest.raises(ValueError, match=r"b must have shape \(2,\) to match plan"):
+            certify(plan, [0, 0], [0, 0], [0.5, 0.5], [1.0], cost)
 
     def test_discrete_is_immutable(self) -> None:
         P = Discrete([0.0, 1.0])
