@@ -6,7 +6,8 @@ Build (from the repository root)::
 
 The gallery (``examples/plot_*.py``) is executed during the build; every number it
 prints or draws is computed then. ``SPHINX_GALLERY_PLOT=0`` skips running it (the pages
-are then built without outputs), for a quick look at the prose.
+are then built without outputs, and the guide pages that embed gallery figures warn, so
+build without ``-W``), for a quick look at the prose.
 """
 
 from __future__ import annotations
