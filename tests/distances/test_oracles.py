@@ -58,7 +58,8 @@ def check_solution(sol: EarthMoverSolution) -> None:
     # their largest magnitude first, so that cdist's squares cannot overflow at 1e200.
     s = max(float(np.abs(sol.x).max()), float(np.abs(sol.y).max()), 1e-300)
     cost = cdist(sol.x / s, sol.y / s) * s
-    assert math.isclose(cert.cost_scale, cost.max(), rel_tol=1e-15)
+    # Dividing by s (not a power of 2) and multiplying back costs a few ulps.
+    assert math.isclose(cert.cost_scale, cost.max(), rel_tol=1e-14)
     assert_allclose(sol.plan.sum(axis=1), sol.a, rtol=0, atol=CERTIFICATE_RTOL)
     assert_allclose(sol.plan.sum(axis=0), sol.b, rtol=0, atol=CERTIFICATE_RTOL)
     assert (sol.plan >= 0).all()
@@ -71,6 +72,7 @@ class TestOneDimensionalPaths:
     @given(measure_tuples(2, max_size=6, duplicates=True))
     @example((Discrete([0.0]), Discrete([0.0])))
     @example((Discrete([0.0, 1.0], [1.0, 0.0]), Discrete([0.5])))  # a zero-weight atom
+    @example((Discrete([26.0]), Discrete([24.0, 28.0], [1.0, 0.0])))  # 26/28 is inexact
     def test_closed_form_equals_network_simplex(self, pair: tuple[Discrete, Discrete]) -> None:
         P, Q = pair
         closed = earth_mover_solution(P, Q)
