@@ -134,6 +134,7 @@ def critic_table(
 
     Writes ``critic_table.csv``, ``critic_table.json`` and ``critic_table.md`` into
     ``out_dir`` (when given) and returns the results in the order pairs x methods.
+    ``progress`` prints one line per fit.
     """
     for m in methods:
         if m not in METHODS:
@@ -146,7 +147,7 @@ def critic_table(
                for p in pairs for m in methods]
     results = []
     for cfg in configs:
-        result, _ = evaluate_critic(cfg, progress=progress)
+        result, _ = evaluate_critic(cfg)
         results.append(result)
         if progress:
             print(f"{cfg.pair:<12} {cfg.method:<5} raw {result.raw_error:+.1%}  "
