@@ -15,6 +15,7 @@ Usage::
 
     python benchmarks/bench_sparse.py            # n = 1000 ... 50,000 (a few minutes)
     python benchmarks/bench_sparse.py --quick    # n = 500 ... 2000 (seconds)
+    python benchmarks/bench_sparse.py --cloud eight_vs_gauss --sizes 2000 4000 8000
 """
 
 from __future__ import annotations
@@ -57,23 +58,37 @@ class Run:
     certified: bool = False
 
 
-def clouds(n: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+CLOUDS = ("gauss", "translated", "eight_vs_gauss")
+
+
+def clouds(n: int, seed: int, kind: str = "gauss") -> tuple[np.ndarray, np.ndarray]:
+    """``gauss``: two samples of N(0, I_2) (the issue's benchmark); ``translated``: the
+    second shifted by (2, 0); ``eight_vs_gauss``: the 8gaussians toy data against
+    N(0, I_2 / 4) (dissimilar clouds, as early in WGAN training)."""
     rng = np.random.default_rng(seed)
-    return rng.standard_normal((n, 2)), rng.standard_normal((n, 2))
+    x, y = rng.standard_normal((n, 2)), rng.standard_normal((n, 2))
+    if kind == "translated":
+        return x, y + np.array([2.0, 0.0])
+    if kind == "eight_vs_gauss":
+        angles = np.arange(8) * np.pi / 4
+        centres = 2 * np.stack([np.cos(angles), np.sin(angles)], 1)
+        x = (centres[rng.integers(0, 8, n)] + 0.02 * x) / 1.414
+        return x, 0.5 * y
+    return x, y
 
 
 def _peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0  # KiB on Linux
 
 
-def worker(method: str, n: int, seed: int) -> Run:
+def worker(method: str, n: int, seed: int, kind: str) -> Run:
     """Solve one problem in this process and measure it (called in a subprocess)."""
     import ot
     from scipy.spatial.distance import cdist
 
     from distances.sparse_w1 import solve_sparse
 
-    x, y = clouds(n, seed)
+    x, y = clouds(n, seed, kind)
     baseline = _peak_mb()
     if method == "dense":
         t0 = time.perf_counter()
@@ -88,8 +103,9 @@ def worker(method: str, n: int, seed: int) -> Run:
                res.full_scans, sol.certificate.ok)
 
 
-def run_in_subprocess(method: str, n: int, seed: int) -> Run:
-    cmd = [sys.executable, __file__, "--worker", method, str(n), "--seed", str(seed)]
+def run_in_subprocess(method: str, n: int, seed: int, kind: str) -> Run:
+    cmd = [sys.executable, __file__, "--worker", method, str(n), "--seed", str(seed),
+           "--cloud", kind]
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     out = subprocess.run(cmd, capture_output=True, text=True, check=True, env=env, cwd=ROOT)
     return Run(**json.loads(out.stdout.strip().splitlines()[-1]))
@@ -168,20 +184,23 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--sizes", type=int, nargs="+", help="override the sizes")
     p.add_argument("--dense-max", type=int, default=10000, help="largest n for dense")
     p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--cloud", choices=CLOUDS, default="gauss", help="which pair of clouds")
     p.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results")
     p.add_argument("--worker", nargs=2, metavar=("METHOD", "N"), help=argparse.SUPPRESS)
     args = p.parse_args(argv)
     if args.worker:
-        print(json.dumps(asdict(worker(args.worker[0], int(args.worker[1]), args.seed))))
+        run = worker(args.worker[0], int(args.worker[1]), args.seed, args.cloud)
+        print(json.dumps(asdict(run)))
         return 0
     sizes = args.sizes or (QUICK_SIZES if args.quick else FULL_SIZES)
-    stem = "sparse_scaling_quick" if args.quick else "sparse_scaling"
+    stem = "sparse_scaling" + ("" if args.cloud == "gauss" else f"_{args.cloud}")
+    stem += "_quick" if args.quick else ""
     load_start = os.getloadavg()
     started = time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime())
     rows = []
     for n in sizes:
-        d = run_in_subprocess("dense", n, args.seed) if n <= args.dense_max else None
-        s = run_in_subprocess("sparse", n, args.seed)
+        d = run_in_subprocess("dense", n, args.seed, args.cloud) if n <= args.dense_max else None
+        s = run_in_subprocess("sparse", n, args.seed, args.cloud)
         rows.append({
             "n": n,
             "dense_s": d.seconds if d else None,
@@ -214,7 +233,8 @@ def main(argv: list[str] | None = None) -> int:
     report = "\n".join([
         "# Sparse certified W1 vs dense network simplex", "",
         f"Command: `{cmd.strip()}`  ", f"Started: {started}  ", f"Machine: {machine}", "",
-        "Two independent N(0, I_2) samples of n points each; each solve in its own process "
+        f"Clouds: `{args.cloud}` (see `clouds()` in the script), n points each; "
+        "each solve in its own process "
         "(peak RSS includes about "
         f"{rows[0]['baseline_mb']:.0f} MB of interpreter and libraries).", "",
         "```", table(rows), "```", "", *[f"- {t}" for t in targets(rows)], "",

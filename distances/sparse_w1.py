@@ -77,6 +77,7 @@ _DEFAULT_MAX_ITER = 1_000_000
 _RETRIES = 2  # as in the dense path: each retry multiplies the iteration limit by 10
 _BLOCK_ELEMENTS = 1 << 22  # entries of one block of reduced costs (32 MB)
 _COLUMN_BLOCK = 64  # points per block of columns in the pruning bound
+_PER_ROW = 4  # violated pairs per row that a full scan adds (the most violated ones)
 
 
 @dataclass(frozen=True)
@@ -123,8 +124,8 @@ def solve_sparse(
     k_neighbors: int = 8,
     local_neighbors: int = 48,
     cell_size: int = 4,
-    coarsen_above: int = 4000,
-    max_rounds: int = 200,
+    coarsen_above: int = 500,
+    max_rounds: int = 500,
     max_iter: int = _DEFAULT_MAX_ITER,
 ) -> SparseResult:
     r"""Exact, certified W1 between two weighted point clouds, in O(n + m) memory.
@@ -148,9 +149,9 @@ def solve_sparse(
         Neighbours per point checked by the cheap local pricing before a full scan.
     cell_size : int, default 4
         Points per cell of the coarse problem (0 or 1: no coarse level).
-    coarsen_above : int, default 4000
+    coarsen_above : int, default 500
         Solve a coarse problem first when both clouds have more points than this.
-    max_rounds : int, default 200
+    max_rounds : int, default 500
         Rounds of solve-and-price before :class:`SolverError` is raised.
     max_iter : int, default 1_000_000
         Iteration limit of each network-simplex solve; a solve that reaches it is retried
@@ -360,12 +361,13 @@ def _solve_full(
     b: FloatArray,
     opts: _Options,
     *,
-    exact: bool = True,
+    seed_only: bool = False,
 ) -> SparseResult | _Flow:
-    """Column generation on atoms with positive mass; ``exact=False`` skips the full scans
-    (used for the coarse levels, whose plan only seeds the candidates)."""
+    """Column generation on atoms with positive mass. ``seed_only=True`` (the coarse
+    levels, whose plan only seeds the candidates of the next finer level) returns the last
+    flow instead of certifying it or raising when ``max_rounds`` is reached."""
     n, m = x.shape[0], y.shape[0]
-    scale = _cost_scale(x, y) if exact else float(cdist(x[:1], y).max())
+    scale = _cost_scale(x, y)
     tol = PRICING_RTOL * max(scale, np.finfo(float).tiny)
     edges = _EdgeSet(m)
     local = _LocalLists(x, y, a, b, opts.local_neighbors)
@@ -386,17 +388,17 @@ def _solve_full(
         flow = _network_simplex(x, y, a, b, edges, warm, opts.max_iter)
         warm = (flow.u, flow.v)
         new = edges.new(*local.violations(flow.u, flow.v, tol))
-        if new.size == 0 and not exact:
-            return flow
         if new.size == 0:
             stats.full_scans += 1
             rows, cols, worst, priced = _price_all(x, y, flow.u, flow.v, tol)
             stats.pairs_priced += priced
             new = edges.new(rows, cols)
+            if new.size == 0 and seed_only:
+                return flow
             if new.size == 0:
                 return _certified(x, y, a, b, flow, max(0.0, -worst), scale, edges, stats, levels)
         edges.add(new)
-    if not exact:
+    if seed_only:
         return flow
     raise SolverError(
         f"sparse solver did not certify optimality within max_rounds={opts.max_rounds} "
@@ -577,7 +579,7 @@ def _coarse_seed(
     zx = np.stack([np.bincount(cx, weights=a * x[:, d]) for d in range(x.shape[1])], 1)
     zy = np.stack([np.bincount(cy, weights=b * y[:, d]) for d in range(y.shape[1])], 1)
     zx, zy = zx / ma[:, None], zy / mb[:, None]
-    flow = _solve_full(zx, zy, ma, mb, opts, exact=False)
+    flow = _solve_full(zx, zy, ma, mb, opts, seed_only=True)
     assert isinstance(flow, _Flow)
     levels = 1 + _depth(zx.shape[0], zy.shape[0], opts)
     p = np.arange(s)
@@ -625,12 +627,18 @@ def _price_all(
         r -= u[rows, None]
         r -= v[cols]
         priced += r.size
-        jj = r.argmin(axis=1)
-        rmin = r[np.arange(rows.size), jj]
-        worst = min(worst, float(rmin.min()))
-        hit = rmin < -tol
-        out_rows.append(rows[hit])
-        out_cols.append(cols[jj[hit]])
+        row_min = r.min(axis=1)
+        worst = min(worst, float(row_min.min()))
+        violated = np.flatnonzero(row_min < -tol)
+        if violated.size:  # the _PER_ROW most violated pairs of each violated row
+            rv = r[violated]
+            if cols.size > _PER_ROW:
+                jj = np.argpartition(rv, _PER_ROW - 1, axis=1)[:, :_PER_ROW]
+            else:
+                jj = np.broadcast_to(np.arange(cols.size), rv.shape)
+            hit = np.take_along_axis(rv, jj, axis=1) < -tol
+            out_rows.append(np.broadcast_to(rows[violated, None], jj.shape)[hit])
+            out_cols.append(cols[jj[hit]])
         ii = r.argmin(axis=0)
         cmin = r[ii, np.arange(cols.size)]
         better = cmin < col_best[cols]

@@ -49,9 +49,11 @@ CERTIFICATE_RTOL = 1e-9
 _DEFAULT_MAX_ITER = 1_000_000
 _RETRIES = 2  # each retry multiplies the iteration limit by 10
 #: ``method="auto"`` solves point clouds in dimension >= 2 with the sparse certified solver
-#: (:mod:`distances.sparse_w1`) when both have at least this many atoms (measured crossover:
-#: benchmarks/bench_sparse.py).
-SPARSE_AUTO_MIN_ATOMS = 2000
+#: (:mod:`distances.sparse_w1`) when both have at least this many atoms. Measured with
+#: benchmarks/bench_sparse.py (2 cores): sparse is faster from ~1000 atoms for two samples
+#: of one law, from ~5000 for dissimilar clouds (8gaussians vs a Gaussian, translates), and
+#: at 4000 the dense path already peaks near 1 GB.
+SPARSE_AUTO_MIN_ATOMS = 4000
 _BLOCK_ELEMENTS = 1 << 18  # rows of the (n, m) dual slack checked at a time: 2 MiB
 
 
