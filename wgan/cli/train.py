@@ -44,8 +44,9 @@ def run(args: argparse.Namespace) -> int:
         print(f"step {int(last['step'])}: exact W1 {last['exact_w1']:.4f} (floor "
               f"{last['floor']:.4f}), critic estimate {last['critic_estimate']:.4f}, "
               f"normalised {last['normalised_estimate']:.4f}")
-    print(f"wrote {history.metrics_path}, {history.checkpoint_path}, "
-          + ", ".join(str(p) for p in paths))
+    ckpt = (f"{history.checkpoint_path} (step {history.checkpoint_step})"
+            if history.checkpoint_step >= 0 else "no checkpoint yet")
+    print(f"wrote {history.metrics_path}, {ckpt}, " + ", ".join(str(p) for p in paths))
     return 130 if history.interrupted else 0
 
 
