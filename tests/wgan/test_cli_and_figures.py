@@ -19,7 +19,8 @@ from wgan.experiments import (
 
 def test_cli_critic_comparison_1(tmp_path, capsys):
     code = main(["critic", "--method", "lp", "--width", "16", "--depth", "2",
-                 "--iterations", "50", "--lr", "1e-3", "--n-eval", "2000", "--quiet",
+                 "--iterations", "50", "--lr", "1e-3", "--n-eval", "2000", "--n-lipschitz", "200",
+                 "--quiet",
                  "--out", str(tmp_path)])
     assert code == 0
     data = json.loads((tmp_path / "critic_result.json").read_text())

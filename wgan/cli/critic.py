@@ -24,6 +24,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         cfg = CriticConfig(pair=args.pair, iterations=args.iterations, shift=args.shift,
                            dilation=args.dilation, theta=args.theta, n_eval=args.n_eval,
+                           n_lipschitz=args.n_lipschitz,
                            **common_kwargs(args))  # type: ignore[arg-type]
         if args.finite is not None and args.finite < 2:
             raise ValueError(f"--finite must be at least 2; got {args.finite}")
@@ -83,6 +84,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--theta", type=float, default=0.5, help="theta of example1")
     parser.add_argument("--n-eval", type=int, default=100_000,
                         help="fresh points per side for the estimate (default: 100000)")
+    parser.add_argument("--n-lipschitz", type=int, default=2000,
+                        help="points per side (and interpolates) for the Lipschitz estimates "
+                             "(default: 2000)")
     parser.add_argument("--finite", type=int, default=None, metavar="N",
                         help="comparison 2: fit and compare on N fixed points per side")
     parser.add_argument("--out", default="wgan-critic", help="output folder")
