@@ -21,7 +21,6 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 import numpy as np
-import ot
 from numpy.typing import ArrayLike, NDArray
 from scipy.spatial.distance import cdist
 
@@ -50,10 +49,10 @@ _DEFAULT_MAX_ITER = 1_000_000
 _RETRIES = 2  # each retry multiplies the iteration limit by 10
 #: ``method="auto"`` solves point clouds in dimension >= 2 with the sparse certified solver
 #: (:mod:`distances.sparse_w1`) when both have at least this many atoms. Measured with
-#: benchmarks/bench_sparse.py (2 cores): sparse is faster from ~1000 atoms for two samples
-#: of one law, from ~5000 for dissimilar clouds (8gaussians vs a Gaussian, translates), and
-#: at 4000 the dense path already peaks near 1 GB.
-SPARSE_AUTO_MIN_ATOMS = 4000
+#: benchmarks/bench_sparse.py (2 cores): for two samples of one law sparse is 1.7x faster
+#: at 2000 atoms and 2.8x at 4000; for dissimilar clouds (8gaussians vs a Gaussian) it is
+#: 0.7x at 4000 and 1.1x at 8000; the dense path peaks near 1 GB at 4000, 2.8 GB at 8000.
+SPARSE_AUTO_MIN_ATOMS = 5000
 _BLOCK_ELEMENTS = 1 << 18  # rows of the (n, m) dual slack checked at a time: 2 MiB
 
 
@@ -469,6 +468,8 @@ def _network_simplex(
     a: FloatArray, b: FloatArray, cost: FloatArray, max_iter: int
 ) -> tuple[FloatArray, FloatArray, FloatArray]:
     """POT's ot.emd with retries at a larger limit; raise rather than return a non-optimum."""
+    import ot  # here, not at module level: importing POT loads its backends (torch: ~2 s)
+
     limit = int(max_iter)
     for _ in range(_RETRIES + 1):
         with warnings.catch_warnings():
