@@ -234,6 +234,7 @@ def _stage_theorems(out_dir: Path, settings: Settings) -> StageReport:
                 res.passed,
             )
         )
+    claims.sort(key=lambda c: c.reference)  # the paper's order: Theorem 1, 2, 3
     return StageReport(tuple(claims), tuple(sorted(files)))
 
 
