@@ -21,7 +21,7 @@ from distances.sparse_w1 import solve_sparse
 from distances.wasserstein import CERTIFICATE_RTOL
 
 # Both solvers are exact; their values differ by round-off in sums of ~1000 products of
-# size <= 10, and the sparse potentials are certified within 1e-10 of the cost scale.
+# size <= 10, and the sparse potentials are certified within 5e-10 of the cost scale.
 RTOL_VALUE = 1e-9
 # Our dual infeasibility is max(0, u_i + v_j - c_ij) computed with a different summation
 # order than certify()'s; both are round-off of numbers of size <= 10.
@@ -246,11 +246,11 @@ class TestEarthMoverHook:
 
 
 def test_certificate_tolerance_is_the_documented_one():
-    # The pricing tolerance sits ten times below the certificate's, so a certified sparse
-    # value is within 1e-10 of the cost scale of the optimum.
+    # The pricing tolerance is half the certificate's: a certified sparse value is within
+    # 5e-10 of the cost scale of the optimum, and round-off in the potentials has margin.
     from distances.sparse_w1 import PRICING_RTOL
 
-    assert PRICING_RTOL == pytest.approx(CERTIFICATE_RTOL / 10, rel=1e-15)
+    assert PRICING_RTOL == pytest.approx(CERTIFICATE_RTOL / 2, rel=1e-15)
 
 
 @pytest.mark.parametrize("scale", [1e-200, 1e-5, 1e150])
