@@ -15,12 +15,16 @@ candidate edges and proves the answer optimal for *all* pairs, by column generat
    warm-started from the previous round's dual potentials.
 3. **Price.** A pair is *violated* when its reduced cost
    :math:`c_{ij} - u_i - v_j < -\tau`. Each round first checks each point's
-   ``local_neighbors`` nearest neighbours; when none of those is violated, it checks all
+   ``local_neighbors`` nearest neighbours and, for every pair (i, j) of the current plan,
+   the 16 points nearest to :math:`y_j` against i and those nearest to :math:`x_i` against
+   j (the most violated of each list joins the candidates); when none of those is
+   violated, it checks all
    :math:`n m` pairs in blocks of rows, skipping a block of columns :math:`J` for a row
    :math:`i` when the lower bound
    :math:`c_{ij} - u_i - v_j \ge \|x_i - z_J\| - \max_{j \in J}(\|y_j - z_J\| + v_j) - u_i`
-   (triangle inequality, :math:`z_J` the centre of the block) is non-negative. The most
-   violated pair of every row and of every column joins the candidates.
+   (triangle inequality, :math:`z_J` the centre of the block) is non-negative. The four
+   most violated pairs of every row and the most violated pair of every column join the
+   candidates. A coarse level runs the same loop (it only has no certificate to return).
 4. **Stop** when no pair of the full problem is violated: the potentials are then
    feasible for the full dual, the plan for the full primal, and equal objectives prove
    both optimal. The last scan measured the largest violation over all pairs exactly

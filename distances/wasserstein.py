@@ -49,10 +49,10 @@ _DEFAULT_MAX_ITER = 1_000_000
 _RETRIES = 2  # each retry multiplies the iteration limit by 10
 #: ``method="auto"`` solves point clouds in dimension >= 2 with the sparse certified solver
 #: (:mod:`distances.sparse_w1`) when both have at least this many atoms. Measured with
-#: benchmarks/bench_sparse.py (2 cores): for two samples of one law sparse is 1.7x faster
-#: at 2000 atoms and 2.8x at 4000; for dissimilar clouds (8gaussians vs a Gaussian) it is
-#: 0.7x at 4000 and 1.1x at 8000; the dense path peaks near 1 GB at 4000, 2.8 GB at 8000.
-SPARSE_AUTO_MIN_ATOMS = 5000
+#: benchmarks/bench_sparse.py (2 cores): for two samples of one law sparse is 1.5x faster
+#: at 1000 atoms and 4.7x at 2000; for dissimilar clouds (8gaussians vs a Gaussian) it is
+#: as fast as dense at 2000 and 4000 and 3.2x faster at 8000; dense peaks near 1 GB at 4000.
+SPARSE_AUTO_MIN_ATOMS = 2000
 _BLOCK_ELEMENTS = 1 << 18  # rows of the (n, m) dual slack checked at a time: 2 MiB
 
 
