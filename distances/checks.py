@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import csv
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+import numpy as np
 
 __all__ = ["CheckResult", "EvidenceTable", "format_value", "write_csv"]
 
@@ -107,12 +109,25 @@ class CheckResult:
         return "\n".join(parts)
 
 
-def write_csv(path: str | Path, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> Path:
-    """Write rows to CSV with full float precision (``repr``); returns the path."""
+def write_csv(path: str | Path, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> Path:
+    """Write rows to CSV with full float precision; returns the path.
+
+    Floats, numpy's included, are written as ``repr(float(v))`` (shortest round-trip form;
+    ``repr`` of a numpy 2 scalar would be ``np.float64(...)``). The parent folder is created.
+    """
     p = Path(path)
+    p.parent.mkdir(parents=True, exist_ok=True)
     with p.open("w", newline="") as fh:
         w = csv.writer(fh)
         w.writerow(columns)
         for row in rows:
-            w.writerow([repr(v) if isinstance(v, float) else v for v in row])
+            w.writerow([_cell(v) for v in row])
     return p
+
+
+def _cell(v: Any) -> Any:
+    if isinstance(v, (float, np.floating)):
+        return repr(float(v))
+    if isinstance(v, np.generic):  # numpy ints and bools as their Python values
+        return v.item()
+    return v

@@ -12,7 +12,6 @@ its free additive constant is fixed so that its smallest value on the atoms is 0
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -20,6 +19,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numpy.typing import NDArray
 
+from .checks import write_csv
 from .dual import DualSolution, kantorovich_dual
 from .measures import Discrete
 
@@ -77,11 +77,8 @@ class DualFigure:
 
 
 def _write_csv(path: Path, columns: dict[str, FloatArray]) -> None:
-    with path.open("w", newline="") as fh:
-        writer = csv.writer(fh)
-        writer.writerow(list(columns))
-        for row in zip(*columns.values(), strict=True):
-            writer.writerow([repr(float(v)) for v in row])
+    floats = [np.asarray(c, dtype=float) for c in columns.values()]
+    write_csv(path, list(columns), zip(*floats, strict=True))
 
 
 def _plan_edges(sol: DualSolution, min_mass: float = 0.0) -> tuple[FloatArray, ...]:

@@ -16,7 +16,6 @@ CSV or JSON data behind them, and returns the paths it wrote.
 
 from __future__ import annotations
 
-import csv
 import json
 import math
 import time
@@ -27,6 +26,8 @@ from typing import Any
 import numpy as np
 import torch
 from torch import nn
+
+from distances.checks import write_csv
 
 from .config import METHODS, PAIRS, CriticConfig, TrainConfig
 from .critic import (
@@ -70,12 +71,8 @@ def _save(fig: Any, out: Path, stem: str) -> list[Path]:
 
 
 def _write_csv(path: Path, columns: Sequence[str], rows: Sequence[dict[str, Any]]) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w", newline="") as fh:
-        writer = csv.DictWriter(fh, fieldnames=list(columns), extrasaction="ignore")
-        writer.writeheader()
-        writer.writerows(rows)
-    return path
+    """Rows as dicts, through :func:`distances.checks.write_csv` (keys not in columns ignored)."""
+    return write_csv(path, columns, ([row.get(c, "") for c in columns] for row in rows))
 
 
 def _write_json(path: Path, data: Any) -> Path:

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from distances.checks import CheckResult, EvidenceTable, format_value
+from distances.checks import CheckResult, EvidenceTable, format_value, write_csv
 from distances.convergence import DECAY_EXPONENT, _tends_to_zero, check_theorem2, sequences
 from distances.generators import Example1Generator, MLPGenerator
 from distances.theorems import check_theorem1, check_theorem3
@@ -179,3 +179,15 @@ class TestChecks:
         )
         md = r.to_markdown(["x.png"])
         assert md.startswith("## X: FAIL") and "![X](x.png)" in md and "- it broke" in md
+
+    def test_csv_round_trips_numpy_scalars(self, tmp_path):
+        # repr of a numpy 2 scalar is "np.float64(0.1)": write_csv must write the number.
+        path = write_csv(
+            tmp_path / "sub" / "t.csv",
+            ("a", "b", "c", "d"),
+            [(np.float64(0.1), np.float32(0.1), np.int64(3), 1 / 3)],
+        )
+        assert path.read_text().splitlines() == [
+            "a,b,c,d",
+            f"0.1,{float(np.float32(0.1))!r},3,{1 / 3!r}",
+        ]
