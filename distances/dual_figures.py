@@ -21,6 +21,7 @@ from numpy.typing import NDArray
 
 from .checks import write_csv
 from .dual import DualSolution, kantorovich_dual
+from .figures import save_figure
 from .measures import Discrete
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -63,12 +64,7 @@ class DualFigure:
         Returns the paths written.
         """
         out = Path(out_dir)
-        out.mkdir(parents=True, exist_ok=True)
-        paths = [out / f"{stem}.png"]
-        self.figure.savefig(paths[0], dpi=150, bbox_inches="tight")
-        if pdf:
-            paths.append(out / f"{stem}.pdf")
-            self.figure.savefig(paths[-1], bbox_inches="tight")
+        paths = save_figure(self.figure, out, stem, pdf=pdf, bbox_inches="tight")
         for name, columns in self.tables.items():
             path = out / f"{stem}_{name}.csv"
             _write_csv(path, columns)

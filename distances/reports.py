@@ -11,25 +11,21 @@ import json
 import math
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .checks import CheckResult, write_csv
 from .example1 import LearningConfig, figure1_data, learn_parallel_lines
-from .figures import plot_figure1, plot_learning, plot_theorem1, plot_theorem2
+from .figures import plot_figure1, plot_learning, plot_theorem1, plot_theorem2, save_figure
 from .theorems import run_all_checks
+
+if TYPE_CHECKING:  # pragma: no cover
+    from matplotlib.figure import Figure
 
 __all__ = ["TheoremsReport", "write_figure1", "write_learning", "write_theorems_report"]
 
 
-def _save(fig: object, out: Path, stem: str, *, pdf: bool = True) -> list[Path]:
-    import matplotlib.pyplot as plt
-
-    paths = [out / f"{stem}.png"]
-    fig.savefig(paths[0], dpi=150)  # type: ignore[attr-defined]
-    if pdf:
-        paths.append(out / f"{stem}.pdf")
-        fig.savefig(paths[1])  # type: ignore[attr-defined]
-    plt.close(fig)  # type: ignore[arg-type]
-    return paths
+def _save(fig: Figure, out: Path, stem: str, *, pdf: bool = True) -> list[Path]:
+    return save_figure(fig, out, stem, pdf=pdf, close=True)
 
 
 def _folder(out_dir: str | Path) -> Path:

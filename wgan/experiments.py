@@ -28,6 +28,7 @@ import torch
 from torch import nn
 
 from distances.checks import write_csv
+from distances.figures import save_figure
 
 from .config import METHODS, PAIRS, CriticConfig, TrainConfig
 from .critic import (
@@ -63,11 +64,7 @@ TABLE_COLUMNS: tuple[str, ...] = (
 
 
 def _save(fig: Any, out: Path, stem: str) -> list[Path]:
-    out.mkdir(parents=True, exist_ok=True)
-    paths = [out / f"{stem}.png", out / f"{stem}.pdf"]
-    fig.savefig(paths[0], dpi=130)
-    fig.savefig(paths[1])
-    return paths
+    return save_figure(fig, out, stem, dpi=130)
 
 
 def _write_csv(path: Path, columns: Sequence[str], rows: Sequence[dict[str, Any]]) -> Path:
