@@ -167,6 +167,9 @@ def _support(dist: Any) -> tuple[float, float]:
 # -- quadrature machinery ----------------------------------------------------------------
 
 
+_MASS_LEVELS = np.array([1e-12, 1e-3, 0.5, 1 - 1e-3, 1 - 1e-12])
+
+
 def _quad(f: Any, a: float, b: float) -> tuple[float, float]:
     """``quad`` on [a, b] (either end may be infinite), warnings turned into a larger error."""
     if a >= b:
@@ -189,9 +192,24 @@ def _probe_points(dists: tuple[Any, ...], lo: float, hi: float) -> FloatArray:
     return np.unique(pts)
 
 
+def _mass_cuts(dists: tuple[Any, ...], lo: float, hi: float) -> set[float]:
+    """Support ends and the quantiles ``_MASS_LEVELS`` of each law, inside (lo, hi).
+
+    Cutting there puts each law's mass inside finite pieces: ``quad`` on one long or
+    infinite interval samples too few points to find a bump far from the others. Without
+    these cuts N(0, 1) against N(50, 1) gave JS = log(2) / 2 (true: log 2) and TV against
+    N(100, 1) gave 3e-99 (true: 1), both with error estimates below 1e-11; the 1e-12 levels
+    keep the tails of a narrow law off the infinite end pieces (KL(N(100, 0.01) || N(0, 1))
+    was 0.1 % low with 0.1 % levels only).
+    """
+    pts = [e for d in dists for e in _support(d)]
+    pts += [float(q) for d in dists for q in d.ppf(_MASS_LEVELS)]
+    return {e for e in pts if np.isfinite(e) and lo < e < hi}
+
+
 def _breakpoints(diff: Any, dists: tuple[Any, ...], lo: float, hi: float) -> list[float]:
-    """Support ends inside (lo, hi) and the sign changes of ``diff`` found by ``brentq``."""
-    ends = {e for d in dists for e in _support(d) if np.isfinite(e) and lo < e < hi}
+    """:func:`_mass_cuts` and the sign changes of ``diff`` found by ``brentq``."""
+    ends = _mass_cuts(dists, lo, hi)
     pts = _probe_points(dists, lo, hi)
     pts = np.unique(np.concatenate([pts, sorted(ends)])) if ends else pts
     cuts = set(ends)
@@ -311,7 +329,7 @@ def kl_divergence_continuous(P: Any, Q: Any) -> QuadratureResult:
             return 0.0
         return math.exp(lp) * (lp - float(Q.logpdf(t)))
 
-    ends = sorted({e for e in (a2, b2) if np.isfinite(e) and a1 < e < b1})
+    ends = sorted(_mass_cuts((P, Q), a1, b1))
     val, err = _integrate_pieces(integrand, ends, a1, b1)
     return QuadratureResult(max(0.0, val), err, "quad")
 
@@ -369,8 +387,7 @@ def js_divergence_continuous(P: Any, Q: Any) -> QuadratureResult:
             out += math.exp(lq) * _log_half_ratio(lq, lp)
         return 0.5 * out
 
-    ends = sorted({e for d in (P, Q) for e in _support(d) if np.isfinite(e) and lo < e < hi})
-    val, err = _integrate_pieces(integrand, ends, lo, hi)
+    val, err = _integrate_pieces(integrand, sorted(_mass_cuts((P, Q), lo, hi)), lo, hi)
     return QuadratureResult(float(min(max(val, 0.0), _LOG2)), err, "quad")
 
 

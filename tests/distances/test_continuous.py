@@ -111,6 +111,30 @@ class TestJS:
         assert js_divergence(P, Q, base=2) == pytest.approx(1.0, abs=1e-12)
 
 
+class TestFarApart:
+    """Laws whose mass lies far apart: quad on one infinite interval missed a bump."""
+
+    @pytest.mark.parametrize("m", [50.0, 100.0, 1000.0])
+    def test_distant_gaussians(self, m):
+        # N(0, 1) vs N(m, 1): TV = 2 Phi(m / 2) - 1, KL = m^2 / 2, W1 = m; JS = log 2 minus
+        # less than exp(-m^2 / 8) < 1e-130, so log 2 in float64.
+        P, Q = stats.norm(0, 1), stats.norm(m, 1)
+        tv = 2 * stats.norm.cdf(m / 2) - 1
+        assert total_variation_continuous(P, Q).value == pytest.approx(tv, abs=QUAD_ATOL)
+        assert js_divergence_continuous(P, Q).value == pytest.approx(LOG2, abs=QUAD_ATOL)
+        assert kl_divergence_continuous(P, Q).value == pytest.approx(m**2 / 2, rel=1e-9)
+        assert earth_mover_continuous(P, Q).value == pytest.approx(m, rel=1e-9)
+
+    def test_narrow_law_far_from_the_other(self):
+        # KL(N(100, 0.01) || N(0, 1)) = log(100) + (1e-4 + 1e4) / 2 - 1/2 (closed form);
+        # it was 0 before the mass cuts, and 0.1 % low with 0.1 % quantile cuts only.
+        P, Q = stats.norm(100, 0.01), stats.norm(0, 1)
+        exact = math.log(100) + (1e-4 + 1e4) / 2 - 0.5
+        assert kl_divergence_continuous(P, Q).value == pytest.approx(exact, rel=1e-9)
+        assert total_variation_continuous(P, Q).value == pytest.approx(1.0, abs=QUAD_ATOL)
+        assert js_divergence_continuous(P, Q).value == pytest.approx(LOG2, abs=QUAD_ATOL)
+
+
 class TestAgainstDiscrete:
     def test_w1_dirac_vs_uniform(self):
         # E|U - c| for U ~ U[0,1] is c^2/2 + (1-c)^2/2.
