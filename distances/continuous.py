@@ -123,7 +123,8 @@ def as_continuous(dist: Any, name: str = "P") -> Any:
     Raises
     ------
     ValueError
-        For a distribution that is not frozen (``stats.norm``), discrete
+        For a distribution that is not frozen (``stats.norm``), with invalid parameters
+        (``stats.norm(0, -1)``), discrete
         (``stats.poisson(3)``), multivariate (``stats.multivariate_normal``), or anything
         else. Discrete laws belong in :class:`~distances.Discrete`.
 
@@ -137,6 +138,11 @@ def as_continuous(dist: Any, name: str = "P") -> Any:
     """  # noqa: E501
     inner = getattr(dist, "dist", None)
     if isinstance(inner, stats.rv_continuous) and hasattr(dist, "logpdf"):
+        if np.isnan(dist.support()).any():  # scipy's sign of invalid shape/loc/scale
+            raise ValueError(
+                f"{name} must have valid parameters; got {inner.name} with "
+                f"args {dist.args} and kwds {dist.kwds} (scipy: support is nan)"
+            )
         return dist
     if isinstance(dist, stats.rv_continuous):
         raise ValueError(

@@ -221,6 +221,11 @@ class TestRejects:
         with pytest.raises(ValueError, match=r"must be a frozen distribution.*unfrozen norm"):
             total_variation(stats.norm, stats.norm(0, 1))
 
+    def test_invalid_parameters(self):
+        # scipy freezes stats.norm(0, -1) without complaint; TV then came out 0 with a NaN error
+        with pytest.raises(ValueError, match=r"Q must have valid parameters; got norm .*\(0, -1\)"):
+            total_variation(stats.norm(0, 1), stats.norm(0, -1))
+
     def test_discrete_scipy(self):
         with pytest.raises(ValueError, match=r"discrete scipy\.stats distribution poisson"):
             kl_divergence(stats.norm(0, 1), stats.poisson(3))
