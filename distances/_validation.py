@@ -8,6 +8,7 @@ the input dtype (integers, float32, lists).
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -18,6 +19,7 @@ __all__ = [
     "as_atoms",
     "as_cost_matrix",
     "as_float_array",
+    "as_scalar",
     "as_weights",
     "check_same_dim",
     "check_same_length",
@@ -90,6 +92,26 @@ def _short_repr(x: Any) -> str:
 def _first_bad(mask: NDArray[np.bool_]) -> tuple[int, ...] | int:
     idx = np.unravel_index(int(np.argmax(mask)), mask.shape)
     return int(idx[0]) if len(idx) == 1 else tuple(int(i) for i in idx)
+
+
+def as_scalar(x: Any, name: str, *, nonnegative: bool = False) -> float:
+    """A finite real number (and >= 0 if ``nonnegative``) as a Python float.
+
+    >>> as_scalar(-1, "margin", nonnegative=True)
+    Traceback (most recent call last):
+    ...
+    ValueError: margin must be finite and non-negative; got -1
+    """
+    if isinstance(x, (str, bytes, bool, np.bool_)) or np.ndim(x) != 0:
+        raise ValueError(f"{name} must be a real number; got {x!r}")
+    try:
+        v = float(x)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be a real number; got {x!r}") from None
+    if not math.isfinite(v) or (nonnegative and v < 0):
+        rule = "finite and non-negative" if nonnegative else "finite"
+        raise ValueError(f"{name} must be {rule}; got {x!r}")
+    return v
 
 
 def _check_finite(arr: FloatArray, name: str) -> None:

@@ -33,7 +33,7 @@ from scipy import sparse
 from scipy.optimize import linprog
 from scipy.spatial.distance import cdist
 
-from ._validation import as_atoms, as_float_array, check_same_dim
+from ._validation import as_atoms, as_float_array, as_scalar, check_same_dim
 from .divergences import on_common_support
 from .measures import Discrete
 from .wasserstein import EarthMoverSolution, SolverError, earth_mover_solution
@@ -501,10 +501,8 @@ def check_lipschitz(
         )
     if not np.isfinite(f).all():
         raise ValueError(f"values must be finite; got {float(f[~np.isfinite(f)][0])}")
-    if not (np.isfinite(constant) and constant >= 0):
-        raise ValueError(f"constant must be finite and non-negative; got {constant!r}")
-    if not (np.isfinite(atol) and atol >= 0):
-        raise ValueError(f"atol must be finite and non-negative; got {atol!r}")
+    constant = as_scalar(constant, "constant", nonnegative=True)
+    atol = as_scalar(atol, "atol", nonnegative=True)
     best, pair, violation = 0.0, (0, 0), -np.inf
     n = z.shape[0]
     unit = _unit(z)

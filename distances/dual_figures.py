@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numpy.typing import NDArray
 
+from ._validation import as_scalar
 from .checks import write_csv
 from .dual import DualSolution, kantorovich_dual
 from .figures import save_figure
@@ -279,8 +280,7 @@ def dual_figure_2d(
         )
     if not (isinstance(grid_size, (int, np.integer)) and grid_size >= 2):
         raise ValueError(f"grid_size must be an integer >= 2; got {grid_size!r}")
-    if not (np.isfinite(margin) and margin >= 0):
-        raise ValueError(f"margin must be finite and non-negative; got {margin!r}")
+    margin = as_scalar(margin, "margin", nonnegative=True)
     sol = kantorovich_dual(P, Q)
     lo, hi = sol.atoms.min(axis=0), sol.atoms.max(axis=0)
     span = max(float((hi - lo).max()), 1.0)

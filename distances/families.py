@@ -30,7 +30,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from ._validation import as_float_array
+from ._validation import as_float_array, as_scalar
 
 __all__ = [
     "Example1Distances",
@@ -314,9 +314,7 @@ def example1_distances(theta: float) -> Example1Distances:
     >>> example1_distances(0.0).js
     0.0
     """
-    t = float(theta)
-    if not math.isfinite(t):
-        raise ValueError(f"theta must be finite; got {theta!r}")
+    t = as_scalar(theta, "theta")
     if t == 0.0:
         return Example1Distances(0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
     s = mutually_singular_divergences()
@@ -331,9 +329,7 @@ def example1_segment(theta: float) -> UniformSegment:
     >>> example1_segment(0.5)
     UniformSegment(start=(0.5, 0.0), end=(0.5, 1.0))
     """
-    t = float(theta)
-    if not math.isfinite(t):
-        raise ValueError(f"theta must be finite; got {theta!r}")
+    t = as_scalar(theta, "theta")
     return UniformSegment((t, 0.0), (t, 1.0))
 
 

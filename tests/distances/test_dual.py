@@ -303,6 +303,20 @@ class TestErrors:
         with pytest.raises(ValueError, match="values must be finite; got nan"):
             check_lipschitz([0.0, 1.0], [0.0, math.nan])
 
+    @pytest.mark.parametrize(
+        ("kwargs", "msg"),
+        [
+            ({"constant": "1"}, "constant must be a real number; got '1'"),
+            ({"constant": None}, "constant must be a real number; got None"),
+            ({"constant": -1.0}, "constant must be finite and non-negative; got -1.0"),
+            ({"atol": math.inf}, "atol must be finite and non-negative; got inf"),
+        ],
+    )
+    def test_bad_constant_or_atol(self, kwargs: dict[str, object], msg: str) -> None:
+        # a string or None gave numpy's TypeError from np.isfinite
+        with pytest.raises(ValueError, match=msg):
+            check_lipschitz([0.0, 1.0], [0.0, 1.0], **kwargs)  # type: ignore[arg-type]
+
     def test_dual_objective_needs_every_atom(self) -> None:
         with pytest.raises(ValueError, match=r"every atom of Q must be one of atoms; got \[2.0\]"):
             dual_objective(Discrete([0.0]), Discrete([2.0]), [0.0, 1.0], [0.0, 0.0])

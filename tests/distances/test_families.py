@@ -51,6 +51,8 @@ class TestExample1:
     def test_rejects_nonfinite(self):
         with pytest.raises(ValueError, match="theta must be finite; got nan"):
             example1_distances(float("nan"))
+        with pytest.raises(ValueError, match="theta must be a real number; got None"):
+            example1_distances(None)  # type: ignore[arg-type]  # was float()'s TypeError
 
     def test_segment_and_samples(self):
         assert example1_segment(0.25) == UniformSegment((0.25, 0.0), (0.25, 1.0))
