@@ -208,6 +208,16 @@ class TestFloat64Arithmetic:
         assert kl_divergence([1, 0], [1, 0]) == 0.0
         assert earth_mover(P, Discrete([1])) == 1.0
 
+    @pytest.mark.filterwarnings("error")
+    def test_huge_coordinates_on_the_line(self) -> None:
+        # Gaps of 2e308 overflow: the closed form returned inf (with a RuntimeWarning) while
+        # the network simplex, on scaled costs, returned the exact value.
+        # Sorted: -1e308 -> 0 and 1e308 -> 1, each of mass 1/2: W1 = 1e308 (1e308 - 1 rounds).
+        P, Q = Discrete([[1e308], [-1e308]]), Discrete([[0.0], [1.0]])
+        assert earth_mover(P, Q) == earth_mover(P, Q, method="network_simplex") == 1e308
+        R = Discrete([[1e308], [-1e308], [0.0]], [0.2, 0.3, 0.5])
+        assert earth_mover(R, Q) == earth_mover_solution(R, Q).value
+
     def test_results_are_python_floats(self) -> None:
         p, q = np.float32([0.25, 0.75]), np.float32([0.5, 0.5])
         values = [total_variation(p, q), kl_divergence(p, q), js_divergence(p, q)]
