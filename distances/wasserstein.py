@@ -159,14 +159,19 @@ class _Problem:
         POT's potentials carry an absolute error of ~1e-17 whatever the scale of the costs
         (all costs 1e-10: u + v off by 8e-8 relative; 1e-20: u = v = 0); and distances
         are computed from coordinates divided by ``s``, so the squares inside cdist
-        neither overflow (coordinates above ~1e154) nor underflow (below ~1e-154).
+        neither overflow (coordinates above ~1e154) nor underflow (below ~1e-154). Atoms
+        clustered far from the origin give distances much smaller than the coordinates:
+        those are rescaled to O(1) again (a Dirac at (0, 4) against one at (0, 4 + 1e-11)
+        failed its certificate on POT's ~1e-16 absolute gap).
         """
         if self.cost is not None:
             s = _power_of_two_below(float(self.cost.max()))
             return self.cost / s, s
         assert self.x is not None and self.y is not None
         s = _power_of_two_below(max(float(np.abs(self.x).max()), float(np.abs(self.y).max())))
-        return _euclidean(self.x / s, self.y / s), s
+        unit = _euclidean(self.x / s, self.y / s)
+        t = _power_of_two_below(float(unit.max()))
+        return unit / t, s * t
 
 
 def _power_of_two_below(v: float) -> float:

@@ -109,6 +109,14 @@ class TestTranslation:
         # plan entries is far below 1e-12 relative.
         assert_allclose(earth_mover(P, P.translate(v)), np.linalg.norm(v), rtol=1e-12)
 
+    def test_close_atoms_far_from_the_origin(self) -> None:
+        # Found by test_properties (hypothesis): costs of 2.5e-12 next to coordinates of 1
+        # failed the certificate (POT's gap ~1e-16 is absolute) and raised SolverError.
+        P, Q = Discrete([[0.0, 4.0]]), Discrete([[0.0, 4.0 + 1e-11]])
+        assert earth_mover(P, Q) == (4.0 + 1e-11) - 4.0  # the exact float64 gap
+        clouds = (Discrete([[0.0, 4.0], [1e-11, 4.0]]), Discrete([[0.0, 4.0 + 1e-11], [0.0, 4.0]]))
+        assert earth_mover_solution(*clouds, method="network_simplex").certificate.ok
+
     def test_on_the_line_the_sign_does_not_matter(self) -> None:
         P = Discrete([0.0, 1.0, 5.0], [0.5, 0.25, 0.25])
         assert earth_mover(P, P.translate(-2.5)) == earth_mover(P, P.translate(2.5)) == 2.5
