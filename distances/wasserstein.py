@@ -17,8 +17,9 @@ from __future__ import annotations
 
 import math
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -47,6 +48,7 @@ CERTIFICATE_RTOL = 1e-9
 
 _DEFAULT_MAX_ITER = 1_000_000
 _RETRIES = 2  # each retry multiplies the iteration limit by 10
+_T = TypeVar("_T")
 #: ``method="auto"`` solves point clouds in dimension >= 2 with the sparse certified solver
 #: (:mod:`distances.sparse_w1`) when both have at least this many atoms. Measured with
 #: benchmarks/bench_sparse.py (2 cores): for two samples of one law sparse is 1.5x faster
@@ -483,24 +485,37 @@ def _network_simplex(
     """POT's ot.emd with retries at a larger limit; raise rather than return a non-optimum."""
     import ot  # here, not at module level: importing POT loads its backends (torch: ~2 s)
 
-    limit = int(max_iter)
-    for _ in range(_RETRIES + 1):
+    def solve(limit: int) -> tuple[tuple[FloatArray, dict[str, Any]], int]:
         with warnings.catch_warnings():
             # POT signals a stop at the iteration limit by a warning; we read result_code.
             warnings.simplefilter("ignore", UserWarning)
             plan, log = ot.emd(a, b, cost, numItermax=limit, log=True)
-        code = int(log["result_code"])
-        if code != 3:  # 3: iteration limit reached
-            break
-        limit *= 10
-    else:
-        raise SolverError(
-            f"network simplex stopped at its iteration limit ({limit // 10}) "
-            f"{_RETRIES + 1} times; pass a larger max_iter"
-        )
+        return (plan, log), int(log["result_code"])
+
+    (plan, log), code = _retry_at_limit(solve, max_iter, "network simplex")
     if code != 1:  # 1: optimal; 0: infeasible; 2: unbounded
         raise SolverError(f"network simplex failed: {log['warning']} (result code {code})")
     return plan, np.asarray(log["u"], dtype=float), np.asarray(log["v"], dtype=float)
+
+
+def _retry_at_limit(
+    solve: Callable[[int], tuple[_T, int]], max_iter: int, name: str
+) -> tuple[_T, int]:
+    """``solve(limit)`` -> (result, POT result code), retried with 10x the limit on code 3.
+
+    Raises :class:`SolverError` when the last of the ``_RETRIES + 1`` tries also stops at
+    its iteration limit: a non-optimal plan is never returned.
+    """
+    limit = int(max_iter)
+    for _ in range(_RETRIES + 1):
+        result, code = solve(limit)
+        if code != 3:  # 3: iteration limit reached
+            return result, code
+        limit *= 10
+    raise SolverError(
+        f"{name} stopped at its iteration limit ({limit // 10}) "
+        f"{_RETRIES + 1} times; pass a larger max_iter"
+    )
 
 
 def certify(
