@@ -42,6 +42,7 @@ from .lipschitz import (
     lipschitz_estimates,
     lipschitz_penalty,
     max_pairwise_slope,
+    normalise,
 )
 from .nets import critic_values, make_critic
 
@@ -281,7 +282,7 @@ def evaluate_critic(
     raw = float(critic_values(f64, x).mean() - critic_values(f64, y).mean())
     k = min(config.n_lipschitz, config.n_eval)
     lip = lipschitz_estimates(f64, x[:k], y[:k], gen)
-    normalised = raw / lip.max_gradient_norm if lip.max_gradient_norm > 0 else float("nan")
+    normalised = normalise(raw, lip.max_gradient_norm)
     result = CriticResult(
         pair=pair.name,
         method=config.method,
@@ -383,9 +384,9 @@ def finite_sample_bound(
         exact=exact,
         raw=raw,
         slope=slope,
-        normalised=raw / slope if slope > 0 else 0.0,
+        normalised=normalise(raw, slope),
         lipschitz=lip.max_gradient_norm,
-        normalised_by_gradient=raw / lip.max_gradient_norm if lip.max_gradient_norm else 0.0,
+        normalised_by_gradient=normalise(raw, lip.max_gradient_norm),
         seconds=seconds,
     )
     return result, critic

@@ -345,6 +345,8 @@ def figure2_data(
     critic.eval()
     fvals = critic_values(critic, xt).numpy().astype(float)
     k = float(gradient_norms(critic, xt).max())
+    if not k > 0:
+        raise ValueError(f"the critic must not be flat on the grid; got gradient norm {k!r}")
     centre = 0.5 * (real[0] + fake[0])
     f0 = float(np.interp(centre, x, fvals))
     f_norm = (fvals - f0) / k

@@ -20,6 +20,7 @@ supremum over the whole space).
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import torch
@@ -35,6 +36,7 @@ __all__ = [
     "lipschitz_estimates",
     "lipschitz_penalty",
     "max_pairwise_slope",
+    "normalise",
 ]
 
 
@@ -89,6 +91,30 @@ def lipschitz_penalty(
     """WGAN-LP's one-sided E max(0, ||grad f(x_hat)|| - 1)^2 on random interpolates."""
     norms = gradient_norms(critic, interpolates(x, y, generator), create_graph=True)
     return (torch.relu(norms - 1) ** 2).mean()
+
+
+def normalise(raw: float, lipschitz: float) -> float:
+    """The critic's estimate divided by its Lipschitz constant: the value of the 1-Lipschitz f / K.
+
+    A constant 0 is returned for ``lipschitz == 0`` with ``raw == 0``: a critic that is flat
+    on the points gives 0 whatever it is scaled by. A non-zero estimate with a zero Lipschitz
+    estimate, or a negative or non-finite constant, has no normalised value and raises.
+
+    Examples
+    --------
+    >>> normalise(0.5, 0.25), normalise(0.0, 0.0)
+    (2.0, 0.0)
+    """
+    if not (math.isfinite(lipschitz) and lipschitz >= 0):
+        raise ValueError(f"lipschitz must be finite and non-negative; got {lipschitz!r}")
+    if lipschitz > 0:
+        return raw / lipschitz
+    if raw == 0:
+        return 0.0
+    raise ValueError(
+        f"a critic with Lipschitz estimate 0 must have estimate 0; got {raw!r} "
+        "(estimate the constant on more points)"
+    )
 
 
 def max_pairwise_slope(

@@ -37,7 +37,7 @@ from torch import nn
 from .config import TrainConfig
 from .critic import critic_step, make_optimizer, resolve_device
 from .data import sample_dataset
-from .lipschitz import clip_weights, gradient_norms, interpolates
+from .lipschitz import clip_weights, gradient_norms, interpolates, normalise
 from .nets import critic_values, make_critic, make_generator
 
 __all__ = [
@@ -212,7 +212,7 @@ class _Run:
             "step": self.step,
             "critic_estimate": estimate,
             "lipschitz": lip,
-            "normalised_estimate": estimate / lip if lip > 0 else float("nan"),
+            "normalised_estimate": normalise(estimate, lip),
             "exact_w1": earth_mover(Discrete(r64), Discrete(fake.cpu().double().numpy())),
             "floor": earth_mover(Discrete(r64), Discrete(real2.cpu().double().numpy())),
         }

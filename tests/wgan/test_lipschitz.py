@@ -105,3 +105,14 @@ def test_max_pairwise_slope_of_abs_on_the_line():
     # cross pairs only: (-1 vs 2) has slope 2 * |1 - 2| / 3
     np.testing.assert_allclose(
         max_pairwise_slope(pts[:1], vals[:1], pts[2:], vals[2:]), 2 / 3, rtol=1e-15)
+
+
+def test_normalise_divides_and_refuses_undefined_values():
+    from wgan.lipschitz import normalise
+
+    assert normalise(0.5, 0.25) == 2.0
+    assert normalise(0.0, 0.0) == 0.0  # a flat critic: every multiple of it gives 0
+    with pytest.raises(ValueError, match=r"Lipschitz estimate 0 must have estimate 0; got 0\.1"):
+        normalise(0.1, 0.0)
+    with pytest.raises(ValueError, match="lipschitz must be finite and non-negative; got nan"):
+        normalise(0.1, float("nan"))
