@@ -92,15 +92,18 @@ class StageOutcome:
 
 
 def _stage_distances(out_dir: Path, settings: Settings) -> StageReport:
+    from distances.checks import write_csv
+
     from .cli.distances_table import rows
 
-    lines = ["example,distance,computed,exact"]
-    agree = True
-    for name, key, value, exact in rows():
-        lines.append(f"{name},{key},{value!r},{exact!r}")
-        agree &= value == exact or abs(value - exact) <= 1e-12 * abs(exact)
-    path = out_dir / "distances_worked_examples.csv"
-    path.write_text("\n".join(lines) + "\n")
+    table = rows()
+    # The same rule as `wgan-theory distances`: equal, or equal to 1e-12 relative.
+    agree = all(v == e or abs(v - e) <= 1e-12 * abs(e) for _, _, v, e in table)
+    path = write_csv(
+        out_dir / "distances_worked_examples.csv",
+        ("example", "distance", "computed", "exact"),
+        table,
+    )
     claim = Claim(
         reference="Section 2 (definitions)",
         statement="TV, KL, JS and EM on small finite measures take their hand-computed values.",
@@ -293,12 +296,18 @@ def _critic_configs(settings: Settings) -> list[Any]:
 def _stage_critics(out_dir: Path, settings: Settings) -> StageReport:
     import math
 
+    from distances.checks import write_csv
+
     from .critic import evaluate_critic
-    from .experiments import TABLE_COLUMNS, _write_csv, format_table, write_finite_sample
+    from .experiments import TABLE_COLUMNS, format_table, write_finite_sample
 
     configs = _critic_configs(settings)
     results = [evaluate_critic(cfg)[0] for cfg in configs]
-    _write_csv(out_dir / "critic_estimates.csv", TABLE_COLUMNS, [r.to_dict() for r in results])
+    write_csv(
+        out_dir / "critic_estimates.csv",
+        TABLE_COLUMNS,
+        [[r.to_dict()[c] for c in TABLE_COLUMNS] for r in results],
+    )
     (out_dir / "critic_estimates.md").write_text(
         "# Critic estimates against the exact W1\n\n"
         + (
@@ -333,7 +342,9 @@ def _stage_critics(out_dir: Path, settings: Settings) -> StageReport:
             "pair, divided by its largest pairwise slope, against the exact LP value.",
             f"critic {finite.normalised:.4f} <= exact W1(X, Y) {finite.exact:.4f}",
             "finite_sample.png",
-            finite.normalised <= finite.exact,
+            # f / (largest pairwise slope) is 1-Lipschitz on the points, so the bound is
+            # exact up to the round-off of two float64 means (1e-9 relative is ample).
+            finite.normalised <= finite.exact * (1 + 1e-9),
         ),
         Claim(
             "Section 3, the critic's estimate",
