@@ -67,7 +67,13 @@ from scipy.spatial import ConvexHull, QhullError, cKDTree
 from scipy.spatial.distance import cdist
 
 from ._validation import as_atoms, as_weights, check_same_dim
-from .wasserstein import CERTIFICATE_RTOL, Certificate, EarthMoverSolution, SolverError
+from .wasserstein import (
+    CERTIFICATE_RTOL,
+    Certificate,
+    EarthMoverSolution,
+    SolverError,
+    _retry_at_limit,
+)
 
 try:  # POT >= 0.9.6: the sparse network simplex with a dual warm start
     from ot.lp.emd_wrap import emd_c_sparse as _emd_c_sparse
@@ -84,7 +90,6 @@ IntArray = NDArray[np.int64]
 PRICING_RTOL = 0.5 * CERTIFICATE_RTOL
 
 _DEFAULT_MAX_ITER = 1_000_000
-_RETRIES = 2  # as in the dense path: each retry multiplies the iteration limit by 10
 _BLOCK_ELEMENTS = 1 << 22  # entries of one block of reduced costs (32 MB)
 _COLUMN_BLOCK = 64  # points per block of columns in the pruning bound
 _PER_ROW = 4  # violated pairs per row that a full scan adds (the most violated ones)
@@ -465,17 +470,11 @@ def _network_simplex(
     rows, cols = edges.rows, edges.cols
     cost = _pair_cost(x, y, rows, cols)
     b = b * (a.sum() / b.sum())  # equal masses to the last bit, as POT's emd does
-    limit = int(max_iter)
-    for _ in range(_RETRIES + 1):
-        fr, fc, fm, u, v, code = _sparse_emd(a, b, rows, cols, cost, limit, warm)
-        if code != 3:  # 3: iteration limit reached
-            break
-        limit *= 10
-    else:
-        raise SolverError(
-            f"sparse network simplex stopped at its iteration limit ({limit // 10}) "
-            f"{_RETRIES + 1} times; pass a larger max_iter"
-        )
+    (fr, fc, fm, u, v), code = _retry_at_limit(
+        lambda limit: _split_code(_sparse_emd(a, b, rows, cols, cost, limit, warm)),
+        max_iter,
+        "sparse network simplex",
+    )
     if code != 1:
         raise SolverError(f"sparse network simplex failed with result code {code}")
     fm = np.asarray(fm, dtype=float)
@@ -491,6 +490,11 @@ def _network_simplex(
         u + shift,
         v - shift,
     )
+
+
+def _split_code(out: tuple) -> tuple[tuple, int]:
+    """(flows and potentials, result code) from :func:`_sparse_emd`'s 6-tuple."""
+    return out[:5], int(out[5])
 
 
 def _sparse_emd(
