@@ -264,3 +264,20 @@ def test_extreme_scales_are_solved_exactly(scale: float, rng: np.random.Generato
     assert sol.certificate.ok, sol.certificate
     assert_allclose(sol.value, ref.value * scale, rtol=1e-12)
     assert_allclose(sol.certificate.cost_scale, ref.certificate.cost_scale * scale, rtol=1e-15)
+
+
+def test_iteration_limit_retried_then_refused(monkeypatch):
+    """A sparse solve that keeps stopping at its limit is retried at 10x, 100x, then refused."""
+    import distances.sparse_w1 as sw
+
+    limits = []
+
+    def stops_at_limit(a, b, rows, cols, cost, limit, warm):
+        limits.append(limit)
+        return rows, cols, np.zeros(rows.size), np.zeros(a.size), np.zeros(b.size), 3
+
+    monkeypatch.setattr(sw, "_sparse_emd", stops_at_limit)
+    rng = np.random.default_rng(0)
+    with pytest.raises(SolverError, match=r"stopped at its iteration limit \(700\) 3 times"):
+        sw.solve_sparse(rng.normal(size=(40, 2)), rng.normal(size=(40, 2)), max_iter=7)
+    assert limits == [7, 70, 700]
