@@ -113,9 +113,10 @@ def test_figure2_quick_shows_saturation_and_linearity(tmp_path):
 def test_example1_learning_quick(tmp_path):
     write_example1_learning(tmp_path, quick=True)
     summary = json.loads((tmp_path / "example1_learning.json").read_text())
-    # WGAN moves theta from 1 towards 0 (60 SGD steps of about 0.02); the GAN's gradient has
-    # vanished: theta stays within 1e-3 of its start
-    assert abs(summary["final_theta_wgan"]) < 0.5
+    # WGAN moves theta from 1 towards 0 (60 SGD steps of about 0.02: at most 1.2 in all; the
+    # seeded run ends at -0.199); the bound is the one `reproduce` judges by, |theta| < 1/4.
+    # The GAN's gradient has vanished: theta stays within 1e-3 of its start
+    assert abs(summary["final_theta_wgan"]) < 0.25
     assert abs(summary["final_theta_gan"] - 1.0) < 1e-3
 
 
