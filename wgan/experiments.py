@@ -50,6 +50,7 @@ __all__ = [
     "figure2_data",
     "format_table",
     "table_config",
+    "write_critic_results",
     "write_example1_learning",
     "write_figure2",
     "write_finite_sample",
@@ -114,6 +115,30 @@ def format_table(results: Sequence[CriticResult]) -> str:
     return "\n".join(lines)
 
 
+def write_critic_results(
+    out_dir: str | Path, stem: str, results: Sequence[CriticResult], settings: str = ""
+) -> list[Path]:
+    """``stem.csv`` (columns :data:`TABLE_COLUMNS`) and ``stem.md`` (``settings``, then the table).
+
+    The Markdown states what the errors mean: signed (estimate - W1) / W1, raw and divided by
+    the largest gradient norm.
+    """
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    md = out / f"{stem}.md"
+    n_eval = results[0].n_eval if results else 0
+    md.write_text(
+        "# Critic estimates against exact W1\n\n"
+        "Signed relative error (estimate - W1) / W1. Raw: E_P f - E_Q f on "
+        f"{n_eval} fresh points per side. Normalised: raw divided by the largest "
+        "gradient norm over samples and interpolates.\n\n"
+        + (f"{settings}\n\n" if settings else "")
+        + format_table(results) + "\n"
+    )
+    csv_path = _write_csv(out / f"{stem}.csv", TABLE_COLUMNS, [r.to_dict() for r in results])
+    return [csv_path, md]
+
+
 def critic_table(
     *,
     quick: bool = False,
@@ -149,24 +174,19 @@ def critic_table(
                   flush=True)
     if out_dir is not None:
         out = Path(out_dir)
-        _write_csv(out / "critic_table.csv", TABLE_COLUMNS, [r.to_dict() for r in results])
+        settings = (
+            "Quick settings (16 wide, 2 layers, 200 steps): a smoke test of the pipeline, "
+            "not an accuracy claim." if quick else
+            "Critic 128 wide, 3 hidden layers; 6000 steps (clip: 5000 of Algorithm 1); "
+            "penalty weight 100."
+        )
+        pair_lines = "\n".join(f"- {make_pair(p).description}" for p in pairs)
+        write_critic_results(out, "critic_table", results, f"{settings}\n\n{pair_lines}")
         _write_json(out / "critic_table.json", {
             "quick": quick, "seed": seed,
             "configs": [c.to_dict() for c in configs],
             "results": [r.to_dict() for r in results],
         })
-        (out / "critic_table.md").write_text(
-            "# Critic estimates against exact W1\n\n"
-            "Signed relative error (estimate - W1) / W1. Raw: E_P f - E_Q f on "
-            f"{configs[0].n_eval} fresh points per side. Normalised: raw divided by the largest "
-            "gradient norm over samples and interpolates.\n\n"
-            + ("Quick settings (16 wide, 2 layers, 200 steps): a smoke test of the pipeline, "
-               "not an accuracy claim.\n\n" if quick else
-               "Critic 128 wide, 3 hidden layers; 6000 steps (clip: 5000 of Algorithm 1); "
-               "penalty weight 100.\n\n")
-            + "\n".join(f"- {make_pair(p).description}" for p in pairs)
-            + "\n\n" + format_table(results) + "\n"
-        )
     return results
 
 

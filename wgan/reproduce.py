@@ -296,28 +296,17 @@ def _critic_configs(settings: Settings) -> list[Any]:
 def _stage_critics(out_dir: Path, settings: Settings) -> StageReport:
     import math
 
-    from distances.checks import write_csv
-
     from .critic import evaluate_critic
-    from .experiments import TABLE_COLUMNS, format_table, write_finite_sample
+    from .experiments import write_critic_results, write_finite_sample
 
     configs = _critic_configs(settings)
     results = [evaluate_critic(cfg)[0] for cfg in configs]
-    write_csv(
-        out_dir / "critic_estimates.csv",
-        TABLE_COLUMNS,
-        [[r.to_dict()[c] for c in TABLE_COLUMNS] for r in results],
+    note = (
+        "Quick settings (16 wide, 200 steps): a smoke test of the pipeline."
+        if settings.quick
+        else ""
     )
-    (out_dir / "critic_estimates.md").write_text(
-        "# Critic estimates against the exact W1\n\n"
-        + (
-            "Quick settings (16 wide, 200 steps): a smoke test of the pipeline.\n\n"
-            if settings.quick
-            else ""
-        )
-        + format_table(results)
-        + "\n"
-    )
+    table_paths = write_critic_results(out_dir, "critic_estimates", results, note)
     finite, finite_paths = write_finite_sample(
         out_dir,
         quick=settings.quick,
@@ -326,7 +315,7 @@ def _stage_critics(out_dir: Path, settings: Settings) -> StageReport:
         seed=settings.seed,
         device=settings.device,
     )
-    files = ["critic_estimates.csv", "critic_estimates.md", *_rel(finite_paths, out_dir)]
+    files = list(_rel([*table_paths, *finite_paths], out_dir))
     n_eval = configs[0].n_eval
     # Monte Carlo error of E_P f - E_Q f: two means of n_eval values of a 1-Lipschitz f of
     # points of variance about 1 per side; four standard errors.
