@@ -384,11 +384,18 @@ def _w1_line(x: FloatArray, a: FloatArray, y: FloatArray, b: FloatArray) -> floa
         ys = y if _is_sorted(y) else np.sort(y)
         gaps = xs - ys
         return float(np.abs(gaps, out=gaps).mean())
+    _, cdf_gap, widths = _merged_cdf_gap(x, a, y, b)
+    return float(np.abs(cdf_gap) @ widths)
+
+
+def _merged_cdf_gap(
+    x: FloatArray, a: FloatArray, y: FloatArray, b: FloatArray
+) -> tuple[NDArray[np.intp], FloatArray, FloatArray]:
+    """The order of the merged atoms, F_P - F_Q on each interval between them, its width."""
     z = np.concatenate([x, y])
     order = np.argsort(z, kind="stable")
-    mass = np.concatenate([a, -b])[order]
-    cdf_gap = np.cumsum(mass)[:-1]
-    return float(np.abs(cdf_gap) @ np.diff(z[order]))
+    cdf_gap = np.cumsum(np.concatenate([a, -b])[order])[:-1]
+    return order, cdf_gap, np.diff(z[order])
 
 
 #: Above this |coordinate| (2^1000, about 1e301), _w1_line scales the coordinates by 2^-64.
@@ -423,10 +430,8 @@ def _solve_line(prob: _Problem) -> EarthMoverSolution:
             j += 1
             rb = b[oy[j]] if j < y.shape[0] else 0.0
     # f' = -sign(F_P - F_Q) between consecutive merged atoms gives sum f d(P - Q) = W1.
-    z = np.concatenate([x, y])
-    order = np.argsort(z, kind="stable")
-    cdf_gap = np.cumsum(np.concatenate([a, -b])[order])[:-1]
-    steps = -np.sign(cdf_gap) * np.diff(z[order])
+    order, cdf_gap, widths = _merged_cdf_gap(x, a, y, b)
+    steps = -np.sign(cdf_gap) * widths
     f_sorted = np.concatenate([[0.0], np.cumsum(steps)])
     f = np.empty_like(f_sorted)
     f[order] = f_sorted
@@ -435,7 +440,7 @@ def _solve_line(prob: _Problem) -> EarthMoverSolution:
     if not cert.ok:  # the closed form is exact: this would be a bug, not bad luck
         raise SolverError(f"closed-form 1-D solution fails its certificate: {cert}")
     return EarthMoverSolution(
-        value=float(np.abs(cdf_gap) @ np.diff(z[order])),
+        value=float(np.abs(cdf_gap) @ widths),
         plan=plan,
         u=u,
         v=v,
