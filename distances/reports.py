@@ -103,6 +103,8 @@ class TheoremsReport:
 
     paths: list[Path]
     results: list[CheckResult]
+    figures: dict[str, str]
+    """The figure's file name (in the output folder) of each check that has one, by name."""
 
     @property
     def passed(self) -> bool:
@@ -135,6 +137,7 @@ def write_theorems_report(
     out = _folder(out_dir)
     results = run_all_checks(quick=quick, seed=seed)
     paths: list[Path] = []
+    figures: dict[str, str] = {}
     sections = []
     for res in results:
         slug = _slug(res.name)
@@ -145,6 +148,8 @@ def write_theorems_report(
         if "values" in res.data:
             paths += _save(plot_theorem2(res.data["values"], res.data["ns"]), out, slug, pdf=False)
             figs.append(f"{slug}.png")
+        if figs:
+            figures[res.name] = figs[0]
         for k, table in enumerate(res.tables):
             name = f"{slug}.csv" if k == 0 else f"{slug}_{k + 1}.csv"
             paths.append(write_csv(out / name, table.columns, table.rows))
@@ -164,4 +169,4 @@ def write_theorems_report(
     )
     report = out / "theorems.md"
     report.write_text(head + "\n" + "\n".join(sections))
-    return TheoremsReport([report, *paths], results)
+    return TheoremsReport([report, *paths], results, figures)

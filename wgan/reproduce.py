@@ -219,14 +219,13 @@ _THEOREM_STATEMENTS = {
 
 
 def _stage_theorems(out_dir: Path, settings: Settings) -> StageReport:
-    from distances.reports import _slug, write_theorems_report
+    from distances.reports import write_theorems_report
 
     report = write_theorems_report(out_dir, quick=settings.quick, seed=settings.seed)
     files = set(_rel(report.paths, out_dir))
     claims = []
     for res in report.results:
         theorem, _, subject = res.name.partition(", ")
-        figure = f"{_slug(res.name)}.png"
         claims.append(
             Claim(
                 theorem,
@@ -234,7 +233,7 @@ def _stage_theorems(out_dir: Path, settings: Settings) -> StageReport:
                 f"{subject}: {res.tables[0].title[0].lower()}{res.tables[0].title[1:]} "
                 "(details in theorems.md)",
                 _theorem_numbers(res),
-                figure if figure in files else "theorems.md",
+                report.figures.get(res.name, "theorems.md"),
                 res.passed,
             )
         )
