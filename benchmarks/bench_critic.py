@@ -4,7 +4,7 @@
    signed relative errors of the raw and normalised estimates, fit seconds (target: within
    3 % in at most 60 s each on CPU).
 2. Weight clipping exactly as Algorithm 1: raw estimate K * W1, normalised estimate.
-3. The method x pair table (``wgan.experiments.critic_table``), unless ``--skip-table``.
+3. The method x pair table (``wgan.app.wgan_outputs.critic_table``), unless ``--skip-table``.
 4. Generator iterations per second of the default TrainConfig (CPU, or CUDA when present).
 
 Run: ``python benchmarks/bench_critic.py --out bench-out`` (``--quick`` for a smoke test).
@@ -22,9 +22,9 @@ from pathlib import Path
 
 import torch
 
+from wgan.app.wgan_outputs import critic_table, format_table
 from wgan.config import CriticConfig, TrainConfig
 from wgan.critic import evaluate_critic, resolve_device
-from wgan.experiments import critic_table, format_table
 from wgan.train import train
 
 

@@ -22,7 +22,7 @@ W1 also accepts a :class:`~distances.Discrete` measure on the line as one argume
 its CDF is a step function and the integral of ``|F - G|`` is summed between atoms
 with vectorised Gauss-Legendre rules. For TV, KL and JS, a continuous distribution and
 a :class:`~distances.Discrete` measure are mutually singular (the atoms are a Lebesgue
-null set), so the rule of :func:`~distances.families.mutually_singular_divergences`
+null set), so the rule of :func:`~distances.singular.mutually_singular_divergences`
 applies: TV = 1, JS = log 2, both KL = +inf.
 
 Closed forms used as cross-checks are in :func:`closed_form`.
@@ -40,8 +40,8 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy import integrate, optimize, stats
 
-from .families import mutually_singular_divergences
 from .measures import Discrete
+from .singular import mutually_singular_divergences
 
 __all__ = [
     "QuadratureResult",

@@ -21,7 +21,7 @@ does not change, its derivative is given by
 
 The two use different parts of the solution (the plan; the potential u alone, with the
 partner of each generated point found by the argmax in f), and both are compared with
-finite differences of the exact value in :mod:`distances.theorems`.
+finite differences of the exact value in :mod:`distances.paper.theorems`.
 """
 
 from __future__ import annotations

@@ -8,9 +8,9 @@ The paper's Example 1: :math:`P_0` is the law of :math:`(0, Z)`, :math:`P_\theta
 :math:`JS = \log 2` (natural log, JS with the factor 1/2), :math:`KL = +\infty` both ways and
 :math:`\delta = 1`; all four are 0 at :math:`\theta = 0`.
 
-:func:`distances.example1.figure1_data` computes the closed forms and the values from samples
+:func:`distances.paper.example1.figure1_data` computes the closed forms and the values from samples
 (exact W1 with the same latent sample on both lines, and with independent samples; JS, KL and TV
-of the empirical measures), and :func:`distances.figures.plot_figure1` draws them: the same
+of the empirical measures), and :func:`distances.paper.figures.plot_figure1` draws them: the same
 functions ``wgan-theory figure1`` calls.
 """
 
@@ -19,8 +19,8 @@ import math
 
 import numpy as np
 
-from distances.example1 import figure1_data, learn_parallel_lines
-from distances.figures import plot_figure1, plot_learning
+from distances.paper.example1 import figure1_data, learn_parallel_lines
+from distances.paper.figures import plot_figure1, plot_learning
 
 data = figure1_data()  # the default grid over [-1, 1], 256 samples per line
 c = data.columns

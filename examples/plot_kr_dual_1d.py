@@ -8,7 +8,7 @@ The worked example of the :doc:`KR dual tutorial <../kr_dual>`: atoms 0, 1, 3 an
 
    P = \tfrac12 \delta_0 + \tfrac12 \delta_3, \qquad Q = \tfrac34 \delta_1 + \tfrac14 \delta_3 .
 
-:func:`distances.dual_figures.dual_figure_1d` solves the primal (optimal plan, from
+:func:`distances.paper.dual_figures.dual_figure_1d` solves the primal (optimal plan, from
 :func:`distances.earth_mover_solution`) and the dual (the Kantorovich-Rubinstein LP, solved
 with HiGHS by :func:`distances.dual.kantorovich_dual`, independently of POT), and draws the
 three views of the same number :math:`W_1(P, Q)` (Euclidean ground distance): the area between
@@ -18,7 +18,7 @@ the CDFs, the cost of the plan, and the value :math:`\mathbb{E}_P f - \mathbb{E}
 
 # %%
 from distances import Discrete
-from distances.dual_figures import dual_figure_1d
+from distances.paper.dual_figures import dual_figure_1d
 
 P = Discrete([0.0, 3.0])
 Q = Discrete([1.0, 3.0], [0.75, 0.25])

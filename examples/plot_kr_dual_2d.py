@@ -12,7 +12,7 @@ In the plane the optimal potential :math:`f` of
 is drawn as filled contours of its largest 1-Lipschitz extension
 :math:`f(z) = \min_i f(x_i) + \|z - x_i\|_2` (:func:`distances.dual.lipschitz_extension`), with
 the atoms of :math:`P` (circles) and :math:`Q` (squares) and the optimal plan on top (arrows,
-width proportional to the mass moved). :func:`distances.dual_figures.dual_figure_2d` draws it.
+width proportional to the mass moved). :func:`distances.paper.dual_figures.dual_figure_2d` draws it.
 """
 
 # %%
@@ -20,7 +20,7 @@ width proportional to the mass moved). :func:`distances.dual_figures.dual_figure
 # :math:`a = (0, 0)`, :math:`b = (3, 0)`, and :math:`Q = \delta_c`, :math:`c = (0, 4)`. By hand:
 # :math:`W_1 = 4/2 + 5/2 = 4.5`, :math:`f(a) = 4`, :math:`f(b) = 5`, :math:`f(c) = 0`.
 from distances import Discrete
-from distances.dual_figures import dual_figure_2d
+from distances.paper.dual_figures import dual_figure_2d
 
 triangle = dual_figure_2d(Discrete([[0.0, 0.0], [3.0, 0.0]]), Discrete([[0.0, 4.0]]), grid_size=80)
 sol = triangle.solution
@@ -34,7 +34,7 @@ triangle.figure
 # :math:`f` are crossed at slope 1 along every arrow.
 import numpy as np
 
-from distances.dual_figures import tutorial_measures
+from distances.paper.dual_figures import tutorial_measures
 
 P, Q = tutorial_measures()["clouds"]  # 15 and 10 Gaussian points, seed 2
 clouds = dual_figure_2d(P, Q, grid_size=100)

@@ -2,7 +2,7 @@ r"""
 Theorems 1-3, checked numerically
 =================================
 
-:func:`distances.theorems.run_all_checks` runs every check of the paper's Theorems 1-3 (here
+:func:`distances.paper.theorems.run_all_checks` runs every check of the paper's Theorems 1-3 (here
 with its quick settings) and returns structured results: the claim in words, the evidence as
 tables, and a verdict. ``wgan-theory theorems --out DIR`` writes the same results as a Markdown
 report with these figures. Conventions: natural log, JS with the factor 1/2, TV in [0, 1], W1
@@ -10,8 +10,8 @@ with the Euclidean ground distance.
 """
 
 # %%
-from distances.figures import plot_theorem1, plot_theorem2
-from distances.theorems import run_all_checks
+from distances.paper.figures import plot_theorem1, plot_theorem2
+from distances.paper.theorems import run_all_checks
 
 results = run_all_checks(quick=True, seed=0)
 for res in results:

@@ -36,6 +36,7 @@ from torch import nn
 
 from .config import CriticConfig, MethodDefaults
 from .data import Pair, make_pair
+from .device import resolve_device, torch_threads
 from .lipschitz import (
     clip_weights,
     gradient_penalty,
@@ -56,24 +57,7 @@ __all__ = [
     "fit_critic",
     "fit_critic_on_samples",
     "make_optimizer",
-    "resolve_device",
 ]
-
-
-def resolve_device(device: str) -> torch.device:
-    """``auto`` -> CUDA when available, else CPU; ``cuda`` without a GPU raises ValueError."""
-    if device == "auto":
-        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
-    if device == "cpu":
-        return torch.device("cpu")
-    if device == "cuda":
-        if not torch.cuda.is_available():
-            raise ValueError(
-                "device 'cuda' was asked for but torch.cuda.is_available() is False on this "
-                "machine; use device='auto' or 'cpu'"
-            )
-        return torch.device("cuda")
-    raise ValueError(f"device must be one of auto, cpu, cuda; got {device!r}")
 
 
 def make_optimizer(
@@ -159,8 +143,18 @@ def fit_critic(
     progress : bool
         Show a tqdm progress bar.
     """
+    with torch_threads(config.threads):
+        return _fit(sample_p, sample_q, config, dim, progress)
+
+
+def _fit(
+    sample_p: Callable[[int, torch.Generator], torch.Tensor],
+    sample_q: Callable[[int, torch.Generator], torch.Tensor],
+    config: CriticConfig,
+    dim: int,
+    progress: bool,
+) -> tuple[nn.Module, float]:
     device = resolve_device(config.device)
-    torch.set_num_threads(config.threads)
     settings = config.resolved
     critic = _new_critic(config, dim, device)
     optimizer = make_optimizer(critic.parameters(), settings)

@@ -35,8 +35,9 @@ import torch
 from torch import nn
 
 from .config import TrainConfig
-from .critic import critic_step, make_optimizer, resolve_device
+from .critic import critic_step, make_optimizer
 from .data import sample_dataset
+from .device import resolve_device
 from .lipschitz import clip_weights, gradient_norms, interpolates, normalise
 from .nets import critic_values, make_critic, make_generator
 

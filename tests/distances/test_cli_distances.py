@@ -6,8 +6,8 @@ import math
 
 import pytest
 
+from distances.paper.worked_examples import WORKED_EXAMPLES, rows
 from wgan.cli import main
-from wgan.cli.distances_table import WORKED_EXAMPLES, rows
 
 # The exact values below are worked by hand (README's quick start); the printed values
 # are repr-exact (17 significant digits), so the table rows parse back to the computed floats.

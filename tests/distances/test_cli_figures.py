@@ -10,9 +10,9 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
-from distances.checks import CheckResult, EvidenceTable
-from distances.example1 import LearningConfig, figure1_data, learn_parallel_lines
-from distances.figures import plot_figure1, plot_learning, plot_theorem1, plot_theorem2
+from distances.paper.example1 import LearningConfig, figure1_data, learn_parallel_lines
+from distances.paper.figures import plot_figure1, plot_learning, plot_theorem1, plot_theorem2
+from distances.paper.results import CheckResult, EvidenceTable
 from wgan.cli import main
 
 LOG2 = math.log(2.0)
@@ -89,7 +89,7 @@ class TestTheoremsCommand:
         bad = CheckResult(
             "Broken", "a claim", (EvidenceTable("t", ("a",), ((1.0,),)),), False, ("it broke",)
         )
-        monkeypatch.setattr("distances.reports.run_all_checks", lambda **kw: [bad])
+        monkeypatch.setattr("wgan.app.paper_outputs.run_all_checks", lambda **kw: [bad])
         assert main(["theorems", "--out", str(tmp_path), "--quick"]) == 1
         assert "FAIL  Broken" in capsys.readouterr().out
         assert "SOME CHECKS FAIL" in (tmp_path / "theorems.md").read_text()

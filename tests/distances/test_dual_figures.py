@@ -1,4 +1,4 @@
-"""Tests of distances.dual_figures: the data behind each figure, and the files it saves."""
+"""Tests of distances.paper.dual_figures: the data behind each figure, and the files it saves."""
 
 from __future__ import annotations
 
@@ -11,12 +11,14 @@ import numpy as np
 import pytest
 
 from distances import Discrete, earth_mover
-from distances.dual_figures import (
+from distances.paper.dual_figures import (
     DualFigure,
     dual_figure_1d,
     dual_figure_2d,
-    write_teaching_figures,
+    teaching_figures,
 )
+from wgan.app.artifacts import save_dual_figure
+from wgan.app.paper_outputs import write_dual_figures
 
 EXACT = 1e-12  # hand-computed numbers of the tutorial example, exact up to round-off
 
@@ -70,7 +72,7 @@ def test_2d_tables_and_plan_slope() -> None:
 
 
 def test_save_writes_figure_and_csv(tutorial_figure: DualFigure, tmp_path: Path) -> None:
-    paths = tutorial_figure.save(tmp_path, "dual1d")
+    paths = save_dual_figure(tutorial_figure, tmp_path, "dual1d")
     names = sorted(p.name for p in paths)
     assert names == [
         "dual1d.pdf",
@@ -95,9 +97,17 @@ def test_dimension_errors() -> None:
         dual_figure_2d(Discrete([[0.0, 0.0]]), Discrete([[1.0, 0.0]]), grid_size=1)
 
 
-def test_write_teaching_figures(tmp_path: Path) -> None:
-    figures = write_teaching_figures(tmp_path)
+def test_teaching_figures_are_computed_without_files(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    figures = teaching_figures()
     assert sorted(figures) == ["clouds", "line", "triangle"]
+    assert list(tmp_path.iterdir()) == []  # the paper layer writes nothing
+
+
+def test_write_teaching_figures(tmp_path: Path) -> None:
+    figures, checks, _ = write_dual_figures(tmp_path)
+    assert sorted(figures) == ["clouds", "line", "triangle"]
+    assert [c.passed for c in checks] == [True, True, True]
     written = sorted(p.name for p in tmp_path.iterdir())
     for name in ("line", "triangle", "clouds"):
         assert f"dual_{name}.png" in written

@@ -11,14 +11,14 @@ from scipy.spatial.distance import cdist
 
 from distances import Discrete, earth_mover
 from distances.continuous import earth_mover_continuous
-from distances.example1 import LearningConfig, figure1_data, learn_parallel_lines
-from distances.generators import Example1Generator, MLPGenerator
 from distances.gradients import (
     critic_gradient,
     earth_mover_gradient,
     optimal_critic,
     strictly_complementary_potential,
 )
+from distances.paper.example1 import LearningConfig, figure1_data, learn_parallel_lines
+from distances.paper.generators import Example1Generator, MLPGenerator
 
 LOG2 = math.log(2.0)
 

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from distances import Discrete, earth_mover, js_divergence, kl_divergence, total_variation
-from distances.families import (
+from distances.paper.families import (
     UniformSegment,
     example1_distances,
     example1_sample,

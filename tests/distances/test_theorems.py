@@ -9,10 +9,11 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from distances.checks import CheckResult, EvidenceTable, format_value, write_csv
-from distances.convergence import DECAY_EXPONENT, _tends_to_zero, check_theorem2, sequences
-from distances.generators import Example1Generator, MLPGenerator
-from distances.theorems import check_theorem1, check_theorem3
+from distances.paper.convergence import DECAY_EXPONENT, _tends_to_zero, check_theorem2, sequences
+from distances.paper.generators import Example1Generator, MLPGenerator
+from distances.paper.results import CheckResult, EvidenceTable, format_value
+from distances.paper.theorems import check_theorem1, check_theorem3
+from wgan.app.artifacts import write_csv
 
 LOG2 = math.log(2.0)
 NS = (1, 10, 100, 1000, 10000)

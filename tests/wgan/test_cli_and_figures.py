@@ -8,13 +8,13 @@ import pytest
 from matplotlib.figure import Figure
 
 from wgan import figures
-from wgan.cli import main
-from wgan.experiments import (
+from wgan.app.wgan_outputs import (
     critic_table,
     write_example1_learning,
     write_figure2,
     write_finite_sample,
 )
+from wgan.cli import main
 
 
 def test_cli_critic_comparison_1(tmp_path, capsys):
@@ -92,7 +92,8 @@ def test_critic_table_rejects_unknown_method():
 
 
 def test_finite_sample_quick(tmp_path):
-    result, _ = write_finite_sample(tmp_path, quick=True)
+    fs, _ = write_finite_sample(tmp_path, quick=True)
+    result = fs.result
     assert result.normalised <= result.exact
     assert json.loads((tmp_path / "finite_sample.json").read_text())["duality_holds"] is True
     assert (tmp_path / "finite_sample.png").exists()

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from wgan.app.reproduce import Claim, Settings, Stage, StageReport, reproduce
 from wgan.cli import main
-from wgan.reproduce import Claim, Settings, Stage, StageReport, reproduce
 
 LINK = re.compile(r"\]\(([^)]+)\)")
 

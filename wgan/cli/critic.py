@@ -28,7 +28,8 @@ def run(args: argparse.Namespace) -> int:
                            **common_kwargs(args))  # type: ignore[arg-type]
         if args.finite is not None and args.finite < 2:
             raise ValueError(f"--finite must be at least 2; got {args.finite}")
-        from ..critic import evaluate_critic, resolve_device
+        from ..critic import evaluate_critic
+        from ..device import resolve_device
 
         resolve_device(cfg.device)
     except ValueError as exc:
@@ -37,10 +38,11 @@ def run(args: argparse.Namespace) -> int:
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     if args.finite is not None:
-        from ..experiments import write_finite_sample
+        from ..app.wgan_outputs import write_finite_sample
 
-        res, paths = write_finite_sample(out, n=args.finite, config=cfg,
-                                         progress=not args.quiet)
+        fs, paths = write_finite_sample(out, n=args.finite, config=cfg,
+                                        progress=not args.quiet)
+        res = fs.result
         data = {"comparison": 2, "config": cfg.to_dict(), **res.to_dict()}
         print(f"{cfg.pair}: {cfg.method} critic on {res.n} + {res.n} fixed points "
               f"({cfg.iterations} steps, {res.seconds:.1f} s)")

@@ -13,7 +13,7 @@ __all__ = ["register", "run"]
 
 def run(args: argparse.Namespace) -> int:
     """Fit one critic per method x pair and write the table."""
-    from ..experiments import critic_table, format_table
+    from ..app.wgan_outputs import critic_table, format_table
 
     try:
         results = critic_table(quick=args.quick, out_dir=args.out, methods=args.methods,

@@ -9,7 +9,7 @@ __all__ = ["register", "run"]
 
 def run(args: argparse.Namespace) -> int:
     """Run every stage into --out and write REPORT.md; exit 1 if any stage or claim fails."""
-    from ..reproduce import Settings, reproduce
+    from ..app.reproduce import Settings, reproduce
 
     settings = Settings(quick=args.quick, device=args.device, seed=args.seed)
     if settings.device == "cuda":

@@ -12,7 +12,7 @@ def run(args: argparse.Namespace) -> int:
 
     Exit code 1 if any check fails.
     """
-    from distances.reports import write_theorems_report
+    from ..app.paper_outputs import write_theorems_report
 
     report = write_theorems_report(args.out, quick=args.quick, seed=args.seed)
     for res in report.results:

@@ -25,7 +25,7 @@ def run(args: argparse.Namespace) -> int:
                           n_exact=args.n_exact, checkpoint_every=args.checkpoint_every,
                           out_dir=args.out, progress=not args.quiet,
                           **common_kwargs(args))  # type: ignore[arg-type]
-        from ..critic import resolve_device
+        from ..device import resolve_device
 
         resolve_device(cfg.device)
         from ..train import train
@@ -34,7 +34,7 @@ def run(args: argparse.Namespace) -> int:
     except ValueError as exc:
         print(f"wgan-theory train: error: {exc}", file=sys.stderr)
         return 2
-    from ..experiments import write_training_outputs
+    from ..app.wgan_outputs import write_training_outputs
 
     paths = write_training_outputs(history)
     last = history.rows[-1] if history.rows else None

@@ -10,18 +10,20 @@ __all__ = ["register", "run_example1", "run_figure2"]
 
 def run_figure2(args: argparse.Namespace) -> int:
     """GAN discriminator vs WGAN critic on two 1-D Gaussians (figure2.png/pdf/csv/json)."""
-    from ..experiments import write_figure2
+    from ..app.wgan_outputs import write_figure2
 
-    for p in write_figure2(args.out, quick=args.quick, seed=args.seed):
+    _, paths = write_figure2(args.out, quick=args.quick, seed=args.seed)
+    for p in paths:
         print(f"wrote {p}")
     return 0
 
 
 def run_example1(args: argparse.Namespace) -> int:
     """theta of g(z) = (theta, z) against a WGAN critic and a GAN discriminator."""
-    from ..experiments import write_example1_learning
+    from ..app.wgan_outputs import write_example1_learning
 
-    for p in write_example1_learning(args.out, quick=args.quick, seed=args.seed):
+    _, paths = write_example1_learning(args.out, quick=args.quick, seed=args.seed)
+    for p in paths:
         print(f"wrote {p}")
     return 0
 

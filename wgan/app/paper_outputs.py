@@ -1,31 +1,40 @@
-"""Write the Example 1 figures and the theorem report into a folder: PNG, PDF, CSV, Markdown.
+"""The paper's outputs: Figure 1, learning parallel lines, the theorem report, the KR dual.
 
 These are the stages behind ``wgan-theory figure1`` and ``wgan-theory theorems`` (and
-``wgan-theory reproduce``). Each returns the paths it wrote; the theorem stage also
-returns whether every check passed.
+``wgan-theory reproduce``). Each computes with :mod:`distances.paper`, writes through
+:mod:`wgan.app.artifacts`, and returns the result objects with the paths it wrote.
 """
 
 from __future__ import annotations
 
-import json
 import math
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from .checks import CheckResult, write_csv
-from .example1 import LearningConfig, figure1_data, learn_parallel_lines
-from .figures import plot_figure1, plot_learning, plot_theorem1, plot_theorem2, save_figure
-from .theorems import run_all_checks
+from distances.paper.dual_figures import DualFigure, check_duality, teaching_figures
+from distances.paper.example1 import (
+    Figure1Data,
+    LearningConfig,
+    Trajectory,
+    check_figure1,
+    check_learning,
+    figure1_data,
+    learn_parallel_lines,
+)
+from distances.paper.figures import plot_figure1, plot_learning, plot_theorem1, plot_theorem2
+from distances.paper.results import CheckResult
+from distances.paper.theorems import run_all_checks
 
-if TYPE_CHECKING:  # pragma: no cover
-    from matplotlib.figure import Figure
+from .artifacts import save_dual_figure, save_figure, write_csv, write_json, write_table, write_text
 
-__all__ = ["TheoremsReport", "write_figure1", "write_learning", "write_theorems_report"]
-
-
-def _save(fig: Figure, out: Path, stem: str, *, pdf: bool = True) -> list[Path]:
-    return save_figure(fig, out, stem, pdf=pdf, close=True)
+__all__ = [
+    "Figure1Outputs",
+    "TheoremsReport",
+    "write_dual_figures",
+    "write_figure1",
+    "write_learning",
+    "write_theorems_report",
+]
 
 
 def _folder(out_dir: str | Path) -> Path:
@@ -34,7 +43,23 @@ def _folder(out_dir: str | Path) -> Path:
     return out
 
 
-def write_figure1(out_dir: str | Path, *, quick: bool = False, seed: int = 0) -> list[Path]:
+@dataclass(frozen=True)
+class Figure1Outputs:
+    """What :func:`write_figure1` computed, judged and wrote."""
+
+    data: Figure1Data
+    trajectories: tuple[Trajectory, ...]
+    checks: tuple[CheckResult, ...]
+    """W1, JS, KL and TV (:func:`~distances.paper.example1.check_figure1`), then learning."""
+    paths: list[Path]
+
+    @property
+    def passed(self) -> bool:
+        """True when every check passed."""
+        return all(c.passed for c in self.checks)
+
+
+def write_figure1(out_dir: str | Path, *, quick: bool = False, seed: int = 0) -> Figure1Outputs:
     """Figure 1 (and its extended 2 x 2 version) with the CSV and a JSON summary.
 
     Files: ``figure1.png/.pdf`` (EM and JS), ``figure1_extended.png/.pdf`` (EM, JS, KL,
@@ -54,8 +79,8 @@ def write_figure1(out_dir: str | Path, *, quick: bool = False, seed: int = 0) ->
     """
     out = _folder(out_dir)
     data = figure1_data(n=64 if quick else 512, seed=seed)
-    paths = _save(plot_figure1(data), out, "figure1")
-    paths += _save(plot_figure1(data, extended=True), out, "figure1_extended")
+    paths = save_figure(plot_figure1(data), out, "figure1")
+    paths += save_figure(plot_figure1(data, extended=True), out, "figure1_extended")
     names = list(data.columns)
     rows = [
         (float(t), *(float(data.columns[k][i]) for k in names)) for i, t in enumerate(data.theta)
@@ -72,29 +97,31 @@ def write_figure1(out_dir: str | Path, *, quick: bool = False, seed: int = 0) ->
             (data.columns["js_same_z"] == data.columns["js_exact"]).all()
         ),
     }
-    p = out / "figure1_summary.json"
-    p.write_text(json.dumps(summary, indent=2) + "\n")
-    paths.append(p)
-    paths += write_learning(out, quick=quick, seed=seed)
-    return paths
+    paths.append(write_json(out / "figure1_summary.json", summary))
+    trajectories, learning_paths = write_learning(out, quick=quick, seed=seed)
+    checks = (*check_figure1(data), check_learning(trajectories))
+    return Figure1Outputs(data, trajectories, checks, paths + learning_paths)
 
 
-def write_learning(out_dir: str | Path, *, quick: bool = False, seed: int = 0) -> list[Path]:
+def write_learning(
+    out_dir: str | Path, *, quick: bool = False, seed: int = 0
+) -> tuple[tuple[Trajectory, ...], list[Path]]:
     """Learning parallel lines: ``learning_parallel_lines.png/.pdf/.csv``.
 
-    The CSV has one row per step: theta, loss value and gradient for W1, JS and KL.
+    The CSV has one row per step: theta, loss value and gradient for W1, JS and KL. Returns
+    the three trajectories and the paths.
     """
     out = _folder(out_dir)
     cfg = LearningConfig(steps=25 if quick else 40, n=16 if quick else 64, seed=seed)
-    runs = [learn_parallel_lines(loss, cfg) for loss in ("w1", "js", "kl")]
-    paths = _save(plot_learning(runs), out, "learning_parallel_lines")
+    runs = tuple(learn_parallel_lines(loss, cfg) for loss in ("w1", "js", "kl"))
+    paths = save_figure(plot_learning(runs), out, "learning_parallel_lines")
     cols = ["step"] + [f"{r.loss}_{f}" for r in runs for f in ("theta", "value", "gradient")]
     rows = [
         (i, *(float(getattr(r, f)[i]) for r in runs for f in ("theta", "value", "gradient")))
         for i in range(runs[0].theta.size)
     ]
     paths.append(write_csv(out / "learning_parallel_lines.csv", cols, rows))
-    return paths
+    return runs, paths
 
 
 @dataclass(frozen=True)
@@ -143,16 +170,17 @@ def write_theorems_report(
         slug = _slug(res.name)
         figs: list[str] = []
         if "curves" in res.data:
-            paths += _save(plot_theorem1(res.data), out, slug, pdf=False)
+            paths += save_figure(plot_theorem1(res.data), out, slug, pdf=False)
             figs.append(f"{slug}.png")
         if "values" in res.data:
-            paths += _save(plot_theorem2(res.data["values"], res.data["ns"]), out, slug, pdf=False)
+            fig = plot_theorem2(res.data["values"], res.data["ns"])
+            paths += save_figure(fig, out, slug, pdf=False)
             figs.append(f"{slug}.png")
         if figs:
             figures[res.name] = figs[0]
         for k, table in enumerate(res.tables):
             name = f"{slug}.csv" if k == 0 else f"{slug}_{k + 1}.csv"
-            paths.append(write_csv(out / name, table.columns, table.rows))
+            paths.append(write_table(out / name, table))
         sections.append(res.to_markdown(figs))
     verdict = "all checks pass" if all(r.passed for r in results) else "SOME CHECKS FAIL"
     summary = "\n".join(f"- {r.name}: {'PASS' if r.passed else 'FAIL'}" for r in results)
@@ -167,6 +195,21 @@ def write_theorems_report(
         "|F - G| on the line. `+inf` is an exact infinity (mass where the other measure "
         f"has none), not an overflow; log 2 = {math.log(2):.6f}.\n\n{summary}\n"
     )
-    report = out / "theorems.md"
-    report.write_text(head + "\n" + "\n".join(sections))
+    report = write_text(out / "theorems.md", head + "\n" + "\n".join(sections))
     return TheoremsReport([report, *paths], results, figures)
+
+
+def write_dual_figures(out_dir: str | Path) -> tuple[dict[str, DualFigure], list[CheckResult],
+                                                      list[Path]]:
+    """The KR-dual teaching figures (``dual_line``, ``dual_triangle``, ``dual_clouds``).
+
+    Each is written as PNG, PDF and one CSV per data table, and judged by
+    :func:`~distances.paper.dual_figures.check_duality`. Returns the figures by name, the
+    checks and the paths.
+    """
+    figures = teaching_figures()
+    checks, paths = [], []
+    for name, fig in figures.items():
+        paths += save_dual_figure(fig, out_dir, f"dual_{name}")
+        checks.append(check_duality(name, fig.solution))
+    return figures, checks, paths

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -22,7 +21,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from .example1 import Figure1Data, Trajectory
 
-__all__ = ["plot_figure1", "plot_learning", "plot_theorem1", "plot_theorem2", "save_figure"]
+__all__ = ["plot_figure1", "plot_learning", "plot_theorem1", "plot_theorem2"]
 
 _LOG2 = math.log(2.0)
 _INF_LEVEL = 1.15  # where +inf is drawn on the KL panel's axis
@@ -39,47 +38,6 @@ _SAME = {
 _INDEP = {"marker": "x", "ls": "none", "ms": 5, "color": "tab:orange", "mew": 1.3, "zorder": 6}
 
 
-
-def save_figure(
-    fig: Figure,
-    out_dir: str | Path,
-    stem: str,
-    *,
-    pdf: bool = True,
-    dpi: int = 150,
-    bbox_inches: str | None = None,
-    close: bool = False,
-) -> list[Path]:
-    """Write ``stem.png`` (and ``stem.pdf``) into ``out_dir`` (created); return the paths.
-
-    Parameters
-    ----------
-    fig : matplotlib.figure.Figure
-    out_dir : path
-    stem : str
-        File name without the suffix.
-    pdf : bool, default True
-        Also write the PDF.
-    dpi : int, default 150
-        Resolution of the PNG.
-    bbox_inches : str or None, default None
-        Passed to ``savefig`` (``"tight"`` trims the margins).
-    close : bool, default False
-        Close the figure in pyplot afterwards (for figures made by ``plt.subplots`` that
-        the caller does not keep).
-    """
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    paths = [out / f"{stem}.png"]
-    fig.savefig(paths[0], dpi=dpi, bbox_inches=bbox_inches)
-    if pdf:
-        paths.append(out / f"{stem}.pdf")
-        fig.savefig(paths[1], bbox_inches=bbox_inches)
-    if close:
-        import matplotlib.pyplot as plt
-
-        plt.close(fig)
-    return paths
 
 def _step_at_zero(ax: Axes, value: float, label: str) -> None:
     """Draw value for theta != 0 and 0 at theta = 0: two segments, an open and a full dot."""
@@ -104,7 +62,7 @@ def plot_figure1(data: Figure1Data, *, extended: bool = False) -> Figure:
     Parameters
     ----------
     data : Figure1Data
-        From :func:`distances.example1.figure1_data`.
+        From :func:`distances.paper.example1.figure1_data`.
     extended : bool, default False
         Add the KL (both directions, +inf drawn at the top) and TV panels, 2 x 2.
 
@@ -210,7 +168,7 @@ def plot_learning(trajectories: Sequence[Trajectory]) -> Figure:
     Parameters
     ----------
     trajectories : sequence of Trajectory
-        From :func:`distances.example1.learn_parallel_lines`, e.g. for "w1", "js", "kl".
+        From :func:`distances.paper.example1.learn_parallel_lines`, e.g. for "w1", "js", "kl".
 
     Returns
     -------
@@ -262,7 +220,7 @@ def plot_theorem1(table: dict[str, Any]) -> Figure:
     table : dict
         ``table["curves"]``: list of (label, theta array, W array) for each grid;
         ``table["levels"]``: list of dicts with keys ``h`` (grid step), ``max_slope``,
-        ``bound``, ``js_jump``, from :func:`distances.theorems.check_theorem1`.
+        ``bound``, ``js_jump``, from :func:`distances.paper.theorems.check_theorem1`.
 
     Returns
     -------

@@ -3,7 +3,8 @@
 Both functions solve the problem with :func:`~distances.dual.kantorovich_dual` and
 return a :class:`DualFigure`: the matplotlib Figure, the data drawn in it as named
 tables of columns, and the :class:`~distances.dual.DualSolution`. The command line,
-the reproduce report and the documentation gallery call these same functions.
+the reproduce report and the documentation gallery call these same functions; the application
+writes them (``wgan.app.artifacts.save_dual_figure``).
 matplotlib is imported inside them only.
 
 Convention: W1 with the Euclidean ground distance; the potential f is 1-Lipschitz and
@@ -13,27 +14,26 @@ its free additive constant is fixed so that its smallest value on the atoms is 0
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
 from numpy.typing import NDArray
 
-from ._validation import as_scalar
-from .checks import write_csv
-from .dual import DualSolution, kantorovich_dual
-from .figures import save_figure
-from .measures import Discrete
+from .._validation import as_scalar
+from ..dual import DualSolution, kantorovich_dual
+from ..measures import Discrete
+from .results import CheckResult
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
 
 __all__ = [
     "DualFigure",
+    "check_duality",
     "dual_figure_1d",
     "dual_figure_2d",
+    "teaching_figures",
     "tutorial_measures",
-    "write_teaching_figures",
 ]
 
 FloatArray = NDArray[np.float64]
@@ -58,24 +58,6 @@ class DualFigure:
     figure: Figure
     tables: dict[str, dict[str, FloatArray]] = field(repr=False)
     solution: DualSolution
-
-    def save(self, out_dir: str | Path, stem: str, *, pdf: bool = True) -> list[Path]:
-        """Write ``stem.png`` (and ``stem.pdf``) and one ``stem_<table>.csv`` per table.
-
-        Returns the paths written.
-        """
-        out = Path(out_dir)
-        paths = save_figure(self.figure, out, stem, pdf=pdf, bbox_inches="tight")
-        for name, columns in self.tables.items():
-            path = out / f"{stem}_{name}.csv"
-            _write_csv(path, columns)
-            paths.append(path)
-        return paths
-
-
-def _write_csv(path: Path, columns: dict[str, FloatArray]) -> None:
-    floats = [np.asarray(c, dtype=float) for c in columns.values()]
-    write_csv(path, list(columns), zip(*floats, strict=True))
 
 
 def _plan_edges(sol: DualSolution, min_mass: float = 0.0) -> tuple[FloatArray, ...]:
@@ -376,25 +358,38 @@ def tutorial_measures() -> dict[str, tuple[Discrete, Discrete]]:
     }
 
 
-def write_teaching_figures(out_dir: str | Path) -> dict[str, DualFigure]:
-    """Draw and save the teaching figures of the KR dual into ``out_dir``.
+def teaching_figures(*, close: bool = True) -> dict[str, DualFigure]:
+    """The teaching figures of the KR dual, on the measures of :func:`tutorial_measures`.
 
-    Writes ``dual_line.*`` (the 1-D worked example), ``dual_triangle.*`` and
-    ``dual_clouds.*`` (2-D): PNG, PDF and one CSV per data table each (see
-    :meth:`DualFigure.save`). The figures are closed after saving.
-
-    Returns
-    -------
-    dict of str to DualFigure
-        By name (``"line"``, ``"triangle"``, ``"clouds"``); each ``solution`` holds the primal
-        cost, the dual value and the Lipschitz check.
+    ``"line"`` (the 1-D worked example), ``"triangle"`` and ``"clouds"`` (2-D). Each
+    ``solution`` holds the primal cost, the dual value and the Lipschitz check.
+    ``close=True`` closes the figures in pyplot (the Figure objects stay drawable and
+    savable), so a caller that only saves them does not keep them open.
     """
     import matplotlib.pyplot as plt
 
     out: dict[str, DualFigure] = {}
     for name, (P, Q) in tutorial_measures().items():
         fig = dual_figure_1d(P, Q) if P.dim == 1 else dual_figure_2d(P, Q, grid_size=80)
-        fig.save(out_dir, f"dual_{name}")
-        plt.close(fig.figure)
+        if close:
+            plt.close(fig.figure)
         out[name] = fig
     return out
+
+
+def check_duality(name: str, solution: DualSolution) -> CheckResult:
+    """Eq. 2 on one pair: the primal LP and the dual LP, solved independently, agree.
+
+    The verdict is :attr:`DualSolution.agrees` (gap and Lipschitz constant within the
+    dual's tolerances).
+    """
+    sol = solution
+    return CheckResult(
+        "Kantorovich-Rubinstein duality (eq. 2)",
+        f"'{name}': the primal LP (POT network simplex) and the dual LP over f on the union of "
+        "the atoms (scipy HiGHS), solved independently.",
+        (),
+        sol.agrees,
+        headline=f"primal {sol.primal_cost:.10g}, dual {sol.value:.10g}, gap {sol.gap:.1e}; "
+        f"largest slope of f {sol.lipschitz.max_slope:.10g}",
+    )

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from ._validation import as_float_array
+from .._validation import as_float_array
 
 __all__ = ["Example1Generator", "MLPGenerator"]
 

@@ -33,11 +33,11 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import stats
 
-from .checks import CheckResult, EvidenceTable
-from .divergences import js_divergence, kl_divergence, total_variation
+from ..divergences import js_divergence, kl_divergence, total_variation
+from ..measures import Discrete
+from ..wasserstein import earth_mover
 from .families import example1_segment, segment_distances
-from .measures import Discrete
-from .wasserstein import earth_mover
+from .results import CheckResult, EvidenceTable
 
 __all__ = ["DECAY_EXPONENT", "INEQUALITY_RTOL", "Sequence2", "check_theorem2", "sequences"]
 
@@ -317,4 +317,9 @@ def check_theorem2(ns: Sequence[int] = (1, 10, 100, 1000, 10000), *, seed: int =
         not failures,
         tuple(failures),
         data={"values": figure, "ns": ns},
+        headline=(
+            f"{len(verdict_rows)} sequences, verdicts as the theorem says; largest relative "
+            f"error against closed forms {max(float(r[7]) for r in value_rows):.1e}; "
+            "inequalities hold in every row"
+        ),
     )

@@ -30,70 +30,20 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from ._validation import as_float_array, as_scalar
+from .._validation import as_float_array, as_scalar
+from ..singular import mutually_singular_divergences
 
 __all__ = [
     "Example1Distances",
-    "SingularDivergences",
     "UniformSegment",
     "example1_distances",
     "example1_sample",
     "example1_segment",
-    "mutually_singular_divergences",
     "segment_distances",
 ]
 
 FloatArray = NDArray[np.float64]
 _LOG2 = math.log(2.0)
-
-
-@dataclass(frozen=True)
-class SingularDivergences:
-    """TV, JS and both KLs of a mutually singular pair.
-
-    Attributes
-    ----------
-    total_variation : float
-        1.0
-    js : float
-        log 2 (natural log; 1 bit)
-    kl_pq, kl_qp : float
-        +inf, both directions.
-    """
-
-    total_variation: float
-    js: float
-    kl_pq: float
-    kl_qp: float
-
-
-def mutually_singular_divergences() -> SingularDivergences:
-    r"""The divergences of two mutually singular measures: TV 1, JS log 2, KL +inf.
-
-    Rule. If there is a set A with :math:`P(A) = 1` and :math:`Q(A) = 0` (P and Q are
-    *mutually singular*; for instance P has a density and Q lives on a finite set, a
-    segment in the plane, or any Lebesgue-null set; or P and Q live on disjoint sets), then
-
-    - :math:`\delta(P, Q) = P(A) - Q(A) = 1`, the largest possible value;
-    - :math:`KL(P \| Q) = KL(Q \| P) = +\infty`, as each puts mass where the other has none;
-    - :math:`M = (P+Q)/2` has :math:`dP/dM = 2` on A and :math:`dQ/dM = 2` off A, so
-      :math:`JS(P, Q) = \tfrac12 \log 2 + \tfrac12 \log 2 = \log 2`, the largest value.
-
-    None of the three depends on *how far apart* the supports are, which is why they
-    carry no gradient for a generator whose samples live on a low-dimensional set
-    (Example 1), while :math:`W_1` does.
-
-    Returns
-    -------
-    SingularDivergences
-
-    Examples
-    --------
-    >>> r = mutually_singular_divergences()
-    >>> r.total_variation, r.js == math.log(2), r.kl_pq, r.kl_qp
-    (1.0, True, inf, inf)
-    """
-    return SingularDivergences(1.0, _LOG2, math.inf, math.inf)
 
 
 # -- uniform measures on segments --------------------------------------------------------

@@ -1,0 +1,171 @@
+"""``REPORT.md`` of ``wgan-theory reproduce``, and the types its stages return.
+
+A stage returns a :class:`StageReport`: the paper's claims it checked (:class:`Claim`, each
+made from a :class:`~distances.paper.results.CheckResult` with the figure that shows it) and
+the files it wrote. :func:`write_report` writes the claims table, the settings, the device,
+the library versions and the time each stage took.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+import platform
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from distances.paper.results import CheckResult, verdict_word
+
+from ..device import describe_device
+
+__all__ = [
+    "Claim",
+    "Settings",
+    "Stage",
+    "StageOutcome",
+    "StageReport",
+    "write_report",
+]
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What every stage is told."""
+
+    quick: bool = False
+    """Small settings (the whole run in about 90 s on 2 CPU cores); what the tests run."""
+    device: Literal["auto", "cpu", "cuda"] = "auto"
+    """Where the WGAN stages train: ``auto`` picks CUDA when present."""
+    seed: int = 0
+    """One seed for every stage."""
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One claim of the paper, checked."""
+
+    reference: str
+    """Where the paper makes it, e.g. ``"Example 1"`` or ``"Theorem 2 (1)"``."""
+    statement: str
+    """The claim, in words."""
+    computed: str
+    """What the toolkit computed to check it."""
+    numbers: str
+    """The key numbers, short."""
+    figure: str | None
+    """The figure that shows it, relative to the output folder."""
+    passed: bool | None
+    """The verdict; ``None`` for a measurement reported without one."""
+
+    @classmethod
+    def from_check(cls, check: CheckResult, figure: str | None = None) -> Claim:
+        """The report's row for a check: its reference, statement, computation and numbers."""
+        return cls(check.reference, check.statement, check.claim, check.headline, figure,
+                   check.passed)
+
+
+@dataclass(frozen=True)
+class StageReport:
+    """What a stage returns: its claims, and every file it wrote (relative paths)."""
+
+    claims: tuple[Claim, ...] = ()
+    files: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Stage:
+    """A named step of :func:`reproduce`."""
+
+    name: str
+    run: Callable[[Path, Settings], StageReport]
+
+
+@dataclass(frozen=True)
+class StageOutcome:
+    """A stage after it ran: its report, its time, and its error if it failed."""
+
+    name: str
+    seconds: float
+    report: StageReport = field(default_factory=StageReport)
+    error: str | None = None
+
+    @property
+    def passed(self) -> bool:
+        """No error, and no claim failed (measurements carry no verdict)."""
+        return self.error is None and all(c.passed is not False for c in self.report.claims)
+
+
+def _versions() -> dict[str, str]:
+    out = {"python": platform.python_version()}
+    for dist in ("wgan-theory", "numpy", "scipy", "pot", "torch", "matplotlib", "hypothesis"):
+        try:
+            out[dist] = importlib.metadata.version(dist)
+        except importlib.metadata.PackageNotFoundError:
+            out[dist] = "not installed"
+    return out
+
+
+def _verdict(passed: bool | None) -> str:
+    word = verdict_word(passed)
+    return "**FAIL**" if word == "FAIL" else word
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def write_report(out_dir: str | Path, settings: Settings, outcomes: Sequence[StageOutcome]) -> Path:
+    """Write ``REPORT.md``: the claims table, settings, device, versions, stage times."""
+    out = Path(out_dir)
+    n_claims = sum(len(o.report.claims) for o in outcomes)
+    n_passed = sum(c.passed is True for o in outcomes for c in o.report.claims)
+    n_measured = sum(c.passed is None for o in outcomes for c in o.report.claims)
+    failed_stages = [o.name for o in outcomes if o.error is not None]
+    lines = [
+        "# Wasserstein GAN (Arjovsky, Chintala, Bottou 2017): the claims, checked",
+        "",
+        f"{n_passed} of {n_claims - n_measured} claims pass"
+        + (f" ({n_measured} measurements reported without a verdict); " if n_measured else "; ")
+        + (
+            f"stages that failed: {', '.join(failed_stages)}."
+            if failed_stages
+            else "every stage ran."
+        ),
+        "",
+        "| Paper | Claim | Computed | Numbers | Figure | Verdict |",
+        "|---|---|---|---|---|---|",
+    ]
+    for o in outcomes:
+        for c in o.report.claims:
+            fig = f"[{c.figure}]({c.figure})" if c.figure else ""
+            lines.append(
+                f"| {_cell(c.reference)} | {_cell(c.statement)} | {_cell(c.computed)} | "
+                f"{_cell(c.numbers)} | {fig} | {_verdict(c.passed)} |"
+            )
+    lines += ["", "## Settings", ""]
+    lines += [
+        f"- quick: {settings.quick}",
+        f"- seed: {settings.seed}",
+        f"- device requested: {settings.device}; used: {describe_device(settings.device)}",
+        "- command: `wgan-theory reproduce --out DIR"
+        + (" --quick" if settings.quick else "")
+        + f" --device {settings.device} --seed {settings.seed}`",
+        "",
+        "## Versions",
+        "",
+    ]
+    lines += [f"- {k}: {v}" for k, v in _versions().items()]
+    lines += ["", "## Stages", "", "| Stage | Time (s) | Files | Result |", "|---|---|---|---|"]
+    for o in outcomes:
+        files = ", ".join(f"[{f}]({f})" for f in o.report.files)
+        result = "error" if o.error else ("pass" if o.passed else "FAIL")
+        lines.append(f"| {o.name} | {o.seconds:.1f} | {files} | {result} |")
+    errors = [o for o in outcomes if o.error]
+    if errors:
+        lines += ["", "## Errors", ""]
+        for o in errors:
+            lines += [f"### {o.name}", "", "```", o.error.rstrip(), "```", ""]
+    path = out / "REPORT.md"
+    path.write_text("\n".join(lines) + "\n")
+    return path
