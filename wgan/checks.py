@@ -17,7 +17,8 @@ import numpy as np
 
 from distances.paper.results import CheckResult
 
-from .critic import CriticResult, FiniteSampleResult
+from .critic import CriticResult
+from .dual_compare import PotentialComparison
 
 __all__ = [
     "check_clipping",
@@ -26,31 +27,85 @@ __all__ = [
     "check_figure2",
     "check_figure3",
     "check_finite_sample",
-    "check_lp_accuracy",
+    "measure_lp_critics",
     "monte_carlo_allowance",
 ]
 
 
-def check_figure2(summary: Mapping[str, Any]) -> CheckResult:
-    """Figure 2: the discriminator saturates, the critic stays close to a line.
+#: Figure 2: the trained discriminator must be saturated (within 0.01 of 0 or 1) on at least this
+#: share of the grid points where the optimal one p / (p + q) is (a trained net approximates it).
+SATURATION_SHARE = 0.8
+#: Figure 2: the critic's smallest slope on the whole plotted range, relative to its largest, is
+#: at least this (a usable gradient everywhere, tails included); a saturated discriminator's is 0.
+MIN_SLOPE_RATIO = 0.1
+#: Figure 2: the critic's largest deviation from its best line over the whole range, relative to
+#: its range, is at most this share of the optimal discriminator's own (0.45 on the paper's
+#: Gaussians): "close to linear" means three times closer to a line than a saturating curve.
+LINEARITY_SHARE = 1.0 / 3.0
 
-    ``summary`` is :func:`wgan.experiments.figure2_data`'s ``"summary"``.
+
+def _saturated(values: np.ndarray) -> float:
+    return float(np.mean((values < 0.01) | (values > 0.99)))
+
+
+def _line_deviation(x: np.ndarray, f: np.ndarray) -> float:
+    """Largest distance from the least-squares line, relative to the range of f."""
+    slope, intercept = np.polyfit(x, f, 1)
+    span = float(f.max() - f.min())
+    return float(np.max(np.abs(f - (slope * x + intercept)))) / span if span > 0 else math.inf
+
+
+def _slope_ratio(x: np.ndarray, f: np.ndarray) -> tuple[float, bool]:
+    """(smallest |slope| / largest |slope| on the grid, whether the slope keeps one sign)."""
+    g = np.diff(f) / np.diff(x)
+    big = float(np.abs(g).max())
+    one_sign = bool(np.all(g > 0) or np.all(g < 0))
+    return (float(np.abs(g).min()) / big if big > 0 else 0.0), one_sign
+
+
+def check_figure2(data: Mapping[str, Any]) -> CheckResult:
+    """Figure 2, judged on the whole plotted range against the optimal discriminator.
+
+    ``data`` is what :func:`wgan.experiments.figure2_data` returns (``x``, ``discriminator``,
+    ``optimal_discriminator``, ``critic``). Passes when
+
+    - the trained discriminator saturates on at least :data:`SATURATION_SHARE` of the share of
+      the grid where the optimal discriminator does,
+    - the critic's slope keeps one sign and its smallest magnitude is at least
+      :data:`MIN_SLOPE_RATIO` of its largest, everywhere on the range (tails included),
+    - the critic deviates from its best line by at most :data:`LINEARITY_SHARE` of the optimal
+      discriminator's own deviation (both relative to their ranges).
     """
-    span = abs(summary["fake"][0] - summary["real"][0])
-    deviation = summary["critic_max_deviation_from_line"] / (
-        abs(summary["critic_linear_fit_slope"]) * span
+    x = np.asarray(data["x"], dtype=float)
+    d, d_opt = np.asarray(data["discriminator"]), np.asarray(data["optimal_discriminator"])
+    f = np.asarray(data["critic"], dtype=float)
+    sat, sat_opt = _saturated(d), _saturated(d_opt)
+    ratio, one_sign = _slope_ratio(x, f)
+    d_ratio, _ = _slope_ratio(x, d)
+    dev, dev_opt = _line_deviation(x, f), _line_deviation(x, d_opt)
+    conditions = (
+        (f"D saturated on {sat:.0%} of the grid < {SATURATION_SHARE:.0%} of the optimum's "
+         f"{sat_opt:.0%}", sat < SATURATION_SHARE * sat_opt),
+        ("the critic's slope changes sign", not one_sign),
+        (f"the critic's smallest slope is {ratio:.2f} of its largest < {MIN_SLOPE_RATIO}",
+         ratio < MIN_SLOPE_RATIO),
+        (f"the critic deviates from its line by {dev:.0%} of its range > "
+         f"{LINEARITY_SHARE:.2f} x the optimal D's {dev_opt:.0%}", dev > LINEARITY_SHARE * dev_opt),
     )
-    saturated = summary["discriminator_saturated_fraction"]
+    failures = tuple(text for text, bad in conditions if bad)
+    lo, hi = float(x.min()), float(x.max())
     return CheckResult(
         "Figure 2",
-        f"Discriminator and clipped critic on N({summary['real'][0]:g}, "
-        f"{summary['real'][1]:g}^2) vs N({summary['fake'][0]:g}, {summary['fake'][1]:g}^2) "
-        "(figure2.csv).",
+        "Discriminator and clipped critic between two Gaussians, judged on the whole plotted "
+        f"range [{lo:g}, {hi:g}] against the optimal discriminator p / (p + q) (figure2.csv).",
         (),
-        saturated > 0.5 and deviation < 0.1,
-        headline=f"D within 0.01 of 0 or 1 on {saturated:.0%} of the grid; critic's largest "
-        f"deviation from its line {deviation:.1%} of its range",
-        data={"deviation": deviation},
+        not failures,
+        failures,
+        headline=f"D saturated on {sat:.0%} of the grid (optimal D: {sat_opt:.0%}), its smallest "
+        f"slope {d_ratio:.2g} of its largest; critic's smallest slope {ratio:.2f} of its "
+        f"largest, deviation from its line {dev:.1%} of its range (optimal D: {dev_opt:.0%})",
+        data={"saturated": sat, "saturated_optimal": sat_opt, "slope_ratio": ratio,
+              "deviation": dev, "deviation_optimal_discriminator": dev_opt},
     )
 
 
@@ -71,17 +126,49 @@ def check_example1_networks(summary: Mapping[str, Any]) -> CheckResult:
     )
 
 
-def check_finite_sample(result: FiniteSampleResult, method: str = "lp") -> CheckResult:
-    """Finite-sample duality: the critic divided by its largest pairwise slope, <= W1(X, Y)."""
+#: Finite samples: the normalised critic must reach this share of W1(X, Y) (the LP optimum).
+VALUE_SHARE = 0.9
+#: Finite samples: after removing the best constant, the normalised critic must stay within this
+#: share of the optimal potential's range of it, at every point.
+POTENTIAL_SHARE = 0.1
+
+
+def check_finite_sample(comparison: PotentialComparison, method: str = "lp") -> CheckResult:
+    """Eq. 2 on two samples: the normalised critic approaches the LP's value and potential.
+
+    Dividing a critic by its largest slope between the points makes it feasible for the dual
+    LP, so its value can never exceed W1(X, Y): that bound is not a test. What can fail is how
+    close it comes to the optimum: the value reaches :data:`VALUE_SHARE` of W1(X, Y), and the
+    critic is within :data:`POTENTIAL_SHARE` of the potential's range of the LP's optimal
+    potential (after removing the best constant), which must be unique on the points.
+    """
+    c = comparison
+    sol = c.solution
+    span = float(sol.potential.max() - sol.potential.min())
+    share = c.normalised_value / c.exact_value if c.exact_value > 0 else math.nan
+    gap = c.normalised_gap / span if span > 0 else math.inf
+    n_x = int(np.count_nonzero(sol.p))
+    n_y = int(np.count_nonzero(sol.q))
+    conditions = (
+        ("the LP's potential is not unique on the points (the plan does not connect them)",
+         not c.unique_on_atoms),
+        (f"normalised critic {share:.1%} of W1(X, Y) < {VALUE_SHARE:.0%}",
+         not share >= VALUE_SHARE),
+        (f"critic off the LP potential by {gap:.1%} of its range > {POTENTIAL_SHARE:.0%}",
+         not gap <= POTENTIAL_SHARE),
+    )
+    failures = tuple(text for text, bad in conditions if bad)
     return CheckResult(
         "Kantorovich-Rubinstein duality (eq. 2), finite samples",
-        f"An {method.upper()} critic fitted on {result.n} + {result.n} fixed points of the "
-        "translation pair, divided by its largest pairwise slope, against the exact LP value.",
+        f"An {method.upper()} critic fitted on {n_x} + {n_y} fixed points of the translation pair "
+        "(different sizes, so the LP's optimal potential is unique up to a constant), divided by "
+        "its largest slope between the points, against the exact LP value and potential.",
         (),
-        # f / (largest pairwise slope) is 1-Lipschitz on the points, so the bound is exact up
-        # to the round-off of two float64 means (1e-9 relative is ample).
-        result.normalised <= result.exact * (1 + 1e-9),
-        headline=f"critic {result.normalised:.4f} <= exact W1(X, Y) {result.exact:.4f}",
+        not failures,
+        failures,
+        headline=f"normalised critic {c.normalised_value:.4f} = {share:.1%} of exact W1(X, Y) "
+        f"{c.exact_value:.4f}; largest distance to the LP potential {c.normalised_gap:.3g} "
+        f"({gap:.1%} of its range)",
     )
 
 
@@ -107,46 +194,112 @@ def check_critic_estimates(results: Sequence[CriticResult]) -> CheckResult:
     )
 
 
+#: Algorithm 1: raw / (K W1) must lie in [CLIP_BAND_LOW, 1 + Monte Carlo allowance]. The upper
+#: end is duality (raw / K is the value of a 1-Lipschitz function, at most W1); below 1/2 the
+#: raw estimate is off K * W1 by more than a factor of 2, and "about K * W1" no longer holds.
+CLIP_BAND_LOW = 0.5
+#: Algorithm 1: K must be small, "not W1": the raw estimate at most this share of W1.
+CLIP_RAW_SHARE = 0.1
+
+
 def check_clipping(results: Sequence[CriticResult]) -> CheckResult:
-    """Algorithm 1: clipped critics' raw estimates far below W1, with a small K."""
+    """Algorithm 1: the clipped critic's raw estimate is about K * W1, and far below W1.
+
+    For each clipped critic, raw / (K * W1) (K its largest gradient norm) lies in
+    [:data:`CLIP_BAND_LOW`, 1 + the Monte Carlo allowance], and raw < :data:`CLIP_RAW_SHARE` W1.
+    """
     clip = [r for r in results if r.method == "clip"]
+    if not clip:
+        raise ValueError("results must include at least one clipped critic (method 'clip')")
+    tol = monte_carlo_allowance(clip[0].n_eval)
+    failures = []
+    for r in clip:
+        ratio = r.raw / (r.lipschitz * r.w1) if r.lipschitz > 0 else math.nan
+        if not CLIP_BAND_LOW <= ratio <= 1 + tol:
+            failures.append(f"{r.pair}: raw / (K W1) = {ratio:.3g} outside "
+                            f"[{CLIP_BAND_LOW}, {1 + tol:.3g}]")
+        if not r.raw < CLIP_RAW_SHARE * r.w1:
+            failures.append(f"{r.pair}: raw {r.raw:.3g} >= {CLIP_RAW_SHARE} W1")
     return CheckResult(
         "Section 3, weight clipping (Algorithm 1)",
-        "Raw estimates of the clipped critics against the exact W1 (critic_estimates.md).",
+        "Raw estimates of the clipped critics against K * W1, K their largest gradient norm "
+        f"(band [{CLIP_BAND_LOW}, 1 + {tol:.3f}]; critic_estimates.md).",
         (),
-        bool(clip) and all(r.raw_error < -0.9 and r.lipschitz < 0.1 for r in clip),
+        not failures,
+        tuple(failures),
         headline=", ".join(
-            f"{r.pair}: raw {r.raw_error:+.1%}, K {r.lipschitz:.2g}, normalised "
-            f"{r.normalised_error:+.1%}"
+            f"{r.pair}: raw / (K W1) {r.raw / (r.lipschitz * r.w1):.2f}, K {r.lipschitz:.2g}, "
+            f"raw {r.raw_error:+.1%} of W1"
             for r in clip
         ),
     )
 
 
-def check_lp_accuracy(results: Sequence[CriticResult]) -> CheckResult:
-    """LP critics' raw estimates within 5 % of W1 (Korotin et al. 2022, for comparison)."""
+def measure_lp_critics(results: Sequence[CriticResult]) -> CheckResult:
+    """LP critics at the CLI's defaults on every pair: their errors, reported without a verdict.
+
+    Not a claim of the paper (Korotin et al. 2022 measure such critics against known W1); the
+    critic benchmark (``wgan-theory benchmark``) is where methods are compared.
+    """
     lp = [r for r in results if r.method == "lp"]
     return CheckResult(
-        "WGAN critics (Korotin et al. 2022 for comparison)",
-        "LP critics, 4000 steps, penalty weight 1000 (critic_estimates.md).",
+        "Section 3, critics at the CLI's defaults",
+        f"LP critics at the CLI's defaults on {len(lp)} pairs (critic_estimates.md).",
         (),
-        bool(lp) and all(abs(r.raw_error) <= 0.05 for r in lp),
-        statement="A critic with a Lipschitz penalty estimates W1 closely (within 5 %).",
-        headline=", ".join(f"{r.pair}: raw {r.raw_error:+.1%}" for r in lp),
+        None,
+        headline=", ".join(
+            f"{r.pair}: raw {r.raw_error:+.1%}, normalised {r.normalised_error:+.1%}" for r in lp
+        ),
     )
 
 
+def _correlation(a: np.ndarray, b: np.ndarray) -> float:
+    if a.size < 3 or np.ptp(a) == 0 or np.ptp(b) == 0:
+        return math.nan
+    return float(np.corrcoef(a, b)[0, 1])
+
+
+#: Figure 3: the estimate must correlate with exact W1 above this over the run (from step 1).
+CORRELATION_MIN = 0.5
+
+
 def check_figure3(history: Any) -> CheckResult:
-    """Figure 3: exact W1 and the raw estimate both halve, and they correlate (> 0.5).
+    """Figure 3: the estimate falls with exact W1 and tracks it, over the run and its second half.
 
     ``history`` is what :func:`wgan.train.train` returns (its ``column``, ``config``, ``step``
-    and ``iterations_per_second`` are used).
+    and ``iterations_per_second`` are used). From the first logged step after 0 on (at step 0
+    the critic is untrained), passes when exact W1 and the raw estimate both fall by half and
+    their correlation exceeds :data:`CORRELATION_MIN`; and, over the second half of the run,
+    when exact W1 moves there by more than the sampling floor (its least-squares change over
+    the half), the correlation there is positive too. When exact W1 is flat within the floor,
+    the second half cannot show tracking either way, and the report says so.
     """
     cfg = history.config
+    steps = np.asarray(history.column("step"), dtype=float)
     raw, exact = history.column("critic_estimate"), history.column("exact_w1")
     est, floor = history.column("normalised_estimate"), history.column("floor")
-    # From the first logged step after 0 on: at step 0 the critic is untrained.
-    corr = float(np.corrcoef(raw[1:], exact[1:])[0, 1])
+    corr = _correlation(raw[1:], exact[1:])
+    half = steps >= steps[-1] / 2
+    corr_half = _correlation(raw[half], exact[half])
+    slope = np.polyfit(steps[half], exact[half], 1)[0] if half.sum() >= 2 else 0.0
+    moved = abs(slope) * float(np.ptp(steps[half]))
+    floor_half = float(np.mean(floor[half]))
+    resolvable = moved > floor_half
+    failures = []
+    if not exact[-1] < 0.5 * exact[0]:
+        failures.append(f"exact W1 {exact[0]:.3g} -> {exact[-1]:.3g} did not halve")
+    if not raw[-1] < 0.5 * raw[1:].max():
+        failures.append(f"raw estimate {raw[1:].max():.3g} -> {raw[-1]:.3g} did not halve")
+    if not corr > CORRELATION_MIN:
+        failures.append(f"correlation with exact W1 {corr:.2f} <= {CORRELATION_MIN}")
+    if resolvable and not corr_half > 0:
+        failures.append(f"second half: exact W1 moved {moved:.3g} > floor {floor_half:.3g} but "
+                        f"the correlation there is {corr_half:.2f}")
+    second = (
+        f"second half {corr_half:.2f}"
+        + ("" if resolvable else f" (exact W1 flat within the floor there: moved {moved:.3f} "
+           f"< {floor_half:.3f}, not informative)")
+    )
     return CheckResult(
         "Figure 3",
         f"WGAN ({cfg.method}) on {cfg.dataset}, {history.step} generator iterations; every "
@@ -154,8 +307,10 @@ def check_figure3(history: Any) -> CheckResult:
         f"norm), the exact W1 between {cfg.n_exact} real and generated points, and the "
         "sampling floor between two real samples (training/metrics.csv).",
         (),
-        bool(exact[-1] < 0.5 * exact[0] and raw[-1] < 0.5 * raw[1:].max() and corr > 0.5),
+        not failures,
+        tuple(failures),
         headline=f"exact W1 {exact[0]:.3f} -> {exact[-1]:.3f} (floor {floor[-1]:.3f}); raw "
-        f"estimate {raw[1]:.3f} -> {raw[-1]:.3f}, correlation with exact W1 {corr:.2f}; "
-        f"normalised {est[1]:.3f} -> {est[-1]:.3f}; {history.iterations_per_second:.1f} it/s",
+        f"estimate {raw[1]:.3f} -> {raw[-1]:.3f}; correlation with exact W1: whole run "
+        f"{corr:.2f}, {second}; normalised {est[1]:.3f} -> {est[-1]:.3f}; "
+        f"{history.iterations_per_second:.1f} it/s",
     )

@@ -35,6 +35,7 @@ from .critic import (
 )
 from .data import Pair, example1_lines, gaussian_1d, make_pair
 from .device import resolve_device, torch_threads
+from .dual_compare import PotentialComparison, compare_critic_with_potential
 from .lipschitz import gradient_norms
 from .nets import critic_values, make_critic
 
@@ -123,7 +124,11 @@ def fit_critic_table(
 
 @dataclass(frozen=True)
 class FiniteSample:
-    """Comparison 2 on fixed points: the result, the configuration, the points, the critic."""
+    """Comparison 2 on fixed points: the result, the configuration, the points, the critic.
+
+    ``potential`` compares the critic with the LP's optimal potential on the points
+    (:func:`wgan.dual_compare.compare_critic_with_potential`), when it was asked for.
+    """
 
     result: FiniteSampleResult
     config: CriticConfig
@@ -133,6 +138,7 @@ class FiniteSample:
     grid_x: np.ndarray
     grid_y: np.ndarray
     grid_values: np.ndarray
+    potential: PotentialComparison | None = None
 
 
 def finite_sample(
@@ -141,28 +147,38 @@ def finite_sample(
     pair: str = "translation",
     method: str = "gp",
     n: int = 512,
+    m: int | None = None,
     seed: int = 0,
     device: str = "auto",
     config: CriticConfig | None = None,
     progress: bool = False,
+    potential: bool = False,
 ) -> FiniteSample:
-    """Comparison 2 on n fixed points per side of a pair, and the critic on a grid.
+    """Comparison 2 on n points of P and m of Q (default m = n), and the critic on a grid.
 
     ``config`` (optional) replaces the table's configuration for ``method`` on ``pair``; its
     ``pair``, ``shift``, ``dilation``, ``theta`` and ``seed`` then choose the points.
-    ``quick`` caps n at 128.
+    ``quick`` caps n and m at 128. ``potential=True`` also compares the critic with the LP's
+    optimal potential on the points (needs n + m <= ``distances.dual.DUAL_MAX_ATOMS``; the
+    potential is unique up to a constant when the optimal plan connects all points, which
+    samples of different sizes give).
     """
-    if isinstance(n, bool) or not isinstance(n, int) or n < 2:
-        raise ValueError(f"n must be an integer >= 2; got {n!r}")
+    m = n if m is None else m
+    for name, k in (("n", n), ("m", m)):
+        if isinstance(k, bool) or not isinstance(k, int) or k < 2:
+            raise ValueError(f"{name} must be an integer >= 2; got {k!r}")
     if quick:
-        n = min(n, 128)
+        n, m = min(n, 128), min(m, 128)
     cfg = config or table_config(method, pair, quick=quick, seed=seed, device=device)
     p = make_pair(cfg.pair, shift=cfg.shift, dilation=cfg.dilation, theta=cfg.theta)
     g = torch.Generator().manual_seed(cfg.seed + 10)
-    x, y = p.sample_p(n, g), p.sample_q(n, g)
+    x, y = p.sample_p(n, g), p.sample_q(m, g)
     result, critic = finite_sample_bound(x, y, cfg, progress=progress)
     gx, gy, values = critic_grid(critic, torch.cat([x, y]).numpy())
-    return FiniteSample(result, cfg, p, x.numpy(), y.numpy(), gx, gy, values)
+    comparison = (
+        compare_critic_with_potential(x.numpy(), y.numpy(), critic=critic) if potential else None
+    )
+    return FiniteSample(result, cfg, p, x.numpy(), y.numpy(), gx, gy, values, comparison)
 
 
 def critic_grid(

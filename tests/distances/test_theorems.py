@@ -124,7 +124,7 @@ class TestTheorem1:
         assert r.passed, r.failures
         t = r.evidence
         assert t.column("h") == pytest.approx([0.1, 0.01, 0.001, 0.0001], rel=1e-12)
-        # W = |theta| exactly: every slope is 1 = E_z|dg/dtheta| = 1 (the bound is tight).
+        # W = |theta| exactly: every slope is 1 = max_theta E_z ||d_theta g|| (the bound is tight).
         np.testing.assert_allclose(t.column("max W slope"), 1.0, rtol=1e-9)
         assert t.column("bound L") == [1.0] * 4
         assert t.column("JS(P_0,P_h) - JS(P_0,P_0)") == [LOG2] * 4

@@ -126,7 +126,12 @@ def write_report(out_dir: str | Path, settings: Settings, outcomes: Sequence[Sta
         "# Wasserstein GAN (Arjovsky, Chintala, Bottou 2017): the claims, checked",
         "",
         f"{n_passed} of {n_claims - n_measured} claims pass"
-        + (f" ({n_measured} measurements reported without a verdict); " if n_measured else "; ")
+        + (
+            f" ({n_measured} measurement{'s' if n_measured > 1 else ''} reported without a "
+            "verdict); "
+            if n_measured
+            else "; "
+        )
         + (
             f"stages that failed: {', '.join(failed_stages)}."
             if failed_stages

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import torch
 
 from wgan import figures
@@ -146,17 +147,22 @@ def write_critic_table(out_dir: str | Path, table: CriticTable) -> list[Path]:
 def save_finite_sample(out_dir: str | Path, fs: FiniteSample) -> list[Path]:
     """``finite_sample.json``, ``finite_sample_grid.json`` and ``finite_sample.{png,pdf}``."""
     out = Path(out_dir)
-    result, cfg, n = fs.result, fs.config, fs.result.n
+    result, cfg, n, m = fs.result, fs.config, len(fs.x), len(fs.y)
+    extra = {}
+    if fs.potential is not None:
+        extra = {"potential_normalised_gap": fs.potential.normalised_gap,
+                 "potential_unique_on_points": fs.potential.unique_on_atoms,
+                 "potential_range": float(np.ptp(fs.potential.solution.potential))}
     paths = [write_json(out / "finite_sample.json", {
-        "pair": fs.pair.description, "config": cfg.to_dict(), **result.to_dict(),
-        "duality_holds": result.normalised <= result.exact,
+        "pair": fs.pair.description, "config": cfg.to_dict(), **result.to_dict(), "m": m,
+        "duality_holds": result.normalised <= result.exact, **extra,
     })]
     paths.append(write_json(out / "finite_sample_grid.json", {
         "grid_x": fs.grid_x.tolist(), "grid_y": fs.grid_y.tolist(),
         "values": fs.grid_values.tolist(), "x": fs.x.tolist(), "y": fs.y.tolist()}))
     fig = figures.level_sets_figure(
         fs.grid_x, fs.grid_y, fs.grid_values, fs.x, fs.y, labels=("X ~ P", "Y ~ Q"),
-        title=(f"{cfg.method} critic on {n} + {n} fixed points ({cfg.pair})\nnormalised value "
+        title=(f"{cfg.method} critic on {n} + {m} fixed points ({cfg.pair})\nnormalised value "
                f"{result.normalised:.4f} <= exact W1(X, Y) = {result.exact:.4f}"))
     return paths + _save(fig, out, "finite_sample")
 
@@ -168,15 +174,17 @@ def write_finite_sample(
     pair: str = "translation",
     method: str = "gp",
     n: int = 512,
+    m: int | None = None,
     seed: int = 0,
     device: str = "auto",
     config: CriticConfig | None = None,
     progress: bool = False,
+    potential: bool = False,
 ) -> tuple[FiniteSample, list[Path]]:
     """Comparison 2 (:func:`wgan.experiments.finite_sample`), written by
     :func:`save_finite_sample`."""
-    fs = finite_sample(quick=quick, pair=pair, method=method, n=n, seed=seed, device=device,
-                       config=config, progress=progress)
+    fs = finite_sample(quick=quick, pair=pair, method=method, n=n, m=m, seed=seed,
+                       device=device, config=config, progress=progress, potential=potential)
     return fs, save_finite_sample(out_dir, fs)
 
 
