@@ -147,6 +147,13 @@ def as_continuous(dist: Any, name: str = "P") -> Any:
     """  # noqa: E501
     inner = getattr(dist, "dist", None)
     if isinstance(inner, stats.rv_continuous) and hasattr(dist, "logpdf"):
+        params = [*dist.args, *dist.kwds.values()]
+        if any(np.ndim(v) != 0 for v in params):
+            raise ValueError(
+                f"{name} must be one distribution with scalar parameters; got {inner.name} "
+                f"with array-valued parameters (args {dist.args}, kwds {dist.kwds}): pass "
+                "one frozen law per call"
+            )
         if np.isnan(dist.support()).any():  # scipy's sign of invalid shape/loc/scale
             raise ValueError(
                 f"{name} must have valid parameters; got {inner.name} with "
