@@ -74,7 +74,7 @@ def test_resume_continues_identically(tmp_path):
     assert len(_csv(resumed.metrics_path)) == 5
 
 
-def test_resume_drops_rows_logged_after_the_checkpoint(tmp_path, monkeypatch):
+def test_ctrl_c_checkpoints_the_last_completed_iteration(tmp_path, monkeypatch):
     cfg = _config(tmp_path)
     original = _Run.iteration
 
@@ -85,7 +85,9 @@ def test_resume_drops_rows_logged_after_the_checkpoint(tmp_path, monkeypatch):
 
     monkeypatch.setattr(_Run, "iteration", interrupt_at_step_8)
     partial = train(cfg)
-    assert partial.interrupted and partial.step == 8 and partial.checkpoint_step == 6
+    # the periodic checkpoint was at 6; Ctrl-C wrote one at 8, the last completed iteration
+    assert partial.interrupted and partial.step == 8 and partial.checkpoint_step == 8
+    assert load_checkpoint(partial.checkpoint_path)["step"] == 8
     # everything logged before Ctrl-C is on disk: steps 0, 3, 6
     assert [int(r["step"]) for r in _csv(partial.metrics_path)] == [0, 3, 6]
     monkeypatch.setattr(_Run, "iteration", original)
@@ -101,9 +103,16 @@ def test_interrupt_says_where(tmp_path, monkeypatch, capsys):
     monkeypatch.setattr(_Run, "iteration", boom)
     history = train(_config(tmp_path))
     err = capsys.readouterr().err
+    # interrupted before the first periodic checkpoint: one is written at step 0
     assert history.interrupted and history.rows and history.step == 0
-    assert "interrupted at generator iteration 0" in err
-    assert str(history.metrics_path) in err and "no checkpoint was written yet" in err
+    assert history.checkpoint_step == 0 and history.checkpoint_path.exists()
+    assert "interrupted after generator iteration 0" in err
+    assert str(history.metrics_path) in err
+    assert f"checkpoint (step 0) is {history.checkpoint_path}" in err
+    monkeypatch.undo()
+    resumed = train(_config(tmp_path), resume=True)
+    straight = train(_config(tmp_path / "straight"))
+    assert np.array_equal(straight.column("exact_w1"), resumed.column("exact_w1"))
 
 
 def test_checkpoint_loads_with_weights_only(tmp_path):
@@ -115,7 +124,7 @@ def test_checkpoint_loads_with_weights_only(tmp_path):
 
 class TestResumeErrors:
     def test_without_checkpoint(self, tmp_path):
-        with pytest.raises(ValueError, match="--resume needs a checkpoint; none at"):
+        with pytest.raises(ValueError, match="resuming needs a checkpoint; none at"):
             train(_config(tmp_path), resume=True)
 
     def test_changed_configuration(self, tmp_path):
