@@ -170,7 +170,7 @@ class _Run:
 
     def snapshot(self, seconds: float) -> dict[str, Any]:
         """A copy of :meth:`state` that later iterations do not change."""
-        return copy.deepcopy(self.state(seconds))
+        return _clone(self.state(seconds))
 
     def noise(self, n: int, rng: torch.Generator) -> torch.Tensor:
         return torch.randn(n, self.config.latent_dim, generator=rng).to(self.device)
@@ -221,6 +221,21 @@ class _Run:
             "exact_w1": earth_mover(Discrete(r64), Discrete(fake.cpu().double().numpy())),
             "floor": earth_mover(Discrete(r64), Discrete(real2.cpu().double().numpy())),
         }
+
+
+def _clone(x: Any) -> Any:
+    """Copy tensors, dicts, lists and tuples; 5x faster than ``copy.deepcopy`` here.
+
+    The per-iteration snapshot costs 2 % (gp) and 4 % (clip) of an iteration of the
+    default run (1 thread, ratios from one interleaved process at load 8).
+    """
+    if isinstance(x, torch.Tensor):
+        return x.detach().clone()
+    if isinstance(x, dict):
+        return {k: _clone(v) for k, v in x.items()}
+    if isinstance(x, (list, tuple)):
+        return type(x)(_clone(v) for v in x)
+    return copy.copy(x)
 
 
 def _save(state: dict[str, Any], path: Path) -> None:
