@@ -30,20 +30,30 @@ Closed forms used as cross-checks are in :func:`closed_form`.
 
 from __future__ import annotations
 
-import itertools
 import math
-import warnings
 from dataclasses import dataclass
 from typing import Any, Literal
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy import integrate, optimize, stats
+from scipy import stats
 
 from .families import mutually_singular_divergences
 from .measures import Discrete
+from .quadrature import (
+    QUAD_EPSABS,
+    QUAD_EPSREL,
+    breakpoints,
+    integrate_densities,
+    integrate_pieces,
+    mass_cuts,
+    quad_piece,
+    support,
+)
 
 __all__ = [
+    "QUAD_EPSABS",
+    "QUAD_EPSREL",
     "QuadratureResult",
     "as_continuous",
     "closed_form",
@@ -57,19 +67,6 @@ __all__ = [
 Distance = Literal["tv", "kl", "js", "w1"]
 FloatArray = NDArray[np.float64]
 
-#: Relative and absolute accuracy requested from :func:`scipy.integrate.quad` on each piece.
-QUAD_EPSREL = 1e-11
-QUAD_EPSABS = 1e-14
-_QUAD_LIMIT = 200
-# A flagged quad piece smaller than this cannot matter (JS of Cauchy against N(0, 1) has
-# far tail pieces of -3e-13 that quad calls "probably divergent").
-_NEGLIGIBLE = 1e3 * QUAD_EPSABS
-#: Width of the sliver next to a support end integrated by the power-law model, relative
-#: to max(|end|, largest interquartile range). Wider slivers make the model's error
-#: larger, narrower ones the rounding of x near the end: on KL(Beta(0.2, 0.1) ||
-#: Beta(0.5, 0.5)) and KL(Beta(1, 0.1) || U(0, 1)) the error estimates were 4e-6 and
-#: 7e-11 at 1e-5, 2.5e-8 and 6e-9 at 1e-7, 1.8e-8 and 5e-8 at 1e-8.
-_TAIL_REL = 1e-7
 _LOG2 = math.log(2.0)
 # Gauss-Legendre rules on [-1, 1]: the difference of the two orders is the error estimate.
 _GL_HI = np.polynomial.legendre.leggauss(24)
@@ -181,228 +178,8 @@ def as_continuous(dist: Any, name: str = "P") -> Any:
     )
 
 
-def _support(dist: Any) -> tuple[float, float]:
-    lo, hi = dist.support()
-    return float(lo), float(hi)
-
-
-# -- quadrature machinery ----------------------------------------------------------------
-
-
-_MASS_LEVELS = np.array([1e-12, 1e-3, 0.5, 1 - 1e-3, 1 - 1e-12])
-
-
-def _quad(f: Any, a: float, b: float) -> tuple[float, float]:
-    """``quad`` on [a, b] (either end may be infinite), its warnings turned into a larger error."""
-    if a >= b:
-        return 0.0, 0.0
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", integrate.IntegrationWarning)
-        value, err, _, *msg = integrate.quad(
-            f, a, b, epsabs=QUAD_EPSABS, epsrel=QUAD_EPSREL, limit=_QUAD_LIMIT, full_output=1
-        )
-    if msg and abs(value) > _NEGLIGIBLE:
-        # quad flagged the piece (ier > 0). Its error estimate is then not to be trusted:
-        # "probably divergent" makes the error infinite (KL(Cauchy || N(0, 1)) = inf came
-        # out as 1e11 with error 1e-3), any other flag at least the piece's own size.
-        err = math.inf if "divergent" in msg[0] else max(err, abs(value))
-    return float(value), float(err)
-
-
-def _probe_points(dists: tuple[Any, ...], lo: float, hi: float) -> FloatArray:
-    """Points spread over the mass of the distributions, inside [lo, hi]."""
-    levels = np.concatenate(
-        [[1e-12, 1e-9, 1e-6], np.linspace(1e-4, 1 - 1e-4, 241), [1 - 1e-6, 1 - 1e-9, 1 - 1e-12]]
-    )
-    pts = np.concatenate([d.ppf(levels) for d in dists])
-    pts = pts[np.isfinite(pts) & (pts > lo) & (pts < hi)]
-    return np.unique(pts)
-
-
-def _mass_cuts(dists: tuple[Any, ...], lo: float, hi: float) -> set[float]:
-    """Support ends and the quantiles ``_MASS_LEVELS`` of each law, inside (lo, hi).
-
-    Cutting there puts each law's mass inside finite pieces: ``quad`` on one long or
-    infinite interval samples too few points to find a bump far from the others. Without
-    these cuts N(0, 1) against N(50, 1) gave JS = log(2) / 2 (true: log 2) and TV against
-    N(100, 1) gave 3e-99 (true: 1), both with error estimates below 1e-11; the 1e-12 levels
-    keep the tails of a narrow law off the infinite end pieces (KL(N(100, 0.01) || N(0, 1))
-    was 0.1 % low with 0.1 % levels only).
-    """
-    pts = [e for d in dists for e in _support(d)]
-    pts += [float(q) for d in dists for q in d.ppf(_MASS_LEVELS)]
-    return {e for e in pts if np.isfinite(e) and lo < e < hi}
-
-
-def _breakpoints(diff: Any, dists: tuple[Any, ...], lo: float, hi: float) -> list[float]:
-    """:func:`_mass_cuts` and the sign changes of ``diff`` found by ``brentq``."""
-    ends = _mass_cuts(dists, lo, hi)
-    pts = _probe_points(dists, lo, hi)
-    pts = np.unique(np.concatenate([pts, sorted(ends)])) if ends else pts
-    cuts = set(ends)
-    if pts.size >= 2:
-        vals = np.array([diff(t) for t in pts])
-        change = np.flatnonzero(np.sign(vals[:-1]) * np.sign(vals[1:]) < 0)
-        for k in change:
-            cuts.add(float(optimize.brentq(diff, pts[k], pts[k + 1], xtol=1e-15, rtol=1e-15)))
-    return sorted(cuts)
-
-
-def _integrate_densities(
-    g: Any, dists: tuple[Any, Any], cuts: list[float], lo: float, hi: float, what: str
-) -> tuple[float, float]:
-    """Integrate ``g(log p(x), log q(x))`` over [lo, hi], split at ``cuts``.
-
-    Every finite support end ``e`` of the two laws inside [lo, hi] gets a sliver
-    ``[e - delta, e]`` and/or ``[e, e + delta]`` integrated by :func:`_end_tail` (a
-    power-law model of each density fitted to the exact masses given by the CDFs)
-    instead of by ``quad`` in ``x``: near an end ``e != 0`` a float ``x`` cannot come
-    closer to ``e`` than ``ulp(e)``, and a density unbounded there puts mass in that
-    last ulp that no quadrature in ``x`` can see (Beta(1, 0.1) has 2.7 % of its mass
-    within 2.2e-16 of 1; ``quad`` evaluated its density at x == 1.0 and returned inf).
-
-    Raises
-    ------
-    ValueError
-        When a piece's value or error estimate is not finite: the value is then not
-        known, and is not returned as if it were.
-    """
-    P, Q = dists
-    ends = sorted({e for d in dists for e in _support(d) if math.isfinite(e) and lo <= e <= hi})
-    spread = max(float(d.ppf(0.75) - d.ppf(0.25)) for d in dists)
-    delta: dict[float, float] = {}
-    for k, e in enumerate(ends):
-        width = _TAIL_REL * max(abs(e), spread)
-        gaps = [abs(e - o) for o in ends[max(k - 1, 0) : k + 2] if o != e]
-        delta[e] = min([width, *(0.25 * gp for gp in gaps)])
-    inner = [
-        c for c in cuts
-        if lo < c < hi and all(abs(c - e) > 2.0 * delta[e] for e in ends)
-    ]
-    points = sorted({lo, hi, *ends, *inner})
-
-    def body(x: float) -> float:
-        return g(float(P.logpdf(x)), float(Q.logpdf(x)))
-
-    total = err = 0.0
-    for a, b in itertools.pairwise(points):
-        a_in = a + delta[a] if a in delta else a
-        b_in = b - delta[b] if b in delta else b
-        pieces = [_quad(body, a_in, b_in)]
-        if a in delta:
-            pieces.append(_end_tail(g, dists, a, a_in, +1))
-        if b in delta:
-            pieces.append(_end_tail(g, dists, b, b_in, -1))
-        for v, e in pieces:
-            _check_piece(v, e, a, b, what)
-            total += v
-            err += e
-    return total, err
-
-
-def _check_piece(v: float, e: float, a: float, b: float, what: str) -> None:
-    if not (math.isfinite(v) and math.isfinite(e)):
-        raise ValueError(
-            f"{what}: the quadrature on [{a!r}, {b!r}] did not converge (value {v}, "
-            f"error estimate {e}); the integral may diverge there"
-        )
-
-
-def _integrate_x(f: Any, cuts: list[float], lo: float, hi: float, what: str) -> tuple[float, float]:
-    """``f(x)`` integrated over [lo, hi] by ``quad`` on the pieces between ``cuts``."""
-    total = err = 0.0
-    for a, b in itertools.pairwise([lo, *cuts, hi]):
-        v, e = _quad(f, a, b)
-        _check_piece(v, e, a, b, what)
-        total += v
-        err += e
-    return total, err
-
-
-def _inner_mass(dist: Any, e: float, x: float, side: int) -> float:
-    """The mass of ``dist`` between the end ``e`` and the point ``x`` on its ``side``."""
-    if side > 0:  # [e, x]
-        return float(dist.cdf(x) - dist.cdf(e)) if dist.cdf(e) < 0.5 else float(
-            dist.sf(e) - dist.sf(x)
-        )
-    return float(dist.sf(x) - dist.sf(e)) if dist.sf(e) < 0.5 else float(
-        dist.cdf(e) - dist.cdf(x)
-    )
-
-
-def _power_law(dist: Any, e: float, s: tuple[float, float], side: int) -> tuple[float, float]:
-    """``(log C, alpha)`` with density ``C s**alpha`` at distance ``s`` from ``e``.
-
-    Fitted to the exact masses ``M(s) = C s**(alpha + 1) / (alpha + 1)`` at the two
-    distances ``s``. ``(-inf, 0)`` for a law without mass there.
-    """
-    # The distances actually fitted: e + side * t rounds to a float near e != 0.
-    s = tuple(abs((e + side * t) - e) for t in s)  # type: ignore[assignment]
-    m1, m2 = (_inner_mass(dist, e, e + side * t, side) for t in s)
-    if m1 <= 0.0:
-        return -math.inf, 0.0
-    if not 0.0 < m2 < m1:
-        raise ValueError(
-            f"cannot resolve the density of {dist.dist.name} next to {e!r}: its mass within "
-            f"{s[0]:.3g} is {m1!r} and within {s[1]:.3g} is {m2!r}"
-        )
-    a1 = math.log(m1 / m2) / math.log(s[0] / s[1])  # alpha + 1 > 0
-    return math.log(m1 * a1) - a1 * math.log(s[0]), a1 - 1.0
-
-
-def _end_tail(
-    g: Any, dists: tuple[Any, Any], e: float, x: float, side: int
-) -> tuple[float, float]:
-    """``g`` integrated over the sliver between the support end ``e`` and ``x``.
-
-    Each density is modelled as ``C s**alpha`` in the distance ``s`` to ``e`` (fitted by
-    :func:`_power_law` to CDF masses at ``s0`` and ``s0/2``, ``s0 = |x - e|``), which
-    is exact for Beta(a, 1)-like ends and off by O(s0) otherwise; the integral over
-    ``s = s0 exp(-v)``, ``v`` in [0, inf), never rounds ``s`` to 0. The error estimate
-    adds the difference to the fit at ``s0/2`` and ``s0/4``.
-    """
-    s0 = abs(x - e)
-    if s0 == 0.0:
-        return 0.0, 0.0
-    values = []
-    for scale in (1.0, 0.5):
-        s = (s0 * scale, s0 * scale / 2.0)
-        models = [_power_law(d, e, s, side) for d in dists]
-
-        def logs(log_s: float, models: list[tuple[float, float]] = models) -> list[float]:
-            return [c + a * log_s if c > -math.inf else -math.inf for c, a in models]
-
-        def f(v: float, logs: Any = logs) -> float:
-            log_s = math.log(s0) - v
-            return g(*logs(log_s)) * math.exp(log_s)
-
-        # Stop where s = 1e-300 or a density model reaches exp(700) (no overflow); what
-        # lies closer to e is bounded by the models' masses there, added to the error.
-        log_end = max([math.log(1e-300), *(
-            (700.0 - c) / a for c, a in models if c > -math.inf and a < 0
-        )])
-        v_end = math.log(s0) - log_end
-        v, err = _quad(f, 0.0, v_end) if v_end > 0 else (0.0, 0.0)
-        rest = sum(
-            math.exp(c + (a + 1.0) * log_end) / (a + 1.0) for c, a in models if c > -math.inf
-        )
-        lp, lq = logs(log_end)
-        spread = abs(lp - lq) if math.isfinite(lp - lq) else 0.0
-        values.append((v, err + rest * (1.0 + spread)))
-    (v1, e1), (v2, _) = values
-    # Model error: v1's actual error on beta laws was up to 3.3 |v1 - v2| (KL of
-    # Beta(0.3, 0.6) against U(0, 1), sliver 1e-5), hence the factor 10. Rounding: ``quad`` on
-    # the neighbouring piece evaluates the densities at floats x whose distance to e is
-    # off by up to ulp(e), a relative error ulp(e) / s0 on the mass next to the cut.
-    mass = sum(_inner_mass(d, e, x, side) for d in dists)
-    lp, lq = (c + a * math.log(s0) if c > -math.inf else -math.inf for c, a in models)
-    spread = abs(lp - lq) if math.isfinite(lp - lq) else 0.0
-    rounding = mass * math.ulp(e) / s0 * (1.0 + spread)
-    return v1, e1 + 10.0 * abs(v1 - v2) + rounding
-
-
 def _union_support(P: Any, Q: Any) -> tuple[float, float]:
-    (a1, b1), (a2, b2) = _support(P), _support(Q)
+    (a1, b1), (a2, b2) = support(P), support(Q)
     return min(a1, a2), max(b1, b2)
 
 
@@ -456,8 +233,8 @@ def total_variation_continuous(P: Any, Q: Any) -> QuadratureResult:
     def g(lp: float, lq: float) -> float:
         return abs(_exp(lp) - _exp(lq))
 
-    cuts = _breakpoints(diff, (P, Q), lo, hi)
-    val, err = _integrate_densities(g, (P, Q), cuts, lo, hi, "total variation")
+    cuts = breakpoints(diff, (P, Q), lo, hi)
+    val, err = integrate_densities(g, (P, Q), cuts, lo, hi, "total variation")
     return QuadratureResult(float(min(1.0, max(0.0, 0.5 * val))), 0.5 * err, "quad")
 
 
@@ -492,7 +269,7 @@ def kl_divergence_continuous(P: Any, Q: Any) -> QuadratureResult:
     if pair is None:
         return QuadratureResult(mutually_singular_divergences().kl_pq, 0.0, "mutually_singular")
     P, Q = pair
-    (a1, b1), (a2, b2) = _support(P), _support(Q)
+    (a1, b1), (a2, b2) = support(P), support(Q)
     if a1 < a2 or b1 > b2:
         return QuadratureResult(math.inf, 0.0, "support_rule")
 
@@ -501,8 +278,8 @@ def kl_divergence_continuous(P: Any, Q: Any) -> QuadratureResult:
             return 0.0
         return math.exp(lp) * (lp - lq)
 
-    ends = sorted(_mass_cuts((P, Q), a1, b1))
-    val, err = _integrate_densities(g, (P, Q), ends, a1, b1, "KL divergence")
+    ends = sorted(mass_cuts((P, Q), a1, b1))
+    val, err = integrate_densities(g, (P, Q), ends, a1, b1, "KL divergence")
     return QuadratureResult(max(0.0, val), err, "quad")
 
 
@@ -562,8 +339,8 @@ def js_divergence_continuous(P: Any, Q: Any) -> QuadratureResult:
             out += math.exp(lq) * _log_half_ratio(lq, lp)
         return 0.5 * out
 
-    cuts = sorted(_mass_cuts((P, Q), lo, hi))
-    val, err = _integrate_densities(g, (P, Q), cuts, lo, hi, "Jensen-Shannon divergence")
+    cuts = sorted(mass_cuts((P, Q), lo, hi))
+    val, err = integrate_densities(g, (P, Q), cuts, lo, hi, "Jensen-Shannon divergence")
     return QuadratureResult(float(min(max(val, 0.0), _LOG2)), err, "quad")
 
 
@@ -619,8 +396,8 @@ def earth_mover_continuous(P: Any, Q: Any) -> QuadratureResult:
     def diff(t: float) -> float:
         return float(P.cdf(t) - Q.cdf(t))
 
-    cuts = _breakpoints(diff, (P, Q), lo, hi)
-    val, err = _integrate_x(lambda t: abs(diff(t)), cuts, lo, hi, "W1")
+    cuts = breakpoints(diff, (P, Q), lo, hi)
+    val, err = integrate_pieces(lambda t: abs(diff(t)), cuts, lo, hi, "W1")
     return QuadratureResult(max(0.0, val), err, "quad")
 
 
@@ -644,17 +421,17 @@ def _w1_against_discrete(F: Any, G: Discrete) -> QuadratureResult:
     levels[-1] = 1.0
     # Tails: below the first atom G = 0, above the last G = 1. Off F's support [lo, hi]
     # F is 0 or 1: those stretches are added exactly, not integrated.
-    lo, hi = _support(F)
-    lo_val, lo_err = _quad(lambda t: float(F.cdf(t)), lo, min(x[0], hi))
+    lo, hi = support(F)
+    lo_val, lo_err = quad_piece(lambda t: float(F.cdf(t)), lo, min(x[0], hi))
     lo_val += max(0.0, x[0] - hi)
-    hi_val, hi_err = _quad(lambda t: float(F.sf(t)), max(x[-1], lo), hi)
+    hi_val, hi_err = quad_piece(lambda t: float(F.sf(t)), max(x[-1], lo), hi)
     hi_val += max(0.0, lo - x[-1])
     if x.size == 1:
         return QuadratureResult(lo_val + hi_val, lo_err + hi_err, "gauss_legendre")
     # Between atoms k and k+1, G = levels[k]; split where F crosses that level.
     a, b, c = x[:-1], x[1:], levels[:-1]
     cross = np.clip(F.ppf(c), a, b)
-    ends = np.asarray(_support(F))
+    ends = np.asarray(support(F))
     pieces_a = np.concatenate([a, cross])
     pieces_b = np.concatenate([cross, b])
     level = np.concatenate([c, c])
