@@ -29,14 +29,13 @@ from typing import Literal
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
-from scipy import sparse
-from scipy.optimize import linprog
 from scipy.spatial.distance import cdist
 
 from ._validation import as_atoms, as_float_array, as_scalar, check_same_dim
 from .divergences import on_common_support
+from .dual_lp import solve_dual_lp, tight_potential
 from .measures import Discrete
-from .wasserstein import EarthMoverSolution, SolverError, earth_mover_solution
+from .wasserstein import EarthMoverSolution, earth_mover_solution
 
 __all__ = [
     "DUAL_MAX_ATOMS",
@@ -65,12 +64,7 @@ DUAL_MAX_ATOMS = 400
 #: term is the round-off of distances of size ``diameter``).
 DUAL_RTOL = 1e-9
 _ROUNDOFF = 16 * float(np.finfo(float).eps)
-# Constraints whose multiplier (flow) is below this fraction of the largest are not tight.
-_FLOW_RTOL = 1e-9
 
-# HiGHS's default feasibility tolerances are 1e-7; tighter ones make the vertex
-# solution feasible to round-off, which is what the strong-duality check needs.
-_HIGHS_OPTIONS = {"primal_feasibility_tolerance": 1e-10, "dual_feasibility_tolerance": 1e-10}
 
 # Pairwise slopes are computed in blocks of this many rows (memory: rows x n floats).
 _BLOCK_ROWS = 512
@@ -298,8 +292,8 @@ def kantorovich_dual(P: Discrete, Q: Discrete, *, max_atoms: int = DUAL_MAX_ATOM
     # HiGHS's tolerances are absolute: solve at unit diameter, then scale f back, so that
     # the accuracy is relative to the problem's size (atoms 1e-75 or 1e6 apart alike).
     scale = diameter if diameter > 0 else 1.0
-    f_lp, flow = _solve_dual_lp(p - q, dist / scale)
-    candidates = [f_lp * scale, _tight_potential(f_lp * scale, flow, dist)]
+    f_lp, flow = solve_dual_lp(p - q, dist / scale)
+    candidates = [f_lp * scale, tight_potential(f_lp * scale, flow, dist)]
     # One c-transform step, f_i <- min_j f_j + d_ij: exactly 1-Lipschitz (up to one rounding),
     # and it moves no value by more than the LP's feasibility tolerance. Of the LP's values
     # and the ones rebuilt from its tight constraints, keep the larger dual value (both
@@ -317,78 +311,6 @@ def kantorovich_dual(P: Discrete, Q: Discrete, *, max_atoms: int = DUAL_MAX_ATOM
         lipschitz=check_lipschitz(atoms, f, atol=DUAL_RTOL * scale),
         tolerance=DUAL_RTOL * primal.value + _ROUNDOFF * diameter,
     )
-
-
-def _tight_potential(f: FloatArray, flow: FloatArray, dist: FloatArray) -> FloatArray:
-    """``f`` rebuilt exactly along the LP's tight constraints that carry flow.
-
-    HiGHS meets the constraints to an absolute tolerance (1e-10 at unit diameter), which
-    is a large relative error when W1 is much smaller than the diameter (a value 1.6 %
-    below the primal cost at W1 = 4e-9). By complementary slackness
-    ``f_i - f_j = d_ij`` wherever the optimal plan moves mass from i to j; walking those
-    edges from one root per connected component recovers f to round-off.
-    """
-    k = f.shape[0]
-    out = f.copy()
-    if k == 1 or not (flow > 0).any():
-        return out
-    tight = flow > _FLOW_RTOL * flow.max()
-    neighbours: list[list[tuple[int, float]]] = [[] for _ in range(k)]
-    for i, j in zip(*np.nonzero(tight), strict=True):
-        neighbours[i].append((int(j), -dist[i, j]))  # f_j = f_i - d_ij
-        neighbours[j].append((int(i), dist[i, j]))  # f_i = f_j + d_ij
-    seen = np.zeros(k, dtype=bool)
-    for root in range(k):
-        if seen[root] or not neighbours[root]:
-            continue
-        seen[root] = True
-        stack = [root]
-        while stack:
-            i = stack.pop()
-            for j, step in neighbours[i]:
-                if not seen[j]:
-                    seen[j] = True
-                    out[j] = out[i] + step
-                    stack.append(j)
-    # Atoms that no flow touches take the largest values the tight ones allow (their
-    # LP values, off by the LP's tolerance, must not pull the others down).
-    if (~seen).any():
-        out[~seen] = (out[seen][None, :] + dist[np.ix_(~seen, seen)]).min(axis=1)
-    return out
-
-
-def _solve_dual_lp(c: FloatArray, dist: FloatArray) -> tuple[FloatArray, FloatArray]:
-    """Maximise ``c @ f`` subject to ``f_i - f_j <= dist_ij`` for all i != j.
-
-    Returns f and the flows (the constraints' multipliers, >= 0) as a (k, k) matrix.
-    """
-    k = c.shape[0]
-    if k == 1 or not c.any():  # nothing to move: f = 0 is optimal
-        return np.zeros(k), np.zeros((k, k))
-    i, j = np.nonzero(~np.eye(k, dtype=bool))
-    rows = np.arange(i.shape[0])
-    a_ub = sparse.csr_matrix(
-        (
-            np.concatenate([np.ones_like(rows, float), -np.ones_like(rows, float)]),
-            (np.concatenate([rows, rows]), np.concatenate([i, j])),
-        ),
-        shape=(i.shape[0], k),
-    )
-    # The objective is blind to constants (sum c = 0): pin f_0 = 0 to make it bounded
-    # in every direction HiGHS may explore.
-    bounds = [(0.0, 0.0)] + [(None, None)] * (k - 1)
-    # The optimum does not change when c is scaled; at unit size HiGHS's absolute
-    # optimality tolerance is relative to c (p - q of 1e-9 was otherwise "optimal" 0.03 %
-    # below W1).
-    res = linprog(
-        -c / np.abs(c).max(), A_ub=a_ub, b_ub=dist[i, j], bounds=bounds, method="highs",
-        options=_HIGHS_OPTIONS,
-    )
-    if res.status != 0:
-        raise SolverError(f"HiGHS did not solve the dual LP: {res.message} (status {res.status})")
-    flow = np.zeros((k, k))
-    flow[i, j] = -np.asarray(res.ineqlin.marginals, dtype=float)
-    return np.asarray(res.x, dtype=float), flow
 
 
 def c_transform(v: ArrayLike, y: ArrayLike, points: ArrayLike) -> FloatArray:
