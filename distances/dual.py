@@ -83,8 +83,19 @@ def _unit(*arrays: FloatArray) -> float:
 
 
 def _cdist(a: FloatArray, b: FloatArray, unit: float) -> FloatArray:
-    """Euclidean distances without under/overflow of the squared coordinates."""
-    return cdist(a / unit, b / unit) * unit
+    """Euclidean distances without under/overflow of the squared coordinates.
+
+    Raises ValueError when a distance itself overflows float64 (points near +-1e308).
+    """
+    with np.errstate(over="ignore", invalid="ignore"):
+        dist = cdist(a / unit, b / unit) * unit
+    if not np.isfinite(dist).all():
+        i, j = np.unravel_index(int(np.argmax(~np.isfinite(dist))), dist.shape)
+        raise ValueError(
+            "the distances between the points must be finite in float64 (below 1.8e308); "
+            f"got {dist[i, j]} between {a[i].tolist()} and {b[j].tolist()}"
+        )
+    return dist
 
 
 @dataclass(frozen=True)
@@ -281,12 +292,6 @@ def kantorovich_dual(P: Discrete, Q: Discrete, *, max_atoms: int = DUAL_MAX_ATOM
             "for larger problems"
         )
     dist = _cdist(atoms, atoms, _unit(atoms))
-    if not np.isfinite(dist).all():
-        i, j = np.unravel_index(int(np.argmax(~np.isfinite(dist))), dist.shape)
-        raise ValueError(
-            "the distances between the atoms must be finite in float64 (below 1.8e308); "
-            f"got {dist[i, j]} between {atoms[i].tolist()} and {atoms[j].tolist()}"
-        )
     primal = earth_mover_solution(P, Q)
     diameter = float(dist.max())
     # HiGHS's tolerances are absolute: solve at unit diameter, then scale f back, so that

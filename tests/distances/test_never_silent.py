@@ -10,7 +10,7 @@ from scipy import stats
 
 from distances import Discrete, earth_mover, total_variation
 from distances._validation import as_scalar
-from distances.dual import DUAL_RTOL, kantorovich_dual
+from distances.dual import DUAL_RTOL, c_transform, check_lipschitz, kantorovich_dual
 
 
 class TestScipyLawsWithArrayParameters:
@@ -72,8 +72,15 @@ class TestTorchTensors:
 class TestKantorovichDual:
     def test_overflowing_distances_are_refused(self) -> None:
         # |1e308 - (-1e308)| = 2e308 overflows; before: linprog's "b_ub must not contain inf"
-        with pytest.raises(ValueError, match="distances between the atoms must be finite"):
+        with pytest.raises(ValueError, match="distances between the points must be finite"):
             kantorovich_dual(Discrete([[1e308], [-1e308]]), Discrete([[0.0]]))
+
+    def test_overflowing_distances_in_the_lipschitz_check_and_c_transform(self) -> None:
+        # before: slopes |f_i - f_j| / inf = 0 passed the check; c_transform returned inf
+        with pytest.raises(ValueError, match="distances between the points must be finite"):
+            check_lipschitz([[1e308], [-1e308]], [0.0, 1.0])
+        with pytest.raises(ValueError, match="distances between the points must be finite"):
+            c_transform([0.0], [[1e308]], [[-1e308]])
 
     def test_agrees_is_relative_to_the_value(self) -> None:
         # Near-identical pairs: W1 near 1e-7 at diameter ~5. The LP used to stop 3e-4
