@@ -16,7 +16,13 @@ quadrature reached (:class:`QuadratureResult`):
 The integrals are split at the ends of the supports and at the points where the
 integrand's absolute value has a kink (the crossings of ``p`` and ``q``, or of the two
 CDFs), so every piece is smooth. The log-ratios are formed from ``logpdf`` values, so
-far tails where a density underflows to 0 do not produce ``inf``.
+far tails where a density underflows to 0 do not produce ``inf``. Next to every finite
+support end, a sliver of relative width 1e-7 is integrated by a power-law model of the
+densities fitted to exact CDF masses (:func:`distances.quadrature.integrate_densities`):
+densities unbounded at an end (beta laws with a parameter below 1, at either end) get
+finite values whose ``abserr`` covers the model and the rounding of x near the end. A
+piece that ``quad`` cannot integrate (a divergent KL) raises ValueError; no piece is
+dropped.
 
 W1 also accepts a :class:`~distances.Discrete` measure on the line as one argument:
 its CDF is a step function and the integral of ``|F - G|`` is summed between atoms
