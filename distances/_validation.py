@@ -29,6 +29,7 @@ __all__ = [
 SUM_RTOL = 1e-9
 
 FloatArray = NDArray[np.float64]
+_FLOAT_MAX = float(np.finfo(np.float64).max)
 
 
 def _fmt(x: float) -> str:
@@ -49,6 +50,7 @@ def as_float_array(x: Any, name: str, *, ndim: tuple[int, ...] | None = None) ->
     """
     if isinstance(x, (str, bytes)):
         raise ValueError(f"{name} must be numeric; got a string {x!r}")
+    _check_not_torch(x, name)
     try:
         raw = np.asarray(x)
     except (TypeError, ValueError) as exc:  # ragged nested sequences
@@ -72,12 +74,41 @@ def as_float_array(x: Any, name: str, *, ndim: tuple[int, ...] | None = None) ->
     return arr
 
 
+def _check_not_torch(x: Any, name: str) -> None:
+    """Refuse torch tensors that numpy cannot take as they are (duck-typed: no torch import).
+
+    A tensor that requires grad or lives on a GPU is refused rather than converted: the
+    distances are computed in numpy, so no gradient would flow back and the caller should
+    see that. A CPU tensor without grad is converted by numpy as usual.
+    """
+    if not type(x).__module__.startswith("torch"):
+        return
+    if getattr(x, "requires_grad", False):
+        raise ValueError(
+            f"{name} must be an array without autograd history; got a torch tensor that "
+            "requires grad (distances are computed in numpy and pass no gradient back): "
+            "pass tensor.detach()"
+        )
+    device = getattr(getattr(x, "device", None), "type", "cpu")
+    if device != "cpu":
+        raise ValueError(
+            f"{name} must be in host memory; got a torch tensor on device {device!r}: "
+            "pass tensor.cpu()"
+        )
+
+
 def _object_to_float(raw: NDArray[Any], x: Any, name: str) -> FloatArray:
     """Convert an object array of numbers; None, strings and the like are not numbers."""
     if any(isinstance(v, (str, bytes, type(None))) for v in raw.ravel()):
         raise ValueError(f"{name} must be numeric; got {_short_repr(x)}")
     try:
         return raw.astype(np.float64)
+    except OverflowError:
+        big = next(v for v in raw.ravel() if isinstance(v, int) and abs(v) > _FLOAT_MAX)
+        raise ValueError(
+            f"{name} must be within the float64 range (|x| <= 1.8e308); got an integer "
+            f"of {len(str(abs(big)))} digits"
+        ) from None
     except (TypeError, ValueError):
         raise ValueError(
             f"{name} must be numeric; got dtype {raw.dtype} ({_short_repr(x)})"
@@ -104,8 +135,14 @@ def as_scalar(x: Any, name: str, *, nonnegative: bool = False) -> float:
     """
     if isinstance(x, (str, bytes, bool, np.bool_)) or np.ndim(x) != 0:
         raise ValueError(f"{name} must be a real number; got {x!r}")
+    _check_not_torch(x, name)
     try:
         v = float(x)
+    except OverflowError:
+        raise ValueError(
+            f"{name} must be within the float64 range (|x| <= 1.8e308); got an integer "
+            f"of {len(str(abs(int(x))))} digits"
+        ) from None
     except (TypeError, ValueError):
         raise ValueError(f"{name} must be a real number; got {x!r}") from None
     if not math.isfinite(v) or (nonnegative and v < 0):

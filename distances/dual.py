@@ -29,14 +29,13 @@ from typing import Literal
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
-from scipy import sparse
-from scipy.optimize import linprog
 from scipy.spatial.distance import cdist
 
 from ._validation import as_atoms, as_float_array, as_scalar, check_same_dim
 from .divergences import on_common_support
+from .dual_lp import solve_dual_lp, tight_potential
 from .measures import Discrete
-from .wasserstein import EarthMoverSolution, SolverError, earth_mover_solution
+from .wasserstein import EarthMoverSolution, earth_mover_solution
 
 __all__ = [
     "DUAL_MAX_ATOMS",
@@ -60,13 +59,12 @@ ExtensionForm = Literal["min", "max"]
 #: ``plot_kr_dual_2d.py`` prints the time at 50, 100, 200 and 400 atoms).
 DUAL_MAX_ATOMS = 400
 
-#: Relative tolerance of strong duality, judged against the diameter of the atoms:
-#: ``|dual value - primal cost| <= DUAL_RTOL * max(diameter, 1e-300)``.
+#: Relative tolerance of strong duality, judged against the value itself:
+#: ``|dual value - primal cost| <= DUAL_RTOL * primal cost + 16 eps * diameter`` (the second
+#: term is the round-off of distances of size ``diameter``).
 DUAL_RTOL = 1e-9
+_ROUNDOFF = 16 * float(np.finfo(float).eps)
 
-# HiGHS's default feasibility tolerances are 1e-7; tighter ones make the vertex
-# solution feasible to round-off, which is what the strong-duality check needs.
-_HIGHS_OPTIONS = {"primal_feasibility_tolerance": 1e-10, "dual_feasibility_tolerance": 1e-10}
 
 # Pairwise slopes are computed in blocks of this many rows (memory: rows x n floats).
 _BLOCK_ROWS = 512
@@ -81,12 +79,23 @@ def _unit(*arrays: FloatArray) -> float:
     largest = max(float(np.abs(a).max()) for a in arrays)
     if not 0 < largest < np.inf:
         return 1.0
-    return float(2.0 ** np.ceil(np.log2(largest)))
+    return float(2.0 ** min(np.ceil(np.log2(largest)), 1023.0))  # 2**1024 overflows
 
 
 def _cdist(a: FloatArray, b: FloatArray, unit: float) -> FloatArray:
-    """Euclidean distances without under/overflow of the squared coordinates."""
-    return cdist(a / unit, b / unit) * unit
+    """Euclidean distances without under/overflow of the squared coordinates.
+
+    Raises ValueError when a distance itself overflows float64 (points near +-1e308).
+    """
+    with np.errstate(over="ignore", invalid="ignore"):
+        dist = cdist(a / unit, b / unit) * unit
+    if not np.isfinite(dist).all():
+        i, j = np.unravel_index(int(np.argmax(~np.isfinite(dist))), dist.shape)
+        raise ValueError(
+            "the distances between the points must be finite in float64 (below 1.8e308); "
+            f"got {dist[i, j]} between {a[i].tolist()} and {b[j].tolist()}"
+        )
+    return dist
 
 
 @dataclass(frozen=True)
@@ -147,7 +156,9 @@ class DualSolution:
         The largest slope of ``potential`` on ``atoms``, checked with
         ``atol = DUAL_RTOL * diameter``.
     tolerance : float
-        Absolute tolerance of the strong-duality check, ``DUAL_RTOL * diameter``.
+        Absolute tolerance of the strong-duality check,
+        ``DUAL_RTOL * primal_cost + 16 eps * diameter``: ``agrees`` means the dual value
+        matches the primal cost to 1e-9 relative, not merely to 1e-9 of the diameter.
     """
 
     atoms: FloatArray
@@ -280,17 +291,20 @@ def kantorovich_dual(P: Discrete, Q: Discrete, *, max_atoms: int = DUAL_MAX_ATOM
             "distances.earth_mover (or earth_mover_solution with potential_from_solution) "
             "for larger problems"
         )
-    primal = earth_mover_solution(P, Q)
     dist = _cdist(atoms, atoms, _unit(atoms))
+    primal = earth_mover_solution(P, Q)
     diameter = float(dist.max())
     # HiGHS's tolerances are absolute: solve at unit diameter, then scale f back, so that
     # the accuracy is relative to the problem's size (atoms 1e-75 or 1e6 apart alike).
     scale = diameter if diameter > 0 else 1.0
-    f = _solve_dual_lp(p - q, dist / scale) * scale
+    f_lp, flow = solve_dual_lp(p - q, dist / scale)
+    candidates = [f_lp * scale, tight_potential(f_lp * scale, flow, dist)]
     # One c-transform step, f_i <- min_j f_j + d_ij: exactly 1-Lipschitz (up to one rounding),
-    # and it moves no value by more than the LP's feasibility tolerance.
-    f = (f[None, :] + dist).min(axis=1)
-    f = f - f.min()
+    # and it moves no value by more than the LP's feasibility tolerance. Of the LP's values
+    # and the ones rebuilt from its tight constraints, keep the larger dual value (both
+    # are feasible, so both are lower bounds of W1).
+    best = max(((f[None, :] + dist).min(axis=1) for f in candidates), key=lambda f: f @ (p - q))
+    f = best - best.min()
     value = float(f @ (p - q))
     return DualSolution(
         atoms=atoms,
@@ -300,33 +314,8 @@ def kantorovich_dual(P: Discrete, Q: Discrete, *, max_atoms: int = DUAL_MAX_ATOM
         value=value,
         primal=primal,
         lipschitz=check_lipschitz(atoms, f, atol=DUAL_RTOL * scale),
-        tolerance=DUAL_RTOL * max(diameter, 1e-300),
+        tolerance=DUAL_RTOL * primal.value + _ROUNDOFF * diameter,
     )
-
-
-def _solve_dual_lp(c: FloatArray, dist: FloatArray) -> FloatArray:
-    """Maximise ``c @ f`` subject to ``f_i - f_j <= dist_ij`` for all i != j."""
-    k = c.shape[0]
-    if k == 1:
-        return np.zeros(1)
-    i, j = np.nonzero(~np.eye(k, dtype=bool))
-    rows = np.arange(i.shape[0])
-    a_ub = sparse.csr_matrix(
-        (
-            np.concatenate([np.ones_like(rows, float), -np.ones_like(rows, float)]),
-            (np.concatenate([rows, rows]), np.concatenate([i, j])),
-        ),
-        shape=(i.shape[0], k),
-    )
-    # The objective is blind to constants (sum c = 0): pin f_0 = 0 to make it bounded
-    # in every direction HiGHS may explore.
-    bounds = [(0.0, 0.0)] + [(None, None)] * (k - 1)
-    res = linprog(
-        -c, A_ub=a_ub, b_ub=dist[i, j], bounds=bounds, method="highs", options=_HIGHS_OPTIONS
-    )
-    if res.status != 0:
-        raise SolverError(f"HiGHS did not solve the dual LP: {res.message} (status {res.status})")
-    return np.asarray(res.x, dtype=float)
 
 
 def c_transform(v: ArrayLike, y: ArrayLike, points: ArrayLike) -> FloatArray:

@@ -265,6 +265,9 @@ class TrainConfig(_Common):
     """n: points per side of the exact W1 (real vs generated, and real vs real for the floor)."""
     checkpoint_every: int = 250
     """Save a checkpoint every this many generator iterations (and at the end)."""
+    checkpoint_seconds: float = 30.0
+    """Also save one when this many seconds of work have passed since the last, so an
+    interruption that no checkpoint follows (a killed process) loses at most about this."""
     out_dir: str = "wgan-run"
     """Folder for metrics.csv, checkpoint.pt, figures and the report."""
     progress: bool = True
@@ -279,6 +282,7 @@ class TrainConfig(_Common):
         if self.critic_warmup is not None:
             _positive_int("critic_warmup", self.critic_warmup)
         _positive_float("generator_lr", self.generator_lr, allow_none=True)
+        _positive_float("checkpoint_seconds", self.checkpoint_seconds)
         if self.n_exact < 2:
             raise ValueError(f"n_exact must be at least 2; got {self.n_exact}")
 

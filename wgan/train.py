@@ -14,18 +14,28 @@ separate random stream (so logging never changes the training trajectory):
   value a perfect generator would get.
 
 Rows are appended to ``metrics.csv`` as they are made; ``checkpoint.pt`` (every
-``checkpoint_every`` iterations and at the end) holds the networks, the optimisers and the
-random streams, so ``train(config, resume=True)`` continues exactly as an uninterrupted run
-would. It loads with ``torch.load(path, weights_only=True)``. Ctrl-C stops the run, keeps
-every row logged so far and says where things are.
+``checkpoint_every`` iterations, after ``checkpoint_seconds`` of work since the last one,
+and at the end) holds the networks, the optimisers, the random streams and the seconds of
+work so far, so ``train(config, resume=True)`` continues exactly as an uninterrupted run
+would, its ``seconds`` column included. It loads with ``torch.load(path, weights_only=True)``.
+
+Ctrl-C lets the current generator iteration finish (a second Ctrl-C stops at once), then
+writes a checkpoint at the last completed iteration and keeps every row logged up to it;
+the returned networks and rows are that state, so figures drawn from the History match
+the checkpoint. A KeyboardInterrupt raised inside an iteration rolls the run back to the
+end of the previous one (a copy of the state is kept after every iteration).
 """
 
 from __future__ import annotations
 
+import contextlib
+import copy
 import csv
-import os
+import signal
 import sys
+import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -34,27 +44,29 @@ import numpy as np
 import torch
 from torch import nn
 
+from .checkpoint import CHECKPOINT_FORMAT, CheckpointError, load_checkpoint
 from .config import TrainConfig
 from .critic import critic_step, make_optimizer
 from .data import sample_dataset
-from .device import resolve_device
+from .device import resolve_device, torch_threads
 from .lipschitz import clip_weights, gradient_norms, interpolates, normalise
 from .nets import critic_values, make_critic, make_generator
 
 __all__ = [
     "CHECKPOINT_FORMAT",
     "METRIC_COLUMNS",
+    "CheckpointError",
     "History",
     "load_checkpoint",
     "train",
 ]
 
-CHECKPOINT_FORMAT = 1
 #: Columns of metrics.csv, in order.
 METRIC_COLUMNS: tuple[str, ...] = (
     "step", "critic_estimate", "lipschitz", "normalised_estimate", "exact_w1", "floor", "seconds",
 )
-_RESUMABLE = ("generator_iterations", "progress", "out_dir", "threads", "device")
+_RESUMABLE = ("generator_iterations", "progress", "out_dir", "threads", "device",
+              "checkpoint_every", "checkpoint_seconds")
 
 
 @dataclass
@@ -70,11 +82,13 @@ class History:
     step : int
         Generator iterations completed.
     seconds : float
-        Wall time of the training loop in this process (logging included).
+        Wall time of the training loop in this process (logging included); the rows'
+        ``seconds`` column counts the work of every process since step 0.
     iterations_run : int
         Generator iterations run in this process (less than ``step`` after a resume).
     interrupted : bool
-        True if Ctrl-C stopped the run.
+        True if Ctrl-C stopped the run; ``step``, ``rows`` and the networks are then those
+        of the last completed iteration, which the checkpoint holds.
     metrics_path, checkpoint_path : Path
         Where the rows and the last checkpoint are.
     checkpoint_step : int
@@ -107,16 +121,6 @@ class History:
         return np.array([row[name] for row in self.rows], dtype=float)
 
 
-def load_checkpoint(path: str | os.PathLike[str]) -> dict[str, Any]:
-    """Load a checkpoint written by :func:`train` (``weights_only=True``: no pickled code)."""
-    ckpt = torch.load(Path(path), map_location="cpu", weights_only=True)
-    if ckpt.get("format") != CHECKPOINT_FORMAT:
-        raise ValueError(
-            f"checkpoint format must be {CHECKPOINT_FORMAT}; got {ckpt.get('format')!r} in {path}"
-        )
-    return ckpt
-
-
 class _Run:
     """The state of one run: networks, optimisers, random streams, output files."""
 
@@ -141,9 +145,11 @@ class _Run:
         self.eval_rng = torch.Generator().manual_seed(config.seed + 2)
         self.step = 0
 
-    def state(self) -> dict[str, Any]:
+    def state(self, seconds: float) -> dict[str, Any]:
+        """The checkpoint's entries (references to the live tensors, not copies)."""
         return {
             "format": CHECKPOINT_FORMAT,
+            "seconds": seconds,
             "config": self.config.to_dict(),
             "step": self.step,
             "critic": self.critic.state_dict(),
@@ -163,10 +169,9 @@ class _Run:
         self.eval_rng.set_state(ckpt["eval_rng"])
         self.step = int(ckpt["step"])
 
-    def save(self, path: Path) -> None:
-        tmp = path.with_suffix(".tmp")
-        torch.save(self.state(), tmp)
-        os.replace(tmp, path)
+    def snapshot(self, seconds: float) -> dict[str, Any]:
+        """A copy of :meth:`state` that later iterations do not change."""
+        return _clone(self.state(seconds))
 
     def noise(self, n: int, rng: torch.Generator) -> torch.Tensor:
         return torch.randn(n, self.config.latent_dim, generator=rng).to(self.device)
@@ -219,6 +224,62 @@ class _Run:
         }
 
 
+def _clone(x: Any) -> Any:
+    """Copy tensors, dicts, lists and tuples; 5x faster than ``copy.deepcopy`` here.
+
+    The per-iteration snapshot costs 2 % (gp) and 4 % (clip) of an iteration of the
+    default run (1 thread, ratios from one interleaved process at load 8).
+    """
+    if isinstance(x, torch.Tensor):
+        return x.detach().clone()
+    if isinstance(x, dict):
+        return {k: _clone(v) for k, v in x.items()}
+    if isinstance(x, (list, tuple)):
+        return type(x)(_clone(v) for v in x)
+    return copy.copy(x)
+
+
+def _save(state: dict[str, Any], path: Path) -> None:
+    """Write a checkpoint atomically (a crash mid-write leaves the previous one)."""
+    tmp = path.with_suffix(".tmp")
+    torch.save(state, tmp)
+    tmp.replace(path)
+
+
+def _write_rows(path: Path, rows: list[dict[str, float]]) -> None:
+    with path.open("w", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=METRIC_COLUMNS)
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+@contextlib.contextmanager
+def _deferred_sigint() -> Iterator[dict[str, bool]]:
+    """While active, a first Ctrl-C only sets ``flag["requested"]``; a second one raises.
+
+    Only in the main thread, and only when SIGINT has Python's default handler (a caller
+    with its own handler keeps it).
+    """
+    flag = {"requested": False}
+    if (threading.current_thread() is not threading.main_thread()
+            or signal.getsignal(signal.SIGINT) is not signal.default_int_handler):
+        yield flag
+        return
+
+    def handler(signum: int, frame: Any) -> None:
+        if flag["requested"]:
+            raise KeyboardInterrupt
+        flag["requested"] = True
+        print("\nCtrl-C: finishing this generator iteration, then writing a checkpoint "
+              "(Ctrl-C again to stop at once)", file=sys.stderr)
+
+    previous = signal.signal(signal.SIGINT, handler)
+    try:
+        yield flag
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
 def _read_rows(path: Path, up_to: int) -> list[dict[str, float]]:
     if not path.exists():
         return []
@@ -235,7 +296,7 @@ def _check_resumable(saved: dict[str, Any], config: TrainConfig, path: Path) -> 
     if diff:
         details = ", ".join(f"{k}: {saved.get(k)!r} -> {now[k]!r}" for k in diff)
         raise ValueError(
-            f"--resume needs the configuration of the checkpoint {path} (only "
+            f"resuming needs the configuration of the checkpoint {path} (only "
             f"{', '.join(_RESUMABLE)} may change); these differ: {details}"
         )
 
@@ -263,6 +324,9 @@ def train(config: TrainConfig, *, resume: bool = False) -> History:
     ValueError
         Before any training: CUDA asked for but absent; ``resume`` without a checkpoint or
         with a different configuration; a checkpoint already past ``generator_iterations``.
+    CheckpointError
+        Before any training, ``metrics.csv`` untouched: ``resume`` with a checkpoint that
+        cannot be read (truncated, foreign, another format).
 
     Examples
     --------
@@ -273,13 +337,18 @@ def train(config: TrainConfig, *, resume: bool = False) -> History:
     >>> [row["step"] for row in h.rows]
     [0, 2, 4]
     """
+    with torch_threads(config.threads):  # the caller's thread count is restored after
+        return _train(config, resume)
+
+
+def _train(config: TrainConfig, resume: bool) -> History:
     device = resolve_device(config.device)
     out = Path(config.out_dir)
     metrics_path, ckpt_path = out / "metrics.csv", out / "checkpoint.pt"
     ckpt = None
     if resume:
         if not ckpt_path.exists():
-            raise ValueError(f"--resume needs a checkpoint; none at {ckpt_path}")
+            raise ValueError(f"resuming needs a checkpoint; none at {ckpt_path}")
         ckpt = load_checkpoint(ckpt_path)
         _check_resumable(ckpt["config"], config, ckpt_path)
         if int(ckpt["step"]) > config.generator_iterations:
@@ -287,24 +356,30 @@ def train(config: TrainConfig, *, resume: bool = False) -> History:
                 f"generator_iterations must be >= the checkpoint's step {ckpt['step']}; "
                 f"got {config.generator_iterations}"
             )
-    torch.set_num_threads(config.threads)
     run = _Run(config, device)
     rows: list[dict[str, float]] = []
+    offset = 0.0  # seconds of work before this process
     if ckpt is not None:
         run.load(ckpt)
         rows = _read_rows(metrics_path, run.step)
+        offset = float(ckpt.get("seconds", rows[-1]["seconds"] if rows else 0.0))
     out.mkdir(parents=True, exist_ok=True)
     checkpoint_step = run.step if ckpt is not None else -1
     start_step, interrupted = run.step, False
-    start = time.perf_counter()
-    with metrics_path.open("w", newline="") as fh:
+    start = last_save = time.perf_counter()
+    snapshot: tuple[dict[str, Any], int] | None = None
+
+    def elapsed() -> float:
+        return offset + time.perf_counter() - start
+
+    with metrics_path.open("w", newline="") as fh, _deferred_sigint() as sigint:
         writer = csv.DictWriter(fh, fieldnames=METRIC_COLUMNS)
         writer.writeheader()
         writer.writerows(rows)
         fh.flush()
 
         def log() -> None:
-            row = {**run.metrics(), "seconds": time.perf_counter() - start}
+            row = {**run.metrics(), "seconds": elapsed()}
             rows.append(row)
             writer.writerow(row)
             fh.flush()
@@ -316,19 +391,24 @@ def train(config: TrainConfig, *, resume: bool = False) -> History:
             bar = tqdm(total=config.generator_iterations, initial=run.step, unit="it",
                        desc=f"wgan {config.method} {config.dataset}", file=sys.stderr)
         try:
-            if run.step == 0:
+            if run.step == 0 and not rows:
                 log()
+            snapshot = (run.snapshot(elapsed()), len(rows))
             while run.step < config.generator_iterations:
+                if sigint["requested"]:
+                    raise KeyboardInterrupt
                 run.iteration()
                 if run.step % config.log_every == 0 or run.step == config.generator_iterations:
                     log()
                     if bar is not None:
                         bar.set_postfix(W1=f"{rows[-1]['exact_w1']:.3f}",
                                         est=f"{rows[-1]['critic_estimate']:.3f}")
+                snapshot = (run.snapshot(elapsed()), len(rows))
                 if (run.step % config.checkpoint_every == 0
-                        or run.step == config.generator_iterations):
-                    run.save(ckpt_path)
-                    checkpoint_step = run.step
+                        or run.step == config.generator_iterations
+                        or time.perf_counter() - last_save >= config.checkpoint_seconds):
+                    _save(snapshot[0], ckpt_path)
+                    checkpoint_step, last_save = run.step, time.perf_counter()
                 if bar is not None:
                     bar.update(1)
         except KeyboardInterrupt:
@@ -338,11 +418,19 @@ def train(config: TrainConfig, *, resume: bool = False) -> History:
                 bar.close()
     seconds = time.perf_counter() - start
     if interrupted:
-        where = (f"the last checkpoint (step {checkpoint_step}) is {ckpt_path}; run again with "
-                 "--resume to continue from it" if checkpoint_step >= 0
-                 else "no checkpoint was written yet")
+        if snapshot is not None:
+            # Back to the end of the last completed iteration: its checkpoint, its rows.
+            state, n_rows = snapshot
+            run.load(state)
+            del rows[n_rows:]
+            if checkpoint_step != run.step:
+                _save(state, ckpt_path)
+                checkpoint_step = run.step
+        _write_rows(metrics_path, rows)
+        where = (f"the checkpoint (step {checkpoint_step}) is {ckpt_path}; resume to "
+                 "continue from it" if checkpoint_step >= 0 else "no checkpoint was written")
         print(
-            f"\ninterrupted at generator iteration {run.step}: {len(rows)} metric rows "
+            f"\ninterrupted after generator iteration {run.step}: {len(rows)} metric rows "
             f"(up to step {int(rows[-1]['step']) if rows else '-'}) are in {metrics_path}; "
             f"{where}.",
             file=sys.stderr,

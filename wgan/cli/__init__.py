@@ -44,9 +44,33 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the ``wgan-theory`` console script; returns the exit code."""
+    """Entry point of the ``wgan-theory`` console script; returns the exit code.
+
+    A user's mistake is one line on stderr and exit status 2, never a traceback: a
+    :class:`~wgan.cli._common.UsageError` (raised by a command, or by the ``--out``
+    check every command gets here), a checkpoint that ``--resume`` cannot read, and an
+    output file that cannot be written.
+    """
     args = build_parser().parse_args(argv)
-    return int(args.func(args) or 0)
+    prog = f"wgan-theory {args.command}"
+    from ..checkpoint import CheckpointError
+    from ._common import UsageError, check_output_folder
+
+    try:
+        if getattr(args, "out", None) is not None:
+            check_output_folder(args.out)
+        return int(args.func(args) or 0)
+    except UsageError as exc:
+        message = str(exc)
+    except CheckpointError as exc:
+        message = (f"--resume: cannot read the checkpoint {exc.path} ({exc.reason}); the "
+                   f"metrics logged so far are kept in {exc.path.parent / 'metrics.csv'}; run "
+                   "without --resume to start over (it overwrites them)")
+    except OSError as exc:  # the folder checked out, but writing failed (disk full, races)
+        where = f" {exc.filename}" if exc.filename else ""
+        message = f"cannot write{where}: {exc.strerror or exc}"
+    print(f"{prog}: error: {message}", file=sys.stderr)
+    return 2
 
 
 if __name__ == "__main__":  # pragma: no cover

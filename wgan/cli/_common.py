@@ -3,10 +3,37 @@
 from __future__ import annotations
 
 import argparse
+import os
+from pathlib import Path
 
 from ..config import DEVICES, METHODS
 
-__all__ = ["add_common_options", "common_kwargs"]
+__all__ = ["UsageError", "add_common_options", "check_output_folder", "common_kwargs"]
+
+
+class UsageError(Exception):
+    """A mistake of the user's that the CLI reports in one line, with exit status 2."""
+
+
+def check_output_folder(path: str | os.PathLike[str], option: str = "--out") -> Path:
+    """``path`` as a folder the command can create (if absent) and write into.
+
+    Nothing is created here. Raises :class:`UsageError` when ``path`` is an existing
+    file, when a parent on the way to it is a file, or when the nearest existing folder
+    is not writable.
+    """
+    out = Path(path)
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"{option} must name a folder; {out} is an existing file")
+    probe = out
+    while not probe.exists() and probe != probe.parent:
+        probe = probe.parent
+    if not probe.is_dir():
+        raise UsageError(f"{option}: cannot create the folder {out}: {probe} is a file")
+    if not os.access(probe, os.W_OK | os.X_OK):
+        what = "write into" if probe == out else "create the folder"
+        raise UsageError(f"{option}: cannot {what} {out}: {probe} is not writable")
+    return out
 
 
 def add_common_options(parser: argparse.ArgumentParser, *, method_default: str = "gp") -> None:

@@ -1,7 +1,8 @@
 """``wgan-theory train``: train a WGAN on toy data, tracking the exact W1 beside the estimate.
 
 Writes metrics.csv (streamed), checkpoint.pt, training_curves.png/pdf, samples.png/pdf with
-their data, and report.md into --out. Ctrl-C keeps what was logged; --resume continues.
+their data, and report.md into --out. Ctrl-C finishes the current iteration, checkpoints it
+and draws the figures from it; --resume continues (the seconds column too).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ def run(args: argparse.Namespace) -> int:
         cfg = TrainConfig(dataset=args.dataset, generator_iterations=args.iterations,
                           n_critic=args.n_critic, log_every=args.log_every,
                           n_exact=args.n_exact, checkpoint_every=args.checkpoint_every,
+                          checkpoint_seconds=args.checkpoint_seconds,
                           out_dir=args.out, progress=not args.quiet,
                           **common_kwargs(args))  # type: ignore[arg-type]
         from ..device import resolve_device
@@ -68,6 +70,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         help="n: points per side of the exact W1 (default: 512)")
     parser.add_argument("--checkpoint-every", type=int, default=250,
                         help="checkpoint every this many generator iterations (default: 250)")
+    parser.add_argument("--checkpoint-seconds", type=float, default=30.0,
+                        help="also checkpoint after this many seconds of work since the last "
+                             "(default: 30)")
     parser.add_argument("--out", default="wgan-run", help="output folder (default: wgan-run)")
     parser.add_argument("--resume", action="store_true",
                         help="continue from OUT/checkpoint.pt")
