@@ -86,3 +86,14 @@ def test_a_measurement_has_no_verdict_and_a_false_claim_fails(tmp_path: Path) ->
     report = (tmp_path / "REPORT.md").read_text()
     assert "1 of 2 claims pass (1 measurement reported without a verdict)" in report
     assert "| 0.5 |  | measured |" in report and "| 1 = 2 |  | **FAIL** |" in report
+
+
+def test_cuda_asked_for_without_a_gpu_is_a_one_line_error(tmp_path: Path, capsys) -> None:
+    import torch
+
+    if torch.cuda.is_available():
+        pytest.skip("a GPU is present: --device cuda is valid here")
+    assert main(["reproduce", "--out", str(tmp_path / "r"), "--device", "cuda"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "torch.cuda.is_available() is False" in err[0]
+    assert not (tmp_path / "r").exists()

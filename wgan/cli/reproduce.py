@@ -4,19 +4,21 @@ from __future__ import annotations
 
 import argparse
 
+from ._common import UsageError
+
 __all__ = ["register", "run"]
 
 
 def run(args: argparse.Namespace) -> int:
     """Run every stage into --out and write REPORT.md; exit 1 if any stage or claim fails."""
     from ..app.reproduce import Settings, reproduce
+    from ..device import resolve_device
 
     settings = Settings(quick=args.quick, device=args.device, seed=args.seed)
-    if settings.device == "cuda":
-        import torch
-
-        if not torch.cuda.is_available():
-            raise SystemExit("wgan-theory reproduce: --device cuda asked for, but CUDA is absent")
+    try:
+        resolve_device(settings.device)
+    except ValueError as exc:
+        raise UsageError(f"--device: {exc}") from None
     outcomes = reproduce(args.out, settings)
     failed = [o.name for o in outcomes if not o.passed]
     print(f"report: {args.out}/REPORT.md")
