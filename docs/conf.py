@@ -31,11 +31,19 @@ extensions = [
     "sphinx.ext.autodoc",
     "sphinx.ext.autosummary",
     "sphinx.ext.mathjax",
+    "sphinx-mathjax-offline",  # serves MathJax 3 from _static/mathjax: formulas render offline
     "sphinx.ext.viewcode",
+    "sphinxcontrib.bibtex",
     "numpydoc",
     "sphinx_gallery.gen_gallery",
     "cli_help",
+    "answers",  # ``.. answer::``: the exercises' folded answers
 ]
+
+# -- bibliography: docs/references.bib, cited with :cite:`key`, listed on references.rst -----
+bibtex_bibfiles = ["references.bib"]
+bibtex_default_style = "plain"
+bibtex_reference_style = "author_year"
 
 exclude_patterns = ["_build", "**.ipynb_checkpoints", "auto_examples/*.ipynb"]
 templates_path = ["_templates"]
@@ -57,7 +65,7 @@ sphinx_gallery_conf = {
     "examples_dirs": "../examples",
     "gallery_dirs": "auto_examples",
     "filename_pattern": r"/plot_",
-    "within_subsection_order": "FileNameSortKey",
+    "within_subsection_order": "gallery_order.CourseOrder",  # docs/_ext: a course, in order
     "plot_gallery": os.environ.get("SPHINX_GALLERY_PLOT", "True"),
     "abort_on_example_error": True,
     "remove_config_comments": True,
@@ -67,12 +75,15 @@ sphinx_gallery_conf = {
     "image_scrapers": ("matplotlib",),
     "reset_modules": ("matplotlib",),
     "capture_repr": ("_repr_html_", "__repr__"),
+    # a figure is shown as the image; its repr ("<Figure size ... with N Axes>") is noise
+    "ignore_repr_types": r"matplotlib\.(figure|axes|text|image)",
+    "image_srcset": ["2x"],  # a high-resolution copy of every figure, for sharp zoom and print
 }
 
 # -- HTML ----------------------------------------------------------------------------------
 html_theme = "furo"
 html_title = "wgan-theory"
-html_static_path: list[str] = []
+html_static_path = ["_static"]
 html_show_sourcelink = False
 
 
