@@ -183,8 +183,7 @@ def _screenshot(drv, path: Path) -> None:
         {
             "format": "png",
             "captureBeyondViewport": True,
-            "clip": {"x": 0, "y": 0, "width": size["width"], "height": size["height"],
-                     "scale": 1},
+            "clip": {"x": 0, "y": 0, "width": size["width"], "height": size["height"], "scale": 1},
         },
     )
     import base64
@@ -248,13 +247,24 @@ def check_pages(
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("site", type=Path, nargs="?", default=Path("docs/_build/html"))
-    parser.add_argument("--page", action="append", default=[],
-                        help="check only this page (relative to SITE); repeatable")
-    parser.add_argument("--screenshots", type=Path, default=None,
-                        help="write a full-page PNG of every checked page into this folder")
+    parser.add_argument(
+        "--page",
+        action="append",
+        default=[],
+        help="check only this page (relative to SITE); repeatable",
+    )
+    parser.add_argument(
+        "--screenshots",
+        type=Path,
+        default=None,
+        help="write a full-page PNG of every checked page into this folder",
+    )
     parser.add_argument("--width", type=int, default=1280, help="window width in CSS px")
-    parser.add_argument("--skip-if-no-browser", action="store_true",
-                        help="exit 0 (printing SKIPPED) when Chromium or chromedriver is missing")
+    parser.add_argument(
+        "--skip-if-no-browser",
+        action="store_true",
+        help="exit 0 (printing SKIPPED) when Chromium or chromedriver is missing",
+    )
     args = parser.parse_args(argv)
 
     root = args.site.resolve()
@@ -268,15 +278,18 @@ def main(argv: list[str] | None = None) -> int:
     try:
         import selenium  # noqa: F401
     except ImportError:
-        print("check_site: SKIPPED, the site was NOT checked: selenium is not installed "
-              "(pip install -e '.[docs]')")
+        print(
+            "check_site: SKIPPED, the site was NOT checked: selenium is not installed "
+            "(pip install -e '.[docs]')"
+        )
         return 0 if args.skip_if_no_browser else 2
 
     if args.page:
         pages = [root / p for p in args.page]
     else:
         pages = sorted(
-            p for p in root.rglob("*.html")
+            p
+            for p in root.rglob("*.html")
             if not p.relative_to(root).parts[0].startswith("_")  # _static, _sources, _modules
         )
     start = time.perf_counter()

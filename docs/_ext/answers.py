@@ -13,12 +13,14 @@ it as a plain block headed "Answer".
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from docutils import nodes
 from docutils.parsers.rst import directives
 from sphinx.util.docutils import SphinxDirective
 
 
-class answer(nodes.General, nodes.Element):  # noqa: N801 (docutils names nodes in lower case)
+class answer(nodes.General, nodes.Element):  # docutils names its node classes in lower case
     """A folded answer."""
 
 
@@ -28,7 +30,7 @@ class AnswerDirective(SphinxDirective):
     has_content = True
     optional_arguments = 1
     final_argument_whitespace = True
-    option_spec = {"class": directives.class_option}
+    option_spec: ClassVar[dict] = {"class": directives.class_option}
 
     def run(self) -> list[nodes.Node]:
         node = answer()
