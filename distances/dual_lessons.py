@@ -480,7 +480,7 @@ def plot_plan_support(x: ArrayLike, y: ArrayLike, support: PlanSupport) -> Figur
         aspect="equal",
         title=(
             f"plan support: {support.n_edges} edges, n + m - 1 = {support.tree_size}; "
-            f"{support.n_groups} groups"
+            f"{support.n_groups} groups\n(circles: atoms of P, squares: atoms of Q)"
         ),
     )
     ax.title.set_fontsize(10)
