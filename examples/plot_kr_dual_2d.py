@@ -27,7 +27,9 @@ TIMING_SIZES = (50, 100, 200)  # numbers of atoms for the timing of the dual LP 
 from distances import Discrete
 from distances.dual_figures import dual_figure_2d
 
-triangle = dual_figure_2d(Discrete([[0.0, 0.0], [3.0, 0.0]]), Discrete([[0.0, 4.0]]), grid_size=GRID_SIZE)
+triangle = dual_figure_2d(
+    Discrete([[0.0, 0.0], [3.0, 0.0]]), Discrete([[0.0, 4.0]]), grid_size=GRID_SIZE
+)
 sol = triangle.solution
 print("atoms", sol.atoms.tolist())
 print("f    ", sol.potential.tolist())
