@@ -12,8 +12,8 @@ nothing is downloaded at run time). Every host name resolves to nothing, so the 
 the site exactly as a reader without a network does. A page fails when
 
 * it asks for anything that is not a local file (a CDN script, font or image),
-* a formula is left as raw LaTeX (a ``.math`` element that MathJax did not typeset) or
-  MathJax reports a TeX error (``mjx-merror``),
+* a formula is left as raw LaTeX (a ``.math`` element that MathJax did not typeset),
+  MathJax reports a TeX error (``mjx-merror``) or draws an undefined macro (red text),
 * an image does not load (``naturalWidth == 0``),
 * a link points to a local file that does not exist, or to an anchor (``#id``) that the
   target page does not have,
@@ -68,11 +68,16 @@ const report = () => {
                   .map(e => e.textContent.trim().slice(0, 80));
   const errors = Array.from(document.querySelectorAll('mjx-merror'))
                   .map(e => (e.getAttribute('data-mjx-error') || e.textContent).slice(0, 80));
+  // MathJax's noundefined extension draws an unknown macro as red text instead of an error
+  const undefinedMacros = Array.from(document.querySelectorAll('mjx-container'))
+                  .flatMap(c => Array.from(c.querySelectorAll('mjx-mtext[style*="color: red"]')))
+                  .map(e => e.closest('mjx-container').querySelector('mjx-assistive-mml')
+                            ?.textContent.slice(0, 80) || '?');
   const imgs = Array.from(document.images);
   const broken = imgs.filter(i => !(i.complete && i.naturalWidth > 0))
                      .map(i => i.getAttribute('src'));
   const links = Array.from(document.querySelectorAll('a[href]')).map(a => a.href);
-  done(JSON.stringify({math: math.length, raw: raw, texErrors: errors,
+  done(JSON.stringify({math: math.length, raw: raw, texErrors: errors, undef: undefinedMacros,
                        images: imgs.length, brokenImages: broken, links: links,
                        hasMathJax: !!(window.MathJax && window.MathJax.startup)}));
 };
@@ -206,6 +211,7 @@ def check_pages(
     with tempfile.TemporaryDirectory(prefix="check_site_profile_") as profile:
         drv = _driver(browser, driver_path, width, profile)
         try:
+            drv.get("about:blank")  # let the browser finish starting before the first page
             for page in pages:
                 rel = page.relative_to(root).as_posix()
                 report = PageReport(rel)
@@ -218,6 +224,8 @@ def check_pages(
                     report.problems.append(f"unrendered math: {text!r}")
                 for text in seen["texErrors"]:
                     report.problems.append(f"TeX error: {text!r}")
+                for text in seen["undef"]:
+                    report.problems.append(f"undefined TeX macro: {text!r}")
                 for src in seen["brokenImages"]:
                     report.problems.append(f"broken image: {src}")
                 for href in seen["links"]:
@@ -230,7 +238,9 @@ def check_pages(
                         if problem:
                             report.problems.append(problem)
                 for url in _requests(drv):
-                    if urlsplit(url).scheme not in ("file", "data", "blob", "about"):
+                    # the browser's own chrome:// pages are not the site's; anything that
+                    # goes over a network is
+                    if urlsplit(url).scheme in ("http", "https", "ws", "wss", "ftp"):
                         report.problems.append(f"network request (offline site?): {url}")
                 for entry in drv.get_log("browser"):
                     if entry["level"] == "SEVERE":
