@@ -338,7 +338,7 @@ def plot_dual_lp_by_hand(
     names = [f"{v:g}" for v in lp.atoms[:, 0]]
     i0, i1 = lp.free
 
-    fig = plt.figure(figsize=(13, 4.6), layout="constrained")
+    fig = plt.figure(figsize=(12.5, 5), layout="constrained")
     outer = fig.add_gridspec(1, 3, width_ratios=[1.25, 1, 0.8])
     ax = fig.add_subplot(outer[0])
     lo, hi = lp.polygon.min(axis=0) - 1.0, lp.polygon.max(axis=0) + 1.0
@@ -357,7 +357,7 @@ def plot_dual_lp_by_hand(
         ax.annotate(
             f"$f({names[i]}) - f({names[j]}) \\leq {d:g}$",
             mid,
-            fontsize=8.5,
+            fontsize=11,
             color="0.3",
             ha="center",
             va="center",
@@ -367,7 +367,7 @@ def plot_dual_lp_by_hand(
     grid = np.meshgrid(np.linspace(lo[0], hi[0], 200), np.linspace(lo[1], hi[1], 200))
     level = lp.objective[0] * grid[0] + lp.objective[1] * grid[1]
     cs = ax.contour(*grid, level, levels=9, cmap="viridis", linewidths=0.8, linestyles="--")
-    ax.clabel(cs, fontsize=8, fmt="%.2g")
+    ax.clabel(cs, fontsize=10, fmt="%.2g")
     ax.plot(*lp.polygon.T, "o", color="tab:green", ms=5)
     ax.plot(*lp.optimum, "*", color="tab:red", ms=16, label=f"optimum, value {lp.value:.4g}")
     ax.set(
@@ -380,8 +380,8 @@ def plot_dual_lp_by_hand(
             f"${lp.objective[0]:g}\\,f({names[i0]}) + {lp.objective[1]:g}\\,f({names[i1]})$"
         ),
     )
-    ax.title.set_fontsize(10)
-    ax.legend(loc="lower left", fontsize=8.5)
+    ax.title.set_fontsize(12)
+    ax.legend(loc="lower left", fontsize=11)
 
     inner = outer[1].subgridspec(2, 2, width_ratios=[1, 4], height_ratios=[1, 4])
     ax_m = fig.add_subplot(inner[1, 1])
@@ -396,27 +396,28 @@ def plot_dual_lp_by_hand(
             f"{v:.3g}",
             ha="center",
             va="center",
-            fontsize=10,
+            fontsize=13,
             color="white" if dark else "black",
         )
     ax_m.set(xticks=range(len(ys)), xticklabels=[f"y={v:g}" for v in ys], yticks=[])
-    ax_m.set_xlabel("plan $\\gamma$ (rows: P's atoms, columns: Q's)", fontsize=9)
+    ax_m.set_xlabel("plan $\\gamma$ (rows: P, columns: Q)", fontsize=11)
+    ax_m.tick_params(labelleft=False)  # the rows are labelled on the marginal of P
     a = gamma.sum(axis=1)
     bq = gamma.sum(axis=0)
     ax_p.barh(range(len(xs)), a, color="tab:blue")
     ax_p.invert_xaxis()
     ax_p.set(yticks=range(len(xs)), yticklabels=[f"x={v:g}" for v in xs], xticks=[])
-    ax_p.set_title("P", fontsize=9)
+    ax_p.set_title("P", fontsize=11)
     ax_q.bar(range(len(ys)), bq, color="tab:orange")
     ax_q.set(yticks=[], title="Q")
-    ax_q.title.set_fontsize(9)
+    ax_q.title.set_fontsize(11)
     ax_q.tick_params(labelbottom=False)
     for k, v in enumerate(a):
         ax_p.text(
-            v / 2, k, f"{v:g}", ha="center", va="center", fontsize=9, color="white", rotation=90
+            v / 2, k, f"{v:g}", ha="center", va="center", fontsize=11, color="white", rotation=90
         )
     for k, v in enumerate(bq):
-        ax_q.text(k, v / 2, f"{v:g}", ha="center", va="center", fontsize=9, color="white")
+        ax_q.text(k, v / 2, f"{v:g}", ha="center", va="center", fontsize=11, color="white")
 
     ax_c = fig.add_subplot(outer[2])
     ax_c.imshow(cost, cmap="Oranges", aspect="auto")
@@ -428,7 +429,7 @@ def plot_dual_lp_by_hand(
             f"{v:g}",
             ha="center",
             va="center",
-            fontsize=11,
+            fontsize=13,
             color="white" if dark else "black",
         )
     ax_c.set(
@@ -438,7 +439,7 @@ def plot_dual_lp_by_hand(
         yticklabels=[f"x={v:g}" for v in xs],
         title=f"cost $|x - y|$: plan cost {float(np.sum(gamma * cost)):.4g}",
     )
-    ax_c.title.set_fontsize(10)
+    ax_c.title.set_fontsize(12)
     return fig
 
 
@@ -483,6 +484,6 @@ def plot_plan_support(x: ArrayLike, y: ArrayLike, support: PlanSupport) -> Figur
             f"{support.n_groups} groups\n(circles: atoms of P, squares: atoms of Q)"
         ),
     )
-    ax.title.set_fontsize(10)
-    ax.legend(fontsize=8, loc="best")
+    ax.title.set_fontsize(11)
+    ax.legend(fontsize=10, loc="best")
     return fig

@@ -4,6 +4,14 @@ Build (from the repository root)::
 
     pip install -e '.[docs]' && sphinx-build -W -b html docs docs/_build/html
 
+then check every page in a headless browser, offline (Debian: ``apt-get install chromium
+chromium-driver``)::
+
+    python docs/check_site.py docs/_build/html
+
+MathJax is served from the built site (``_static/mathjax``, from the
+``sphinx-mathjax-offline`` package), so the formulas render without a network.
+
 The gallery (``examples/plot_*.py``) is executed during the build; every number it
 prints or draws is computed then. ``SPHINX_GALLERY_PLOT=0`` skips running it (the pages
 are then built without outputs, and the guide pages that embed gallery figures warn, so
@@ -73,7 +81,7 @@ sphinx_gallery_conf = {
     "min_reported_time": 0,
     "write_computation_times": False,  # each example page still shows its own run time
     "image_scrapers": ("matplotlib",),
-    "reset_modules": ("matplotlib",),
+    "reset_modules": ("gallery_order.reset_matplotlib",),  # defaults, with a larger font
     "capture_repr": ("_repr_html_", "__repr__"),
     # a figure is shown as the image; its repr ("<Figure size ... with N Axes>") is noise
     "ignore_repr_types": r"matplotlib\.(figure|axes|text|image)",
