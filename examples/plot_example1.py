@@ -62,13 +62,14 @@ print("W1 run, theta at steps 9-13:", [f"{v:.3g}" for v in w1.theta[9:14]])
 fig = plot_learning(trajectories)
 k = int(np.argmin(np.abs(w1.theta[1:]))) + 1  # the first near-zero step
 ax = fig.axes[0]
-ax.annotate(
-    f"step {k}: theta = {w1.theta[k]:.1e}\n(round-off of 1 - {k} x 0.1),\n"
-    f"sign +1: one more step to {w1.theta[k + 1]:.2f}",
-    xy=(k + 1, w1.theta[k + 1]),
-    xytext=(k + 5, 0.1),
-    fontsize=9,
-    arrowprops={"arrowstyle": "->", "color": "tab:blue"},
-    bbox={"facecolor": "white", "edgecolor": "tab:blue", "pad": 3},
-)
+if w1.theta[k] != 0.0 and w1.theta[k + 1] < 0:  # only while the library leaves the round-off
+    ax.annotate(
+        f"step {k}: theta = {w1.theta[k]:.1e}\n(round-off of 1 - {k} x 0.1),\n"
+        f"sign +1: one more step to {w1.theta[k + 1]:.2f}",
+        xy=(k + 1, w1.theta[k + 1]),
+        xytext=(k + 5, 0.1),
+        fontsize=9,
+        arrowprops={"arrowstyle": "->", "color": "tab:blue"},
+        bbox={"facecolor": "white", "edgecolor": "tab:blue", "pad": 3},
+    )
 fig
