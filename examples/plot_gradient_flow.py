@@ -124,6 +124,7 @@ ax.set(
 plt.show()
 
 # %%
-# **Exercises**: halve ``STEP`` and double ``STEPS``: where does W1 stall now? Set
+# **Exercises** (the second is answered in exercise 7 of the :doc:`KR dual page <../kr_dual>`):
+# halve ``STEP`` and double ``STEPS``: where does W1 stall now? Set
 # ``N_PARTICLES = 12``: how do the particles share the four clusters, and why can W1 not reach
 # 0 any more (hint: 48 target atoms, 12 particles)?

@@ -140,7 +140,7 @@ ax_w.legend(fontsize=9, loc="lower left")
 plt.show()
 
 # %%
-# **Exercises** (answers on the :doc:`KR dual page <../kr_dual>`):
+# **Exercises** (answers: exercise 6 of the :doc:`KR dual page <../kr_dual>`):
 #
 # 1. Set ``SIGMA = 0.05``. For which :math:`\theta` does MMD now look like TV, and why?
 # 2. Why is the W1 witness :math:`-x_1` optimal for *every* :math:`\theta > 0` while the MMD
