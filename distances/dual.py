@@ -521,13 +521,14 @@ def lipschitz_extension(
 
     .. math::
 
-        f_{\min}(z) = \min_i f(x_i) + \|z - x_i\|_2, \qquad
-        f_{\max}(z) = \max_i f(x_i) - \|z - x_i\|_2 .
+        f_{\text{upper}}(z) = \min_i \big( f(x_i) + \|z - x_i\|_2 \big), \qquad
+        f_{\text{lower}}(z) = \max_i \big( f(x_i) - \|z - x_i\|_2 \big) .
 
     Both are 1-Lipschitz everywhere. If :math:`f` is 1-Lipschitz on the atoms, both
     agree with it there, and every 1-Lipschitz extension :math:`g` satisfies
-    :math:`f_{\max} \le g \le f_{\min}` (McShane-Whitney): the two forms bracket all
-    optimal critics that agree with f on the atoms.
+    :math:`f_{\text{lower}} \le g \le f_{\text{upper}}` (McShane and Whitney): the two
+    bracket all optimal critics that agree with f on the atoms. ``form="min"`` computes the
+    upper extension (a minimum over the atoms), ``form="max"`` the lower one (a maximum).
 
     Parameters
     ----------
@@ -537,7 +538,8 @@ def lipschitz_extension(
     points : array_like, shape (n,) or (n, d)
         Where to evaluate the extension.
     form : {"min", "max"}, default "min"
-        The largest (``"min"``) or smallest (``"max"``) 1-Lipschitz extension.
+        ``"min"``: the upper (largest) 1-Lipschitz extension, :math:`f_{\text{upper}}`;
+        ``"max"``: the lower (smallest) one, :math:`f_{\text{lower}}`.
 
     Returns
     -------

@@ -4,6 +4,14 @@ Build (from the repository root)::
 
     pip install -e '.[docs]' && sphinx-build -W -b html docs docs/_build/html
 
+then check every page in a headless browser, offline (Debian: ``apt-get install chromium
+chromium-driver``)::
+
+    python docs/check_site.py docs/_build/html
+
+MathJax is served from the built site (``_static/mathjax``, from the
+``sphinx-mathjax-offline`` package), so the formulas render without a network.
+
 The gallery (``examples/plot_*.py``) is executed during the build; every number it
 prints or draws is computed then. ``SPHINX_GALLERY_PLOT=0`` skips running it (the pages
 are then built without outputs, and the guide pages that embed gallery figures warn, so
@@ -31,11 +39,19 @@ extensions = [
     "sphinx.ext.autodoc",
     "sphinx.ext.autosummary",
     "sphinx.ext.mathjax",
+    "sphinx-mathjax-offline",  # serves MathJax 3 from _static/mathjax: formulas render offline
     "sphinx.ext.viewcode",
+    "sphinxcontrib.bibtex",
     "numpydoc",
     "sphinx_gallery.gen_gallery",
     "cli_help",
+    "answers",  # ``.. answer::``: the exercises' folded answers
 ]
+
+# -- bibliography: docs/references.bib, cited with :cite:`key`, listed on references.rst -----
+bibtex_bibfiles = ["references.bib"]
+bibtex_default_style = "plain"
+bibtex_reference_style = "author_year"
 
 exclude_patterns = ["_build", "**.ipynb_checkpoints", "auto_examples/*.ipynb"]
 templates_path = ["_templates"]
@@ -57,7 +73,7 @@ sphinx_gallery_conf = {
     "examples_dirs": "../examples",
     "gallery_dirs": "auto_examples",
     "filename_pattern": r"/plot_",
-    "within_subsection_order": "FileNameSortKey",
+    "within_subsection_order": "gallery_order.CourseOrder",  # docs/_ext: a course, in order
     "plot_gallery": os.environ.get("SPHINX_GALLERY_PLOT", "True"),
     "abort_on_example_error": True,
     "remove_config_comments": True,
@@ -65,14 +81,17 @@ sphinx_gallery_conf = {
     "min_reported_time": 0,
     "write_computation_times": False,  # each example page still shows its own run time
     "image_scrapers": ("matplotlib",),
-    "reset_modules": ("matplotlib",),
+    "reset_modules": ("gallery_order.reset_matplotlib",),  # defaults, with a larger font
     "capture_repr": ("_repr_html_", "__repr__"),
+    # a figure is shown as the image; its repr ("<Figure size ... with N Axes>") is noise
+    "ignore_repr_types": r"matplotlib\.(figure|axes|text|image)",
+    "image_srcset": ["2x"],  # a high-resolution copy of every figure, for sharp zoom and print
 }
 
 # -- HTML ----------------------------------------------------------------------------------
 html_theme = "furo"
 html_title = "wgan-theory"
-html_static_path: list[str] = []
+html_static_path = ["_static"]
 html_show_sourcelink = False
 
 

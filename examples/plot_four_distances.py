@@ -15,6 +15,12 @@ Example 1 in miniature, on samples.
 """
 
 # %%
+# The knobs: change one line and rerun.
+N_POINTS = 100  # size of the sample X
+MAX_SHIFT, N_SHIFTS = 1.0, 41  # shifts s in [-MAX_SHIFT, MAX_SHIFT]; an odd count includes 0
+SEED = 0
+
+# %%
 import math
 
 import matplotlib.pyplot as plt
@@ -22,9 +28,9 @@ import numpy as np
 
 from distances import Discrete, earth_mover, js_divergence, kl_divergence, total_variation
 
-rng = np.random.default_rng(0)
-X = Discrete(rng.normal(size=(100, 2)))
-shifts = np.linspace(-1.0, 1.0, 41)  # includes s = 0 exactly
+rng = np.random.default_rng(SEED)
+X = Discrete(rng.normal(size=(N_POINTS, 2)))
+shifts = np.linspace(-MAX_SHIFT, MAX_SHIFT, N_SHIFTS)
 rows = []
 for s in shifts:
     Y = X.translate([s, 0.0])

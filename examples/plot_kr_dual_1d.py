@@ -17,11 +17,18 @@ the CDFs, the cost of the plan, and the value :math:`\mathbb{E}_P f - \mathbb{E}
 """
 
 # %%
+# The knobs: change one line and rerun.
+P_ATOMS, P_WEIGHTS = [0.0, 3.0], [0.5, 0.5]  # the worked example
+Q_ATOMS, Q_WEIGHTS = [1.0, 3.0], [0.75, 0.25]
+N_P, N_Q = 12, 9  # sizes of the two samples of the larger example
+SEED = 1
+
+# %%
 from distances import Discrete
 from distances.paper.dual_figures import dual_figure_1d
 
-P = Discrete([0.0, 3.0])
-Q = Discrete([1.0, 3.0], [0.75, 0.25])
+P = Discrete(P_ATOMS, P_WEIGHTS)
+Q = Discrete(Q_ATOMS, Q_WEIGHTS)
 result = dual_figure_1d(P, Q)
 sol = result.solution
 print("atoms       ", sol.atoms.ravel().tolist())
@@ -38,19 +45,28 @@ print(f"largest slope of f: {sol.lipschitz.max_slope!r}")
 result.figure
 
 # %%
-# A larger example: a spread-out sample :math:`P` against a concentrated one :math:`Q`. Mass
-# moves inwards from both sides, so the potential goes down and then up again: it is piecewise
-# linear between the atoms, with slope :math:`-1` where :math:`F_P > F_Q` and :math:`+1` where
-# :math:`F_P < F_Q`, and the dual value equals the primal cost to round-off.
+# A larger example: a spread-out sample :math:`P` against a concentrated one :math:`Q`. The
+# potential is piecewise linear between the atoms, with slope :math:`-1` where
+# :math:`F_P > F_Q` and :math:`+1` where :math:`F_P < F_Q` (between two atoms where the CDFs are
+# equal the slope may be anything in :math:`[-1, 1]`). Mass moves inwards from both sides, so
+# overall :math:`f` goes down and then up; but the CDFs of two samples cross more than once,
+# and each crossing flips the slope, so :math:`f` wiggles on the way. The dual value equals
+# the primal cost to round-off.
 import numpy as np
 
-rng = np.random.default_rng(1)
-P2 = Discrete(rng.normal(0.0, 1.5, size=12))
-Q2 = Discrete(rng.normal(0.2, 0.3, size=9))
+rng = np.random.default_rng(SEED)
+P2 = Discrete(rng.normal(0.0, 1.5, size=N_P))
+Q2 = Discrete(rng.normal(0.2, 0.3, size=N_Q))
 result2 = dual_figure_1d(P2, Q2)
 sol2 = result2.solution
 print(f"primal cost {sol2.primal_cost:.15f}")
 print(f"dual value  {sol2.value:.15f}")
 slopes = result2.tables["slopes"]["slope"]
 print(f"slopes of f between neighbouring atoms: {np.round(slopes, 12).tolist()}")
+signs = np.sign(np.round(slopes, 12))
+flips = np.flatnonzero(signs[1:] * signs[:-1] < 0) + 1
+print(f"the slope changes sign {flips.size} times, at x = {np.round(sol2.atoms[flips, 0], 3)}")
+cdf_gap = np.cumsum(sol2.p) - np.cumsum(sol2.q)
+print("sign of F_P - F_Q on each interval:  ", np.sign(np.round(cdf_gap[:-1], 12)).tolist())
+print("slope of f on each interval (= -sign):", signs.tolist())
 result2.figure

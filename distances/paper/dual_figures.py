@@ -131,7 +131,7 @@ def dual_figure_1d(P: Discrete, Q: Discrete) -> DualFigure:
         label=r"$\int|F_P-F_Q| = W_1$",
     )
     ax_cdf.set(title="CDFs: the area between them is $W_1$", xlabel="x", ylabel="CDF")
-    ax_cdf.legend(loc="lower right", fontsize=8)
+    ax_cdf.legend(loc="lower right", fontsize=11)
 
     # line width proportional to mass: 8 points for the largest entry of a one-entry plan
     width = 8.0 / max(float(mass.max()) * np.sqrt(mass.size), 1e-300)
@@ -148,7 +148,7 @@ def dual_figure_1d(P: Discrete, Q: Discrete) -> DualFigure:
         )
         if label_masses:
             ax_plan.annotate(
-                f"{m:.3g}", ((a + b) / 2, 0.5), fontsize=8, ha="center", color=_PLAN_COLOR
+                f"{m:.3g}", ((a + b) / 2, 0.5), fontsize=11, ha="center", color=_PLAN_COLOR
             )
     ax_plan.scatter(
         P.atoms[:, 0],
@@ -185,16 +185,22 @@ def dual_figure_1d(P: Discrete, Q: Discrete) -> DualFigure:
         if mask.any():
             ax_f.scatter(t[mask], f[mask], color=color, edgecolor="k", zorder=3, s=40, label=label)
     if t.size <= 12:
-        for tk, fk in zip(t, f, strict=True):
+        for k, (tk, fk) in enumerate(zip(t, f, strict=True)):
+            last = k == t.size - 1  # label the rightmost atom on its left, inside the axes
             ax_f.annotate(
-                f"f={fk:.3g}", (tk, fk), textcoords="offset points", xytext=(6, -10), fontsize=8
+                f"f={fk:.3g}",
+                (tk, fk),
+                textcoords="offset points",
+                xytext=(-8 if last else 8, -12),
+                ha="right" if last else "left",
+                fontsize=11,
             )
-    ax_f.legend(loc="best", fontsize=7)
+    ax_f.legend(loc="best", fontsize=10)
     for k, s in enumerate(slopes if t.size <= 12 else []):
         ax_f.annotate(
             f"{s:+.2f}",
             ((t[k] + t[k + 1]) / 2, (f[k] + f[k + 1]) / 2),
-            fontsize=8,
+            fontsize=11,
             ha="right",
             va="bottom",
             color="tab:green",
@@ -210,7 +216,7 @@ def dual_figure_1d(P: Discrete, Q: Discrete) -> DualFigure:
         f"|gap| = {sol.gap:.1e}; slopes of f in [{slopes.min():.3g}, {slopes.max():.3g}]"
         if slopes.size
         else f"primal cost = dual value = {sol.value:.10g}",
-        fontsize=10,
+        fontsize=12,
     )
     tables = {
         "atoms": {"x": t, "p": sol.p, "q": sol.q, "f": f},

@@ -303,6 +303,10 @@ def learn_parallel_lines(loss: Loss, config: LearningConfig | None = None) -> Tr
             lr *= 0.5
         prev = grad if grad != 0 else prev
         theta -= lr * grad
+        if abs(theta) <= 1e-12 * abs(cfg.theta0):
+            # Ten steps of 0.1 from 1 leave 1.4e-16 (0.1 is not a binary fraction), whose
+            # sign(+1) would step theta to -lr: it is 0 up to round-off, and stays there.
+            theta = 0.0
     return Trajectory(loss, np.asarray(thetas), np.asarray(values), np.asarray(grads))
 
 

@@ -154,7 +154,7 @@ def write_theorems_report(
     out_dir : path
         Created if missing.
     quick : bool, default False
-        Smaller settings (see :func:`distances.theorems.run_all_checks`).
+        Smaller settings (see :func:`distances.paper.theorems.run_all_checks`).
     seed : int, default 0
 
     Returns
