@@ -37,7 +37,8 @@ from scipy.sparse.csgraph import connected_components
 from torch import nn
 
 from distances import Discrete
-from distances.dual import DualSolution, check_lipschitz, kantorovich_dual
+from distances.dual import DualSolution, kantorovich_dual
+from distances.lipschitz import check_lipschitz
 
 from .config import CriticConfig
 from .critic import fit_critic_on_samples

@@ -234,7 +234,7 @@ def dual_figure_2d(
 
     The potential is drawn as filled contours of its 1-Lipschitz extension
     :math:`f(z) = \min_i f(x_i) + \|z - x_i\|_2` (see
-    :func:`~distances.dual.lipschitz_extension`), the atoms of P and Q as dots of area
+    :func:`~distances.lipschitz.lipschitz_extension`), the atoms of P and Q as dots of area
     proportional to their weight, and the optimal plan as segments of width proportional
     to the mass moved. Along each segment of the plan f drops at slope exactly 1.
 

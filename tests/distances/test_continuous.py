@@ -11,10 +11,10 @@ from hypothesis import strategies as st
 from scipy import stats
 
 from distances import Discrete, earth_mover, js_divergence, kl_divergence, total_variation
+from distances.closed_forms import closed_form
 from distances.continuous import (
     QuadratureResult,
     as_continuous,
-    closed_form,
     earth_mover_continuous,
     is_scipy_distribution,
     js_divergence_continuous,
