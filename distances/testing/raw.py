@@ -129,14 +129,18 @@ class RawPair:
         )
 
 
+def measure_of(atoms: FloatArray, weights: FloatArray) -> Discrete:
+    """The measure of raw arrays: ``Discrete(atoms, weights / weights.sum())``."""
+    return Discrete(atoms, weights / weights.sum())
+
+
 def make_pair(x: Any, a: Any, y: Any, b: Any, relation: str = "independent") -> RawPair:
     """A :class:`RawPair` from arrays (copied, made read-only), with its two measures."""
     arrays = [np.array(v, dtype=np.float64) for v in (x, a, y, b)]
     for arr in arrays:
         arr.flags.writeable = False
     x_, a_, y_, b_ = arrays
-    P = Discrete(x_, a_, normalize=True)
-    Q = Discrete(y_, b_, normalize=True)
+    P, Q = measure_of(x_, a_), measure_of(y_, b_)
     return RawPair(x_, a_, y_, b_, P, Q, relation)
 
 
@@ -366,7 +370,7 @@ def _raw_measures(draw: st.DrawFn, lo: int, hi: int, dim: int | None, opt: _Opti
     x, w = _draw_raw(draw, lo, hi, _draw_dimension(draw, dim), opt)
     for arr in (x, w):
         arr.flags.writeable = False
-    return RawMeasure(x, w, Discrete(x, w, normalize=True))
+    return RawMeasure(x, w, measure_of(x, w))
 
 
 def raw_pairs(
