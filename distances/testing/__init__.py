@@ -24,6 +24,7 @@ for :class:`~distances.Discrete`, :class:`RawMeasure` and :class:`RawPair`, so
 """
 
 from . import tolerances
+from .cases import RawMeasure, RawPair
 from .checks import (
     CheckReport,
     DistanceCheck,
@@ -33,7 +34,7 @@ from .checks import (
     parametrize_distance_checks,
 )
 from .profile import PROFILE, distance_settings
-from .raw import RELATIONS, RawMeasure, RawPair, raw_measures, raw_pairs
+from .raw import RELATIONS, raw_measures, raw_pairs
 from .strategies import (
     GRID_HALF_WIDTH,
     discrete_measures,

@@ -25,10 +25,10 @@ from hypothesis import given
 from hypothesis import seed as hypothesis_seed
 from hypothesis import settings as Settings
 
-from ._args import check_bound, check_choice, check_dim, check_flag, check_sizes
+from ._args import check_choice, check_dim, check_flag, check_sizes
+from .cases import RawPair
 from .profile import distance_settings
 from .properties import KINDS, PROPERTIES, Context, Property, PropertyViolation
-from .raw import RawPair
 from .tolerances import USER_ATOL, USER_RTOL
 
 __all__ = [
@@ -213,9 +213,7 @@ def distance_checks(
     check_choice(input, "input", ("arrays", "discrete"))
     if not callable(fn):
         raise ValueError(f"fn must be callable; got {type(fn).__name__}")
-    check_bound(rtol + 1.0, "rtol + 1")  # rtol >= 0 finite, checked below in its own words
-    if not (math.isfinite(rtol) and rtol >= 0 and math.isfinite(atol) and atol >= 0):
-        raise ValueError(f"rtol and atol must be finite and >= 0; got rtol={rtol}, atol={atol}")
+    _check_tolerances(rtol, atol)
     check_dim(dim)
     check_sizes(1, max_size)
     check_flag(flat_1d, "flat_1d")
@@ -237,6 +235,15 @@ def distance_checks(
         DistanceCheck(f"{kind}-{p.name}", p.claim, _runner(p, ctx, run_settings, seed, name))
         for p in props
     )
+
+
+def _check_tolerances(rtol: Any, atol: Any) -> None:
+    ok = all(
+        isinstance(t, (int, float)) and not isinstance(t, bool) and math.isfinite(t) and t >= 0
+        for t in (rtol, atol)
+    )
+    if not ok:
+        raise ValueError(f"rtol and atol must be finite and >= 0; got rtol={rtol!r}, atol={atol!r}")
 
 
 def _runner(

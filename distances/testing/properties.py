@@ -20,7 +20,8 @@ from hypothesis import strategies as st
 from ..divergences import js_divergence, kl_divergence, total_variation
 from ..measures import Discrete
 from ..wasserstein import earth_mover
-from .raw import RawPair, make_pair, raw_pairs
+from .cases import RawPair, make_pair
+from .raw import raw_pairs
 from .tolerances import divergence_atol, w1_atol
 
 __all__ = ["KINDS", "PROPERTIES", "Context", "Kind", "Property", "PropertyViolation"]
@@ -280,6 +281,20 @@ def _triangle(ctx: Context, cases: tuple[RawPair, ...]) -> None:
     )
 
 
+@st.composite
+def _shared_support(draw: st.DrawFn, ctx: Context) -> RawPair:
+    """Q on the rows of P with positive weights of its own: KL(P||Q) is finite."""
+    pair = draw(ctx.pairs())
+    n = pair.x.shape[0]
+    b = np.array(draw(st.lists(st.floats(1e-3, 1.0), min_size=n, max_size=n)))
+    return make_pair(pair.x, pair.a, pair.x, b / b.sum(), "shared_support")
+
+
+def _with_shared_support(ctx: Context) -> st.SearchStrategy[RawPair]:
+    """Pairs of every relation, and pairs where KL is finite (where Pinsker bites)."""
+    return st.one_of(ctx.pairs(), _shared_support(ctx))
+
+
 def _pinsker(ctx: Context, pair: RawPair) -> None:
     user = ctx.call(pair)
     tol = ctx.tol(pair, 1.0)
@@ -432,12 +447,14 @@ PROPERTIES: tuple[Property, ...] = (
         lambda c: _triples(c.pairs()),
         _triangle,
     ),
-    Property("pinsker", "Pinsker: TV <= sqrt(KL / 2)", ("tv", "kl"), lambda c: c.pairs(), _pinsker),
+    Property(
+        "pinsker", "Pinsker: TV <= sqrt(KL / 2)", ("tv", "kl"), _with_shared_support, _pinsker
+    ),
     Property(
         "appendix_c_bounds",
         "Appendix C: JS <= log(2) TV, TV <= sqrt(2 JS), W1 <= diam TV",
         ("tv", "js"),
-        lambda c: c.pairs(),
+        _with_shared_support,
         _appendix_c,
     ),
     Property(
