@@ -283,7 +283,6 @@ def check_distance(fn: Callable[..., Any], kind: Kind, **options: Any) -> CheckR
 
     Examples
     --------
-    >>> import numpy as np
     >>> from distances import Discrete, total_variation
     >>> def my_tv(x, a, y, b):
     ...     return total_variation(Discrete(x, a, normalize=True), Discrete(y, b, normalize=True))
@@ -293,7 +292,9 @@ def check_distance(fn: Callable[..., Any], kind: Kind, **options: Any) -> CheckR
     checks = distance_checks(fn, kind, **options)
     for check in checks:
         check()
-    return CheckReport(tuple(c.name for c in checks), int(options.get("max_examples", 100)))
+    given_settings = options.get("settings")
+    examples = given_settings.max_examples if given_settings else options.get("max_examples", 100)
+    return CheckReport(tuple(c.name for c in checks), int(examples))
 
 
 def parametrize_distance_checks(fn: Callable[..., Any], kind: Kind, **options: Any) -> Any:
