@@ -168,9 +168,7 @@ def _with_duplicates(
     if opt.duplicates and max_rows > n:
         extra = draw(_indices(n, 0, min(max_rows - n, 4)))
         if extra:
-            copies = x[extra]
-            if opt.signed_zeros and draw(st.booleans()):
-                copies = np.where(copies == 0.0, -copies, copies)  # 0.0 <-> -0.0
+            copies = _flip_zeros(draw, x[extra], opt)
             w_extra = _masses(draw, len(extra), opt)
             scale = w.sum() / (w.sum() + w_extra.sum()) if opt.normalized else 1.0
             x = np.concatenate([x, copies])
@@ -390,12 +388,19 @@ def _raw_pairs(
     return make_pair(x, a, y, b, relation)
 
 
+def _flip_zeros(draw: st.DrawFn, rows: FloatArray, opt: _Options) -> FloatArray:
+    """The rows, or (if signed zeros are on, and drawn so) with 0.0 and -0.0 swapped."""
+    if opt.signed_zeros and (rows == 0.0).any() and draw(st.booleans()):
+        return np.where(rows == 0.0, -rows, rows)
+    return rows
+
+
 def _same_measure(
     draw: st.DrawFn, x: FloatArray, a: FloatArray, opt: _Options, hi: int
 ) -> tuple[FloatArray, FloatArray]:
     """The same measure as (x, a): rows shuffled, and one row split in two if room."""
     order = np.array(draw(_permutation(x.shape[0])), dtype=np.intp)
-    y, b = x[order], a[order]
+    y, b = _flip_zeros(draw, x[order], opt), a[order]
     if y.shape[0] < hi and draw(st.booleans()):
         i = draw(_ints(0, y.shape[0] - 1))
         half = b[i] / 2.0  # exact, except for the smallest subnormals
@@ -424,7 +429,8 @@ def _overlapping(
     """Some rows of x (at least one) and some new rows, with fresh weights."""
     shared = draw(_indices(x.shape[0], 1, hi))
     new_rows = draw(_ints(max(0, lo - len(shared)), hi - len(shared)))
-    y = np.concatenate([x[shared], _atoms(draw, new_rows, d, opt)]) if new_rows else x[shared]
+    old = _flip_zeros(draw, x[shared], opt)
+    y = np.concatenate([old, _atoms(draw, new_rows, d, opt)]) if new_rows else old
     return y, _masses(draw, y.shape[0], opt)
 
 
