@@ -57,7 +57,7 @@ RELATIONS: tuple[str, ...] = (
     "independent",
 )
 _GRID = 3  # integer coordinates in [-3, 3] make shared atoms and ties common
-_UNIT = st.floats(0.0, 1.0)
+_UNIT = st.floats(0.0, 1.0, allow_subnormal=False)
 _STEP = st.integers(-1, 1).map(float)
 
 

@@ -114,6 +114,14 @@ def test_pairs_share_a_dimension_and_stand_for_their_measures(pair: RawPair) -> 
     assert 1 <= pair.x.shape[0] <= 6 and 1 <= pair.y.shape[0] <= 6
 
 
+@given(raw_pairs())
+def test_default_weights_survive_halving(pair: RawPair) -> None:
+    # Without subnormal_weights=True no positive weight is so small that w / 2 == 0 (which
+    # makes m = (p + q) / 2 vanish where p > 0 and a correct-looking JS return inf).
+    for w in (pair.a, pair.b):
+        assert (w[w > 0] / 2 > 0).all()
+
+
 @given(raw_pairs(relations=("empirical",)))
 def test_empirical_pairs_are_equal_size_uniform_samples(pair: RawPair) -> None:
     n = pair.x.shape[0]
