@@ -22,7 +22,7 @@ raw masses (before normalising). Arguments are validated when the strategy is bu
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any, Literal
 
@@ -43,20 +43,27 @@ __all__ = [
 
 FloatArray = NDArray[np.float64]
 Relation = Literal[
-    "empirical", "perturbation", "partial_overlap", "identical", "disjoint", "independent"
+    "empirical",
+    "perturbation",
+    "shared_support",
+    "partial_overlap",
+    "identical",
+    "disjoint",
+    "independent",
 ]
 #: How the two measures of a :func:`raw_pairs` draw relate: equal-size uniform samples (the
-#: empirical case), Q a small perturbation of P (of its weights or of its atoms), some atoms
-#: shared, the same measure given as other arrays, no atom shared, independent draws.
+#: empirical case), Q a small perturbation of P (of its weights or of its atoms), Q on P's
+#: atoms with positive weights of its own (so KL(P||Q) is finite), some atoms shared, the
+#: same measure given as other arrays, no atom shared, independent draws.
 RELATIONS: tuple[str, ...] = (
     "empirical",
     "perturbation",
+    "shared_support",
     "partial_overlap",
     "identical",
     "disjoint",
     "independent",
 )
-_GRID = 3  # integer coordinates in [-3, 3] make shared atoms and ties common
 _UNIT = st.floats(0.0, 1.0, allow_subnormal=False)
 _STEP = st.integers(-1, 1).map(float)
 
@@ -71,6 +78,10 @@ class _Options:
     duplicates: bool
     signed_zeros: bool
     normalized: bool
+    #: Step of the coarse grid that default coordinates are floored to in some draws
+    #: (None for injected or extreme coordinates), and whether this draw uses it.
+    grid_step: float | None = None
+    on_grid: bool = False
 
 
 def _options(
@@ -100,11 +111,22 @@ def _options(
     check_strategy(coordinates, "coordinates")
     check_strategy(weights, "weights")
     check_bound(bound)
+    step = None
     if coordinates is None:
         coordinates = _default_coordinates(bound, extreme_coordinates)
+        step = None if extreme_coordinates else bound / 3.0
     if weights is None:
         weights = _default_weights(zero_weights, subnormal_weights)
-    return _Options(coordinates, weights, unsorted, duplicates, signed_zeros, normalized)
+    return _Options(coordinates, weights, unsorted, duplicates, signed_zeros, normalized, step)
+
+
+def _maybe_on_grid(draw: st.DrawFn, opt: _Options) -> _Options:
+    """In about one draw in four, default coordinates are floored to a grid of 7 values
+    per axis: shared atoms, shared coordinates and ties become common. Cheaper than a
+    one_of of integers and floats for each coordinate, which cost 5x the draw time."""
+    if opt.grid_step is None or draw(_ints(0, 3)) != 0:
+        return opt
+    return replace(opt, on_grid=True)
 
 
 def _default_coordinates(bound: float, extreme: bool) -> st.SearchStrategy[float]:
@@ -148,6 +170,8 @@ def _atoms(draw: st.DrawFn, n: int, d: int, opt: _Options) -> FloatArray:
     x = np.asarray(draw(_array((n, d), opt.coordinates)), float)
     if not np.isfinite(x).all():
         raise ValueError(f"coordinates must draw finite floats; got {x[~np.isfinite(x)][0]}")
+    if opt.on_grid and opt.grid_step is not None:
+        x = np.floor(x / opt.grid_step)  # keeps -0.0: floor(-0.0) is -0.0
     return x if opt.signed_zeros else x + 0.0
 
 
@@ -282,7 +306,7 @@ def raw_measures(
 
 @st.composite
 def _raw_measures(draw: st.DrawFn, lo: int, hi: int, dim: int | None, opt: _Options) -> RawMeasure:
-    x, w = _draw_raw(draw, lo, hi, _draw_dimension(draw, dim), opt)
+    x, w = _draw_raw(draw, lo, hi, _draw_dimension(draw, dim), _maybe_on_grid(draw, opt))
     for arr in (x, w):
         arr.flags.writeable = False
     return RawMeasure(x, w, measure_of(x, w))
@@ -315,7 +339,8 @@ def raw_pairs(
         The dimension; None draws it from {1, 2, 3}, so d >= 2 code is reached by default.
     relations : tuple of str, default all of :data:`RELATIONS`
         The relations to draw from: ``"empirical"`` (equal-size uniform samples),
-        ``"perturbation"`` (Q moves P's weights or atoms a little), ``"partial_overlap"``,
+        ``"perturbation"`` (Q moves P's weights or atoms a little), ``"shared_support"``
+        (Q on P's atoms, positive weights of its own), ``"partial_overlap"``,
         ``"identical"`` (the same measure, other arrays), ``"disjoint"``, ``"independent"``.
     coordinates, weights, unsorted, duplicates, signed_zeros, zero_weights, \
 subnormal_weights, normalized, extreme_coordinates, bound
@@ -335,7 +360,7 @@ subnormal_weights, normalized, extreme_coordinates, bound
     Traceback (most recent call last):
     ...
     ValueError: relations must be a non-empty tuple of 'empirical', 'perturbation', \
-'partial_overlap', 'identical', 'disjoint', 'independent'; got ('overlap',)
+'shared_support', 'partial_overlap', 'identical', 'disjoint', 'independent'; got ('overlap',)
     """
     check_sizes(min_size, max_size)
     check_dim(dim)
@@ -369,6 +394,7 @@ def _raw_pairs(
 ) -> RawPair:
     d = _draw_dimension(draw, dim)
     relation = draw(st.sampled_from(relations))
+    opt = _maybe_on_grid(draw, opt)
     if relation == "empirical":
         n = draw(_ints(lo, hi))
         x, y = _atoms(draw, n, d, opt), _atoms(draw, n, d, opt)
@@ -381,6 +407,8 @@ def _raw_pairs(
         y, b = _same_measure(draw, x, a, opt, hi)
     elif relation == "perturbation":
         y, b = _perturbed(draw, x, a, opt)
+    elif relation == "shared_support":
+        y, b = _on_the_atoms_of(draw, x, opt)
     elif relation == "partial_overlap":
         y, b = _overlapping(draw, x, lo, hi, d, opt)
     else:
@@ -408,6 +436,16 @@ def _same_measure(
         b = np.concatenate([b, [b[i] - half]])
         b[i] = half
     return y, b
+
+
+def _on_the_atoms_of(
+    draw: st.DrawFn, x: FloatArray, opt: _Options
+) -> tuple[FloatArray, FloatArray]:
+    """Q on the rows of x (shuffled) with positive weights of its own."""
+    order = np.array(draw(_permutation(x.shape[0])), dtype=np.intp)
+    b = _masses(draw, x.shape[0], opt)
+    b = np.where(b > 0, b, b.max())
+    return _flip_zeros(draw, x[order], opt), (b / b.sum() if opt.normalized else b)
 
 
 def _perturbed(

@@ -92,7 +92,7 @@ FAULTS = [
     ("w1", "scaling", _plus("w1", lambda x, a, y, b, v: v * v - v)),  # returns W1^2
     ("tv", "scaling", _plus("tv", lambda x, a, y, b, v: 1e-3 * np.abs(x).max())),
     ("w1", "triangle", _plus("w1", lambda x, a, y, b, v: v * v - v)),
-    ("js", "triangle", _plus("js", lambda x, a, y, b, v: v * v * v / 0.1 - v)),  # JS^3 / 0.1
+    ("js", "triangle", _plus("js", lambda x, a, y, b, v: v * v - v)),  # JS^2: sqrt is JS
     ("tv", "pinsker", _plus("tv", lambda x, a, y, b, v: min(1.0, 3 * v) - v)),
     ("kl", "pinsker", _plus("kl", lambda x, a, y, b, v: -0.9 * v if math.isfinite(v) else 0)),
     ("tv", "appendix_c_bounds", _plus("tv", lambda x, a, y, b, v: -0.5 * v)),
