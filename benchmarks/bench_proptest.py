@@ -59,6 +59,7 @@ from distances.testing import (
 RESULTS = Path(__file__).resolve().parent / "results"
 EXACT = {"tv": total_variation, "kl": kl_divergence, "js": js_divergence, "w1": earth_mover}
 RTOL, ATOL = 1e-9, 1e-12  # the same allowance as the checks' defaults
+LOAD_OF_RUN = "6.3"  # of the run recorded in results/ (2026-11-30), for --from-csv
 LOG2 = math.log(2.0)
 
 
@@ -227,17 +228,20 @@ def bench_bugs(seeds: int, examples: int) -> None:
     _write_bugs(rows, seeds, examples)
 
 
-def _write_bugs(rows: list[dict], seeds: int, examples: int) -> None:
+def _write_bugs(rows: list[dict], seeds: int, examples: int, load: str | None = "now") -> None:
     RESULTS.mkdir(exist_ok=True)
-    with open(RESULTS / "bench_proptest.csv", "w", newline="") as fh:
-        writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows(rows)
+    if load == "now":
+        load = f"{os.getloadavg()[0]:.1f}"
+        with open(RESULTS / "bench_proptest.csv", "w", newline="") as fh:
+            writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
+            writer.writeheader()
+            writer.writerows(rows)
+            fh.write(f"# load average at the end: {load} on {os.cpu_count()} cores\n")
     lines = [
         "# Planted bugs: ready-made checks against plain hypothesis lists",
         "",
         f"`PYTHONPATH=. python benchmarks/bench_proptest.py --seeds {seeds} --examples "
-        f"{examples}`; load (uptime) at the end: {os.getloadavg()[0]:.1f} on "
+        f"{examples}`; load average at the end: {load or LOAD_OF_RUN} on "
         f"{os.cpu_count()} cores. Times include shrinking; median over the seeds that caught.",
         "",
         "| bug | kind | checks caught | plain caught | checks median s | plain median s "
@@ -246,6 +250,7 @@ def _write_bugs(rows: list[dict], seeds: int, examples: int) -> None:
     ]
     totals = {"checks": 0, "plain": 0}
     ratios = []
+    faster = 0
     for bug, (kind, _) in BUGS.items():
         cells = {}
         for approach in ("checks", "plain"):
@@ -257,6 +262,10 @@ def _write_bugs(rows: list[dict], seeds: int, examples: int) -> None:
         props = sorted({r["property"] for r in cells["checks"][3]})
         if cells["checks"][0] and cells["plain"][0]:
             ratios.append(cells["checks"][2] / cells["plain"][2])
+        if cells["checks"][0] == cells["checks"][1] and (
+            not cells["plain"][0] or cells["checks"][2] <= cells["plain"][2]
+        ):
+            faster += 1
         lines.append(
             f"| {bug} | {kind} | {cells['checks'][0]}/{cells['checks'][1]} | "
             f"{cells['plain'][0]}/{cells['plain'][1]} | {cells['checks'][2]:.2f} | "
@@ -269,6 +278,8 @@ def _write_bugs(rows: list[dict], seeds: int, examples: int) -> None:
         "",
         f"Caught: checks {totals['checks']}/{n}, plain lists {totals['plain']}/{n} "
         f"({len(BUGS)} bugs x {seeds} seeds).",
+        f"Bugs whose median time to catch is no longer with the checks than with plain lists "
+        f"(or that plain lists miss): {faster}/{len(BUGS)}.",
         f"Median over bugs caught by both of (checks median time / plain median time): "
         f"{statistics.median(ratios):.2f}"
         if ratios
@@ -279,6 +290,23 @@ def _write_bugs(rows: list[dict], seeds: int, examples: int) -> None:
     ]
     (RESULTS / "bench_proptest.md").write_text("\n".join(lines) + "\n")
     print("\n".join(lines[-3:]))
+
+
+def rewrite_from_csv() -> None:
+    """Re-render bench_proptest.md from bench_proptest.csv (no rerun)."""
+    with open(RESULTS / "bench_proptest.csv") as fh:
+        rows = [
+            {
+                **r,
+                "seed": int(r["seed"]),
+                "caught": r["caught"] == "True",
+                "seconds": float(r["seconds"]),
+            }
+            for r in csv.DictReader(fh)
+            if not r["bug"].startswith("#")
+        ]
+    seeds = len({r["seed"] for r in rows})
+    _write_bugs(rows, seeds, 100, load=None)
 
 
 def bench_correct(examples: int) -> None:
@@ -305,6 +333,25 @@ def bench_correct(examples: int) -> None:
     (RESULTS / "bench_proptest_correct.json").write_text(json.dumps(out, indent=2) + "\n")
 
 
+def _draws_per_second(strategy: st.SearchStrategy, n: int) -> float:
+    count = [0]
+
+    @settings(
+        max_examples=n,
+        phases=[Phase.generate],
+        database=None,
+        deadline=None,
+        suppress_health_check=list(HealthCheck),
+    )
+    @given(strategy)
+    def draw(_):
+        count[0] += 1
+
+    t0 = time.perf_counter()
+    draw()
+    return count[0] / (time.perf_counter() - t0)
+
+
 def bench_speed(n: int = 300, rounds: int = 3) -> None:
     plain = st.tuples(*[st.lists(st.floats(-100, 100), min_size=1, max_size=20)] * 2)
     strategies = {
@@ -315,22 +362,7 @@ def bench_speed(n: int = 300, rounds: int = 3) -> None:
     rates: dict[str, list[float]] = {k: [] for k in strategies}
     for _ in range(rounds):  # interleaved
         for name, strat in strategies.items():
-            count = [0]
-
-            @settings(
-                max_examples=n,
-                phases=[Phase.generate],
-                database=None,
-                deadline=None,
-                suppress_health_check=list(HealthCheck),
-            )
-            @given(strat)
-            def draw(_, count=count):
-                count[0] += 1
-
-            t0 = time.perf_counter()
-            draw()
-            rates[name].append(count[0] / (time.perf_counter() - t0))
+            rates[name].append(_draws_per_second(strat, n))
     out = {name: round(statistics.median(r), 1) for name, r in rates.items()}
     out["load_at_end"] = os.getloadavg()[0]
     print(json.dumps(out, indent=2))
@@ -344,8 +376,11 @@ def main() -> None:
     parser.add_argument("--examples", type=int, default=100, help="per property")
     parser.add_argument("--correct", type=int, default=0, metavar="N")
     parser.add_argument("--speed", action="store_true")
+    parser.add_argument("--from-csv", action="store_true", help="re-render the Markdown")
     args = parser.parse_args()
-    if args.speed:
+    if args.from_csv:
+        rewrite_from_csv()
+    elif args.speed:
         bench_speed()
     elif args.correct:
         bench_correct(args.correct)
