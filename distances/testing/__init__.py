@@ -4,19 +4,19 @@ Test your own TV, KL, JS or W1 in one call (:func:`check_distance`, or one pytes
 per property with :func:`parametrize_distance_checks`), or write your own properties with
 the strategies. Nothing here is imported by ``import distances``.
 
-==================================  ==================================================
-:func:`check_distance`              every property of a TV/KL/JS/W1 implementation
-:func:`parametrize_distance_checks` the same as one pytest test per property
-:func:`raw_measures`                ``(atoms, weights)`` arrays as user code gets them
-:func:`raw_pairs`                   two of them, in every relation and dimension
-:func:`probability_vectors`         weights ``>= 0`` summing to 1
-:func:`probability_vector_pairs`    two of them of one length
-:func:`discrete_measures`           :class:`~distances.Discrete` measures
-:func:`measure_tuples`              k measures of one dimension
-:func:`shared_support_pairs`        two measures on the same atoms
-:func:`disjoint_support_pairs`      two measures with no atom in common
-:data:`distance_settings`           hypothesis settings without a deadline
-==================================  ==================================================
+====================================  ==================================================
+:func:`check_distance`                every property of a TV/KL/JS/W1 implementation
+:func:`parametrize_distance_checks`   the same as one pytest test per property
+:func:`raw_measures`                  ``(atoms, weights)`` arrays as user code gets them
+:func:`raw_pairs`                     two of them, in every relation and dimension
+:func:`probability_vectors`           weights ``>= 0`` summing to 1
+:func:`probability_vector_pairs`      two of them of one length
+:func:`discrete_measures`             :class:`~distances.Discrete` measures
+:func:`measure_tuples`                k measures of one dimension
+:func:`shared_support_pairs`          two measures on the same atoms
+:func:`disjoint_support_pairs`        two measures with no atom in common
+:data:`distance_settings`             hypothesis settings without a deadline
+====================================  ==================================================
 
 Importing this module registers the hypothesis profile ``"distances"`` and strategies
 for :class:`~distances.Discrete`, :class:`RawMeasure` and :class:`RawPair`, so
