@@ -98,11 +98,16 @@ def test_tuples_share_a_dimension(triple: tuple[Discrete, ...]) -> None:
     assert len(triple) == 3 and len({M.dim for M in triple}) == 1
 
 
-def test_only_the_testing_module_imports_hypothesis() -> None:
-    # `import distances` must not load hypothesis: no other module of the package imports it.
+def test_only_the_testing_package_imports_hypothesis() -> None:
+    # `import distances` must not load hypothesis: no module outside distances/testing/
+    # imports it (nor pytest, which only the pytest decorator imports, inside a function).
     package = Path(distances.__file__).parent
-    importers = {path.name for path in package.glob("*.py") if "hypothesis" in _imports(path)}
-    assert importers == {"testing.py"}
+    importers = {
+        str(path.relative_to(package))
+        for path in package.rglob("*.py")
+        if {"hypothesis", "pytest"} & _imports(path)
+    }
+    assert importers and all(name.startswith("testing/") for name in importers), importers
 
 
 def _imports(path: Path) -> set[str]:

@@ -1,4 +1,4 @@
-"""Hypothesis strategies for finite probability measures, for property tests.
+"""Strategies of probability vectors and :class:`~distances.Discrete` measures.
 
 The strategies draw probability vectors and :class:`~distances.Discrete` measures with
 bounded, finite coordinates, so that every inequality between distances can be checked
@@ -23,8 +23,8 @@ module, drop the ``>>>`` and let pytest collect ``test_tv_is_symmetric``):
 
 >>> from hypothesis import given, settings
 >>> from distances import total_variation
->>> from distances.testing import shared_support_pairs
->>> @settings(max_examples=20)
+>>> from distances.testing import distance_settings, shared_support_pairs
+>>> @settings(distance_settings, max_examples=20)
 ... @given(shared_support_pairs(max_size=5))
 ... def test_tv_is_symmetric(pair):
 ...     P, Q = pair
@@ -41,7 +41,8 @@ import numpy as np
 from hypothesis import strategies as st
 from numpy.typing import NDArray
 
-from .measures import Discrete
+from ..measures import Discrete
+from ._args import check_bound, check_dim, check_flag, check_sizes
 
 __all__ = [
     "GRID_HALF_WIDTH",
@@ -72,9 +73,7 @@ def _raw_weight(allow_zeros: bool) -> st.SearchStrategy[float]:
     return st.one_of(st.just(0.0), st.floats(0.0, 1.0, allow_subnormal=False), positive)
 
 
-@st.composite
 def probability_vectors(
-    draw: st.DrawFn,
     min_size: int = 1,
     max_size: int = 8,
     *,
@@ -104,18 +103,42 @@ def probability_vectors(
     >>> p = find(probability_vectors(min_size=3), lambda p: p.size >= 3)
     >>> p.shape, bool(abs(p.sum() - 1.0) < 1e-12), bool((p >= 0).all())
     ((3,), True, True)
+    >>> probability_vectors(min_size=0)
+    Traceback (most recent call last):
+    ...
+    ValueError: min_size must be at least 1 (a probability vector has at least one entry); \
+got min_size=0
     """
     lo, hi = (size, size) if size is not None else (min_size, max_size)
+    _check_vector_sizes(lo, hi, size)
+    check_flag(allow_zeros, "allow_zeros")
+    return _probability_vectors(lo, hi, allow_zeros)
+
+
+def _check_vector_sizes(lo: Any, hi: Any, size: Any) -> None:
+    if size is not None and (isinstance(size, bool) or not isinstance(size, int) or size < 1):
+        raise ValueError(f"size must be a positive integer or None; got {size!r}")
+    try:
+        check_sizes(lo, hi, what="entries")
+    except ValueError as exc:
+        raise ValueError(
+            str(exc).replace(
+                "a measure has at least one atom", "a probability vector has at least one entry"
+            )
+        ) from None
+
+
+@st.composite
+def _probability_vectors(draw: st.DrawFn, lo: int, hi: int, allow_zeros: bool) -> FloatArray:
     raw = np.array(draw(st.lists(_raw_weight(allow_zeros), min_size=lo, max_size=hi)))
     if not (raw > 0).any():
         raw[draw(st.integers(0, raw.size - 1))] = 1.0
     return raw / raw.sum()
 
 
-@st.composite
 def probability_vector_pairs(
-    draw: st.DrawFn, min_size: int = 1, max_size: int = 8, *, allow_zeros: bool = True
-) -> tuple[FloatArray, FloatArray]:
+    min_size: int = 1, max_size: int = 8, *, allow_zeros: bool = True
+) -> st.SearchStrategy[tuple[FloatArray, FloatArray]]:
     """Two probability vectors of the same length, on a shared index support.
 
     Parameters are those of :func:`probability_vectors`.
@@ -124,9 +147,18 @@ def probability_vector_pairs(
     -------
     SearchStrategy of (ndarray, ndarray)
     """
-    n = draw(st.integers(min_size, max_size))
-    p = draw(probability_vectors(size=n, allow_zeros=allow_zeros))
-    return p, draw(probability_vectors(size=n, allow_zeros=allow_zeros))
+    _check_vector_sizes(min_size, max_size, None)
+    check_flag(allow_zeros, "allow_zeros")
+    return _probability_vector_pairs(min_size, max_size, allow_zeros)
+
+
+@st.composite
+def _probability_vector_pairs(
+    draw: st.DrawFn, lo: int, hi: int, allow_zeros: bool
+) -> tuple[FloatArray, FloatArray]:
+    n = draw(st.integers(lo, hi))
+    p = draw(_probability_vectors(n, n, allow_zeros))
+    return p, draw(_probability_vectors(n, n, allow_zeros))
 
 
 def _coordinate(on_grid: bool, bound: float) -> st.SearchStrategy[float]:
@@ -151,11 +183,15 @@ def _distinct_points(
 
 
 def _draw_dim(draw: st.DrawFn, dim: int | None) -> int:
-    if dim is None:
-        return draw(st.integers(1, 3))
-    if dim < 1:
-        raise ValueError(f"dim must be a positive integer or None; got {dim!r}")
-    return dim
+    return draw(st.integers(1, 3)) if dim is None else dim
+
+
+def _check_measure_args(min_size: Any, max_size: Any, dim: Any, bound: Any, **flags: Any) -> None:
+    check_sizes(min_size, max_size)
+    check_dim(dim)
+    check_bound(bound)
+    for name, value in flags.items():
+        check_flag(value, name)
 
 
 def _measure_on(
@@ -164,12 +200,19 @@ def _measure_on(
     atoms = np.array(rows, dtype=float)
     if uniform:
         return Discrete(atoms)
-    return Discrete(atoms, draw(probability_vectors(size=len(rows), allow_zeros=allow_zeros)))
+    return Discrete(atoms, draw(_probability_vectors(len(rows), len(rows), allow_zeros)))
 
 
-@st.composite
+def _check_grid(min_rows: int, dim: int | None, on_grid: bool) -> None:
+    points = (2 * GRID_HALF_WIDTH + 1) ** (dim or 1)
+    if on_grid and min_rows > points:
+        raise ValueError(
+            f"on_grid=True has only {points} distinct points in dimension {dim or 1}; "
+            f"{min_rows} distinct atoms were asked for (lower min_size or set on_grid=False)"
+        )
+
+
 def discrete_measures(
-    draw: st.DrawFn,
     min_size: int = 1,
     max_size: int = 8,
     *,
@@ -179,7 +222,7 @@ def discrete_measures(
     uniform: bool = False,
     allow_zeros: bool = True,
     bound: float = 100.0,
-) -> Discrete:
+) -> st.SearchStrategy[Discrete]:
     """:class:`~distances.Discrete` measures with bounded atoms.
 
     Parameters
@@ -205,7 +248,47 @@ def discrete_measures(
     Returns
     -------
     SearchStrategy of Discrete
+
+    Raises
+    ------
+    ValueError
+        At once, on arguments no measure can satisfy.
+
+    Examples
+    --------
+    >>> discrete_measures(max_size=0)
+    Traceback (most recent call last):
+    ...
+    ValueError: max_size must be at least min_size; got min_size=1, max_size=0
     """
+    _check_measure_args(
+        min_size,
+        max_size,
+        dim,
+        bound,
+        on_grid=on_grid,
+        duplicates=duplicates,
+        uniform=uniform,
+        allow_zeros=allow_zeros,
+    )
+    _check_grid(min_size, dim, on_grid)
+    return _discrete_measures(
+        min_size, max_size, dim, on_grid, duplicates, uniform, allow_zeros, bound
+    )
+
+
+@st.composite
+def _discrete_measures(
+    draw: st.DrawFn,
+    min_size: int,
+    max_size: int,
+    dim: int | None,
+    on_grid: bool,
+    duplicates: bool,
+    uniform: bool,
+    allow_zeros: bool,
+    bound: float,
+) -> Discrete:
     d = _draw_dim(draw, dim)
     rows = _distinct_points(draw, min_size, max_size, d, on_grid, bound)
     if duplicates:
@@ -214,16 +297,14 @@ def discrete_measures(
     return _measure_on(draw, rows, uniform=uniform, allow_zeros=allow_zeros)
 
 
-@st.composite
 def measure_tuples(
-    draw: st.DrawFn,
     k: int = 2,
     min_size: int = 1,
     max_size: int = 6,
     *,
     dim: int | None = 1,
     **kwargs: Any,
-) -> tuple[Discrete, ...]:
+) -> st.SearchStrategy[tuple[Discrete, ...]]:
     """``k`` measures of one dimension (``dim``, or drawn from {1, 2, 3} if None).
 
     Other keyword arguments go to :func:`discrete_measures`; ``on_grid=True`` makes shared
@@ -233,21 +314,29 @@ def measure_tuples(
     -------
     SearchStrategy of tuple of Discrete
     """
+    if isinstance(k, bool) or not isinstance(k, int) or k < 1:
+        raise ValueError(f"k (the number of measures) must be a positive integer; got {k!r}")
+    discrete_measures(min_size, max_size, dim=dim, **kwargs)  # validates the rest at once
+    return _measure_tuples(k, min_size, max_size, dim, kwargs)
+
+
+@st.composite
+def _measure_tuples(
+    draw: st.DrawFn, k: int, min_size: int, max_size: int, dim: int | None, kwargs: Any
+) -> tuple[Discrete, ...]:
     d = _draw_dim(draw, dim)
     measure = discrete_measures(min_size, max_size, dim=d, **kwargs)
     return tuple(draw(measure) for _ in range(k))
 
 
-@st.composite
 def shared_support_pairs(
-    draw: st.DrawFn,
     min_size: int = 1,
     max_size: int = 8,
     *,
     dim: int | None = 1,
     allow_zeros: bool = True,
     bound: float = 100.0,
-) -> tuple[Discrete, Discrete]:
+) -> st.SearchStrategy[tuple[Discrete, Discrete]]:
     """Two measures on the same distinct atoms, each with its own probability vector.
 
     Atoms of zero weight are kept by :class:`~distances.Discrete`, so both measures
@@ -257,15 +346,21 @@ def shared_support_pairs(
     -------
     SearchStrategy of (Discrete, Discrete)
     """
+    _check_measure_args(min_size, max_size, dim, bound, allow_zeros=allow_zeros)
+    return _shared_support_pairs(min_size, max_size, dim, allow_zeros, bound)
+
+
+@st.composite
+def _shared_support_pairs(
+    draw: st.DrawFn, min_size: int, max_size: int, dim: int | None, allow_zeros: bool, bound: float
+) -> tuple[Discrete, Discrete]:
     d = _draw_dim(draw, dim)
     rows = _distinct_points(draw, min_size, max_size, d, False, bound)
     P = _measure_on(draw, rows, uniform=False, allow_zeros=allow_zeros)
     return P, _measure_on(draw, rows, uniform=False, allow_zeros=allow_zeros)
 
 
-@st.composite
 def disjoint_support_pairs(
-    draw: st.DrawFn,
     min_size: int = 1,
     max_size: int = 6,
     *,
@@ -274,7 +369,7 @@ def disjoint_support_pairs(
     uniform: bool = False,
     allow_zeros: bool = True,
     bound: float = 100.0,
-) -> tuple[Discrete, Discrete]:
+) -> st.SearchStrategy[tuple[Discrete, Discrete]]:
     """Two measures with no atom in common: TV = 1, JS = log 2, KL = inf, W1 > 0.
 
     Each measure has between ``min_size`` and ``max_size`` atoms. Parameters as in
@@ -284,9 +379,30 @@ def disjoint_support_pairs(
     -------
     SearchStrategy of (Discrete, Discrete)
     """
+    _check_measure_args(
+        min_size, max_size, dim, bound, on_grid=on_grid, uniform=uniform, allow_zeros=allow_zeros
+    )
+    _check_grid(2 * min_size, dim, on_grid)
+    return _disjoint_support_pairs(min_size, max_size, dim, on_grid, uniform, allow_zeros, bound)
+
+
+@st.composite
+def _disjoint_support_pairs(
+    draw: st.DrawFn,
+    min_size: int,
+    max_size: int,
+    dim: int | None,
+    on_grid: bool,
+    uniform: bool,
+    allow_zeros: bool,
+    bound: float,
+) -> tuple[Discrete, Discrete]:
     d = _draw_dim(draw, dim)
     rows = _distinct_points(draw, 2 * min_size, 2 * max_size, d, on_grid, bound)
     n = len(rows)  # 2 min_size <= n <= 2 max_size, so this range is never empty
     cut = draw(st.integers(max(min_size, n - max_size), min(max_size, n - min_size)))
     P = _measure_on(draw, rows[:cut], uniform=uniform, allow_zeros=allow_zeros)
     return P, _measure_on(draw, rows[cut:], uniform=uniform, allow_zeros=allow_zeros)
+
+
+st.register_type_strategy(Discrete, discrete_measures(dim=None))
