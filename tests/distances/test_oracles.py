@@ -28,10 +28,11 @@ from distances import (
     kl_divergence,
 )
 from distances.testing import measure_tuples, probability_vector_pairs
+from distances.testing.tolerances import DIVERGENCE_ATOL, w1_atol
 from distances.wasserstein import CERTIFICATE_RTOL
 
 # Sums of at most 16 terms of size <= 1: absolute round-off below 16 * 4 * eps ~ 1.4e-14.
-ATOL_DIV = 1e-13
+ATOL_DIV = DIVERGENCE_ATOL  # 1e-13 (derived in test_properties.py)
 # HiGHS (behind wasserstein_distance_nd) stops at primal/dual feasibility 1e-7, an absolute
 # tolerance per constraint: a weight of 6e-8 can be ignored, moving the value by 6e-8 times
 # a cost. So its value is trusted to RTOL_HIGHS relative plus highs_atol() absolute.
@@ -48,11 +49,6 @@ LP_SETTINGS = settings(max_examples=30)
 @pytest.fixture
 def rng() -> np.random.Generator:
     return np.random.default_rng(1701_07875)
-
-
-def w1_atol(*measures: Discrete) -> float:
-    """1e-12 times the extent of the atoms (derived in test_properties.py)."""
-    return 1e-12 * max(max(float(np.abs(M.atoms).max()) for M in measures), 1.0)
 
 
 def check_solution(sol: EarthMoverSolution) -> None:

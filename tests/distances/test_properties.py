@@ -8,8 +8,8 @@ Round-off tolerances (all absolute unless said otherwise), derived once here:
   At disjoint supports JS <= log(2) TV holds with equality (REFERENCE.md saw the ratio
   1.0000000000000002 there); the absolute tolerance covers that 2e-16 too.
 * A square root turns an absolute error ``e`` on ``x`` into at most
-  ``min(sqrt(e), e / (2 sqrt(x)))`` (see :func:`_sqrt_atol`), which is why the inequalities
-  of the form TV <= sqrt(...) are tested squared, and the triangle inequality for sqrt(JS)
+  ``min(sqrt(e), e / (2 sqrt(x)))`` (``distances.testing.tolerances.sqrt_atol``), which is why
+  the inequalities of the form TV <= sqrt(...) are tested squared, and the triangle inequality for sqrt(JS)
   gets that bound per term.
 * ``w1_atol(R) = 1e-12 * R`` for W1 between measures whose coordinates are at most R in
   absolute value. W1 is 1-Lipschitz in each atom, translating or scaling an atom moves it by
@@ -34,9 +34,10 @@ from distances.testing import (
     probability_vector_pairs,
     shared_support_pairs,
 )
+from distances.testing.tolerances import DIVERGENCE_ATOL, sqrt_atol, w1_atol
 
 LOG2 = math.log(2.0)
-ATOL_DIV = 1e-13
+ATOL_DIV = DIVERGENCE_ATOL  # 1e-13, derived above; the public value users' checks get
 
 # Settings for tests that solve several 2-D/3-D transport LPs per example.
 LP_SETTINGS = settings(max_examples=40)
@@ -61,17 +62,6 @@ grid_triple = measure_tuples(3, min_size=1, max_size=5, dim=None, on_grid=True)
 grid_triple_1d = measure_tuples(3, min_size=1, max_size=5, on_grid=True)
 
 DIRAC_0, DIRAC_1 = Discrete([0.0]), Discrete([1.0])
-
-
-def w1_atol(*measures: Discrete, scale: float = 1.0) -> float:
-    """Absolute round-off tolerance on W1 (module docstring): 1e-12 times the extent."""
-    extent = max(float(np.abs(M.atoms).max()) for M in measures)
-    return 1e-12 * max(extent * scale, 1.0)
-
-
-def _sqrt_atol(x: float, e: float = ATOL_DIV) -> float:
-    """How far sqrt(x) can move when x moves by e (sqrt is concave, slope 1/(2 sqrt(x)))."""
-    return min(math.sqrt(e), e / (2.0 * math.sqrt(x))) if x > 0 else math.sqrt(e)
 
 
 def _diameter(P: Discrete, Q: Discrete) -> float:
@@ -115,7 +105,7 @@ class TestTriangleInequalities:
         # sqrt(JS) is a metric (Endres and Schindelin 2003); JS itself is not.
         P, Q, R = triple
         pr, pq, qr = js_divergence(P, R), js_divergence(P, Q), js_divergence(Q, R)
-        tol = _sqrt_atol(pr) + _sqrt_atol(pq) + _sqrt_atol(qr)
+        tol = sqrt_atol(pr) + sqrt_atol(pq) + sqrt_atol(qr)
         assert math.sqrt(pr) <= math.sqrt(pq) + math.sqrt(qr) + tol
 
     @given(grid_triple_1d)
