@@ -9,8 +9,8 @@ Round-off tolerances (all absolute unless said otherwise), derived once here:
   1.0000000000000002 there); the absolute tolerance covers that 2e-16 too.
 * A square root turns an absolute error ``e`` on ``x`` into at most
   ``min(sqrt(e), e / (2 sqrt(x)))`` (``distances.testing.tolerances.sqrt_atol``), which is why
-  the inequalities of the form TV <= sqrt(...) are tested squared, and the triangle inequality for sqrt(JS)
-  gets that bound per term.
+  the inequalities of the form TV <= sqrt(...) are tested squared, and the triangle
+  inequality for sqrt(JS) gets that bound per term.
 * ``w1_atol(R) = 1e-12 * R`` for W1 between measures whose coordinates are at most R in
   absolute value. W1 is 1-Lipschitz in each atom, translating or scaling an atom moves it by
   one rounding (eps * R), and the closed form or the plan's cost sums at most 8 * 8 terms of
