@@ -31,7 +31,7 @@ def test_potential_is_one_lipschitz(pair2, gen):
 
 
 def test_gradient_is_unit_and_matches_autograd(pair2, gen):
-    x, y = pair2.sample_plan(500, gen)
+    _, y = pair2.sample_plan(500, gen)
     yq = y.clone().requires_grad_(True)
     (auto,) = torch.autograd.grad(pair2.potential(yq).sum(), yq)
     g = pair2.gradient(y)
@@ -119,8 +119,8 @@ def test_exact_discrete_plan_moves_mass_along_u_rays(gen):
     np.testing.assert_allclose(sol.value, float((x - y).norm(dim=1).mean()), rtol=1e-9)
     i, j = np.nonzero(np.asarray(sol.plan) > 0)
     xa, ya = sol.x, sol.y  # the atoms in the plan's order (Discrete sorts them)
-    ux = pair.potential(torch.from_numpy(xa)).numpy()
-    uy = pair.potential(torch.from_numpy(ya)).numpy()
+    ux = pair.potential(torch.tensor(xa)).numpy()
+    uy = pair.potential(torch.tensor(ya)).numpy()
     dist = np.linalg.norm(xa[i] - ya[j], axis=1)
     np.testing.assert_allclose(ux[i] - uy[j], dist, atol=1e-9)
 
@@ -156,7 +156,7 @@ class TestBadInput:
             make_funnel_pair(0)
 
     def test_degree(self):
-        with pytest.raises(ValueError, match="degree must be a finite number >= 1; got 0.5"):
+        with pytest.raises(ValueError, match=r"degree must be a finite number >= 1; got 0\.5"):
             make_funnel_pair(2, degree=0.5)
 
     def test_half_width(self):
