@@ -19,7 +19,8 @@ TINY = dict(n_funnels=4, steps=30, width=16, depth=2, n_eval=256, n_lipschitz=64
 
 def timeless(rows) -> list[dict]:
     """Rows without their wall times (which differ between runs)."""
-    return [{**r.to_dict(), "seconds": 0, "steps_per_second": 0} for r in rows]
+    return [{**r.to_dict(), "seconds": 0, "steps_per_second": 0, "total_seconds": 0}
+            for r in rows]
 
 
 def tiny_settings(**kw) -> SweepSettings:
@@ -96,7 +97,8 @@ def test_breakdowns_find_the_first_failing_dimension():
                           w1_stderr=0.0, raw=1 + err, lipschitz=1.0, normalised=1 + err,
                           raw_error=err, normalised_error=err, grad_cosine=cos, grad_l2=0.0,
                           grad_l2_normalised=0.0, steps=1, seconds=1.0,
-                          steps_per_second=1.0, device="cpu", eval_device="cpu")
+                          steps_per_second=1.0, total_seconds=1.0, device="cpu",
+                          eval_device="cpu")
 
     table = BenchmarkTable.from_rows([row(2, 0.95, 0.05), row(8, 0.85, 0.05),
                                       row(32, 0.80, -0.2)])

@@ -159,6 +159,8 @@ class CellResult:
         Wall time of the fit (``ot``: of the exact solve).
     steps_per_second : float
         steps / seconds (0 for ``ot``).
+    total_seconds : float
+        Wall time of the whole cell: pair, fit, evaluation.
     device, eval_device : str
         Where the fit and the evaluation ran.
     """
@@ -181,6 +183,7 @@ class CellResult:
     steps: int
     seconds: float
     steps_per_second: float
+    total_seconds: float
     device: str
     eval_device: str
 
@@ -266,6 +269,7 @@ def run_cell(cell: BenchmarkCell) -> CellResult:
     >>> res.key, res.steps, -1.0 <= res.grad_cosine <= 1.0
     ('d2-k4-gp-s0', 20, True)
     """
+    start = time.perf_counter()
     torch.set_num_threads(cell.threads)
     pair = cell.pair()
     row = _ot_row(cell, pair) if cell.method == "ot" else _critic_row(cell, pair)
@@ -280,5 +284,6 @@ def run_cell(cell: BenchmarkCell) -> CellResult:
         grad_cosine=agree.cosine, grad_l2=agree.l2, grad_l2_normalised=agree.l2_normalised,
         steps=int(row["steps"]), seconds=seconds,
         steps_per_second=row["steps"] / seconds if row["steps"] and seconds > 0 else 0.0,
+        total_seconds=time.perf_counter() - start,
         device=str(row["device"]), eval_device="cpu",
     )

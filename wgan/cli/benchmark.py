@@ -23,11 +23,15 @@ def run(args: argparse.Namespace) -> int:
     """Build the settings, run the sweep, print the summary table."""
     from ..app.benchmark_sweep import run_sweep, summary_markdown
     from ..benchmark.cell import BenchmarkCell
-    from ..benchmark.table import SweepSettings, quick_settings
+    from ..benchmark.table import SweepSettings, anchor_settings, quick_settings
 
     try:
+        if args.quick and args.anchor:
+            raise ValueError("--quick and --anchor are two different sweeps; give one")
         if args.quick:
             settings = quick_settings(device=args.device)
+        elif args.anchor:
+            settings = anchor_settings(device=args.device, n_funnels=args.funnels)
         else:
             template = BenchmarkCell(
                 dim=2, method="gp", n_funnels=args.funnels, pair_seed=args.pair_seed,
@@ -99,6 +103,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         help="keep the cells already in OUT/cells.csv, run the rest")
     parser.add_argument("--quick", action="store_true",
                         help="the reproduce stage's sweep: 2-D and 8-D, gp and lp, one seed")
+    parser.add_argument("--anchor", action="store_true",
+                        help="the anchor check: 2-D, gp and lp at the W1 benchmark paper's "
+                             "settings (40k steps, batch 1024, Adam 2e-4; a GPU job), "
+                             "--funnels of them")
     parser.add_argument("--out", default="wgan-benchmark", help="output folder")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
     parser.set_defaults(func=run)
