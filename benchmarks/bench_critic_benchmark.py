@@ -52,7 +52,8 @@ def main() -> None:
         per.setdefault(r.method, {})[r.dim] = r.total_seconds
     lines = [f"load average now: {' '.join(f'{x:.2f}' for x in os.getloadavg())} "
              f"on {os.cpu_count()} cores", "",
-             "| method | measured dims | whole-cell seconds (measured) | steps/s |", "|---|---|---|---|"]
+             "| method | measured dims | whole-cell seconds (measured) | steps/s |",
+             "|---|---|---|---|"]
     for m, pts in per.items():
         sps = [f"{r.steps_per_second:.0f}" for r in rows if r.method == m]
         lines.append(f"| {m} | {sorted(pts)} | "
