@@ -217,15 +217,22 @@ class FunnelPair:
 
     def sample_plan(self, n: int, generator: torch.Generator) -> tuple[torch.Tensor, torch.Tensor]:
         """n pairs (x, y) of the optimal plan: x ~ P, y = T(x) ~ Q; float64 on the CPU."""
-        _check_int("n", n, 1)
-        x = (2.0 * torch.rand(n, self.dim, generator=generator, dtype=torch.float64) - 1.0)
-        x = x * self.half_width
+        x = self._cube(n, generator)
         ys = [self.move(x[i : i + _CHUNK]) for i in range(0, n, _CHUNK)]
         return x, torch.cat(ys)
 
+    def _cube(self, n: int, generator: torch.Generator) -> torch.Tensor:
+        _check_int("n", n, 1)
+        x = 2.0 * torch.rand(n, self.dim, generator=generator, dtype=torch.float64) - 1.0
+        return x * self.half_width
+
     def sample_p(self, n: int, generator: torch.Generator) -> torch.Tensor:
-        """n points of P (uniform on the cube), float32 on the CPU (a critic's sampler)."""
-        return self.sample_plan(n, generator)[0].float()
+        """n points of P (uniform on the cube), float32 on the CPU (a critic's sampler).
+
+        Draws from ``generator`` exactly what :meth:`sample_plan` draws (the move is
+        deterministic), so ``sample_p`` and ``sample_plan(...)[0]`` agree.
+        """
+        return self._cube(n, generator).float()
 
     def sample_q(self, n: int, generator: torch.Generator) -> torch.Tensor:
         """n points of Q (moved cube points), float32 on the CPU (a critic's sampler)."""
