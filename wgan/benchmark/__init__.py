@@ -12,16 +12,32 @@ Everything returns frozen objects; the sweep runner that writes files is
 from .cell import BENCH_METHODS, BenchmarkCell, BenchMethod, CellResult, run_cell
 from .funnels import FunnelPair, make_funnel_pair
 from .metrics import GradientAgreement, gradient_agreement, relative_error
+from .table import (
+    BenchmarkTable,
+    SummaryRow,
+    SweepSettings,
+    anchor_settings,
+    benchmark_table,
+    quick_settings,
+    summarise,
+)
 
 __all__ = [
     "BENCH_METHODS",
     "BenchMethod",
     "BenchmarkCell",
+    "BenchmarkTable",
     "CellResult",
     "FunnelPair",
     "GradientAgreement",
+    "SummaryRow",
+    "SweepSettings",
+    "anchor_settings",
+    "benchmark_table",
     "gradient_agreement",
     "make_funnel_pair",
+    "quick_settings",
     "relative_error",
     "run_cell",
+    "summarise",
 ]
