@@ -17,6 +17,10 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["cosine_figure", "value_error_figure"]
 
 
+#: One colour per method in every figure.
+_COLOURS = {"clip": "C0", "gp": "C1", "lp": "C2", "ot": "C3", "sn": "C4"}
+
+
 def _by_method(summary: Sequence[SummaryRow]) -> dict[str, list[SummaryRow]]:
     out: dict[str, list[SummaryRow]] = {}
     for s in summary:
@@ -35,20 +39,21 @@ def value_error_figure(summary: Sequence[SummaryRow]) -> Figure:
         axes,
         strict=True,
     ):
-        for i, (method, rs) in enumerate(_by_method(summary).items()):
+        for method, rs in _by_method(summary).items():
             ax.errorbar([r.dim for r in rs], [100 * getattr(r, attr) for r in rs],
                         yerr=[100 * getattr(r, std) for r in rs], marker="o", capsize=3,
-                        color=f"C{i}", label=method)
+                        color=_COLOURS.get(method, "k"), label=method)
         for y in (-100 * VALUE_ERROR_THRESHOLD, 100 * VALUE_ERROR_THRESHOLD):
             ax.axhline(y, color="0.6", ls=":", lw=1)
         ax.axhline(0, color="k", lw=0.8)
         ax.set_xscale("log", base=2)
-        # linear within +-100 % (every critic), logarithmic beyond (the ot baseline's bias)
-        ax.set_yscale("symlog", linthresh=100)
+        if max(abs(getattr(r, attr)) for r in summary) > 1.0:
+            # linear within +-100 % (every critic), logarithmic beyond (the ot baseline's bias)
+            ax.set_yscale("symlog", linthresh=100)
         ax.set(xlabel="dimension d", ylabel="(estimate - W1) / W1  [%]", title=name)
         ax.legend(fontsize=8)
     fig.suptitle("Critic value error on funnel pairs (dotted: +-10 %; bars: std over seeds; "
-                 "y linear within +-100 %, logarithmic beyond)",
+                 "errors beyond +-100 %: y logarithmic there)",
                  fontsize=10)
     return fig
 
@@ -58,10 +63,10 @@ def cosine_figure(summary: Sequence[SummaryRow]) -> Figure:
     import matplotlib.pyplot as plt
 
     fig, ax = plt.subplots(figsize=(6.5, 4.2), layout="constrained")
-    for i, (method, rs) in enumerate(_by_method(summary).items()):
+    for method, rs in _by_method(summary).items():
         ax.errorbar([r.dim for r in rs], [r.grad_cosine for r in rs],
                     yerr=[r.grad_cosine_std for r in rs], marker="o", capsize=3,
-                    color=f"C{i}", label=method)
+                    color=_COLOURS.get(method, "k"), label=method)
     ax.axhline(COSINE_THRESHOLD, color="0.6", ls=":", lw=1, label=f"{COSINE_THRESHOLD}")
     ax.set_xscale("log", base=2)
     ax.set(xlabel="dimension d", ylabel="E_Q cos(grad f, grad u)", ylim=(-0.05, 1.02),

@@ -90,7 +90,8 @@ class SweepSettings:
 def quick_settings(device: str = "cpu") -> SweepSettings:
     """The small sweep of the ``reproduce`` stage: 2-D and 8-D, GP and LP, one seed.
 
-    500 steps of a 64-wide, 2-layer critic: about 10 s per cell on one loaded core.
+    500 steps of a 64-wide, 2-layer critic: the 4 cells took 20 s in one process at load
+    average 6 on 2 cores (``wgan-theory benchmark --quick``, 2026-11-30).
     """
     return SweepSettings(dims=(2, 8), methods=("gp", "lp"), seeds=(0,),
                          template=BenchmarkCell(dim=2, method="gp", steps=500, width=64,
