@@ -162,3 +162,31 @@ def test_cell_rejects_bad_settings():
     with pytest.raises(ValueError, match="workers must be a positive integer; got 0"):
         run_sweep(tiny_settings(), "x", workers=0)
     assert math.isfinite(make_funnel_pair(2, 4, n_mc=64).w1)
+
+
+def test_figures_draw_one_line_per_method_and_switch_to_symlog_only_when_needed():
+    import matplotlib.pyplot as plt
+
+    from wgan.benchmark.cell import CellResult
+    from wgan.benchmark.plots import cosine_figure, value_error_figure
+
+    def row(method, dim, err, seed=0):
+        return CellResult(key=f"{method}{dim}{seed}", dim=dim, n_funnels=4, method=method,
+                          seed=seed, w1=1.0, w1_stderr=0.0, raw=1 + err, lipschitz=1.0,
+                          normalised=1 + err, raw_error=err, normalised_error=err,
+                          grad_cosine=0.5 + 0.1 * seed, grad_l2=0.0, grad_l2_normalised=0.0,
+                          steps=1, seconds=1.0, steps_per_second=1.0, total_seconds=1.0,
+                          device="cpu", eval_device="cpu")
+
+    small = BenchmarkTable.from_rows([row("gp", 2, -0.2), row("gp", 8, -0.3),
+                                      row("lp", 2, 0.1), row("lp", 2, 0.05, seed=1)])
+    fig = value_error_figure(small.summary)
+    assert [ax.get_yscale() for ax in fig.axes] == ["linear", "linear"]
+    assert [len(ax.get_legend().get_texts()) for ax in fig.axes] == [2, 2]
+    assert len(cosine_figure(small.summary).axes[0].get_legend().get_texts()) == 3  # + 0.9
+    # lp: cosines 0.5 and 0.6 over two seeds -> the error bar is their std 0.1 / sqrt(2)
+    lp = next(s for s in small.summary if s.method == "lp")
+    assert lp.grad_cosine_std == pytest.approx(0.1 / math.sqrt(2), rel=1e-12)
+    big = BenchmarkTable.from_rows([row("ot", 64, 8.0), row("gp", 64, -0.4)])
+    assert value_error_figure(big.summary).axes[0].get_yscale() == "symlog"
+    plt.close("all")
