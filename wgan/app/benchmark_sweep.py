@@ -194,7 +194,9 @@ def run_sweep(
         Output folder (created): ``cells.csv``, ``summary.csv``, ``summary.md``,
         ``value_error.png/pdf``, ``gradient_cosine.png/pdf``.
     workers : int, default 1
-        Local processes (or Ray CPUs with ``ray_address="local"``).
+        Local processes (or Ray CPUs with ``ray_address="local"``). The processes are
+        spawned, so a script that calls this with ``workers > 1`` needs the
+        ``if __name__ == "__main__":`` guard.
     ray_address : str, optional
         Send the cells to Ray at this address (``"local"`` starts a local instance).
     resume : bool, default False
