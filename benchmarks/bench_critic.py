@@ -24,7 +24,8 @@ import torch
 
 from wgan.app.wgan_outputs import critic_table, format_table
 from wgan.config import CriticConfig, TrainConfig
-from wgan.critic import evaluate_critic, resolve_device
+from wgan.critic import evaluate_critic
+from wgan.device import resolve_device
 from wgan.train import train
 
 

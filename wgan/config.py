@@ -4,7 +4,9 @@ Every option with a handful of string values is a ``Literal``; every field has a
 ``None`` in an optimiser field means "the default of the Lipschitz method" (see
 :data:`METHOD_DEFAULTS`): weight clipping gets Algorithm 1 of the paper (RMSProp, learning
 rate 5e-5, c = 0.01, m = 64, n_critic = 5), the penalties and spectral normalisation get the
-WGAN-GP settings (Adam, 1e-4, betas (0.5, 0.9)).
+WGAN-GP settings (Adam, 1e-4, betas (0.5, 0.9)). RMSProp is PyTorch's with its defaults
+(alpha 0.99, eps 1e-8, no momentum), which is what the WGAN authors' PyTorch code
+(``optim.RMSprop(netD.parameters(), lr=5e-5)``) ran.
 
 This module imports no torch, so the CLI can build and validate a configuration cheaply.
 """
@@ -18,12 +20,14 @@ from typing import Any, Literal, get_args
 __all__ = [
     "DATASETS",
     "DEVICES",
+    "INITS",
     "METHODS",
     "METHOD_DEFAULTS",
     "PAIRS",
     "CriticConfig",
     "Dataset",
     "Device",
+    "Init",
     "Method",
     "MethodDefaults",
     "PairName",
@@ -37,11 +41,13 @@ Device = Literal["auto", "cpu", "cuda"]
 Dataset = Literal["8gaussians", "25gaussians", "swissroll"]
 PairName = Literal["translation", "dilation", "example1", "8g-vs-25g"]
 Optimizer = Literal["rmsprop", "adam"]
+Init = Literal["torch", "wgan-gp"]
 
 METHODS: tuple[str, ...] = get_args(Method)
 DEVICES: tuple[str, ...] = get_args(Device)
 DATASETS: tuple[str, ...] = get_args(Dataset)
 PAIRS: tuple[str, ...] = get_args(PairName)
+INITS: tuple[str, ...] = get_args(Init)
 
 
 @dataclass(frozen=True)
@@ -116,9 +122,14 @@ class _Common:
     """``auto`` (CUDA when present), ``cpu`` or ``cuda`` (an error when absent)."""
     threads: int = 1
     """CPU threads torch may use (``torch.set_num_threads``)."""
+    init: Init = "torch"
+    """Critic initialisation: ``torch`` (PyTorch's default; the seeded numbers of the
+    ``critic``, ``train`` and ``reproduce`` commands were measured with it) or ``wgan-gp``
+    (the WGAN-GP toy script's He / Glorot initialisation, see :mod:`wgan.nets`)."""
 
     def _validate_common(self) -> None:
         _choice("method", self.method, METHODS)
+        _choice("init", self.init, INITS)
         _choice("device", self.device, DEVICES)
         _positive_int("width", self.width)
         _positive_int("depth", self.depth)

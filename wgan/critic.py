@@ -112,11 +112,19 @@ def critic_step(
     return estimate
 
 
+def _cpu_tensor(x: torch.Tensor | np.ndarray, dtype: torch.dtype) -> torch.Tensor:
+    """``x`` as a CPU tensor of ``dtype``: tensors on any device (CUDA included) are copied
+    with ``.to``, never through ``np.asarray`` (which fails on a CUDA tensor)."""
+    if isinstance(x, torch.Tensor):
+        return x.detach().to(device="cpu", dtype=dtype)
+    return torch.as_tensor(np.asarray(x), dtype=dtype)
+
+
 def _new_critic(config: CriticConfig, dim: int, device: torch.device) -> nn.Module:
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(config.seed)
         net = make_critic(dim, width=config.width, depth=config.depth,
-                          spectral_norm=config.method == "sn")
+                          spectral_norm=config.method == "sn", init=config.init)
     if config.method == "clip":
         clip_weights(net, config.clip)
     return net.to(device)
@@ -181,9 +189,11 @@ def fit_critic_on_samples(
     """Fit a critic on the fixed point sets x (P side) and y (Q side), shapes (n, d), (m, d).
 
     Each step draws a minibatch with replacement from each set. Returns (critic, seconds).
+    Tensors on any device are accepted (they are copied to the CPU, where the minibatches
+    are drawn, and each minibatch goes to ``config.device``).
     """
-    xt = torch.as_tensor(np.asarray(x), dtype=torch.float32)
-    yt = torch.as_tensor(np.asarray(y), dtype=torch.float32)
+    xt = _cpu_tensor(x, torch.float32)
+    yt = _cpu_tensor(y, torch.float32)
     if xt.ndim != 2 or yt.ndim != 2 or xt.shape[1] != yt.shape[1] or not len(xt) or not len(yt):
         raise ValueError(
             "x and y must be non-empty arrays of shape (n, d) and (m, d) with the same d; "
@@ -348,6 +358,9 @@ def finite_sample_bound(
 ) -> tuple[FiniteSampleResult, nn.Module]:
     """Comparison 2: fit a critic on X, Y (unless ``critic`` is given) and compare with W1(X, Y).
 
+    ``x`` and ``y`` may be arrays or tensors on any device; the exact W1 and the evaluation
+    always run on the CPU in float64 (POT's network simplex is a CPU solver).
+
     Examples
     --------
     >>> g = torch.Generator().manual_seed(0)
@@ -360,8 +373,8 @@ def finite_sample_bound(
     """
     from distances import Discrete, earth_mover
 
-    xd = torch.as_tensor(np.asarray(x), dtype=torch.float64)
-    yd = torch.as_tensor(np.asarray(y), dtype=torch.float64)
+    xd = _cpu_tensor(x, torch.float64)
+    yd = _cpu_tensor(y, torch.float64)
     seconds = 0.0
     if critic is None:
         critic, seconds = fit_critic_on_samples(xd, yd, config, progress=progress)

@@ -101,10 +101,17 @@ class PotentialComparison:
 
     def critic_on(self, points: ArrayLike) -> FloatArray:
         """The normalised, shifted critic ``f_w / K + shift`` at ``points``, shape (n,)."""
-        arr = np.asarray(points, dtype=np.float64)
+        arr = _float64_array(points)
         x = torch.as_tensor(arr[:, None] if arr.ndim == 1 else arr)  # (n,): points on the line
         values = critic_values(self.critic, x).numpy()
         return values / self.critic_slope + self.shift
+
+
+def _float64_array(x: ArrayLike | torch.Tensor) -> FloatArray:
+    """A float64 numpy copy of an array or a tensor on any device (no ``np.asarray`` on CUDA)."""
+    if isinstance(x, torch.Tensor):
+        return x.detach().to(device="cpu", dtype=torch.float64).numpy()
+    return np.asarray(x, dtype=np.float64)
 
 
 def _gap(exact: FloatArray, other: FloatArray) -> tuple[float, float]:
@@ -137,8 +144,10 @@ def compare_critic_with_potential(
 
     Parameters
     ----------
-    x, y : array_like, shapes (n, d) and (m, d)
-        The two samples; together at most :data:`distances.dual.DUAL_MAX_ATOMS` distinct points.
+    x, y : array_like or torch.Tensor, shapes (n, d) and (m, d)
+        The two samples (tensors on any device, CUDA included; the LP and the evaluation run
+        on the CPU in float64); together at most :data:`distances.dual.DUAL_MAX_ATOMS`
+        distinct points.
     config : CriticConfig, optional
         Method, network, optimiser, iterations, seed and device of the fit (``pair`` is
         ignored). Default: ``CriticConfig(method="gp", iterations=2000, device="cpu")``.
@@ -154,8 +163,7 @@ def compare_critic_with_potential(
     ValueError
         On samples of different dimensions, too many atoms for the dual LP, or a bad config.
     """
-    x_arr = np.asarray(x, dtype=np.float64)
-    y_arr = np.asarray(y, dtype=np.float64)
+    x_arr, y_arr = _float64_array(x), _float64_array(y)
     P, Q = Discrete.from_samples(x_arr), Discrete.from_samples(y_arr)
     sol = kantorovich_dual(P, Q)
     seconds = 0.0

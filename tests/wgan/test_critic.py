@@ -5,8 +5,9 @@ import pytest
 import torch
 
 from wgan.config import CriticConfig, TrainConfig
-from wgan.critic import evaluate_critic, finite_sample_bound, resolve_device
+from wgan.critic import evaluate_critic, finite_sample_bound
 from wgan.data import eight_gaussians
+from wgan.device import resolve_device
 
 
 def test_tiny_lp_critic_estimates_translation_w1():

@@ -29,9 +29,9 @@ def test_quick_run_passes(quick_run: tuple[int, Path]) -> None:
     start = lines.index("| Paper | Claim | Computed | Numbers | Figure | Verdict |") + 2
     end = lines.index("", start)
     verdicts = [row.rsplit("|", 2)[-2].strip() for row in lines[start:end]]
-    # every claim of the paper passes; the one measurement (LP critics at the CLI's defaults,
-    # not a claim of the paper) carries no verdict
-    assert verdicts.count("measured") == 1
+    # every claim of the paper passes; the two measurements (LP critics at the CLI's defaults
+    # and the critic benchmark, neither a claim of the paper) carry no verdict
+    assert verdicts.count("measured") == 2
     assert len(verdicts) >= 2 and set(verdicts) == {"pass", "measured"}
 
 

@@ -22,6 +22,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from distances.paper.results import EvidenceTable
 
 __all__ = [
+    "append_csv_row",
     "save_dual_figure",
     "save_figure",
     "write_csv",
@@ -54,6 +55,23 @@ def write_csv(path: str | Path, columns: Sequence[str], rows: Iterable[Sequence[
         w.writerow(columns)
         for row in rows:
             w.writerow([_cell(v) for v in row])
+    return p
+
+
+def append_csv_row(path: str | Path, columns: Sequence[str], row: Sequence[Any]) -> Path:
+    """Append one row (the header first, if the file is new or empty) and flush it to disk.
+
+    For results that arrive one at a time (a sweep's cells), so an interrupted run keeps every
+    finished row.
+    """
+    p = _parent(path)
+    new = not p.exists() or p.stat().st_size == 0
+    with p.open("a", newline="") as fh:
+        w = csv.writer(fh)
+        if new:
+            w.writerow(columns)
+        w.writerow([_cell(v) for v in row])
+        fh.flush()
     return p
 
 

@@ -216,6 +216,26 @@ def _stage_figure2(out_dir: Path, settings: Settings) -> StageReport:
     return StageReport(claims, _rel(paths + ex1_paths, out_dir))
 
 
+def _stage_benchmark(out_dir: Path, settings: Settings) -> StageReport:
+    """The critic benchmark's small sweep: 2-D and 8-D, one seed, 500 steps per critic; GP and
+    LP (quick) or all four Lipschitz controls. Measurements only: the paper makes no claim."""
+    import dataclasses
+
+    from wgan.benchmark import quick_settings
+    from wgan.checks import measure_critic_benchmark
+
+    from .benchmark_sweep import run_sweep
+
+    sweep = quick_settings("cpu" if settings.device == "cpu" else "auto")
+    sweep = dataclasses.replace(sweep, seeds=(settings.seed,))
+    if not settings.quick:
+        sweep = dataclasses.replace(sweep, methods=("clip", "gp", "lp", "sn"))
+    outcome = run_sweep(sweep, out_dir / "benchmark", progress=False)
+    claim = Claim.from_check(measure_critic_benchmark(outcome.table),
+                             "benchmark/gradient_cosine.png")
+    return StageReport((claim,), _rel(list(outcome.paths), out_dir))
+
+
 #: The stages, in the order they run.
 STAGES: tuple[Stage, ...] = (
     Stage("distances", _stage_distances),
@@ -225,6 +245,7 @@ STAGES: tuple[Stage, ...] = (
     Stage("figure2", _stage_figure2),
     Stage("critics", _stage_critics),
     Stage("training", _stage_training),
+    Stage("benchmark", _stage_benchmark),
 )
 
 

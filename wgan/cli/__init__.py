@@ -25,6 +25,7 @@ SUBCOMMANDS: tuple[str, ...] = (
     "wgan.cli.critic_table",
     "wgan.cli.train",
     "wgan.cli.wgan_figures",
+    "wgan.cli.benchmark",
 )
 
 

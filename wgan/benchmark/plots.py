@@ -1,0 +1,75 @@
+"""Figures of a benchmark sweep: value error and gradient cosine against dimension.
+
+Each function takes the summary rows and returns a matplotlib Figure (no file written), one
+line per method, the standard deviation over seeds as error bars.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from .table import COSINE_THRESHOLD, VALUE_ERROR_THRESHOLD, SummaryRow
+
+if TYPE_CHECKING:  # pragma: no cover
+    from matplotlib.figure import Figure
+
+__all__ = ["cosine_figure", "value_error_figure"]
+
+
+#: One colour per method in every figure.
+_COLOURS = {"clip": "C0", "gp": "C1", "lp": "C2", "ot": "C3", "sn": "C4"}
+
+
+def _by_method(summary: Sequence[SummaryRow]) -> dict[str, list[SummaryRow]]:
+    out: dict[str, list[SummaryRow]] = {}
+    for s in summary:
+        out.setdefault(s.method, []).append(s)
+    return {m: sorted(rs, key=lambda r: r.dim) for m, rs in out.items()}
+
+
+def value_error_figure(summary: Sequence[SummaryRow]) -> Figure:
+    """Signed relative error of the raw and the normalised estimates against dimension."""
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(1, 2, figsize=(11, 4.2), layout="constrained", sharey=False)
+    for (name, attr, std), ax in zip(
+        (("raw estimate", "raw_error", "raw_error_std"),
+         ("normalised estimate (raw / K)", "normalised_error", "normalised_error_std")),
+        axes,
+        strict=True,
+    ):
+        for method, rs in _by_method(summary).items():
+            ax.errorbar([r.dim for r in rs], [100 * getattr(r, attr) for r in rs],
+                        yerr=[100 * getattr(r, std) for r in rs], marker="o", capsize=3,
+                        color=_COLOURS.get(method, "k"), label=method)
+        for y in (-100 * VALUE_ERROR_THRESHOLD, 100 * VALUE_ERROR_THRESHOLD):
+            ax.axhline(y, color="0.6", ls=":", lw=1)
+        ax.axhline(0, color="k", lw=0.8)
+        ax.set_xscale("log", base=2)
+        if max(abs(getattr(r, attr)) for r in summary) > 1.0:
+            # linear within +-100 % (every critic), logarithmic beyond (the ot baseline's bias)
+            ax.set_yscale("symlog", linthresh=100)
+        ax.set(xlabel="dimension d", ylabel="(estimate - W1) / W1  [%]", title=name)
+        ax.legend(fontsize=8)
+    fig.suptitle("Critic value error on funnel pairs (dotted: +-10 %; bars: std over seeds; "
+                 "errors beyond +-100 %: y logarithmic there)",
+                 fontsize=10)
+    return fig
+
+
+def cosine_figure(summary: Sequence[SummaryRow]) -> Figure:
+    """Mean gradient cosine with the optimal critic's gradient against dimension."""
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(6.5, 4.2), layout="constrained")
+    for method, rs in _by_method(summary).items():
+        ax.errorbar([r.dim for r in rs], [r.grad_cosine for r in rs],
+                    yerr=[r.grad_cosine_std for r in rs], marker="o", capsize=3,
+                    color=_COLOURS.get(method, "k"), label=method)
+    ax.axhline(COSINE_THRESHOLD, color="0.6", ls=":", lw=1, label=f"{COSINE_THRESHOLD}")
+    ax.set_xscale("log", base=2)
+    ax.set(xlabel="dimension d", ylabel="E_Q cos(grad f, grad u)", ylim=(-0.05, 1.02),
+           title="Gradient cosine on the generated side (bars: std over seeds)")
+    ax.legend(fontsize=8)
+    return fig
