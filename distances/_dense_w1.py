@@ -8,6 +8,7 @@ Private module: use :func:`distances.earth_mover` and :func:`distances.earth_mov
 from __future__ import annotations
 
 import warnings
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -116,7 +117,32 @@ def solve_line(prob: Problem) -> EarthMoverSolution:
 
 
 def solve_simplex(prob: Problem, max_iter: int) -> EarthMoverSolution:
-    """POT's network simplex on the full cost matrix (scaled to O(1)), certified."""
+    """POT's network simplex on the full cost matrix (scaled to O(1)), certified.
+
+    Point clouds are solved with their atoms in a fixed pseudo-random order, then put back:
+    :class:`~distances.Discrete` sorts its atoms lexicographically, and POT's block-search
+    pivoting is 3-6x slower on sorted clouds (measured: 8 Gaussians vs a Gaussian,
+    n = 2000, 2-D: ``ot.emd`` 1.8-2.7 s in sample order, 7.7-10.9 s in sorted order).
+    """
+    if prob.x is None or prob.y is None:
+        return _solve_simplex(prob, max_iter)
+    n, m = prob.a.size, prob.b.size
+    rng = np.random.default_rng(_PERMUTATION_SEED)
+    px, py = rng.permutation(n), rng.permutation(m)
+    shuffled = Problem(prob.a[px], prob.b[py], prob.x[px], prob.y[py], None)
+    sol = _solve_simplex(shuffled, max_iter)
+    plan = np.empty_like(sol.plan)
+    plan[np.ix_(px, py)] = sol.plan
+    u, v = np.empty_like(sol.u), np.empty_like(sol.v)
+    u[px], v[py] = sol.u, sol.v
+    return replace(sol, plan=plan, u=u, v=v, a=prob.a, b=prob.b, x=prob.x, y=prob.y)
+
+
+#: Seed of the fixed atom order of solve_simplex (any seed does; fixed for reproducibility).
+_PERMUTATION_SEED = 20170126
+
+
+def _solve_simplex(prob: Problem, max_iter: int) -> EarthMoverSolution:
     unit, s = prob.unit_ground_cost()  # solve with costs O(1), then scale back by s
     a, b = prob.a, prob.b  # unit masses: POT needs equal masses
     plan, u, v = _network_simplex(a, b, unit, max_iter)
