@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import scipy.sparse as sp
 from numpy.typing import NDArray
 from scipy.spatial import ConvexHull, QhullError, cKDTree
 from scipy.spatial.distance import cdist
@@ -23,10 +24,12 @@ __all__ = [
     "c_transform",
     "cells",
     "cost_scale",
+    "embed",
     "max_violation",
     "monotone_pairs",
     "pair_cost",
     "price_all",
+    "value_and_scale",
 ]
 
 FloatArray = NDArray[np.float64]
@@ -284,3 +287,18 @@ def _hull_points(x: FloatArray) -> FloatArray:
         except QhullError:  # degenerate (e.g. collinear) clouds: use every point
             pass
     return x
+
+
+def embed(plan: sp.csr_array, rows: IntArray, cols: IntArray, n: int, m: int) -> sp.csr_array:
+    coo = plan.tocoo()
+    return sp.csr_array((coo.data, (rows[coo.row], cols[coo.col])), shape=(n, m))
+
+
+def value_and_scale(x: FloatArray, y: FloatArray, flow: Flow) -> tuple[float, float]:
+    """The flow's cost and the certificate's scale: the largest cost the flow uses and the
+    largest |u_i|, |v_j| (:attr:`~distances.wasserstein.Certificate.value_scale`)."""
+    costs = pair_cost(x, y, flow.rows, flow.cols)
+    scale = max(
+        float(costs.max(initial=0.0)), float(np.abs(flow.u).max()), float(np.abs(flow.v).max())
+    )
+    return float(flow.mass @ costs), scale
