@@ -15,6 +15,7 @@ value that fails the check, or a solve that stops at its iteration limit, raises
 
 from __future__ import annotations
 
+import math
 from typing import Any, Literal
 
 import numpy as np
@@ -47,6 +48,7 @@ from .sparse_w1 import solve_problem as solve_sparse_problem
 __all__ = [
     "CERTIFICATE_RTOL",
     "SPARSE_AUTO_MIN_ATOMS",
+    "SPARSE_AUTO_MIN_ATOMS_ALIKE_2D",
     "Certificate",
     "EarthMoverSolution",
     "SolverError",
@@ -59,11 +61,18 @@ Method = Literal["auto", "closed_form_1d", "network_simplex", "sparse"]
 FloatArray = NDArray[np.float64]
 
 #: ``method="auto"`` solves point clouds in dimension >= 2 with the sparse certified solver
-#: (:mod:`distances.sparse_w1`) when both have at least this many atoms. Measured with
-#: benchmarks/bench_sparse.py (2 cores): for two samples of one law sparse is 1.5x faster
-#: at 1000 atoms and 4.7x at 2000; for dissimilar clouds (8gaussians vs a Gaussian) it is
-#: as fast as dense at 2000 and 4000 and 3.2x faster at 8000; dense peaks near 1 GB at 4000.
+#: (:mod:`distances.sparse_w1`) when both have at least this many atoms, and the dense
+#: network simplex below. Measured with benchmarks/bench_peers.py (results in
+#: benchmarks/results/bench_peers_*.txt; a shared 2-core machine under load 8-16): at 2000
+#: atoms sparse beat dense on 4 of 4 shapes in 8-D and on 2-3 of 4 in 2-D and 32-D, at 1000
+#: dense was as fast or faster on 10 of 12 shape/dimension pairs; at 4000 in 2-D sparse won
+#: on all four shapes (1.2x to 4.1x).
 SPARSE_AUTO_MIN_ATOMS = 2000
+#: The same threshold for two clouds that look alike in 2-D (:func:`_look_alike`: close
+#: means and covariance traces, e.g. two samples of one law, the critic-evaluation case):
+#: sparse was faster than dense from 500 atoms (0.067 s vs 0.116 s at 500, 0.154 vs 0.233
+#: at 1000, 1.16 vs 1.95 at 2000), and it was not in 8-D (0.12 s vs 0.08 s at 500).
+SPARSE_AUTO_MIN_ATOMS_ALIKE_2D = 500
 
 
 def _problem(P: Any, Q: Any, support: ArrayLike | None, cost: ArrayLike | None) -> Problem:
@@ -150,9 +159,11 @@ def earth_mover(
         and m; the result is then the optimal transport cost for that cost.
     method : {"auto", "closed_form_1d", "network_simplex", "sparse"}, default "auto"
         ``"auto"`` uses the closed form on the line, the sparse solver for point clouds in
-        dimension >= 2 with at least ``SPARSE_AUTO_MIN_ATOMS`` atoms each, and the dense
-        network simplex otherwise. ``"sparse"`` (point clouds only) never builds the
-        n x m cost matrix and certifies dual feasibility over all pairs
+        dimension >= 2 with at least ``SPARSE_AUTO_MIN_ATOMS`` (2000) atoms each, or in
+        2-D at least ``SPARSE_AUTO_MIN_ATOMS_ALIKE_2D`` (500) when the two clouds look
+        alike (close means and spreads), and the dense network simplex otherwise (the
+        crossovers measured by ``benchmarks/bench_peers.py``). ``"sparse"`` (point clouds
+        only) never builds the n x m cost matrix and certifies dual feasibility over all pairs
         (:func:`distances.sparse_w1.solve_sparse`); its plan is a scipy.sparse matrix.
     max_iter : int, default 1_000_000
         Iteration limit of the network simplex. A solve that reaches it is retried
@@ -217,8 +228,8 @@ def earth_mover_solution(
 
     Takes the same arguments as :func:`earth_mover`. The plan is a dense (n, m) array,
     except from the sparse solver (``method="sparse"``, or ``"auto"`` on point clouds in
-    dimension >= 2 with at least ``SPARSE_AUTO_MIN_ATOMS`` atoms each), whose plan is a
-    ``scipy.sparse.csr_array``.
+    dimension >= 2 above the sizes given under ``method`` in :func:`earth_mover`), whose plan
+    is a ``scipy.sparse.csr_array``.
 
     Examples
     --------
@@ -267,10 +278,24 @@ def _solve(prob: Problem, method: str, max_iter: int) -> EarthMoverSolution:
 def _use_sparse(method: str, prob: Problem) -> bool:
     if method == "sparse":
         return True
+    if method != "auto" or prob.x is None or prob.y is None or prob.x.shape[1] < 2:
+        return False
+    n = min(prob.x.shape[0], prob.y.shape[0])
+    if n >= SPARSE_AUTO_MIN_ATOMS:
+        return True
     return (
-        method == "auto"
-        and prob.x is not None
-        and prob.y is not None
-        and prob.x.shape[1] >= 2
-        and min(prob.x.shape[0], prob.y.shape[0]) >= SPARSE_AUTO_MIN_ATOMS
+        prob.x.shape[1] == 2
+        and n >= SPARSE_AUTO_MIN_ATOMS_ALIKE_2D
+        and _look_alike(prob.x, prob.a, prob.y, prob.b)
     )
+
+
+def _look_alike(x: FloatArray, a: FloatArray, y: FloatArray, b: FloatArray) -> bool:
+    """Means within 0.1 of the RMS spread and total variances within 25 %: the shape class
+    on which the sparse solver needs few rounds (a speed choice only; both are exact)."""
+    mx, my = a @ x, b @ y
+    vx, vy = float(a @ ((x - mx) ** 2).sum(axis=1)), float(b @ ((y - my) ** 2).sum(axis=1))
+    if min(vx, vy) <= 0.0:
+        return False
+    close = float(np.linalg.norm(mx - my)) <= 0.1 * math.sqrt(max(vx, vy))
+    return close and 0.8 <= vx / vy <= 1.25

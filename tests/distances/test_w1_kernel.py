@@ -126,3 +126,26 @@ def test_import_distances_does_not_import_pot_or_torch():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True)
     assert out.stdout.split() == ["False", "False"]
+
+
+class TestAutoMethod:
+    """The crossovers of method="auto" (measured by benchmarks/bench_peers.py)."""
+
+    def test_alike_clouds_in_2d_go_sparse_from_500_atoms(self, rng):
+        x, y = rng.normal(size=(600, 2)), rng.normal(size=(600, 2))
+        sol = earth_mover_solution(Discrete(x), Discrete(y))
+        assert sol.method == "sparse"
+        assert_allclose(sol.value, earth_mover(Discrete(x), Discrete(y),
+                                               method="network_simplex"), rtol=1e-12)
+
+    @pytest.mark.parametrize("shift", [[1.0, 0.0], [0.0, 0.0]])
+    def test_unlike_clouds_stay_dense_below_2000_atoms(self, rng, shift):
+        # Shifted by one standard deviation, or the same mean with half the spread: a
+        # shape class where dense was faster below 2000 atoms.
+        x = rng.normal(size=(600, 2))
+        y = rng.normal(size=(600, 2)) * (1.0 if shift[0] else 0.5) + np.array(shift)
+        assert earth_mover_solution(Discrete(x), Discrete(y)).method == "network_simplex"
+
+    def test_alike_clouds_in_8d_stay_dense_below_2000_atoms(self, rng):
+        x, y = rng.normal(size=(600, 8)), rng.normal(size=(600, 8))
+        assert earth_mover_solution(Discrete(x), Discrete(y)).method == "network_simplex"
