@@ -52,6 +52,7 @@ __all__ = [
     "Certificate",
     "EarthMoverSolution",
     "SolverError",
+    "auto_method",
     "certify",
     "earth_mover",
     "earth_mover_solution",
@@ -273,6 +274,23 @@ def _solve(prob: Problem, method: str, max_iter: int) -> EarthMoverSolution:
     if _use_sparse(method, prob):
         return solve_sparse_problem(prob, max_iter=max_iter).solution
     return solve_simplex(prob, max_iter)
+
+
+def auto_method(P: Discrete, Q: Discrete) -> Method:
+    """The method ``method="auto"`` uses for two Discrete measures.
+
+    Examples
+    --------
+    >>> from distances import Discrete
+    >>> auto_method(Discrete([0.0, 1.0]), Discrete([2.0]))
+    'closed_form_1d'
+    >>> auto_method(Discrete([[0.0, 0.0]]), Discrete([[1.0, 1.0]]))
+    'network_simplex'
+    """
+    prob = _problem(P, Q, None, None)
+    if prob.is_1d:
+        return "closed_form_1d"
+    return "sparse" if _use_sparse("auto", prob) else "network_simplex"
 
 
 def _use_sparse(method: str, prob: Problem) -> bool:
