@@ -29,6 +29,7 @@ __all__ = [
     "monotone_pairs",
     "pair_cost",
     "price_all",
+    "repair_rows",
     "value_and_scale",
 ]
 
@@ -199,12 +200,13 @@ def cells(x: FloatArray, size: int) -> tuple[IntArray, IntArray]:
 
 def price_all(
     x: FloatArray, y: FloatArray, u: FloatArray, v: FloatArray, tol: float
-) -> tuple[IntArray, IntArray, float, int]:
+) -> tuple[IntArray, IntArray, float, int, FloatArray]:
     """Scan every pair for a reduced cost below ``-tol``.
 
     Returns the most violated pair of every violated row and column, the smallest
     reduced cost found (exact over all pairs when negative: a skipped pair's reduced
-    cost is bounded below by ``tol > 0``) and the number of pairs evaluated.
+    cost is bounded below by ``tol > 0``), the number of pairs evaluated, and each row's
+    smallest reduced cost clipped above at 0 (exact in the same sense).
     """
     n, m = x.shape[0], y.shape[0]
     blocks = _ColumnBlocks(y, v)
@@ -214,6 +216,7 @@ def price_all(
     col_arg = np.zeros(m, dtype=np.int64)
     out_rows, out_cols = [], []
     worst, priced = np.inf, 0
+    row_worst = np.zeros(n)
     for s in range(0, n, step):
         rows = order[s : s + step]
         cols = blocks.candidates(x[rows], u[rows], tol)
@@ -225,6 +228,7 @@ def price_all(
         priced += r.size
         row_min = r.min(axis=1)
         worst = min(worst, float(row_min.min()))
+        row_worst[rows] = np.minimum(row_min, 0.0)
         violated = np.flatnonzero(row_min < -tol)
         if violated.size:  # the _PER_ROW most violated pairs of each violated row
             rv = r[violated]
@@ -243,7 +247,8 @@ def price_all(
     hit_cols = np.flatnonzero(col_best < -tol)
     out_rows.append(col_arg[hit_cols])
     out_cols.append(hit_cols)
-    return np.concatenate(out_rows), np.concatenate(out_cols), worst, priced
+    pairs = (np.concatenate(out_rows), np.concatenate(out_cols))
+    return pairs[0], pairs[1], worst, priced, row_worst
 
 
 class _ColumnBlocks:
@@ -302,3 +307,16 @@ def value_and_scale(x: FloatArray, y: FloatArray, flow: Flow) -> tuple[float, fl
         float(costs.max(initial=0.0)), float(np.abs(flow.u).max()), float(np.abs(flow.v).max())
     )
     return float(flow.mass @ costs), scale
+
+
+def repair_rows(
+    x: FloatArray, y: FloatArray, u: FloatArray, v: FloatArray, row_worst: FloatArray
+) -> tuple[FloatArray, float]:
+    """Lower each u_i by its row's largest violation (``-row_worst``): then u_i + v_j <= c_ij
+    for every pair up to one rounding, which is measured on the rows changed (the others
+    did not move, and lowering u_i cannot create a violation). Returns (u, residual)."""
+    changed = np.flatnonzero(row_worst < 0)
+    fixed = u + row_worst
+    if changed.size == 0:
+        return fixed, 0.0
+    return fixed, max_violation(x[changed], y, fixed[changed], v)
