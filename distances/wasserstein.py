@@ -69,8 +69,10 @@ FloatArray = NDArray[np.float64]
 #: dense was as fast or faster on 10 of 12 shape/dimension pairs; at 4000 in 2-D sparse won
 #: on all four shapes (1.2x to 4.1x).
 SPARSE_AUTO_MIN_ATOMS = 2000
-#: The same threshold for two clouds that look alike in 2-D (:func:`_look_alike`: close
-#: means and covariance traces, e.g. two samples of one law, the critic-evaluation case):
+#: The same threshold in :func:`earth_mover` (the value only: the plan type of
+#: :func:`earth_mover_solution` stays dense below SPARSE_AUTO_MIN_ATOMS) for two clouds that
+#: look alike in 2-D (:func:`_look_alike`: close means and covariance traces, e.g. two
+#: samples of one law, the critic-evaluation case):
 #: sparse was faster than dense from 500 atoms (0.067 s vs 0.116 s at 500, 0.154 vs 0.233
 #: at 1000, 1.16 vs 1.95 at 2000), and it was not in 8-D (0.12 s vs 0.08 s at 500).
 SPARSE_AUTO_MIN_ATOMS_ALIKE_2D = 500
@@ -160,12 +162,14 @@ def earth_mover(
         and m; the result is then the optimal transport cost for that cost.
     method : {"auto", "closed_form_1d", "network_simplex", "sparse"}, default "auto"
         ``"auto"`` uses the closed form on the line, the sparse solver for point clouds in
-        dimension >= 2 with at least ``SPARSE_AUTO_MIN_ATOMS`` (2000) atoms each, or in
-        2-D at least ``SPARSE_AUTO_MIN_ATOMS_ALIKE_2D`` (500) when the two clouds look
-        alike (close means and spreads), and the dense network simplex otherwise (the
-        crossovers measured by ``benchmarks/bench_peers.py``). ``"sparse"`` (point clouds
-        only) never builds the n x m cost matrix and certifies dual feasibility over all pairs
-        (:func:`distances.sparse_w1.solve_sparse`); its plan is a scipy.sparse matrix.
+        dimension >= 2 with at least ``SPARSE_AUTO_MIN_ATOMS`` (2000) atoms each, or here
+        (not in :func:`earth_mover_solution`) in 2-D at least
+        ``SPARSE_AUTO_MIN_ATOMS_ALIKE_2D`` (500) when the two clouds look alike (close
+        means and spreads), and the dense network simplex otherwise (the crossovers
+        measured by ``benchmarks/bench_peers.py``; :func:`auto_method` says which).
+        ``"sparse"`` (point clouds only) never builds the n x m cost matrix and certifies
+        dual feasibility over all pairs (:func:`distances.sparse_w1.solve_sparse`); its
+        plan is a scipy.sparse matrix.
     max_iter : int, default 1_000_000
         Iteration limit of the network simplex. A solve that reaches it is retried
         twice, each time with ten times the limit, then :class:`SolverError` is raised.
@@ -213,7 +217,7 @@ def earth_mover(
     if prob.is_1d and method in ("auto", "closed_form_1d"):
         assert prob.x is not None and prob.y is not None
         return w1_line(prob.x[:, 0], prob.a, prob.y[:, 0], prob.b)
-    return _solve(prob, method, limit).value
+    return _solve(prob, method, limit, value_only=True).value
 
 
 def earth_mover_solution(
@@ -229,8 +233,8 @@ def earth_mover_solution(
 
     Takes the same arguments as :func:`earth_mover`. The plan is a dense (n, m) array,
     except from the sparse solver (``method="sparse"``, or ``"auto"`` on point clouds in
-    dimension >= 2 above the sizes given under ``method`` in :func:`earth_mover`), whose plan
-    is a ``scipy.sparse.csr_array``.
+    dimension >= 2 with at least ``SPARSE_AUTO_MIN_ATOMS`` atoms each), whose plan is a
+    ``scipy.sparse.csr_array``.
 
     Examples
     --------
@@ -253,7 +257,7 @@ def earth_mover_solution(
     limit = check_max_iter(max_iter)
     if prob.is_1d and method in ("auto", "closed_form_1d"):
         return solve_line(prob)
-    return _solve(prob, method, limit)
+    return _solve(prob, method, limit, value_only=False)
 
 
 def _check_method(method: str, prob: Problem) -> None:
@@ -269,15 +273,17 @@ def _check_method(method: str, prob: Problem) -> None:
         raise ValueError("method='closed_form_1d' needs atoms on the line (dimension 1)")
 
 
-def _solve(prob: Problem, method: str, max_iter: int) -> EarthMoverSolution:
+def _solve(prob: Problem, method: str, max_iter: int, *, value_only: bool) -> EarthMoverSolution:
     """The dense or the sparse solver (not the line), as ``method`` and the sizes say."""
-    if _use_sparse(method, prob):
+    if _use_sparse(method, prob, value_only=value_only):
         return solve_sparse_problem(prob, max_iter=max_iter).solution
     return solve_simplex(prob, max_iter)
 
 
-def auto_method(P: Discrete, Q: Discrete) -> Method:
-    """The method ``method="auto"`` uses for two Discrete measures.
+def auto_method(P: Discrete, Q: Discrete, *, value_only: bool = True) -> Method:
+    """The method ``method="auto"`` uses for two Discrete measures: in :func:`earth_mover`
+    (``value_only=True``), or in :func:`earth_mover_solution` (``False``), which keeps the
+    dense plan below ``SPARSE_AUTO_MIN_ATOMS`` atoms whatever the shapes.
 
     Examples
     --------
@@ -290,10 +296,10 @@ def auto_method(P: Discrete, Q: Discrete) -> Method:
     prob = _problem(P, Q, None, None)
     if prob.is_1d:
         return "closed_form_1d"
-    return "sparse" if _use_sparse("auto", prob) else "network_simplex"
+    return "sparse" if _use_sparse("auto", prob, value_only=value_only) else "network_simplex"
 
 
-def _use_sparse(method: str, prob: Problem) -> bool:
+def _use_sparse(method: str, prob: Problem, *, value_only: bool) -> bool:
     if method == "sparse":
         return True
     if method != "auto" or prob.x is None or prob.y is None or prob.x.shape[1] < 2:
@@ -302,7 +308,8 @@ def _use_sparse(method: str, prob: Problem) -> bool:
     if n >= SPARSE_AUTO_MIN_ATOMS:
         return True
     return (
-        prob.x.shape[1] == 2
+        value_only
+        and prob.x.shape[1] == 2
         and n >= SPARSE_AUTO_MIN_ATOMS_ALIKE_2D
         and _look_alike(prob.x, prob.a, prob.y, prob.b)
     )

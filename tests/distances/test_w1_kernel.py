@@ -14,7 +14,7 @@ from scipy.optimize import linear_sum_assignment
 
 from distances import Discrete, certify, earth_mover, earth_mover_solution
 from distances.sparse_w1 import solve_sparse
-from distances.wasserstein import CERTIFICATE_RTOL
+from distances.wasserstein import CERTIFICATE_RTOL, auto_method
 
 
 @pytest.fixture
@@ -131,12 +131,14 @@ def test_import_distances_does_not_import_pot_or_torch():
 class TestAutoMethod:
     """The crossovers of method="auto" (measured by benchmarks/bench_peers.py)."""
 
-    def test_alike_clouds_in_2d_go_sparse_from_500_atoms(self, rng):
-        x, y = rng.normal(size=(600, 2)), rng.normal(size=(600, 2))
-        sol = earth_mover_solution(Discrete(x), Discrete(y))
-        assert sol.method == "sparse"
-        assert_allclose(sol.value, earth_mover(Discrete(x), Discrete(y),
-                                               method="network_simplex"), rtol=1e-12)
+    def test_alike_clouds_in_2d_go_sparse_from_500_atoms_for_the_value(self, rng):
+        P, Q = Discrete(rng.normal(size=(600, 2))), Discrete(rng.normal(size=(600, 2)))
+        assert auto_method(P, Q) == "sparse"
+        assert_allclose(earth_mover(P, Q), earth_mover(P, Q, method="network_simplex"),
+                        rtol=1e-12)
+        # earth_mover_solution keeps its dense plan below SPARSE_AUTO_MIN_ATOMS.
+        assert auto_method(P, Q, value_only=False) == "network_simplex"
+        assert earth_mover_solution(P, Q).method == "network_simplex"
 
     @pytest.mark.parametrize("shift", [[1.0, 0.0], [0.0, 0.0]])
     def test_unlike_clouds_stay_dense_below_2000_atoms(self, rng, shift):
@@ -144,8 +146,8 @@ class TestAutoMethod:
         # shape class where dense was faster below 2000 atoms.
         x = rng.normal(size=(600, 2))
         y = rng.normal(size=(600, 2)) * (1.0 if shift[0] else 0.5) + np.array(shift)
-        assert earth_mover_solution(Discrete(x), Discrete(y)).method == "network_simplex"
+        assert auto_method(Discrete(x), Discrete(y)) == "network_simplex"
 
     def test_alike_clouds_in_8d_stay_dense_below_2000_atoms(self, rng):
         x, y = rng.normal(size=(600, 8)), rng.normal(size=(600, 8))
-        assert earth_mover_solution(Discrete(x), Discrete(y)).method == "network_simplex"
+        assert auto_method(Discrete(x), Discrete(y)) == "network_simplex"
