@@ -23,6 +23,7 @@ Usage::
     python benchmarks/bench_peers.py --quick                 # 2-D/8-D/32-D, n = 500 ... 2000
     python benchmarks/bench_peers.py --dims 2 --sizes 4000 8000 --shapes alike clustered
     python benchmarks/bench_peers.py --ours-only --dims 2 --sizes 100000   # ours alone
+    OMP_NUM_THREADS=1 python benchmarks/bench_peers.py --single alike 100000 2   # one process
 """
 
 from __future__ import annotations
@@ -225,6 +226,26 @@ def _summary(rows: list[Row], seed: int) -> list[str]:
     return lines
 
 
+def single(shape: str, n: int, d: int, seed: int = 0) -> str:
+    """One sparse solve in this process: a CSV line with wall and CPU seconds, peak RSS
+    (getrusage) and the RSS after the imports (POT is imported before the timing)."""
+    import resource
+
+    import ot  # noqa: F401  (its import, torch included, is not part of the solve)
+
+    from distances.sparse_w1 import solve_sparse
+
+    x, y = clouds(shape, n, d, seed)
+    base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    t, cpu = time.perf_counter(), time.process_time()
+    r = solve_sparse(x, y)
+    wall, cpu = time.perf_counter() - t, time.process_time() - cpu
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    ok = r.solution.certificate.ok
+    return (f"{shape},{d},{n},{wall:.1f},{cpu:.1f},{peak:.0f},{base:.0f},{r.solution.value!r},"
+            f"{ok},{r.rounds},{r.full_scans},{r.edges},{r.pairs_priced}")
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--quick", action="store_true", help="d = 2, 8, 32; n = 500, 1000, 2000")
@@ -237,7 +258,12 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--out", default="bench_peers", help="results file stem")
     p.add_argument("--resummarize", metavar="CSV", help="only redo the table of a results CSV")
     p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--single", nargs=3, metavar=("SHAPE", "N", "D"),
+                   help="one sparse solve, CSV line: shape,d,n,wall_s,cpu_s,peak_mb,...")
     args = p.parse_args(argv)
+    if args.single:
+        print(single(args.single[0], int(args.single[1]), int(args.single[2]), args.seed))
+        return 0
     if args.quick:
         args.sizes = [500, 1000, 2000]
     if args.resummarize:  # e.g. after a change of the auto rule: same timings, new column
