@@ -310,13 +310,15 @@ def value_and_scale(x: FloatArray, y: FloatArray, flow: Flow) -> tuple[float, fl
 
 
 def repair_rows(
-    x: FloatArray, y: FloatArray, u: FloatArray, v: FloatArray, row_worst: FloatArray
+    u: FloatArray, v: FloatArray, row_worst: FloatArray, largest: float
 ) -> tuple[FloatArray, float]:
-    """Lower each u_i by its row's largest violation (``-row_worst``): then u_i + v_j <= c_ij
-    for every pair up to one rounding, which is measured on the rows changed (the others
-    did not move, and lowering u_i cannot create a violation). Returns (u, residual)."""
-    changed = np.flatnonzero(row_worst < 0)
+    """Lower each u_i by its row's largest violation (``-row_worst``, exact from the last
+    full scan): then u_i + v_j <= c_ij for every pair up to the rounding of that one
+    subtraction and of the scan's reduced costs, which is returned as the residual
+    infeasibility, 4 eps (max |u| + max |v| + largest cost). (Measuring it instead, on the
+    changed rows against all columns, took 10.5 of 159 s at n = 50,000.)"""
     fixed = u + row_worst
-    if changed.size == 0:
+    if not (row_worst < 0).any():
         return fixed, 0.0
-    return fixed, max_violation(x[changed], y, fixed[changed], v)
+    eps = float(np.finfo(float).eps)
+    return fixed, 4 * eps * (float(np.abs(fixed).max()) + float(np.abs(v).max()) + largest)

@@ -358,7 +358,7 @@ def _solve_full(
                 if seed_only:
                     return flow
                 # Lower u_i on the violated rows: an exactly feasible dual, a tiny gap.
-                u, residual = repair_rows(x, y, flow.u, flow.v, row_worst)
+                u, residual = repair_rows(flow.u, flow.v, row_worst, largest)
                 cert = (residual, largest, scale)
                 return _certified(x, y, a, b, replace(flow, u=u), cert, edges, stats, levels)
         edges.add(new)
