@@ -63,19 +63,18 @@ FloatArray = NDArray[np.float64]
 
 #: ``method="auto"`` solves point clouds in dimension >= 2 with the sparse certified solver
 #: (:mod:`distances.sparse_w1`) when both have at least this many atoms, and the dense
-#: network simplex below. Measured with benchmarks/bench_peers.py (results in
-#: benchmarks/results/bench_peers_*.txt; a shared 2-core machine under load 8-16): at 2000
-#: atoms sparse beat dense on 4 of 4 shapes in 8-D and on 2-3 of 4 in 2-D and 32-D, at 1000
-#: dense was as fast or faster on 10 of 12 shape/dimension pairs; at 4000 in 2-D sparse won
-#: on all four shapes (1.2x to 4.1x).
+#: network simplex below. Measured with benchmarks/bench_peers.py on the 2-core machine at
+#: load 0.6-3 (benchmarks/results/bench_peers_*_quiet.txt): at 2000 atoms sparse was faster
+#: than dense for 3 of 4 shapes in 8-D and in 32-D (1.1x-2.3x), in 2-D only for two samples
+#: of one law (the 3 others 0.69x-0.85x); at 1000 slower on 9 of 12 shape and dimension
+#: pairs; it needs O(n) memory where dense needs about 4 n^2 doubles.
 SPARSE_AUTO_MIN_ATOMS = 2000
 #: The same threshold in :func:`earth_mover` (the value only: the plan type of
 #: :func:`earth_mover_solution` stays dense below SPARSE_AUTO_MIN_ATOMS) for two clouds that
 #: look alike in 2-D (:func:`_look_alike`: close means and covariance traces, e.g. two
-#: samples of one law, the critic-evaluation case):
-#: sparse was faster than dense from 500 atoms (0.067 s vs 0.116 s at 500, 0.154 vs 0.233
-#: at 1000, 1.16 vs 1.95 at 2000), and it was not in 8-D (0.12 s vs 0.08 s at 500).
-SPARSE_AUTO_MIN_ATOMS_ALIKE_2D = 500
+#: samples of one law, the critic-evaluation case): sparse 0.066 s vs dense 0.111 s at
+#: 1000 atoms, 0.335 vs 0.462 at 2000, but 0.035 vs 0.031 at 500.
+SPARSE_AUTO_MIN_ATOMS_ALIKE_2D = 1000
 
 
 def _problem(P: Any, Q: Any, support: ArrayLike | None, cost: ArrayLike | None) -> Problem:
@@ -164,7 +163,7 @@ def earth_mover(
         ``"auto"`` uses the closed form on the line, the sparse solver for point clouds in
         dimension >= 2 with at least ``SPARSE_AUTO_MIN_ATOMS`` (2000) atoms each, or here
         (not in :func:`earth_mover_solution`) in 2-D at least
-        ``SPARSE_AUTO_MIN_ATOMS_ALIKE_2D`` (500) when the two clouds look alike (close
+        ``SPARSE_AUTO_MIN_ATOMS_ALIKE_2D`` (1000) when the two clouds look alike (close
         means and spreads), and the dense network simplex otherwise (the crossovers
         measured by ``benchmarks/bench_peers.py``; :func:`auto_method` says which).
         ``"sparse"`` (point clouds only) never builds the n x m cost matrix and certifies

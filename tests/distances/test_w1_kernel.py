@@ -131,8 +131,8 @@ def test_import_distances_does_not_import_pot_or_torch():
 class TestAutoMethod:
     """The crossovers of method="auto" (measured by benchmarks/bench_peers.py)."""
 
-    def test_alike_clouds_in_2d_go_sparse_from_500_atoms_for_the_value(self, rng):
-        P, Q = Discrete(rng.normal(size=(600, 2))), Discrete(rng.normal(size=(600, 2)))
+    def test_alike_clouds_in_2d_go_sparse_from_1000_atoms_for_the_value(self, rng):
+        P, Q = Discrete(rng.normal(size=(1000, 2))), Discrete(rng.normal(size=(1000, 2)))
         assert auto_method(P, Q) == "sparse"
         assert_allclose(earth_mover(P, Q), earth_mover(P, Q, method="network_simplex"),
                         rtol=1e-12)
@@ -144,10 +144,10 @@ class TestAutoMethod:
     def test_unlike_clouds_stay_dense_below_2000_atoms(self, rng, shift):
         # Shifted by one standard deviation, or the same mean with half the spread: a
         # shape class where dense was faster below 2000 atoms.
-        x = rng.normal(size=(600, 2))
-        y = rng.normal(size=(600, 2)) * (1.0 if shift[0] else 0.5) + np.array(shift)
+        x = rng.normal(size=(1000, 2))
+        y = rng.normal(size=(1000, 2)) * (1.0 if shift[0] else 0.5) + np.array(shift)
         assert auto_method(Discrete(x), Discrete(y)) == "network_simplex"
 
     def test_alike_clouds_in_8d_stay_dense_below_2000_atoms(self, rng):
-        x, y = rng.normal(size=(600, 8)), rng.normal(size=(600, 8))
+        x, y = rng.normal(size=(1000, 8)), rng.normal(size=(1000, 8))
         assert auto_method(Discrete(x), Discrete(y)) == "network_simplex"
