@@ -61,6 +61,11 @@ __all__ = [
 Method = Literal["auto", "closed_form_1d", "network_simplex", "sparse"]
 FloatArray = NDArray[np.float64]
 
+# The kernel's public types and certify are documented, pickled and shown as
+# distances.wasserstein.* (their names before the kernel existed), not as a private module's.
+for _public in (Certificate, EarthMoverSolution, SolverError, certify):
+    _public.__module__ = __name__
+
 #: ``method="auto"`` solves point clouds in dimension >= 2 with the sparse certified solver
 #: (:mod:`distances.sparse_w1`) when both have at least this many atoms, and the dense
 #: network simplex below. Measured with benchmarks/bench_peers.py on the 2-core machine at
