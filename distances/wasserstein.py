@@ -16,24 +16,43 @@ value that fails the check, or a solve that stops at its iteration limit, raises
 from __future__ import annotations
 
 import math
-import warnings
-from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
-from scipy.spatial.distance import cdist
 
-from ._validation import as_atoms, as_cost_matrix, as_weights, check_same_dim, check_same_length
+from ._dense_w1 import solve_line, solve_simplex, w1_line
+from ._transport import (
+    CERTIFICATE_RTOL,
+    DEFAULT_MAX_ITER,
+    Certificate,
+    EarthMoverSolution,
+    Problem,
+    SolverError,
+    certify,
+    check_max_iter,
+)
+from ._validation import (
+    SUM_RTOL,
+    as_atoms,
+    as_cost_matrix,
+    as_float_array,
+    as_weights,
+    check_same_dim,
+    check_same_length,
+)
 from .continuous import earth_mover_continuous, is_scipy_distribution
 from .measures import Discrete
+from .sparse_w1 import solve_problem as solve_sparse_problem
 
 __all__ = [
     "CERTIFICATE_RTOL",
+    "SPARSE_AUTO_MIN_ATOMS",
+    "SPARSE_AUTO_MIN_ATOMS_ALIKE_2D",
     "Certificate",
     "EarthMoverSolution",
     "SolverError",
+    "auto_method",
     "certify",
     "earth_mover",
     "earth_mover_solution",
@@ -42,153 +61,28 @@ __all__ = [
 Method = Literal["auto", "closed_form_1d", "network_simplex", "sparse"]
 FloatArray = NDArray[np.float64]
 
-#: Relative tolerance of the certificate: marginal errors against total mass 1, dual
-#: infeasibility and duality gap against the largest ground cost.
-CERTIFICATE_RTOL = 1e-9
+# The kernel's public types and certify are documented, pickled and shown as
+# distances.wasserstein.* (their names before the kernel existed), not as a private module's.
+for _public in (Certificate, EarthMoverSolution, SolverError, certify):
+    _public.__module__ = __name__
 
-_DEFAULT_MAX_ITER = 1_000_000
-_RETRIES = 2  # each retry multiplies the iteration limit by 10
-_T = TypeVar("_T")
 #: ``method="auto"`` solves point clouds in dimension >= 2 with the sparse certified solver
-#: (:mod:`distances.sparse_w1`) when both have at least this many atoms. Measured with
-#: benchmarks/bench_sparse.py (2 cores): for two samples of one law sparse is 1.5x faster
-#: at 1000 atoms and 4.7x at 2000; for dissimilar clouds (8gaussians vs a Gaussian) it is
-#: as fast as dense at 2000 and 4000 and 3.2x faster at 8000; dense peaks near 1 GB at 4000.
+#: (:mod:`distances.sparse_w1`) when both have at least this many atoms, and the dense
+#: network simplex below. Measured with benchmarks/bench_peers.py on the 2-core machine at
+#: load 0.6-3 (benchmarks/results/bench_peers_*_quiet.txt): at 2000 atoms sparse was faster
+#: than dense for 3 of 4 shapes in 8-D and in 32-D (1.1x-2.3x), in 2-D only for two samples
+#: of one law (the 3 others 0.69x-0.85x); at 1000 slower on 9 of 12 shape and dimension
+#: pairs; it needs O(n) memory where dense needs about 4 n^2 doubles.
 SPARSE_AUTO_MIN_ATOMS = 2000
-_BLOCK_ELEMENTS = 1 << 18  # rows of the (n, m) dual slack checked at a time: 2 MiB
+#: The same threshold in :func:`earth_mover` (the value only: the plan type of
+#: :func:`earth_mover_solution` stays dense below SPARSE_AUTO_MIN_ATOMS) for two clouds that
+#: look alike in 2-D (:func:`_look_alike`: close means and covariance traces, e.g. two
+#: samples of one law, the critic-evaluation case): sparse 0.066 s vs dense 0.111 s at
+#: 1000 atoms, 0.335 vs 0.462 at 2000, but 0.035 vs 0.031 at 500.
+SPARSE_AUTO_MIN_ATOMS_ALIKE_2D = 1000
 
 
-class SolverError(RuntimeError):
-    """The transport solver did not reach a certified optimum."""
-
-
-@dataclass(frozen=True)
-class Certificate:
-    """Evidence that a transport plan and dual potentials are optimal.
-
-    Attributes
-    ----------
-    marginal_error : float
-        Largest absolute difference between a marginal of the plan and the weights.
-    dual_infeasibility : float
-        Largest violation :math:`\\max_{ij} (u_i + v_j - c_{ij})`, clipped below at 0.
-    duality_gap : float
-        :math:`|\\langle \\gamma, C\\rangle - (p \\cdot u + q \\cdot v)|`.
-    cost_scale : float
-        The largest ground cost, the scale the last two are judged against.
-    """
-
-    marginal_error: float
-    dual_infeasibility: float
-    duality_gap: float
-    cost_scale: float
-
-    @property
-    def tolerance(self) -> float:
-        """Absolute tolerance on dual infeasibility and gap: ``CERTIFICATE_RTOL * cost_scale``."""
-        return CERTIFICATE_RTOL * max(self.cost_scale, np.finfo(float).tiny)
-
-    @property
-    def ok(self) -> bool:
-        """True when all three errors are within tolerance: the value is the optimum."""
-        return (
-            self.marginal_error <= CERTIFICATE_RTOL
-            and self.dual_infeasibility <= self.tolerance
-            and self.duality_gap <= self.tolerance
-        )
-
-
-@dataclass(frozen=True)
-class EarthMoverSolution:
-    """The full solution of an exact W1 problem.
-
-    Attributes
-    ----------
-    value : float
-        The optimal cost :math:`W_1(P, Q)`.
-    plan : ndarray or scipy.sparse.csr_array, shape (n, m)
-        An optimal coupling: rows sum to ``a``, columns to ``b``. A sparse matrix when
-        ``method == "sparse"`` (the dense plan would not fit in memory).
-    u, v : ndarray, shapes (n,) and (m,)
-        Optimal dual potentials: :math:`u_i + v_j \\le c_{ij}` and
-        :math:`a \\cdot u + b \\cdot v` = ``value``. On Euclidean costs ``u`` is a
-        1-Lipschitz potential on the atoms of P and ``v = -u`` on shared atoms.
-    certificate : Certificate
-        Marginal error, dual infeasibility and duality gap of this solution.
-    a, b : ndarray
-        The weights of P and Q in the order used by ``plan``.
-    x, y : ndarray or None
-        The atoms of P and Q, shapes (n, d) and (m, d); ``None`` when a cost matrix was given.
-    method : str
-        ``"closed_form_1d"``, ``"network_simplex"`` or ``"sparse"``.
-    """
-
-    value: float
-    plan: FloatArray
-    u: FloatArray
-    v: FloatArray
-    certificate: Certificate
-    a: FloatArray
-    b: FloatArray
-    x: FloatArray | None
-    y: FloatArray | None
-    method: str
-
-
-@dataclass(frozen=True)
-class _Problem:
-    a: FloatArray
-    b: FloatArray
-    x: FloatArray | None
-    y: FloatArray | None
-    cost: FloatArray | None
-
-    @property
-    def is_1d(self) -> bool:
-        return self.x is not None and self.x.shape[1] == 1
-
-    def ground_cost(self) -> FloatArray:
-        if self.cost is not None:
-            return self.cost
-        assert self.x is not None and self.y is not None
-        return _euclidean(self.x, self.y)
-
-    def unit_ground_cost(self) -> tuple[FloatArray, float]:
-        """The ground cost divided by a power of two ``s`` that makes it O(1), and ``s``.
-
-        Solving and certifying the problem with this cost and multiplying the value and
-        the potentials by ``s`` is exact (scaling by 2^k commutes with rounding), and:
-        POT's potentials carry an absolute error of ~1e-17 whatever the scale of the costs
-        (all costs 1e-10: u + v off by 8e-8 relative; 1e-20: u = v = 0); and distances
-        are computed from coordinates divided by ``s``, so the squares inside cdist
-        neither overflow (coordinates above ~1e154) nor underflow (below ~1e-154). Atoms
-        clustered far from the origin give distances much smaller than the coordinates:
-        those are rescaled to O(1) again (a Dirac at (0, 4) against one at (0, 4 + 1e-11)
-        failed its certificate on POT's ~1e-16 absolute gap).
-        """
-        if self.cost is not None:
-            s = _power_of_two_below(float(self.cost.max()))
-            return self.cost / s, s
-        assert self.x is not None and self.y is not None
-        s = _power_of_two_below(max(float(np.abs(self.x).max()), float(np.abs(self.y).max())))
-        unit = _euclidean(self.x / s, self.y / s)
-        t = _power_of_two_below(float(unit.max()))
-        return unit / t, s * t
-
-
-def _power_of_two_below(v: float) -> float:
-    """The largest power of two <= v (1.0 for v = 0)."""
-    return 2.0 ** math.floor(math.log2(v)) if v > 0 else 1.0
-
-
-def _euclidean(x: FloatArray, y: FloatArray) -> FloatArray:
-    """Pairwise Euclidean distances; |x_i - y_j| directly on the line (no square root)."""
-    if x.shape[1] == 1:
-        return np.abs(np.subtract.outer(x[:, 0], y[:, 0]))
-    return cdist(x, y, metric="euclidean")
-
-
-def _problem(P: Any, Q: Any, support: ArrayLike | None, cost: ArrayLike | None) -> _Problem:
+def _problem(P: Any, Q: Any, support: ArrayLike | None, cost: ArrayLike | None) -> Problem:
     p_is, q_is = isinstance(P, Discrete), isinstance(Q, Discrete)
     if p_is != q_is:
         raise ValueError(
@@ -202,16 +96,16 @@ def _problem(P: Any, Q: Any, support: ArrayLike | None, cost: ArrayLike | None) 
                 "their own atoms"
             )
         check_same_dim(P.dim, Q.dim)
-        return _Problem(_unit_mass(P.weights), _unit_mass(Q.weights), P.atoms, Q.atoms, None)
+        return Problem(_unit_mass(P.weights), _unit_mass(Q.weights), P.atoms, Q.atoms, None)
     if (support is None) == (cost is None):
         raise ValueError(
             "probability vectors need exactly one of support= (their common points) or "
             f"cost= (a ground cost matrix); got support={'given' if support is not None else None}"
             f", cost={'given' if cost is not None else None}"
         )
-    a, b = _unit_mass(as_weights(P, "P")), _unit_mass(as_weights(Q, "Q"))
+    a, b = _unit_mass(_probability_vector(P, "P")), _unit_mass(_probability_vector(Q, "Q"))
     if cost is not None:
-        return _Problem(a, b, None, None, as_cost_matrix(cost, a.shape[0], b.shape[0]))
+        return Problem(a, b, None, None, as_cost_matrix(cost, a.shape[0], b.shape[0]))
     check_same_length(a, b)
     x = as_atoms(support, "support")
     if x.shape[0] != a.shape[0]:
@@ -219,7 +113,22 @@ def _problem(P: Any, Q: Any, support: ArrayLike | None, cost: ArrayLike | None) 
             f"support must have one point per weight; got {x.shape[0]} points and "
             f"{a.shape[0]} weights"
         )
-    return _Problem(a, b, x, x, None)
+    return Problem(a, b, x, x, None)
+
+
+def _probability_vector(w: Any, name: str) -> FloatArray:
+    """Finite, non-negative weights summing to 1 within SUM_RTOL. The sum is checked here,
+    not by ``as_weights``, whose message advises a ``normalize=`` keyword that
+    :func:`earth_mover` does not take."""
+    arr = as_float_array(w, name, ndim=(1,))
+    as_weights(arr, name, normalize=True)  # finite, non-negative, positive total
+    total = float(arr.sum())
+    if abs(total - 1.0) > SUM_RTOL:
+        raise ValueError(
+            f"{name} must sum to 1 (relative tolerance {SUM_RTOL:g}); got sum {total:.17g}; "
+            f"divide by the sum ({name} / {name}.sum()) to compare shapes only"
+        )
+    return arr
 
 
 def _unit_mass(w: FloatArray) -> FloatArray:
@@ -239,7 +148,7 @@ def earth_mover(
     support: ArrayLike | None = None,
     cost: ArrayLike | None = None,
     method: Method = "auto",
-    max_iter: int = _DEFAULT_MAX_ITER,
+    max_iter: int = DEFAULT_MAX_ITER,
 ) -> float:
     r"""Exact Earth-Mover (Wasserstein-1) distance with the Euclidean ground distance.
 
@@ -257,10 +166,14 @@ def earth_mover(
         and m; the result is then the optimal transport cost for that cost.
     method : {"auto", "closed_form_1d", "network_simplex", "sparse"}, default "auto"
         ``"auto"`` uses the closed form on the line, the sparse solver for point clouds in
-        dimension >= 2 with at least ``SPARSE_AUTO_MIN_ATOMS`` atoms each, and the dense
-        network simplex otherwise. ``"sparse"`` (point clouds only) never builds the
-        n x m cost matrix and certifies dual feasibility over all pairs
-        (:func:`distances.sparse_w1.solve_sparse`); its plan is a scipy.sparse matrix.
+        dimension >= 2 with at least ``SPARSE_AUTO_MIN_ATOMS`` (2000) atoms each, or here
+        (not in :func:`earth_mover_solution`) in 2-D at least
+        ``SPARSE_AUTO_MIN_ATOMS_ALIKE_2D`` (1000) when the two clouds look alike (close
+        means and spreads), and the dense network simplex otherwise (the crossovers
+        measured by ``benchmarks/bench_peers.py``; :func:`auto_method` says which).
+        ``"sparse"`` (point clouds only) never builds the n x m cost matrix and certifies
+        dual feasibility over all pairs (:func:`distances.sparse_w1.solve_sparse`); its
+        plan is a scipy.sparse matrix.
     max_iter : int, default 1_000_000
         Iteration limit of the network simplex. A solve that reaches it is retried
         twice, each time with ten times the limit, then :class:`SolverError` is raised.
@@ -304,13 +217,11 @@ def earth_mover(
         return earth_mover_continuous(P, Q).value
     prob = _problem(P, Q, support, cost)
     _check_method(method, prob)
-    _check_max_iter(max_iter)
+    limit = check_max_iter(max_iter)
     if prob.is_1d and method in ("auto", "closed_form_1d"):
         assert prob.x is not None and prob.y is not None
-        return _w1_line(prob.x[:, 0], prob.a, prob.y[:, 0], prob.b)
-    if _use_sparse(method, prob):
-        return _solve_sparse(prob, max_iter).value
-    return _solve_simplex(prob, max_iter).value
+        return w1_line(prob.x[:, 0], prob.a, prob.y[:, 0], prob.b)
+    return _solve(prob, method, limit, value_only=True).value
 
 
 def earth_mover_solution(
@@ -320,7 +231,7 @@ def earth_mover_solution(
     support: ArrayLike | None = None,
     cost: ArrayLike | None = None,
     method: Method = "auto",
-    max_iter: int = _DEFAULT_MAX_ITER,
+    max_iter: int = DEFAULT_MAX_ITER,
 ) -> EarthMoverSolution:
     """Exact W1 with an optimal plan, optimal dual potentials and their certificate.
 
@@ -338,24 +249,22 @@ def earth_mover_solution(
     >>> sol.plan.tolist()
     [[0.5, 0.0], [0.0, 0.5]]
     """
+    if is_scipy_distribution(P) or is_scipy_distribution(Q):
+        raise ValueError(
+            "earth_mover_solution needs finite measures (Discrete measures or probability "
+            "vectors): a plan and dual potentials between scipy.stats laws are not computed; "
+            f"got {type(P).__name__} and {type(Q).__name__}. earth_mover(P, Q) gives their W1 "
+            "by quadrature, or compare samples: Discrete.from_samples(P.rvs(n))"
+        )
     prob = _problem(P, Q, support, cost)
     _check_method(method, prob)
-    _check_max_iter(max_iter)
+    limit = check_max_iter(max_iter)
     if prob.is_1d and method in ("auto", "closed_form_1d"):
-        return _solve_line(prob)
-    if _use_sparse(method, prob):
-        return _solve_sparse(prob, max_iter)
-    return _solve_simplex(prob, max_iter)
+        return solve_line(prob)
+    return _solve(prob, method, limit, value_only=False)
 
 
-def _check_max_iter(max_iter: Any) -> None:
-    if isinstance(max_iter, bool) or not (
-        isinstance(max_iter, (int, np.integer)) and max_iter > 0
-    ):
-        raise ValueError(f"max_iter must be a positive integer; got {max_iter!r}")
-
-
-def _check_method(method: str, prob: _Problem) -> None:
+def _check_method(method: str, prob: Problem) -> None:
     if method not in ("auto", "closed_form_1d", "network_simplex", "sparse"):
         raise ValueError(
             "method must be 'auto', 'closed_form_1d', 'network_simplex' or 'sparse'; "
@@ -368,251 +277,54 @@ def _check_method(method: str, prob: _Problem) -> None:
         raise ValueError("method='closed_form_1d' needs atoms on the line (dimension 1)")
 
 
-# -- on the line -----------------------------------------------------------------------
+def _solve(prob: Problem, method: str, max_iter: int, *, value_only: bool) -> EarthMoverSolution:
+    """The dense or the sparse solver (not the line), as ``method`` and the sizes say."""
+    if _use_sparse(method, prob, value_only=value_only):
+        return solve_sparse_problem(prob, max_iter=max_iter).solution
+    return solve_simplex(prob, max_iter)
 
 
-def _w1_line(x: FloatArray, a: FloatArray, y: FloatArray, b: FloatArray) -> float:
-    """W1 on the line: integral of |F_P - F_Q| over the merged sorted atoms."""
-    if max(float(np.abs(x).max()), float(np.abs(y).max())) > _HUGE_COORDINATE:
-        # Gaps between atoms (up to twice the largest |coordinate|) could overflow to inf:
-        # work on coordinates scaled by 2^-64 (exact), then scale back.
-        return _w1_line(x * 2.0**-64, a, y * 2.0**-64, b) * 2.0**64
-    n, m = x.shape[0], y.shape[0]
-    if n == m and _is_uniform(a) and _is_uniform(b):
-        # Equal-size empirical measures: match the order statistics.
-        xs = x if _is_sorted(x) else np.sort(x)
-        ys = y if _is_sorted(y) else np.sort(y)
-        gaps = xs - ys
-        return float(np.abs(gaps, out=gaps).mean())
-    _, cdf_gap, widths = _merged_cdf_gap(x, a, y, b)
-    return float(np.abs(cdf_gap) @ widths)
+def auto_method(P: Discrete, Q: Discrete, *, value_only: bool = True) -> Method:
+    """The method ``method="auto"`` uses for two Discrete measures: in :func:`earth_mover`
+    (``value_only=True``), or in :func:`earth_mover_solution` (``False``), which keeps the
+    dense plan below ``SPARSE_AUTO_MIN_ATOMS`` atoms whatever the shapes.
 
-
-def _merged_cdf_gap(
-    x: FloatArray, a: FloatArray, y: FloatArray, b: FloatArray
-) -> tuple[NDArray[np.intp], FloatArray, FloatArray]:
-    """The order of the merged atoms, F_P - F_Q on each interval between them, its width."""
-    z = np.concatenate([x, y])
-    order = np.argsort(z, kind="stable")
-    cdf_gap = np.cumsum(np.concatenate([a, -b])[order])[:-1]
-    return order, cdf_gap, np.diff(z[order])
-
-
-#: Above this |coordinate| (2^1000, about 1e301), _w1_line scales the coordinates by 2^-64.
-_HUGE_COORDINATE = 2.0**1000
-
-
-def _is_uniform(w: FloatArray) -> bool:
-    return bool(w[0] == w.max() == w.min())
-
-
-def _is_sorted(x: FloatArray) -> bool:
-    return bool((x[1:] >= x[:-1]).all())
-
-
-def _solve_line(prob: _Problem) -> EarthMoverSolution:
-    """Monotone (north-west corner) plan and a 1-Lipschitz potential on the merged atoms."""
-    assert prob.x is not None and prob.y is not None
-    x, y, a, b = prob.x[:, 0], prob.y[:, 0], prob.a, prob.b
-    ox, oy = np.argsort(x, kind="stable"), np.argsort(y, kind="stable")
-    plan = np.zeros((x.shape[0], y.shape[0]))
-    i = j = 0
-    ra, rb = a[ox[0]], b[oy[0]]
-    while i < x.shape[0] and j < y.shape[0]:
-        mass = min(ra, rb)
-        plan[ox[i], oy[j]] += mass
-        ra -= mass
-        rb -= mass
-        if ra <= rb:
-            i += 1
-            ra = a[ox[i]] if i < x.shape[0] else 0.0
-        else:
-            j += 1
-            rb = b[oy[j]] if j < y.shape[0] else 0.0
-    # f' = -sign(F_P - F_Q) between consecutive merged atoms gives sum f d(P - Q) = W1.
-    order, cdf_gap, widths = _merged_cdf_gap(x, a, y, b)
-    steps = -np.sign(cdf_gap) * widths
-    f_sorted = np.concatenate([[0.0], np.cumsum(steps)])
-    f = np.empty_like(f_sorted)
-    f[order] = f_sorted
-    u, v = f[: x.shape[0]], -f[x.shape[0] :]
-    cert = certify(plan, u, v, a, b, prob.ground_cost())
-    if not cert.ok:  # the closed form is exact: this would be a bug, not bad luck
-        raise SolverError(f"closed-form 1-D solution fails its certificate: {cert}")
-    return EarthMoverSolution(
-        value=float(np.abs(cdf_gap) @ widths),
-        plan=plan,
-        u=u,
-        v=v,
-        certificate=cert,
-        a=a,
-        b=b,
-        x=prob.x,
-        y=prob.y,
-        method="closed_form_1d",
-    )
-
-
-# -- network simplex -------------------------------------------------------------------
-
-
-def _solve_simplex(prob: _Problem, max_iter: int) -> EarthMoverSolution:
-    unit, s = prob.unit_ground_cost()  # solve with costs O(1), then scale back by s
-    a, b = prob.a, prob.b  # unit masses (see _unit_mass): POT needs equal masses
-    plan, u, v = _network_simplex(a, b, unit, max_iter)
-    cert = certify(plan, u, v, a, b, unit)
-    if not cert.ok:
-        raise SolverError(f"network simplex returned a solution that fails its certificate: {cert}")
-    return EarthMoverSolution(
-        value=_primal_cost(plan, unit) * s,
-        plan=plan,
-        u=u * s,
-        v=v * s,
-        certificate=_scaled(cert, s),
-        a=a,
-        b=b,
-        x=prob.x,
-        y=prob.y,
-        method="network_simplex",
-    )
-
-
-def _scaled(cert: Certificate, s: float) -> Certificate:
-    """The certificate of the problem whose costs are ``s`` times larger."""
-    return Certificate(
-        cert.marginal_error, cert.dual_infeasibility * s, cert.duality_gap * s, cert.cost_scale * s
-    )
-
-
-def _network_simplex(
-    a: FloatArray, b: FloatArray, cost: FloatArray, max_iter: int
-) -> tuple[FloatArray, FloatArray, FloatArray]:
-    """POT's ot.emd with retries at a larger limit; raise rather than return a non-optimum."""
-    import ot  # here, not at module level: importing POT loads its backends (torch: ~2 s)
-
-    def solve(limit: int) -> tuple[tuple[FloatArray, dict[str, Any]], int]:
-        with warnings.catch_warnings():
-            # POT signals a stop at the iteration limit by a warning; we read result_code.
-            warnings.simplefilter("ignore", UserWarning)
-            plan, log = ot.emd(a, b, cost, numItermax=limit, log=True)
-        return (plan, log), int(log["result_code"])
-
-    (plan, log), code = _retry_at_limit(solve, max_iter, "network simplex")
-    if code != 1:  # 1: optimal; 0: infeasible; 2: unbounded
-        raise SolverError(f"network simplex failed: {log['warning']} (result code {code})")
-    return plan, np.asarray(log["u"], dtype=float), np.asarray(log["v"], dtype=float)
-
-
-def _retry_at_limit(
-    solve: Callable[[int], tuple[_T, int]], max_iter: int, name: str
-) -> tuple[_T, int]:
-    """``solve(limit)`` -> (result, POT result code), retried with 10x the limit on code 3.
-
-    Raises :class:`SolverError` when the last of the ``_RETRIES + 1`` tries also stops at
-    its iteration limit: a non-optimal plan is never returned.
+    Examples
+    --------
+    >>> from distances import Discrete
+    >>> auto_method(Discrete([0.0, 1.0]), Discrete([2.0]))
+    'closed_form_1d'
+    >>> auto_method(Discrete([[0.0, 0.0]]), Discrete([[1.0, 1.0]]))
+    'network_simplex'
     """
-    limit = int(max_iter)
-    for _ in range(_RETRIES + 1):
-        result, code = solve(limit)
-        if code != 3:  # 3: iteration limit reached
-            return result, code
-        limit *= 10
-    raise SolverError(
-        f"{name} stopped at its iteration limit ({limit // 10}) "
-        f"{_RETRIES + 1} times; pass a larger max_iter"
-    )
+    prob = _problem(P, Q, None, None)
+    if prob.is_1d:
+        return "closed_form_1d"
+    return "sparse" if _use_sparse("auto", prob, value_only=value_only) else "network_simplex"
 
 
-def certify(
-    plan: ArrayLike, u: ArrayLike, v: ArrayLike, a: ArrayLike, b: ArrayLike, cost: ArrayLike
-) -> Certificate:
-    """Check a primal plan and dual potentials against each other.
-
-    Parameters
-    ----------
-    plan : array_like, shape (n, m)
-        A candidate coupling.
-    u, v : array_like, shapes (n,) and (m,)
-        Candidate dual potentials.
-    a, b : array_like, shapes (n,) and (m,)
-        The marginals.
-    cost : array_like, shape (n, m)
-        The ground cost.
-
-    Returns
-    -------
-    Certificate
-        If ``ok``, the plan is optimal and its cost is the optimal value (weak duality:
-        any feasible plan costs at least the value of any feasible dual pair).
-    """
-    plan, u, v = np.asarray(plan, float), np.asarray(u, float), np.asarray(v, float)
-    a, b, cost = np.asarray(a, float), np.asarray(b, float), np.asarray(cost, float)
-    _check_certificate_shapes(plan, u, v, a, b, cost)
-    marginal = max(
-        float(np.abs(plan.sum(axis=1) - a).max()),
-        float(np.abs(plan.sum(axis=0) - b).max()),
-        float(max(0.0, -plan.min())),
-    )
-    gap = abs(_primal_cost(plan, cost) - float(a @ u + b @ v))
-    return Certificate(marginal, _dual_violation(u, v, cost), gap, float(cost.max()))
-
-
-def _check_certificate_shapes(
-    plan: FloatArray, u: FloatArray, v: FloatArray, a: FloatArray, b: FloatArray, cost: FloatArray
-) -> None:
-    """plan and cost of shape (n, m), u and a of shape (n,), v and b of shape (m,)."""
-    if plan.ndim != 2 or plan.size == 0:
-        raise ValueError(f"plan must be a non-empty (n, m) matrix; got shape {plan.shape}")
-    n, m = plan.shape
-    expected = {"cost": (n, m), "u": (n,), "a": (n,), "v": (m,), "b": (m,)}
-    for name, arr in (("cost", cost), ("u", u), ("a", a), ("v", v), ("b", b)):
-        if arr.shape != expected[name]:
-            raise ValueError(
-                f"{name} must have shape {expected[name]} to match plan {plan.shape}; "
-                f"got {arr.shape}"
-            )
-
-
-def _primal_cost(plan: FloatArray, cost: FloatArray) -> float:
-    """<plan, cost> without an (n, m) temporary.
-
-    einsum, not np.vdot: vdot goes through BLAS, which took 8-16 ms even on 200 x 200
-    inputs on a loaded 2-core machine (thread start-up), more than POT's solve itself.
-    """
-    return float(np.einsum("ij,ij->", plan, cost))
-
-
-def _dual_violation(u: FloatArray, v: FloatArray, cost: FloatArray) -> float:
-    """max(0, max_ij u_i + v_j - c_ij), a block of rows at a time (bounded memory)."""
-    n, m = cost.shape
-    rows = max(1, _BLOCK_ELEMENTS // max(m, 1))
-    buf = np.empty((min(rows, n), m))
-    worst = 0.0
-    for start in range(0, n, rows):
-        block = buf[: min(rows, n - start)]
-        np.add.outer(u[start : start + rows], v, out=block)
-        block -= cost[start : start + rows]
-        worst = max(worst, float(block.max()))
-    return worst
-
-
-# -- the sparse certified solver (distances.sparse_w1) --------------------------------
-
-
-def _use_sparse(method: str, prob: _Problem) -> bool:
+def _use_sparse(method: str, prob: Problem, *, value_only: bool) -> bool:
     if method == "sparse":
         return True
+    if method != "auto" or prob.x is None or prob.y is None or prob.x.shape[1] < 2:
+        return False
+    n = min(prob.x.shape[0], prob.y.shape[0])
+    if n >= SPARSE_AUTO_MIN_ATOMS:
+        return True
     return (
-        method == "auto"
-        and prob.x is not None
-        and prob.y is not None
-        and prob.x.shape[1] >= 2
-        and min(prob.x.shape[0], prob.y.shape[0]) >= SPARSE_AUTO_MIN_ATOMS
+        value_only
+        and prob.x.shape[1] == 2
+        and n >= SPARSE_AUTO_MIN_ATOMS_ALIKE_2D
+        and _look_alike(prob.x, prob.a, prob.y, prob.b)
     )
 
 
-def _solve_sparse(prob: _Problem, max_iter: int) -> EarthMoverSolution:
-    from .sparse_w1 import solve_sparse  # imports this module
-
-    assert prob.x is not None and prob.y is not None
-    return solve_sparse(prob.x, prob.y, prob.a, prob.b, max_iter=max_iter).solution
+def _look_alike(x: FloatArray, a: FloatArray, y: FloatArray, b: FloatArray) -> bool:
+    """Means within 0.1 of the RMS spread and total variances within 25 %: the shape class
+    on which the sparse solver needs few rounds (a speed choice only; both are exact)."""
+    mx, my = a @ x, b @ y
+    vx, vy = float(a @ ((x - mx) ** 2).sum(axis=1)), float(b @ ((y - my) ** 2).sum(axis=1))
+    if min(vx, vy) <= 0.0:
+        return False
+    close = float(np.linalg.norm(mx - my)) <= 0.1 * math.sqrt(max(vx, vy))
+    return close and 0.8 <= vx / vy <= 1.25
