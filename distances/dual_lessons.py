@@ -130,7 +130,7 @@ def plan_support(plan: ArrayLike, *, atol: float = 1e-12) -> PlanSupport:
     gamma = as_float_array(plan, "plan", ndim=(2,))
     if np.any(gamma < 0):
         i, j = np.unravel_index(int(np.argmin(gamma)), gamma.shape)
-        raise ValueError(f"a plan must be non-negative; got {gamma[i, j]!r} at ({i}, {j})")
+        raise ValueError(f"a plan must be non-negative; got {float(gamma[i, j])!r} at ({i}, {j})")
     if not atol >= 0:
         raise ValueError(f"atol must be >= 0; got {atol!r}")
     n, m = gamma.shape
