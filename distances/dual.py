@@ -25,7 +25,6 @@ the atoms is 0.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -34,6 +33,7 @@ from ._validation import as_atoms, as_float_array, check_same_dim
 from .divergences import on_common_support
 from .dual_lp import solve_dual_lp, tight_potential
 from .lipschitz import (
+    ExtensionForm,
     LipschitzCheck,
     c_transform,
     check_lipschitz,
@@ -55,7 +55,6 @@ __all__ = [
 ]
 
 FloatArray = NDArray[np.float64]
-ExtensionForm = Literal["min", "max"]
 
 #: Largest number of atoms (union of the supports) :func:`kantorovich_dual` accepts.
 #: The LP has k (k - 1) constraints: 400 atoms are 159,600 constraints (the gallery example

@@ -336,7 +336,5 @@ def measure_critic_benchmark(table: Any) -> CheckResult:
         "gradient's cosine with the optimal critic's (benchmark/summary.md).",
         (),
         None,
-        statement="Not a claim of the paper: what a WGAN critic's value and gradient get right "
-        "on pairs whose optimal critic is known (a measurement, no verdict).",
         headline="; ".join(parts),
     )

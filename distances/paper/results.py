@@ -52,6 +52,9 @@ STATEMENTS: dict[str, str] = {
     "K-Lipschitz for a small unknown K: the raw estimate is about K * W1, not W1.",
     "Section 3, critics at the CLI's defaults": "Not a claim of the paper: how close a critic "
     "with a Lipschitz penalty comes to W1 on every pair (a measurement, no verdict).",
+    "Critic benchmark (Korotin et al. 2022)": "Not a claim of the paper: what a WGAN critic's "
+    "value and gradient get right on pairs whose optimal critic is known (a measurement, no "
+    "verdict).",
     "Figure 3": "The critic's estimate E_real f - E_fake f falls as the samples improve, "
     "tracking the true distance.",
 }

@@ -37,12 +37,6 @@ __all__ = [
 ]
 
 
-def _folder(out_dir: str | Path) -> Path:
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    return out
-
-
 @dataclass(frozen=True)
 class Figure1Outputs:
     """What :func:`write_figure1` computed, judged and wrote."""
@@ -77,7 +71,7 @@ def write_figure1(out_dir: str | Path, *, quick: bool = False, seed: int = 0) ->
         n = 64 samples per line instead of 512 (and a shorter learning run).
     seed : int, default 0
     """
-    out = _folder(out_dir)
+    out = Path(out_dir)  # the writers of .artifacts create it
     data = figure1_data(n=64 if quick else 512, seed=seed)
     paths = save_figure(plot_figure1(data), out, "figure1")
     paths += save_figure(plot_figure1(data, extended=True), out, "figure1_extended")
@@ -111,7 +105,7 @@ def write_learning(
     The CSV has one row per step: theta, loss value and gradient for W1, JS and KL. Returns
     the three trajectories and the paths.
     """
-    out = _folder(out_dir)
+    out = Path(out_dir)  # the writers of .artifacts create it
     cfg = LearningConfig(steps=25 if quick else 40, n=16 if quick else 64, seed=seed)
     runs = tuple(learn_parallel_lines(loss, cfg) for loss in ("w1", "js", "kl"))
     paths = save_figure(plot_learning(runs), out, "learning_parallel_lines")
@@ -161,7 +155,7 @@ def write_theorems_report(
     -------
     TheoremsReport
     """
-    out = _folder(out_dir)
+    out = Path(out_dir)  # the writers of .artifacts create it
     results = run_all_checks(quick=quick, seed=seed)
     paths: list[Path] = []
     figures: dict[str, str] = {}
