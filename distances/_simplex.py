@@ -138,35 +138,62 @@ def _build_tree(nodes, src, tgt, cost, tree_arcs, parent, pred, forward, thread,
         last_succ[u] = order[pos[u] + succ_num[u] - 1]
     return True
 
+
 @_jit
 def _pivots(n_arcs, src, tgt, cost, flow, state, parent, pred, forward, thread,
            rev_thread, succ_num, last_succ, pi, dirty, next_arc, max_iter, eps):
     """Pivot until no arc among 1 .. n_arcs - 1 has reduced cost below -eps.
     Returns (status, pivots done, next arc of the block search)."""
     block = max(int(np.sqrt(n_arcs - 1)), 10)
+    cand = np.empty(max(block // 4, 16), np.int64)
+    n_cand = 0
     it = 0
     while True:
-        # -- entering arc: block search ----------------------------------------
+        # -- entering arc: candidate list, refilled by a block search -------------
+        # Minor iterations take the most violated arc of the list (re-priced with the
+        # current potentials, the others dropped); when none is left, a major iteration
+        # scans on from next_arc, block by block, until it has collected violated arcs
+        # (all of them, up to the list's size, near the optimum, where a plain block
+        # search would rescan the whole arc set for each of the last few pivots).
         best = -eps
         in_arc = -1
-        cnt = block
-        e = next_arc
-        for _ in range(n_arcs - 1):
+        kept = 0
+        for q in range(n_cand):
+            e = cand[q]
             c = state[e] * (cost[e] + pi[src[e]] - pi[tgt[e]])
-            if c < best:
-                best = c
-                in_arc = e
-            cnt -= 1
-            e += 1
-            if e == n_arcs:
-                e = 1
-            if cnt == 0:
-                if in_arc >= 0:
-                    break
-                cnt = block
+            if c < -eps:
+                cand[kept] = e
+                kept += 1
+                if c < best:
+                    best = c
+                    in_arc = e
+        n_cand = kept
         if in_arc < 0:
-            return 1, it, e
-        next_arc = e
+            cnt = block
+            e = next_arc
+            for _ in range(n_arcs - 1):
+                c = state[e] * (cost[e] + pi[src[e]] - pi[tgt[e]])
+                if c < -eps:
+                    if n_cand < cand.shape[0]:
+                        cand[n_cand] = e
+                        n_cand += 1
+                    if c < best:
+                        best = c
+                        in_arc = e
+                cnt -= 1
+                e += 1
+                if e == n_arcs:
+                    e = 1
+                if cnt == 0:
+                    if n_cand >= cand.shape[0] // 2 and in_arc >= 0:
+                        break
+                    cnt = block
+            if in_arc >= 0 and n_cand == 0:  # pragma: no cover - list of size 0
+                cand[0] = in_arc
+                n_cand = 1
+            next_arc = e
+        if in_arc < 0:
+            return 1, it, next_arc
         if it >= max_iter:
             return 2, it, next_arc
         it += 1

@@ -26,9 +26,9 @@ __all__ = [
     "cost_scale",
     "embed",
     "max_violation",
-    "monotone_pairs",
+    "monotone_tree",
+    "nearest_pairs",
     "pair_cost",
-    "price_all",
     "repair_rows",
     "value_and_scale",
 ]
@@ -37,8 +37,6 @@ FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
 
 _BLOCK_ELEMENTS = 1 << 22  # entries of one block of reduced costs (32 MB)
-_COLUMN_BLOCK = 64  # points per block of columns in the pruning bound
-_PER_ROW = 4  # violated pairs per row that a full scan adds (the most violated ones)
 _PLAN_NEIGHBORS = 16  # neighbours of each end of a plan pair checked by the local pricing
 
 
@@ -158,32 +156,38 @@ class LocalLists:
         return np.concatenate(rows), np.concatenate(cols)
 
 
+def nearest_pairs(
+    x: FloatArray, y: FloatArray, a: FloatArray, b: FloatArray, k: int
+) -> tuple[IntArray, IntArray]:
+    """Each point's k nearest neighbours in the other cloud after aligning the means,
+    as (rows, columns) pairs, both directions."""
+    n, m = x.shape[0], y.shape[0]
+    xc, yc = x - a @ x, y - b @ y
+    kr, kc = min(k, m), min(k, n)
+    cols = _query(cKDTree(yc), xc, kr)
+    rows = _query(cKDTree(xc), yc, kc)
+    return (np.concatenate([np.repeat(np.arange(n), kr), rows.ravel()]),
+            np.concatenate([cols.ravel(), np.repeat(np.arange(m), kc)]))
+
+
 def _query(tree: cKDTree, points: FloatArray, k: int) -> IntArray:
     _, idx = tree.query(points, k=k)
     return np.asarray(idx, dtype=np.int64).reshape(points.shape[0], k)
 
 
-def monotone_pairs(
+def monotone_tree(
     x: FloatArray, y: FloatArray, a: FloatArray, b: FloatArray
-) -> tuple[IntArray, IntArray]:
-    """Edges of the monotone (north-west corner) plan of the projections on the principal
-    axis: a feasible coupling, so the sparse problem always has a solution. Pieces whose
-    cumulative masses meet within round-off are all linked, so the edge set holds the
-    exact-arithmetic plan too."""
+) -> tuple[IntArray, IntArray, FloatArray]:
+    """The monotone (north-west corner) plan of the projections on the principal axis:
+    a feasible coupling whose n + m - 1 pieces (some of mass 0) form a spanning tree, the
+    first basis of the network simplex. Returns rows, columns and masses."""
+    from ._simplex import northwest_corner
+
     pooled = np.concatenate([x - a @ x, y - b @ y])
     _, _, vt = np.linalg.svd(pooled[:: max(1, pooled.shape[0] // 4096)], full_matrices=False)
     ox, oy = np.argsort(x @ vt[0], kind="stable"), np.argsort(y @ vt[0], kind="stable")
-    p_hi = np.cumsum(a[ox])
-    p_lo = p_hi - a[ox]
-    q_hi = np.cumsum(b[oy])
-    eps = 1e-12
-    first = np.searchsorted(q_hi, p_lo - eps, side="right")
-    last = np.minimum(np.searchsorted(q_hi, p_hi + eps, side="left"), y.shape[0] - 1)
-    first = np.minimum(first, last)
-    count = last - first + 1
-    piece = np.repeat(np.arange(x.shape[0]), count)
-    offset = np.arange(count.sum()) - np.repeat(np.cumsum(count) - count, count)
-    return ox[piece], oy[first[piece] + offset]
+    rows, cols, mass = northwest_corner(a[ox], b[oy])
+    return ox[rows], oy[cols], mass
 
 
 def cells(x: FloatArray, size: int) -> tuple[IntArray, IntArray]:
@@ -193,85 +197,6 @@ def cells(x: FloatArray, size: int) -> tuple[IntArray, IntArray]:
     cell[order] = np.arange(x.shape[0]) // size
     return order, cell
 
-
-
-# -- pricing all pairs -----------------------------------------------------------------
-
-
-def price_all(
-    x: FloatArray, y: FloatArray, u: FloatArray, v: FloatArray, tol: float
-) -> tuple[IntArray, IntArray, float, int, FloatArray]:
-    """Scan every pair for a reduced cost below ``-tol``.
-
-    Returns the most violated pair of every violated row and column, the smallest
-    reduced cost found (exact over all pairs when negative: a skipped pair's reduced
-    cost is bounded below by ``tol > 0``), the number of pairs evaluated, and each row's
-    smallest reduced cost clipped above at 0 (exact in the same sense).
-    """
-    n, m = x.shape[0], y.shape[0]
-    blocks = _ColumnBlocks(y, v)
-    step = max(8, _BLOCK_ELEMENTS // m)
-    order = np.asarray(cKDTree(x, leafsize=16).indices, dtype=np.int64)
-    col_best = np.full(m, np.inf)
-    col_arg = np.zeros(m, dtype=np.int64)
-    out_rows, out_cols = [], []
-    worst, priced = np.inf, 0
-    row_worst = np.zeros(n)
-    for s in range(0, n, step):
-        rows = order[s : s + step]
-        cols = blocks.candidates(x[rows], u[rows], tol)
-        if cols.size == 0:
-            continue
-        r = cdist(x[rows], y[cols])
-        r -= u[rows, None]
-        r -= v[cols]
-        priced += r.size
-        row_min = r.min(axis=1)
-        worst = min(worst, float(row_min.min()))
-        row_worst[rows] = np.minimum(row_min, 0.0)
-        violated = np.flatnonzero(row_min < -tol)
-        if violated.size:  # the _PER_ROW most violated pairs of each violated row
-            rv = r[violated]
-            if cols.size > _PER_ROW:
-                jj = np.argpartition(rv, _PER_ROW - 1, axis=1)[:, :_PER_ROW]
-            else:
-                jj = np.broadcast_to(np.arange(cols.size), rv.shape)
-            hit = np.take_along_axis(rv, jj, axis=1) < -tol
-            out_rows.append(np.broadcast_to(rows[violated, None], jj.shape)[hit])
-            out_cols.append(cols[jj[hit]])
-        ii = r.argmin(axis=0)
-        cmin = r[ii, np.arange(cols.size)]
-        better = cmin < col_best[cols]
-        col_best[cols[better]] = cmin[better]
-        col_arg[cols[better]] = rows[ii[better]]
-    hit_cols = np.flatnonzero(col_best < -tol)
-    out_rows.append(col_arg[hit_cols])
-    out_cols.append(hit_cols)
-    pairs = (np.concatenate(out_rows), np.concatenate(out_cols))
-    return pairs[0], pairs[1], worst, priced, row_worst
-
-
-class _ColumnBlocks:
-    """Blocks of nearby columns with a lower bound on the reduced costs of a row against
-    a whole block: c_ij - u_i - v_j >= |x_i - z_J| - max_J(|y_j - z_J| + v_j) - u_i."""
-
-    def __init__(self, y: FloatArray, v: FloatArray) -> None:
-        self.order = np.asarray(cKDTree(y, leafsize=_COLUMN_BLOCK).indices, dtype=np.int64)
-        starts = np.arange(0, y.shape[0], _COLUMN_BLOCK)
-        ys = y[self.order]
-        lo = np.minimum.reduceat(ys, starts, axis=0)
-        hi = np.maximum.reduceat(ys, starts, axis=0)
-        self.centre = (lo + hi) / 2
-        self.sizes = np.diff(np.append(starts, y.shape[0]))
-        radius = np.linalg.norm(ys - np.repeat(self.centre, self.sizes, axis=0), axis=1)
-        self.reach = np.maximum.reduceat(radius + v[self.order], starts)
-
-    def candidates(self, xr: FloatArray, ur: FloatArray, tol: float) -> IntArray:
-        bound = cdist(xr, self.centre)
-        bound -= self.reach
-        bound -= ur[:, None]
-        keep = (bound < tol).any(axis=0)
-        return self.order[np.repeat(keep, self.sizes)]
 
 
 def cost_scale(x: FloatArray, y: FloatArray) -> float:

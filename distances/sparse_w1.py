@@ -52,7 +52,6 @@ References
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -68,9 +67,9 @@ from ._sparse_edges import (
     cost_scale,
     embed,
     max_violation,
-    monotone_pairs,
+    monotone_tree,
+    nearest_pairs,
     pair_cost,
-    price_all,
     repair_rows,
     value_and_scale,
 )
@@ -82,7 +81,6 @@ from ._transport import (
     Problem,
     SolverError,
     check_max_iter,
-    pot,
     power_of_two_below,
     retry_at_limit,
     scaled,
@@ -102,6 +100,11 @@ PRICING_RTOL = 0.5 * CERTIFICATE_RTOL
 #: more rounds add the pairs violated beyond _POLISH * tau. Measured (2-D, stretched n = 1000,
 #: 8 Gaussians vs a Gaussian n = 2000): agreement with dense 5e-16, not 1.5e-12 and 5e-13.
 _POLISH, _POLISH_ROUNDS, _POLISH_MAX_PAIRS = 1e-3, 2, 10**8
+
+#: Up to this many pairs, every round prices all of them (no local lists).
+_SCAN_EVERY_ROUND = 1 << 22
+_PER_ROW = 4  # violated pairs per row that a scan adds (the most violated ones)
+_NONE = np.empty(0, dtype=np.int64)
 
 
 @dataclass(frozen=True)
@@ -303,6 +306,12 @@ def _solve_with_null_weights(
 
 # -- the column-generation loop --------------------------------------------------------
 
+def scan(x, y, u, v, tol):  # the compiled scan; numba is imported on first use
+    from ._scan import scan as compiled
+
+    return compiled(x, y, u, v, tol, per_row=_PER_ROW)
+
+
 def _solve_full(
     x: FloatArray,
     y: FloatArray,
@@ -319,17 +328,27 @@ def _solve_full(
     (the largest ground cost) is only reported in the certificate."""
     n, m = x.shape[0], y.shape[0]
     edges = EdgeSet(m)
-    local = LocalLists(x, y, a, b, opts.local_neighbors)
-    k = min(opts.k_neighbors, local.k_rows, local.k_cols)
-    mono_rows, mono_cols = monotone_pairs(x, y, a, b)
-    seed_rows = [np.repeat(np.arange(n), k), local.rows[:, :k].ravel(), mono_rows]
-    seed_cols = [local.cols[:, :k].ravel(), np.repeat(np.arange(m), k), mono_cols]
-    warm, levels = None, 1
+    # Small problems price every pair each round (compiled, ~10 ns a pair); larger ones
+    # first try the cheap local lists and scan all pairs only when those are clean.
+    every_round = n * m <= _SCAN_EVERY_ROUND
+    if every_round:
+        local = None
+        seed_rows, seed_cols = nearest_pairs(x, y, a, b, opts.k_neighbors)
+        seed_rows, seed_cols = [seed_rows], [seed_cols]
+    else:
+        local = LocalLists(x, y, a, b, opts.local_neighbors)
+        k = min(opts.k_neighbors, local.k_rows, local.k_cols)
+        seed_rows = [np.repeat(np.arange(n), k), local.rows[:, :k].ravel()]
+        seed_cols = [local.cols[:, :k].ravel(), np.repeat(np.arange(m), k)]
+    tree_rows, tree_cols, tree_mass = monotone_tree(x, y, a, b)
+    b = b * (a.sum() / b.sum())  # equal masses to the last bit
+    solver = _Solver(x, y, a, b, tree_rows, tree_cols, tree_mass, edges)
+    levels = 1
     if opts.cell_size >= 2 and min(n, m) > opts.coarsen_above:
         cr, cc, levels = _coarse_seed(x, y, a, b, opts)
         seed_rows.append(cr)
         seed_cols.append(cc)
-    edges.add(edges.new(np.concatenate(seed_rows), np.concatenate(seed_cols)))
+    solver.add(edges.new(np.concatenate(seed_rows), np.concatenate(seed_cols)))
     stats = _Stats()
     worst = -np.inf
     last_scan_value = np.inf
@@ -337,14 +356,13 @@ def _solve_full(
     polished = 0
     for _ in range(opts.max_rounds):
         stats.rounds += 1
-        flow = _network_simplex(x, y, a, b, edges, warm, opts.max_iter)
-        warm = (flow.u, flow.v)
+        flow = solver.solve(opts.max_iter)
         value, scale = value_and_scale(x, y, flow)
         tol = PRICING_RTOL * max(scale, np.finfo(float).tiny)
-        new = edges.new(*local.violations(flow, tol))
+        new = edges.new(*local.violations(flow, tol)) if local is not None else _NONE
         if new.size == 0:
             stats.full_scans += 1
-            rows, cols, worst, priced, row_worst = price_all(x, y, flow.u, flow.v, tol * polish)
+            rows, cols, worst, priced, row_worst = scan(x, y, flow.u, flow.v, tol * polish)
             stats.pairs_priced += priced
             new = edges.new(rows, cols)
             # Round-off floor: the remaining violations are within the certificate's
@@ -361,7 +379,7 @@ def _solve_full(
                 u, residual = repair_rows(flow.u, flow.v, row_worst, largest)
                 cert = (residual, largest, scale)
                 return _certified(x, y, a, b, replace(flow, u=u), cert, edges, stats, levels)
-        edges.add(new)
+        solver.add(new)
     if seed_only:
         return flow
     raise SolverError(
@@ -401,68 +419,47 @@ def _certified(
     )
 
 
-def _network_simplex(
-    x: FloatArray,
-    y: FloatArray,
-    a: FloatArray,
-    b: FloatArray,
-    edges: EdgeSet,
-    warm: tuple[FloatArray, FloatArray] | None,
-    max_iter: int,
-) -> Flow:
-    rows, cols = edges.rows, edges.cols
-    cost = pair_cost(x, y, rows, cols)
-    b = b * (a.sum() / b.sum())  # equal masses to the last bit, as POT's emd does
-    (fr, fc, fm, u, v), code = retry_at_limit(
-        lambda limit: _with_code(_sparse_emd(a, b, rows, cols, cost, limit, warm)),
-        max_iter,
-        "sparse network simplex",
-    )
-    if code != 1:
-        raise SolverError(f"sparse network simplex failed with result code {code}")
-    fm = np.asarray(fm, dtype=float)
-    keep = fm > 0
-    u, v = np.asarray(u, dtype=float), np.asarray(v, dtype=float)
-    # The raw potentials carry an arbitrary common offset (u + t, v - t), of the size of
-    # the solver's big-M cost: remove it (a . u = b . v) so no round-off is lost to it.
-    shift = (b @ v - a @ u) / 2
-    return Flow(
-        np.asarray(fr, dtype=np.int64)[keep],
-        np.asarray(fc, dtype=np.int64)[keep],
-        fm[keep],
-        u + shift,
-        v - shift,
-    )
+class _Solver:
+    """The network simplex of :mod:`distances._simplex` on the candidate edges, kept
+    between rounds: new edges join as non-basic arcs and the next solve continues from
+    the previous basis. Starts from ``tree`` (the monotone plan: a feasible spanning tree)."""
 
+    def __init__(self, x: FloatArray, y: FloatArray, a: FloatArray, b: FloatArray,
+                 rows: IntArray, cols: IntArray, mass: FloatArray, edges: EdgeSet) -> None:
+        from ._simplex import TransportSimplex  # imports numba (compiled kernels)
 
-def _sparse_emd(
-    a: FloatArray,
-    b: FloatArray,
-    rows: IntArray,
-    cols: IntArray,
-    cost: FloatArray,
-    limit: int,
-    warm: tuple[FloatArray, FloatArray] | None,
-) -> tuple[IntArray, IntArray, FloatArray, FloatArray, FloatArray, int]:
-    """POT's sparse network simplex. ``ot.emd`` ignores ``potentials_init`` for a sparse
-    cost (POT 0.9.7), so its C entry point is called directly to get the warm start."""
-    ot = pot()
-    emd_c_sparse = getattr(ot.lp.emd_wrap, "emd_c_sparse", None)  # POT >= 0.9.6
-    if emd_c_sparse is not None:
-        init = () if warm is None else warm
-        fr, fc, fm, _, u, v, code = emd_c_sparse(
-            a, b, rows.astype(np.uint64), cols.astype(np.uint64), cost, limit, *init
+        self.x, self.y, self.a, self.b, self.edges = x, y, a, b, edges
+        keys = rows * edges.m + cols
+        edges.add(np.sort(keys))
+        cost = pair_cost(x, y, rows, cols)
+        self.simplex = TransportSimplex(a, b, rows, cols, cost, mass, capacity=16 * keys.size)
+        # Reduced costs above -eps count as optimal inside a solve; the round's pricing
+        # tolerance (PRICING_RTOL x scale, scale >= 1 here) is 10^3 times larger.
+        self.eps = 1e-3 * PRICING_RTOL
+
+    def add(self, keys: IntArray) -> None:
+        """Candidate edges not yet in the set (``EdgeSet.new``)."""
+        if keys.size == 0:
+            return
+        self.edges.add(keys)
+        rows, cols = keys // self.edges.m, keys % self.edges.m
+        self.simplex.add(rows, cols, pair_cost(self.x, self.y, rows, cols))
+
+    def solve(self, max_iter: int) -> Flow:
+        from ._simplex import ITERATION_LIMIT
+
+        retry_at_limit(
+            lambda limit: (None, 3 if self.simplex.solve(limit, self.eps) == ITERATION_LIMIT
+                           else 1),
+            max_iter,
+            "sparse network simplex",
         )
-        return fr, fc, fm, u, v, int(code)
-    with warnings.catch_warnings():  # pragma: no cover - older POT: no warm start
-        warnings.simplefilter("ignore", UserWarning)
-        plan, log = ot.emd(a, b, sp.coo_matrix((cost, (rows, cols)), shape=(a.size, b.size)),
-                           numItermax=limit, log=True, center_dual=False)
-    return plan.row, plan.col, plan.data, log["u"], log["v"], int(log["result_code"])
-
-
-def _with_code(out: tuple) -> tuple[tuple, int]:
-    return out[:5], int(out[5])  # (flows and potentials, result code)
+        rows, cols, mass = self.simplex.plan()
+        u, v = self.simplex.potentials()
+        # Potentials carry an arbitrary common offset (u + t, v - t): remove it
+        # (a . u = b . v) so that no round-off is lost to it.
+        shift = (self.b @ v - self.a @ u) / 2
+        return Flow(rows, cols, mass, u + shift, v - shift)
 
 
 # -- the coarse level ------------------------------------------------------------------

@@ -269,14 +269,15 @@ def test_extreme_scales_are_solved_exactly(scale: float, rng: np.random.Generato
 def test_iteration_limit_retried_then_refused(monkeypatch):
     """A sparse solve that keeps stopping at its limit is retried at 10x, 100x, then refused."""
     import distances.sparse_w1 as sw
+    from distances import _simplex
 
     limits = []
 
-    def stops_at_limit(a, b, rows, cols, cost, limit, warm):
+    def stops_at_limit(self, limit, eps):
         limits.append(limit)
-        return rows, cols, np.zeros(rows.size), np.zeros(a.size), np.zeros(b.size), 3
+        return _simplex.ITERATION_LIMIT
 
-    monkeypatch.setattr(sw, "_sparse_emd", stops_at_limit)
+    monkeypatch.setattr(_simplex.TransportSimplex, "solve", stops_at_limit)
     rng = np.random.default_rng(0)
     with pytest.raises(SolverError, match=r"stopped at its iteration limit \(700\) 3 times"):
         sw.solve_sparse(rng.normal(size=(40, 2)), rng.normal(size=(40, 2)), max_iter=7)

@@ -1,0 +1,147 @@
+r"""Pricing every pair of two point clouds against dual potentials, compiled (numba).
+
+A *scan* evaluates the reduced cost :math:`r_{ij} = \|x_i - y_j\|_2 - u_i - v_j` of every
+pair, in one pass and without an n x m temporary, and returns what the column generation of
+:mod:`distances.sparse_w1` needs: the ``per_row`` most violated pairs of every row whose
+smallest reduced cost is below ``-tol``, the most violated pair of every such column, and
+every row's smallest reduced cost clipped above at 0 (exact: the certificate repairs u with
+it).
+
+Columns are grouped into blocks of nearby points (k-d tree order); a row skips a block when
+the triangle inequality bounds all of its reduced costs below by ``tol``:
+:math:`r_{ij} \ge \|x_i - z_J\| - \max_{j \in J}(\|y_j - z_J\| + v_j) - u_i`, :math:`z_J` the
+block's centre. A skipped pair therefore has :math:`r_{ij} \ge tol > 0`, and the row minima
+returned are exact wherever they are negative.
+
+Private module: importing it imports numba (the solvers import it when they run).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+__all__ = ["scan"]
+
+_jit = njit(cache=True, nogil=True)
+
+
+@_jit
+def _scan(x, y, u, v, order, starts, centre, reach, tol, per_row):
+    n, d = x.shape
+    m = y.shape[0]
+    n_blocks = starts.shape[0] - 1
+    row_min = np.zeros(n)
+    col_best = np.full(m, -tol)
+    col_arg = np.full(m, -1, np.int64)
+    out_rows = np.empty(16 * per_row + 16, np.int64)
+    out_cols = np.empty(16 * per_row + 16, np.int64)
+    n_out = 0
+    priced = 0
+    worst = np.inf
+    top_r = np.empty(per_row)
+    top_j = np.empty(per_row, np.int64)
+    keep = np.empty(n_blocks, np.bool_)
+    for i in range(n):
+        ui = u[i]
+        # blocks that can hold a reduced cost below tol
+        for k in range(n_blocks):
+            s = 0.0
+            for t in range(d):
+                diff = x[i, t] - centre[k, t]
+                s += diff * diff
+            keep[k] = np.sqrt(s) - reach[k] - ui < tol
+        best = np.inf
+        for k in range(n_blocks):
+            if not keep[k]:
+                continue
+            priced += starts[k + 1] - starts[k]
+            for p in range(starts[k], starts[k + 1]):
+                s = 0.0
+                for t in range(d):
+                    diff = x[i, t] - y[p, t]
+                    s += diff * diff
+                r = np.sqrt(s) - ui - v[p]
+                if r < best:
+                    best = r
+                if r < col_best[p]:
+                    col_best[p] = r
+                    col_arg[p] = i
+        if best < worst:
+            worst = best
+        row_min[i] = min(best, 0.0)
+        if best >= -tol:
+            continue
+        # the per_row most violated pairs of this row (a second pass, violated rows only)
+        filled = 0
+        for k in range(n_blocks):
+            if not keep[k]:
+                continue
+            for p in range(starts[k], starts[k + 1]):
+                s = 0.0
+                for t in range(d):
+                    diff = x[i, t] - y[p, t]
+                    s += diff * diff
+                r = np.sqrt(s) - ui - v[p]
+                if r >= -tol or (filled == per_row and r >= top_r[filled - 1]):
+                    continue
+                q = filled if filled < per_row else per_row - 1
+                while q > 0 and top_r[q - 1] > r:
+                    top_r[q], top_j[q] = top_r[q - 1], top_j[q - 1]
+                    q -= 1
+                top_r[q], top_j[q] = r, p
+                if filled < per_row:
+                    filled += 1
+        if n_out + filled > out_rows.shape[0]:
+            grow = max(2 * out_rows.shape[0], n_out + filled)
+            new_rows = np.empty(grow, np.int64)
+            new_cols = np.empty(grow, np.int64)
+            new_rows[:n_out] = out_rows[:n_out]
+            new_cols[:n_out] = out_cols[:n_out]
+            out_rows, out_cols = new_rows, new_cols
+        for q in range(filled):
+            out_rows[n_out] = i
+            out_cols[n_out] = order[top_j[q]]
+            n_out += 1
+    return out_rows[:n_out], out_cols[:n_out], col_arg, worst, priced, row_min
+
+
+def scan(
+    x: np.ndarray, y: np.ndarray, u: np.ndarray, v: np.ndarray, tol: float,
+    per_row: int = 4, block: int = 64,
+) -> tuple[np.ndarray, np.ndarray, float, int, np.ndarray]:
+    """Price all pairs; see the module docstring.
+
+    Returns
+    -------
+    rows, cols : ndarray of int64
+        The violated pairs found (``per_row`` per violated row, one per violated column;
+        may repeat).
+    worst : float
+        The smallest reduced cost found (exact when below ``tol``).
+    priced : int
+        Pairs evaluated (the rest were bounded by the triangle inequality).
+    row_min : ndarray
+        Each row's smallest reduced cost, clipped above at 0.
+    """
+    from scipy.spatial import cKDTree
+
+    m = y.shape[0]
+    order = np.asarray(cKDTree(y, leafsize=block).indices, dtype=np.int64)
+    ys = np.ascontiguousarray(y[order])
+    vs = np.ascontiguousarray(v[order])
+    starts = np.append(np.arange(0, m, block), m)
+    lo = np.minimum.reduceat(ys, starts[:-1], axis=0)
+    hi = np.maximum.reduceat(ys, starts[:-1], axis=0)
+    centre = (lo + hi) / 2
+    sizes = np.diff(starts)
+    radius = np.linalg.norm(ys - np.repeat(centre, sizes, axis=0), axis=1)
+    reach = np.maximum.reduceat(radius + vs, starts[:-1])
+    rows, cols, col_arg, worst, priced, row_min = _scan(
+        np.ascontiguousarray(x), ys, np.ascontiguousarray(u), vs, order, starts,
+        np.ascontiguousarray(centre), reach, float(tol), int(per_row),
+    )
+    hit = np.flatnonzero(col_arg >= 0)
+    rows = np.concatenate([rows, col_arg[hit]])
+    cols = np.concatenate([cols, order[hit]])
+    return rows, cols, float(worst), int(priced), row_min
