@@ -21,7 +21,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-__all__ = ["scan"]
+__all__ = ["scan", "scan_matrix"]
 
 _jit = njit(cache=True, nogil=True)
 
@@ -145,3 +145,68 @@ def scan(
     rows = np.concatenate([rows, col_arg[hit]])
     cols = np.concatenate([cols, order[hit]])
     return rows, cols, float(worst), int(priced), row_min
+
+
+@_jit
+def _scan_matrix(cost, u, v, tol, per_row):
+    n, m = cost.shape
+    row_min = np.zeros(n)
+    col_best = np.full(m, -tol)
+    col_arg = np.full(m, -1, np.int64)
+    out_rows = np.empty(16 * per_row + 16, np.int64)
+    out_cols = np.empty(16 * per_row + 16, np.int64)
+    n_out = 0
+    worst = np.inf
+    top_r = np.empty(per_row)
+    top_j = np.empty(per_row, np.int64)
+    red = np.empty(m)
+    for i in range(n):
+        ui = u[i]
+        best = np.inf
+        for j in range(m):
+            r = cost[i, j] - ui - v[j]
+            red[j] = r
+            best = min(best, r)
+        for j in range(m):
+            if red[j] < col_best[j]:
+                col_best[j] = red[j]
+                col_arg[j] = i
+        worst = min(worst, best)
+        row_min[i] = min(best, 0.0)
+        if best >= -tol:
+            continue
+        filled = 0
+        for j in range(m):
+            r = red[j]
+            if r >= -tol or (filled == per_row and r >= top_r[filled - 1]):
+                continue
+            q = filled if filled < per_row else per_row - 1
+            while q > 0 and top_r[q - 1] > r:
+                top_r[q], top_j[q] = top_r[q - 1], top_j[q - 1]
+                q -= 1
+            top_r[q], top_j[q] = r, j
+            if filled < per_row:
+                filled += 1
+        if n_out + filled > out_rows.shape[0]:
+            grow = max(2 * out_rows.shape[0], n_out + filled)
+            new_rows = np.empty(grow, np.int64)
+            new_cols = np.empty(grow, np.int64)
+            new_rows[:n_out] = out_rows[:n_out]
+            new_cols[:n_out] = out_cols[:n_out]
+            out_rows, out_cols = new_rows, new_cols
+        for q in range(filled):
+            out_rows[n_out] = i
+            out_cols[n_out] = top_j[q]
+            n_out += 1
+    return out_rows[:n_out], out_cols[:n_out], col_arg, worst, row_min
+
+
+def scan_matrix(
+    cost: np.ndarray, u: np.ndarray, v: np.ndarray, tol: float, per_row: int = 4
+) -> tuple[np.ndarray, np.ndarray, float, int, np.ndarray]:
+    """:func:`scan` on a precomputed cost matrix (every pair is evaluated)."""
+    rows, cols, col_arg, worst, row_min = _scan_matrix(cost, u, v, float(tol), int(per_row))
+    hit = np.flatnonzero(col_arg >= 0)
+    rows = np.concatenate([rows, col_arg[hit]])
+    cols = np.concatenate([cols, hit])
+    return rows, cols, float(worst), int(cost.size), row_min

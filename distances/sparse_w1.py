@@ -57,6 +57,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 import scipy.sparse as sp
 from numpy.typing import ArrayLike, NDArray
+from scipy.spatial.distance import cdist
 
 from ._sparse_edges import (
     EdgeSet,
@@ -306,10 +307,14 @@ def _solve_with_null_weights(
 
 # -- the column-generation loop --------------------------------------------------------
 
-def scan(x, y, u, v, tol):  # the compiled scan; numba is imported on first use
-    from ._scan import scan as compiled
+def _scan(x, y, u, v, tol, cost):
+    """Price all pairs (compiled; numba is imported on first use): from the cost matrix
+    when there is one, else computing the distances with the triangle-inequality bound."""
+    from ._scan import scan, scan_matrix
 
-    return compiled(x, y, u, v, tol, per_row=_PER_ROW)
+    if cost is not None:
+        return scan_matrix(cost, u, v, tol, per_row=_PER_ROW)
+    return scan(x, y, u, v, tol, per_row=_PER_ROW)
 
 
 def _solve_full(
@@ -331,8 +336,10 @@ def _solve_full(
     # Small problems price every pair each round (compiled, ~10 ns a pair); larger ones
     # first try the cheap local lists and scan all pairs only when those are clean.
     every_round = n * m <= _SCAN_EVERY_ROUND
+    cost = None
     if every_round:
         local = None
+        cost = cdist(x, y)  # at most _SCAN_EVERY_ROUND entries (32 MB)
         seed_rows, seed_cols = nearest_pairs(x, y, a, b, opts.k_neighbors)
         seed_rows, seed_cols = [seed_rows], [seed_cols]
     else:
@@ -340,14 +347,15 @@ def _solve_full(
         k = min(opts.k_neighbors, local.k_rows, local.k_cols)
         seed_rows = [np.repeat(np.arange(n), k), local.rows[:, :k].ravel()]
         seed_cols = [local.cols[:, :k].ravel(), np.repeat(np.arange(m), k)]
-    tree_rows, tree_cols, tree_mass = monotone_tree(x, y, a, b)
     b = b * (a.sum() / b.sum())  # equal masses to the last bit
-    solver = _Solver(x, y, a, b, tree_rows, tree_cols, tree_mass, edges)
-    levels = 1
+    levels, tree = 1, None
     if opts.cell_size >= 2 and min(n, m) > opts.coarsen_above:
-        cr, cc, levels = _coarse_seed(x, y, a, b, opts)
+        cr, cc, levels, tree = _coarse_seed(x, y, a, b, opts)
         seed_rows.append(cr)
         seed_cols.append(cc)
+    if tree is None:  # no coarse level (or its plan did not refine to a tree)
+        tree = monotone_tree(x, y, a, b)
+    solver = _Solver(x, y, a, b, *tree, edges, cost)
     solver.add(edges.new(np.concatenate(seed_rows), np.concatenate(seed_cols)))
     stats = _Stats()
     worst = -np.inf
@@ -362,7 +370,7 @@ def _solve_full(
         new = edges.new(*local.violations(flow, tol)) if local is not None else _NONE
         if new.size == 0:
             stats.full_scans += 1
-            rows, cols, worst, priced, row_worst = scan(x, y, flow.u, flow.v, tol * polish)
+            rows, cols, worst, priced, row_worst = _scan(x, y, flow.u, flow.v, tol * polish, cost)
             stats.pairs_priced += priced
             new = edges.new(rows, cols)
             # Round-off floor: the remaining violations are within the certificate's
@@ -425,14 +433,16 @@ class _Solver:
     the previous basis. Starts from ``tree`` (the monotone plan: a feasible spanning tree)."""
 
     def __init__(self, x: FloatArray, y: FloatArray, a: FloatArray, b: FloatArray,
-                 rows: IntArray, cols: IntArray, mass: FloatArray, edges: EdgeSet) -> None:
+                 rows: IntArray, cols: IntArray, mass: FloatArray, edges: EdgeSet,
+                 cost: FloatArray | None) -> None:
         from ._simplex import TransportSimplex  # imports numba (compiled kernels)
 
-        self.x, self.y, self.a, self.b, self.edges = x, y, a, b, edges
+        self.x, self.y, self.a, self.b, self.edges, self.cost = x, y, a, b, edges, cost
         keys = rows * edges.m + cols
         edges.add(np.sort(keys))
-        cost = pair_cost(x, y, rows, cols)
-        self.simplex = TransportSimplex(a, b, rows, cols, cost, mass, capacity=16 * keys.size)
+        self.simplex = TransportSimplex(
+            a, b, rows, cols, self._costs(rows, cols), mass, capacity=16 * keys.size
+        )
         # Reduced costs above -eps count as optimal inside a solve; the round's pricing
         # tolerance (PRICING_RTOL x scale, scale >= 1 here) is 10^3 times larger.
         self.eps = 1e-3 * PRICING_RTOL
@@ -443,7 +453,12 @@ class _Solver:
             return
         self.edges.add(keys)
         rows, cols = keys // self.edges.m, keys % self.edges.m
-        self.simplex.add(rows, cols, pair_cost(self.x, self.y, rows, cols))
+        self.simplex.add(rows, cols, self._costs(rows, cols))
+
+    def _costs(self, rows: IntArray, cols: IntArray) -> FloatArray:
+        if self.cost is not None:
+            return self.cost[rows, cols]
+        return pair_cost(self.x, self.y, rows, cols)
 
     def solve(self, max_iter: int) -> Flow:
         from ._simplex import ITERATION_LIMIT
@@ -467,10 +482,13 @@ class _Solver:
 
 def _coarse_seed(
     x: FloatArray, y: FloatArray, a: FloatArray, b: FloatArray, opts: _Options
-) -> tuple[IntArray, IntArray, int]:
-    """Solve the problem between cells (recursively) and link every pair of points of two
-    cells that exchange mass. (The coarse potentials are not used as a warm start: measured
-    at n = 50,000, the first fine solve took twice as long with them.)"""
+) -> tuple[IntArray, IntArray, int, tuple[IntArray, IntArray, FloatArray] | None]:
+    """Solve the problem between cells (recursively), link every pair of points of two
+    cells that exchange mass, and refine the coarse plan into a first basis of the fine
+    problem (:func:`distances._simplex.refine_basis`; None if that failed). Returns
+    (rows, cols, levels, basis)."""
+    from ._simplex import refine_basis
+
     s = opts.cell_size
     ox, cx = cells(x, s)
     oy, cy = cells(y, s)
@@ -487,7 +505,8 @@ def _coarse_seed(
     rows = np.broadcast_to(ri[:, :, None], (ri.shape[0], s, s))
     cols = np.broadcast_to(ci[:, None, :], (ci.shape[0], s, s))
     ok = (rows < x.shape[0]) & (cols < y.shape[0])
-    return ox[rows[ok]], oy[cols[ok]], levels
+    basis = refine_basis(a, b, ox, oy, s, flow.rows, flow.cols, flow.mass)
+    return ox[rows[ok]], oy[cols[ok]], levels, basis
 
 
 def _depth(n: int, m: int, opts: _Options) -> int:
