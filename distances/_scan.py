@@ -21,7 +21,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-__all__ = ["scan", "scan_matrix"]
+__all__ = ["nearest_in_matrix", "scan", "scan_matrix"]
 
 _jit = njit(cache=True, nogil=True)
 
@@ -210,3 +210,34 @@ def scan_matrix(
     rows = np.concatenate([rows, col_arg[hit]])
     cols = np.concatenate([cols, hit])
     return rows, cols, float(worst), int(cost.size), row_min
+
+
+@_jit
+def _nearest_in_matrix(dist, k_row, k_col):
+    n, m = dist.shape
+    rows_best = np.full((n, k_row), np.inf)
+    rows_arg = np.zeros((n, k_row), np.int64)
+    cols_best = np.full((m, k_col), np.inf)
+    cols_arg = np.zeros((m, k_col), np.int64)
+    for i in range(n):
+        for j in range(m):
+            r = dist[i, j]
+            if r < rows_best[i, k_row - 1]:
+                q = k_row - 1
+                while q > 0 and rows_best[i, q - 1] > r:
+                    rows_best[i, q], rows_arg[i, q] = rows_best[i, q - 1], rows_arg[i, q - 1]
+                    q -= 1
+                rows_best[i, q], rows_arg[i, q] = r, j
+            if r < cols_best[j, k_col - 1]:
+                q = k_col - 1
+                while q > 0 and cols_best[j, q - 1] > r:
+                    cols_best[j, q], cols_arg[j, q] = cols_best[j, q - 1], cols_arg[j, q - 1]
+                    q -= 1
+                cols_best[j, q], cols_arg[j, q] = r, i
+    return rows_arg, cols_arg
+
+
+def nearest_in_matrix(dist: np.ndarray, k_row: int, k_col: int) -> tuple[np.ndarray, np.ndarray]:
+    """Column indices of the ``k_row`` smallest entries of each row (n, k_row) and row
+    indices of the ``k_col`` smallest of each column (m, k_col), in one pass."""
+    return _nearest_in_matrix(dist, int(k_row), int(k_col))

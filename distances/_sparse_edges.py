@@ -157,15 +157,22 @@ class LocalLists:
 
 
 def nearest_pairs(
-    x: FloatArray, y: FloatArray, a: FloatArray, b: FloatArray, k: int
+    x: FloatArray, y: FloatArray, a: FloatArray, b: FloatArray, k: int,
+    cost: FloatArray | None = None,
 ) -> tuple[IntArray, IntArray]:
     """Each point's k nearest neighbours in the other cloud after aligning the means,
-    as (rows, columns) pairs, both directions."""
+    as (rows, columns) pairs, both directions. Above 3-D, given the cost matrix, the
+    neighbours are read from it instead (means not aligned)."""
     n, m = x.shape[0], y.shape[0]
     xc, yc = x - a @ x, y - b @ y
     kr, kc = min(k, m), min(k, n)
-    cols = _query(cKDTree(yc), xc, kr)
-    rows = _query(cKDTree(xc), yc, kc)
+    if cost is not None and x.shape[1] > 3:  # k-d trees degrade to brute force there
+        from ._scan import nearest_in_matrix  # compiled: one pass over the cost matrix
+
+        cols, rows = nearest_in_matrix(cost, kr, kc)
+    else:
+        cols = _query(cKDTree(yc), xc, kr)
+        rows = _query(cKDTree(xc), yc, kc)
     return (np.concatenate([np.repeat(np.arange(n), kr), rows.ravel()]),
             np.concatenate([cols.ravel(), np.repeat(np.arange(m), kc)]))
 
@@ -183,9 +190,10 @@ def monotone_tree(
     first basis of the network simplex. Returns rows, columns and masses."""
     from ._simplex import northwest_corner
 
-    pooled = np.concatenate([x - a @ x, y - b @ y])
-    _, _, vt = np.linalg.svd(pooled[:: max(1, pooled.shape[0] // 4096)], full_matrices=False)
-    ox, oy = np.argsort(x @ vt[0], kind="stable"), np.argsort(y @ vt[0], kind="stable")
+    pooled = np.concatenate([x - a @ x, y - b @ y])[:: max(1, (x.shape[0] + y.shape[0]) // 4096)]
+    _, vecs = np.linalg.eigh(pooled.T @ pooled)  # d x d: cheaper than an SVD of the points
+    axis = vecs[:, -1]
+    ox, oy = np.argsort(x @ axis, kind="stable"), np.argsort(y @ axis, kind="stable")
     rows, cols, mass = northwest_corner(a[ox], b[oy])
     return ox[rows], oy[cols], mass
 

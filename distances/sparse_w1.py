@@ -233,10 +233,17 @@ def _solve_problem(prob: Problem, opts: _Options) -> SparseResult:
     s = power_of_two_below(max(float(np.abs(x).max()), float(np.abs(y).max())))
     # The largest ground cost, exact over all pairs (convex hulls in 2-D and 3-D), on
     # coordinates of order 1 (squared distances of raw ones could under- or overflow).
-    unit_largest = cost_scale(x / s, y / s)
+    unit_cost = None
+    if x.shape[0] * y.shape[0] <= _SCAN_EVERY_ROUND:  # the matrix, kept for the solve
+        unit_cost = cdist(x / s, y / s)
+        unit_largest = float(unit_cost.max())
+    else:
+        unit_largest = cost_scale(x / s, y / s)
     t = power_of_two_below(unit_largest)
     f = s * t  # a power of two: the solver sees costs of order 1, exactly rescaled
-    res = _solve_with_null_weights(x / f, y / f, prob.a, prob.b, opts, unit_largest / t)
+    # Powers of two scale distances exactly: cdist(x / f, y / f) == unit_cost / t.
+    cost = None if unit_cost is None else unit_cost / t
+    res = _solve_with_null_weights(x / f, y / f, prob.a, prob.b, opts, unit_largest / t, cost)
     sol = res.solution
     if f != 1.0:
         sol = replace(sol, value=sol.value * f, u=sol.u * f, v=sol.v * f,
@@ -268,13 +275,15 @@ class _Options:
 
 
 def _solve_with_null_weights(
-    x: FloatArray, y: FloatArray, a: FloatArray, b: FloatArray, opts: _Options, largest: float
+    x: FloatArray, y: FloatArray, a: FloatArray, b: FloatArray, opts: _Options, largest: float,
+    cost: FloatArray | None = None,
 ) -> SparseResult:
     """Solve on the atoms with mass; ``largest`` is the largest ground cost of all atoms."""
     rows, cols = np.flatnonzero(a > 0), np.flatnonzero(b > 0)
     if rows.size == a.size and cols.size == b.size:
-        return _solve_full(x, y, a, b, opts, largest=largest)
-    sub = _solve_full(x[rows], y[cols], a[rows], b[cols], opts, largest=largest)
+        return _solve_full(x, y, a, b, opts, largest=largest, cost=cost)
+    sub_cost = None if cost is None else cost[np.ix_(rows, cols)]
+    sub = _solve_full(x[rows], y[cols], a[rows], b[cols], opts, largest=largest, cost=sub_cost)
     s = sub.solution
     u, v = np.empty(a.size), np.empty(b.size)
     u[rows], v[cols] = s.u, s.v
@@ -326,21 +335,25 @@ def _solve_full(
     *,
     largest: float = 0.0,
     seed_only: bool = False,
+    cost: FloatArray | None = None,
 ) -> SparseResult | Flow:
     """Column generation on atoms with positive mass. ``seed_only=True`` (the coarse
     levels, whose plan only seeds the candidates of the next finer level) returns the last
     flow instead of certifying it or raising when ``max_rounds`` is reached. ``largest``
-    (the largest ground cost) is only reported in the certificate."""
+    (the largest ground cost) is only reported in the certificate; ``cost``, the cost
+    matrix when the caller has it."""
     n, m = x.shape[0], y.shape[0]
     edges = EdgeSet(m)
     # Small problems price every pair each round (compiled, ~10 ns a pair); larger ones
     # first try the cheap local lists and scan all pairs only when those are clean.
     every_round = n * m <= _SCAN_EVERY_ROUND
-    cost = None
+    if not every_round:
+        cost = None
     if every_round:
         local = None
-        cost = cdist(x, y)  # at most _SCAN_EVERY_ROUND entries (32 MB)
-        seed_rows, seed_cols = nearest_pairs(x, y, a, b, opts.k_neighbors)
+        if cost is None:
+            cost = cdist(x, y)  # at most _SCAN_EVERY_ROUND entries (32 MB)
+        seed_rows, seed_cols = nearest_pairs(x, y, a, b, opts.k_neighbors, cost)
         seed_rows, seed_cols = [seed_rows], [seed_cols]
     else:
         local = LocalLists(x, y, a, b, opts.local_neighbors)
