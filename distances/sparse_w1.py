@@ -152,7 +152,7 @@ def solve_sparse(
     k_neighbors: int = 8,
     local_neighbors: int = 48,
     cell_size: int = 4,
-    coarsen_above: int = 500,
+    coarsen_above: int = 100,
     max_rounds: int = 500,
     max_iter: int = DEFAULT_MAX_ITER,
 ) -> SparseResult:
@@ -177,7 +177,7 @@ def solve_sparse(
         Neighbours per point checked by the cheap local pricing before a full scan.
     cell_size : int, default 4
         Points per cell of the coarse problem (0 or 1: no coarse level).
-    coarsen_above : int, default 500
+    coarsen_above : int, default 100
         Solve a coarse problem first when both clouds have more points than this.
     max_rounds : int, default 500
         Rounds of solve-and-price before :class:`SolverError` is raised.
@@ -266,7 +266,7 @@ class _Options:
     k_neighbors: int = 8
     local_neighbors: int = 48
     cell_size: int = 4
-    coarsen_above: int = 500
+    coarsen_above: int = 100
     max_rounds: int = 500
     max_iter: int = DEFAULT_MAX_ITER
 

@@ -15,7 +15,6 @@ value that fails the check, or a solve that stops at its iteration limit, raises
 
 from __future__ import annotations
 
-import math
 from typing import Any, Literal
 
 import numpy as np
@@ -48,7 +47,7 @@ from .sparse_w1 import solve_problem as solve_sparse_problem
 __all__ = [
     "CERTIFICATE_RTOL",
     "SPARSE_AUTO_MIN_ATOMS",
-    "SPARSE_AUTO_MIN_ATOMS_ALIKE_2D",
+    "SPARSE_AUTO_MIN_ATOMS_VALUE",
     "Certificate",
     "EarthMoverSolution",
     "SolverError",
@@ -66,20 +65,17 @@ FloatArray = NDArray[np.float64]
 for _public in (Certificate, EarthMoverSolution, SolverError, certify):
     _public.__module__ = __name__
 
-#: ``method="auto"`` solves point clouds in dimension >= 2 with the sparse certified solver
-#: (:mod:`distances.sparse_w1`) when both have at least this many atoms, and the dense
-#: network simplex below. Measured with benchmarks/bench_peers.py on the 2-core machine at
-#: load 0.6-3 (benchmarks/results/bench_peers_*_quiet.txt): at 2000 atoms sparse was faster
-#: than dense for 3 of 4 shapes in 8-D and in 32-D (1.1x-2.3x), in 2-D only for two samples
-#: of one law (the 3 others 0.69x-0.85x); at 1000 slower on 9 of 12 shape and dimension
-#: pairs; it needs O(n) memory where dense needs about 4 n^2 doubles.
+#: :func:`earth_mover_solution` with ``method="auto"`` solves point clouds in dimension >= 2
+#: with the sparse certified solver (:mod:`distances.sparse_w1`) when both have at least
+#: this many atoms, and keeps the dense network simplex (and its dense plan) below: the
+#: type of the plan does not change with the shape of the clouds. Sparse needs O(n)
+#: memory where dense needs about 4 n^2 doubles.
 SPARSE_AUTO_MIN_ATOMS = 2000
-#: The same threshold in :func:`earth_mover` (the value only: the plan type of
-#: :func:`earth_mover_solution` stays dense below SPARSE_AUTO_MIN_ATOMS) for two clouds that
-#: look alike in 2-D (:func:`_look_alike`: close means and covariance traces, e.g. two
-#: samples of one law, the critic-evaluation case): sparse 0.066 s vs dense 0.111 s at
-#: 1000 atoms, 0.335 vs 0.462 at 2000, but 0.035 vs 0.031 at 500.
-SPARSE_AUTO_MIN_ATOMS_ALIKE_2D = 1000
+#: :func:`earth_mover` (the value only) with ``method="auto"`` switches to the sparse solver
+#: from this many atoms a side, in every dimension >= 2. Measured with
+#: benchmarks/bench_peers.py (benchmarks/results/bench_peers_small_quiet.txt): below it
+#: the dense path was faster on most shapes, from it the sparse one.
+SPARSE_AUTO_MIN_ATOMS_VALUE = 500
 
 
 def _problem(P: Any, Q: Any, support: ArrayLike | None, cost: ArrayLike | None) -> Problem:
@@ -166,10 +162,9 @@ def earth_mover(
         and m; the result is then the optimal transport cost for that cost.
     method : {"auto", "closed_form_1d", "network_simplex", "sparse"}, default "auto"
         ``"auto"`` uses the closed form on the line, the sparse solver for point clouds in
-        dimension >= 2 with at least ``SPARSE_AUTO_MIN_ATOMS`` (2000) atoms each, or here
-        (not in :func:`earth_mover_solution`) in 2-D at least
-        ``SPARSE_AUTO_MIN_ATOMS_ALIKE_2D`` (1000) when the two clouds look alike (close
-        means and spreads), and the dense network simplex otherwise (the crossovers
+        dimension >= 2 with at least ``SPARSE_AUTO_MIN_ATOMS_VALUE`` (500) atoms each
+        (in :func:`earth_mover_solution`: ``SPARSE_AUTO_MIN_ATOMS``, 2000, so that the
+        plan stays dense below), and the dense network simplex otherwise (the crossover
         measured by ``benchmarks/bench_peers.py``; :func:`auto_method` says which).
         ``"sparse"`` (point clouds only) never builds the n x m cost matrix and certifies
         dual feasibility over all pairs (:func:`distances.sparse_w1.solve_sparse`); its
@@ -309,22 +304,4 @@ def _use_sparse(method: str, prob: Problem, *, value_only: bool) -> bool:
     if method != "auto" or prob.x is None or prob.y is None or prob.x.shape[1] < 2:
         return False
     n = min(prob.x.shape[0], prob.y.shape[0])
-    if n >= SPARSE_AUTO_MIN_ATOMS:
-        return True
-    return (
-        value_only
-        and prob.x.shape[1] == 2
-        and n >= SPARSE_AUTO_MIN_ATOMS_ALIKE_2D
-        and _look_alike(prob.x, prob.a, prob.y, prob.b)
-    )
-
-
-def _look_alike(x: FloatArray, a: FloatArray, y: FloatArray, b: FloatArray) -> bool:
-    """Means within 0.1 of the RMS spread and total variances within 25 %: the shape class
-    on which the sparse solver needs few rounds (a speed choice only; both are exact)."""
-    mx, my = a @ x, b @ y
-    vx, vy = float(a @ ((x - mx) ** 2).sum(axis=1)), float(b @ ((y - my) ** 2).sum(axis=1))
-    if min(vx, vy) <= 0.0:
-        return False
-    close = float(np.linalg.norm(mx - my)) <= 0.1 * math.sqrt(max(vx, vy))
-    return close and 0.8 <= vx / vy <= 1.25
+    return n >= (SPARSE_AUTO_MIN_ATOMS_VALUE if value_only else SPARSE_AUTO_MIN_ATOMS)

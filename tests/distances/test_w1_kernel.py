@@ -131,23 +131,21 @@ def test_import_distances_does_not_import_pot_or_torch():
 class TestAutoMethod:
     """The crossovers of method="auto" (measured by benchmarks/bench_peers.py)."""
 
-    def test_alike_clouds_in_2d_go_sparse_from_1000_atoms_for_the_value(self, rng):
-        P, Q = Discrete(rng.normal(size=(1000, 2))), Discrete(rng.normal(size=(1000, 2)))
+    @pytest.mark.parametrize("d", [2, 8, 32])
+    def test_the_value_goes_sparse_from_500_atoms_in_every_dimension(self, rng, d):
+        x, y = rng.normal(size=(500, d)), rng.normal(size=(500, d)) * 0.5 + 1.0
+        P, Q = Discrete(x), Discrete(y)
         assert auto_method(P, Q) == "sparse"
         assert_allclose(earth_mover(P, Q), earth_mover(P, Q, method="network_simplex"),
                         rtol=1e-12)
         # earth_mover_solution keeps its dense plan below SPARSE_AUTO_MIN_ATOMS.
         assert auto_method(P, Q, value_only=False) == "network_simplex"
         assert earth_mover_solution(P, Q).method == "network_simplex"
+        # One atom fewer on one side: dense.
+        assert auto_method(Discrete(x[:499]), Q) == "network_simplex"
 
-    @pytest.mark.parametrize("shift", [[1.0, 0.0], [0.0, 0.0]])
-    def test_unlike_clouds_stay_dense_below_2000_atoms(self, rng, shift):
-        # Shifted by one standard deviation, or the same mean with half the spread: a
-        # shape class where dense was faster below 2000 atoms.
-        x = rng.normal(size=(1000, 2))
-        y = rng.normal(size=(1000, 2)) * (1.0 if shift[0] else 0.5) + np.array(shift)
-        assert auto_method(Discrete(x), Discrete(y)) == "network_simplex"
-
-    def test_alike_clouds_in_8d_stay_dense_below_2000_atoms(self, rng):
-        x, y = rng.normal(size=(1000, 8)), rng.normal(size=(1000, 8))
-        assert auto_method(Discrete(x), Discrete(y)) == "network_simplex"
+    def test_the_solution_goes_sparse_from_2000_atoms(self, rng):
+        P, Q = Discrete(rng.normal(size=(2000, 2))), Discrete(rng.normal(size=(2000, 2)))
+        assert auto_method(P, Q, value_only=False) == "sparse"
+        assert auto_method(Discrete(rng.normal(size=(1999, 2))), Q,
+                           value_only=False) == "network_simplex"

@@ -1,0 +1,253 @@
+"""The compiled kernels behind the sparse W1 solver: the network simplex that keeps its basis
+(distances._simplex) and the scans of all pairs (distances._scan).
+
+Each is checked against an independent computation: POT's network simplex (ot.emd2) for the
+optimum, scipy's cdist and numpy sorts for the scans, and the transport constraints
+themselves (marginals, dual feasibility, complementary slackness) for the plans and bases.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import ot
+import pytest
+from numpy.testing import assert_allclose
+from scipy.spatial.distance import cdist
+
+from distances import SolverError
+from distances._scan import nearest_in_matrix, scan, scan_matrix
+from distances._simplex import (
+    ITERATION_LIMIT,
+    OPTIMAL,
+    TransportSimplex,
+    northwest_corner,
+    refine_basis,
+)
+
+# Tolerances: the problems below have costs of order 1 and masses summing to 1; the simplex
+# works in float64, so values agree with POT's to a few hundred ulps of the largest cost.
+VALUE_ATOL = 1e-13
+EPS = 1e-13  # reduced costs above -EPS count as optimal inside a solve
+
+
+def _problem(rng: np.random.Generator, n: int, m: int, d: int, kind: str):
+    x, y = rng.standard_normal((n, d)), rng.standard_normal((m, d))
+    if kind == "integer":  # many equal costs: degenerate pivots and ties
+        x, y = np.round(2 * x), np.round(2 * y)
+    a, b = rng.random(n) + 0.01, rng.random(m) + 0.01
+    if kind == "uniform":  # equal masses: degenerate north-west corners
+        a, b = np.ones(n), np.ones(m)
+    a, b = a / a.sum(), b / b.sum()
+    return x, y, a, b * (a.sum() / b.sum())
+
+
+def _dense(a, b, cost):
+    rows, cols, mass = northwest_corner(a, b)
+    s = TransportSimplex(a, b, rows, cols, cost[rows, cols], mass)
+    taken = np.zeros(cost.shape, dtype=bool)
+    taken[rows, cols] = True
+    ii, jj = np.nonzero(~taken)
+    s.add(ii, jj, cost[ii, jj])
+    return s
+
+
+def _check_optimal(s: TransportSimplex, a, b, cost, value):
+    rows, cols, mass = s.plan()
+    plan = np.zeros(cost.shape)
+    np.add.at(plan, (rows, cols), mass)
+    assert_allclose(plan.sum(axis=1), a, atol=1e-15)
+    assert_allclose(plan.sum(axis=0), b, atol=1e-15)
+    assert (mass > 0).all()
+    u, v = s.potentials()
+    assert (cost - u[:, None] - v[None, :]).min() >= -1e-12  # dual feasible, all pairs
+    assert abs(float(a @ u + b @ v) - value) <= VALUE_ATOL  # no duality gap
+    assert abs(float(mass @ cost[rows, cols]) - value) <= VALUE_ATOL
+
+
+@pytest.mark.parametrize("kind", ["random", "integer", "uniform"])
+def test_dense_problems_reach_pots_optimum(kind):
+    rng = np.random.default_rng(7)
+    for _ in range(40):
+        n, m = rng.integers(1, 30, size=2)
+        x, y, a, b = _problem(rng, n, m, int(rng.integers(1, 4)), kind)
+        cost = cdist(x, y)
+        s = _dense(a, b, cost)
+        assert s.solve(10**7, EPS) == OPTIMAL
+        _check_optimal(s, a, b, cost, ot.emd2(a, b, cost, numItermax=10**7))
+
+
+def test_arcs_added_after_a_solve_continue_from_its_basis():
+    rng = np.random.default_rng(3)
+    x, y, a, b = _problem(rng, 60, 50, 2, "random")
+    cost = cdist(x, y)
+    rows, cols, mass = northwest_corner(a, b)
+    s = TransportSimplex(a, b, rows, cols, cost[rows, cols], mass)
+    taken = np.zeros(cost.shape, dtype=bool)
+    taken[rows, cols] = True
+    ii, jj = np.nonzero(~taken)
+    order = rng.permutation(ii.size)
+    first, rest = order[: ii.size // 10], order[ii.size // 10 :]
+    s.add(ii[first], jj[first], cost[ii[first], jj[first]])
+    assert s.solve(10**7, EPS) == OPTIMAL
+    restricted = float(s.plan()[2] @ cost[s.plan()[0], s.plan()[1]])
+    pivots = s.pivots
+    s.add(ii[rest], jj[rest], cost[ii[rest], jj[rest]])
+    assert s.solve(10**7, EPS) == OPTIMAL
+    full = ot.emd2(a, b, cost, numItermax=10**7)
+    assert restricted > full + 1e-6  # the first arcs alone were not enough ...
+    _check_optimal(s, a, b, cost, full)  # ... and the continued solve is optimal
+    fresh = _dense(a, b, cost)
+    fresh.solve(10**7, EPS)
+    assert s.pivots - pivots < fresh.pivots  # it continued rather than restarted
+
+
+def test_a_solve_stopped_at_its_limit_can_be_continued():
+    rng = np.random.default_rng(5)
+    x, y, a, b = _problem(rng, 40, 40, 2, "random")
+    cost = cdist(x, y)
+    s = _dense(a, b, cost)
+    assert s.solve(5, EPS) == ITERATION_LIMIT
+    assert s.pivots == 5
+    while s.solve(7, EPS) == ITERATION_LIMIT:
+        pass
+    _check_optimal(s, a, b, cost, ot.emd2(a, b, cost, numItermax=10**7))
+
+
+def test_northwest_corner_is_a_feasible_spanning_tree():
+    rng = np.random.default_rng(0)
+    for a, b in [(np.full(4, 0.25), np.full(2, 0.5)), (rng.random(7), rng.random(5))]:
+        a, b = a / a.sum(), b / b.sum()
+        rows, cols, mass = northwest_corner(a, b)
+        assert rows.size == a.size + b.size - 1  # zero pieces kept where masses meet
+        assert_allclose(np.bincount(rows, mass, a.size), a, atol=1e-15)
+        assert_allclose(np.bincount(cols, mass, b.size), b, atol=1e-15)
+        # a tree: the constructor builds its structure, and refuses a non-tree
+        TransportSimplex(a, b, rows, cols, np.zeros(rows.size), mass)
+
+
+def test_arcs_that_are_not_a_spanning_tree_are_refused():
+    a, b = np.full(2, 0.5), np.full(2, 0.5)
+    with pytest.raises(ValueError, match="n \\+ m - 1 = 3 arcs"):
+        TransportSimplex(a, b, np.array([0, 1]), np.array([0, 1]), np.zeros(2),
+                         np.full(2, 0.5))
+    # three arcs, but rows 0 and 1 both reach only column 0 twice: not spanning
+    with pytest.raises(ValueError, match="do not form a spanning tree"):
+        TransportSimplex(a, b, np.array([0, 1, 0]), np.array([0, 0, 0]), np.zeros(3),
+                         np.array([0.5, 0.5, 0.0]))
+
+
+def test_refined_coarse_plan_is_a_feasible_spanning_tree():
+    rng = np.random.default_rng(11)
+    for n, m, size in [(40, 33, 4), (17, 50, 3), (64, 64, 2)]:
+        a, b = rng.random(n) + 0.1, rng.random(m) + 0.1
+        a, b = a / a.sum(), b / b.sum()
+        ox, oy = rng.permutation(n), rng.permutation(m)
+        cx, cy = np.empty(n, int), np.empty(m, int)
+        cx[ox], cy[oy] = np.arange(n) // size, np.arange(m) // size
+        ma, mb = np.bincount(cx, a), np.bincount(cy, b)
+        coarse = ot.emd(ma, mb * (ma.sum() / mb.sum()), rng.random((ma.size, mb.size)))
+        ci, cj = np.nonzero(coarse > 0)
+        basis = refine_basis(a, b, ox, oy, size, ci, cj, coarse[ci, cj])
+        assert basis is not None
+        rows, cols, mass = basis
+        assert rows.size == n + m - 1
+        assert_allclose(np.bincount(rows, mass, n), a, atol=1e-15)
+        assert_allclose(np.bincount(cols, mass, m), b, atol=1e-15)
+        # every fine piece stays inside a coarse arc that carries mass (or has mass 0)
+        inside = coarse[cx[rows], cy[cols]] > 0
+        assert inside[mass > 0].all()
+        TransportSimplex(a, b, rows, cols, np.zeros(rows.size), mass)  # a spanning tree
+
+
+def test_a_coarse_plan_with_a_cycle_is_not_refined():
+    a, b = np.full(2, 0.5), np.full(2, 0.5)
+    # a "coarse plan" on cells of one point whose four pieces form a cycle
+    basis = refine_basis(a, b, np.arange(2), np.arange(2), 1, np.array([0, 0, 1, 1]),
+                         np.array([0, 1, 0, 1]), np.full(4, 0.25))
+    assert basis is None
+
+
+@pytest.mark.parametrize("d", [2, 5])
+def test_scans_find_the_violations_that_cdist_finds(d):
+    rng = np.random.default_rng(d)
+    x, y = rng.standard_normal((300, d)), rng.standard_normal((250, d))
+    u, v = 0.4 * rng.standard_normal(300) + 0.8, 0.4 * rng.standard_normal(250)
+    red = cdist(x, y) - u[:, None] - v[None, :]
+    tol = 1e-9
+    for rows, cols, worst, priced, row_min in (
+        scan(x, y, u, v, tol, per_row=3),
+        scan_matrix(cdist(x, y), u, v, tol, per_row=3),
+    ):
+        assert_allclose(worst, red.min(), rtol=0, atol=1e-13)
+        assert_allclose(row_min, np.minimum(red.min(axis=1), 0.0), rtol=0, atol=1e-13)
+        assert priced <= red.size
+        assert (red[rows, cols] < -tol).all()
+        for i in np.flatnonzero(red.min(axis=1) < -tol):  # each row's 3 most violated
+            want = np.argsort(red[i])[:3]
+            want = want[red[i, want] < -tol]
+            assert set(want) <= set(cols[rows == i])
+        for j in np.flatnonzero(red.min(axis=0) < -tol):  # each column's most violated
+            assert red[:, j].argmin() in rows[cols == j]
+    assert scan(x, y, u, v, tol)[3] < red.size  # the bound skipped some pairs here
+
+
+def test_nearest_in_matrix_matches_a_sort():
+    rng = np.random.default_rng(2)
+    dist = rng.random((40, 30))
+    rows_k, cols_k = nearest_in_matrix(dist, 5, 3)
+    assert_allclose(np.sort(dist, axis=1)[:, :5], np.take_along_axis(dist, rows_k, 1))
+    assert_allclose(np.sort(dist.T, axis=1)[:, :3], np.take_along_axis(dist.T, cols_k, 1))
+
+
+def test_a_kernel_that_stops_early_is_refused(monkeypatch):
+    """The certificate does not trust the kernel: a simplex that says "optimal" after 3
+    pivots leaves violated pairs that every round finds again, and the solver raises
+    instead of returning the value of a non-optimal plan."""
+    import distances.sparse_w1 as sw
+    from distances import _simplex
+
+    real = _simplex.TransportSimplex.solve
+    monkeypatch.setattr(_simplex.TransportSimplex, "solve",
+                        lambda self, limit, eps: (real(self, 3, eps), OPTIMAL)[1])
+    rng = np.random.default_rng(0)
+    with pytest.raises(SolverError, match="did not certify optimality within max_rounds=5"):
+        sw.solve_sparse(rng.normal(size=(60, 2)), rng.normal(size=(60, 2)), max_rounds=5)
+
+
+def test_a_plan_off_its_marginals_is_refused(monkeypatch):
+    import distances.sparse_w1 as sw
+    from distances import _simplex
+
+    real = _simplex.TransportSimplex.plan
+
+    def off(self):
+        rows, cols, mass = real(self)
+        return rows, cols, mass * (1 + 1e-6)
+
+    monkeypatch.setattr(_simplex.TransportSimplex, "plan", off)
+    rng = np.random.default_rng(0)
+    with pytest.raises(SolverError, match="fails its certificate"):
+        sw.solve_sparse(rng.normal(size=(60, 2)), rng.normal(size=(60, 2)))
+
+
+def test_infeasible_potentials_are_repaired_not_trusted(monkeypatch):
+    """Potentials off by 1e-3 on one atom: the final scan finds that row's largest violation
+    exactly and lowers u_0 by it, so the certified value is still the optimum."""
+    import distances.sparse_w1 as sw
+    from distances import _simplex
+
+    rng = np.random.default_rng(0)
+    x, y = rng.normal(size=(60, 2)), rng.normal(size=(60, 2))
+    exact = ot.emd2(np.full(60, 1 / 60), np.full(60, 1 / 60), cdist(x, y))
+    real = _simplex.TransportSimplex.potentials
+
+    def off(self):
+        u, v = real(self)
+        u = u.copy()
+        u[0] += 1e-3
+        return u, v
+
+    monkeypatch.setattr(_simplex.TransportSimplex, "potentials", off)
+    res = sw.solve_sparse(x, y)
+    assert res.solution.certificate.ok
+    assert_allclose(res.solution.value, exact, rtol=1e-12)
