@@ -251,3 +251,45 @@ def test_infeasible_potentials_are_repaired_not_trusted(monkeypatch):
     res = sw.solve_sparse(x, y)
     assert res.solution.certificate.ok
     assert_allclose(res.solution.value, exact, rtol=1e-12)
+
+
+@pytest.mark.parametrize("kind", ["random", "integer", "uniform"])
+def test_the_big_m_star_reaches_pots_optimum_without_artificial_flow(kind):
+    rng = np.random.default_rng(17)
+    for _ in range(25):
+        n, m = rng.integers(1, 30, size=2)
+        x, y, a, b = _problem(rng, n, m, int(rng.integers(1, 9)), kind)
+        cost = cdist(x, y)
+        s = TransportSimplex.star(a, b, art=8.0 * (1.0 + cost.max()))
+        ii, jj = np.nonzero(np.ones(cost.shape, dtype=bool))
+        s.add(ii, jj, cost[ii, jj])
+        assert s.solve(10**7, EPS) == OPTIMAL
+        assert s.artificial_flow() <= 1e-15  # round-off dust only (sums differ by ulps)
+        _check_optimal(s, a, b, cost, ot.emd2(a, b, cost, numItermax=10**7))
+
+
+def test_an_artificial_cost_too_small_is_detected_and_the_solver_starts_over(monkeypatch):
+    """With an artificial cost of 0 the star's optimum keeps mass on artificial arcs: the
+    kernel says so, and the sparse solver (which starts from the star above 3-D) starts
+    over from its spanning tree and still certifies the optimum."""
+    rng = np.random.default_rng(4)
+    x, y, a, b = _problem(rng, 20, 20, 2, "random")
+    cost = cdist(x, y) + 1.0
+    s = TransportSimplex.star(a, b, art=0.0)
+    ii, jj = np.nonzero(np.ones(cost.shape, dtype=bool))
+    s.add(ii, jj, cost[ii, jj])
+    s.solve(10**7, EPS)
+    assert s.artificial_flow() > 1e-3
+
+    import distances.sparse_w1 as sw
+    from distances import _simplex
+
+    real = _simplex.TransportSimplex.star.__func__
+    monkeypatch.setattr(_simplex.TransportSimplex, "star",
+                        classmethod(lambda cls, a, b, art, capacity=0: real(cls, a, b, 0.0,
+                                                                             capacity)))
+    x8, y8 = rng.normal(size=(150, 8)), rng.normal(size=(150, 8)) + 0.5
+    res = sw.solve_sparse(x8, y8)
+    exact = ot.emd2(np.full(150, 1 / 150), np.full(150, 1 / 150), cdist(x8, y8))
+    assert res.solution.certificate.ok
+    assert_allclose(res.solution.value, exact, rtol=1e-12)
