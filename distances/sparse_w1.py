@@ -102,8 +102,12 @@ PRICING_RTOL = 0.5 * CERTIFICATE_RTOL
 #: 8 Gaussians vs a Gaussian n = 2000): agreement with dense 5e-16, not 1.5e-12 and 5e-13.
 _POLISH, _POLISH_ROUNDS, _POLISH_MAX_PAIRS = 1e-3, 2, 10**8
 
-#: Up to this many pairs, every round prices all of them (no local lists).
+#: Up to this many pairs (32 MB of costs), the cost matrix is computed once and every
+#: round prices all pairs from it (no local lists). Above 3-D, up to _MATRIX_MAX_HIGH_D
+#: pairs (512 MB; n = m = 8192): there k-d trees degrade to brute force and each scan
+#: would recompute d-term distances (32-D, n = 8000: 12.5 s without the matrix).
 _SCAN_EVERY_ROUND = 1 << 22
+_MATRIX_MAX_HIGH_D = 1 << 26
 _PER_ROW = 4  # violated pairs per row that a scan adds (the most violated ones)
 _NONE = np.empty(0, dtype=np.int64)
 #: Mass an artificial arc of the big-M start may keep from round-off (the masses sum to 1
@@ -238,7 +242,7 @@ def _solve_problem(prob: Problem, opts: _Options) -> SparseResult:
     # The largest ground cost, exact over all pairs (convex hulls in 2-D and 3-D), on
     # coordinates of order 1 (squared distances of raw ones could under- or overflow).
     unit_cost = None
-    if x.shape[0] * y.shape[0] <= _SCAN_EVERY_ROUND:  # the matrix, kept for the solve
+    if _matrix_mode(x.shape[0], y.shape[0], x.shape[1]):  # the matrix, kept for the solve
         unit_cost = cdist(x / s, y / s)
         unit_largest = float(unit_cost.max())
     else:
@@ -246,7 +250,7 @@ def _solve_problem(prob: Problem, opts: _Options) -> SparseResult:
     t = power_of_two_below(unit_largest)
     f = s * t  # a power of two: the solver sees costs of order 1, exactly rescaled
     # Powers of two scale distances exactly: cdist(x / f, y / f) == unit_cost / t.
-    cost = None if unit_cost is None else unit_cost / t
+    cost = None if unit_cost is None else np.divide(unit_cost, t, out=unit_cost)
     res = _solve_with_null_weights(x / f, y / f, prob.a, prob.b, opts, unit_largest / t, cost)
     sol = res.solution
     if f != 1.0:
@@ -320,6 +324,10 @@ def _solve_with_null_weights(
 
 # -- the column-generation loop --------------------------------------------------------
 
+def _matrix_mode(n: int, m: int, d: int) -> bool:
+    return n * m <= (_SCAN_EVERY_ROUND if d <= 3 else _MATRIX_MAX_HIGH_D)
+
+
 def _scan(x, y, u, v, tol, cost):
     """Price all pairs (compiled; numba is imported on first use): from the cost matrix
     when there is one, else computing the distances with the triangle-inequality bound."""
@@ -350,13 +358,13 @@ def _solve_full(
     edges = EdgeSet(m)
     # Small problems price every pair each round (compiled, ~10 ns a pair); larger ones
     # first try the cheap local lists and scan all pairs only when those are clean.
-    every_round = n * m <= _SCAN_EVERY_ROUND
+    every_round = _matrix_mode(n, m, x.shape[1])
     if not every_round:
         cost = None
     if every_round:
         local = None
         if cost is None:
-            cost = cdist(x, y)  # at most _SCAN_EVERY_ROUND entries (32 MB)
+            cost = cdist(x, y)
         seed_rows, seed_cols = nearest_pairs(x, y, a, b, opts.k_neighbors, cost)
         seed_rows, seed_cols = [seed_rows], [seed_cols]
     else:
