@@ -16,7 +16,9 @@ in the first two axes against N(0, I/4)). Every row runs its contenders in a rot
 (A B C D, B C D A, ...) so that a change of load hits all alike; the time is the median of
 ``--repeat`` runs. Peak memory is the largest resident set size above the one before the
 call (Linux: the kernel's high-water mark VmHWM, reset before each call; it sees C++
-allocations, which tracemalloc does not).
+allocations, which tracemalloc does not). Every contender solves one small problem before
+the timings, so imports and numba's compiled kernels (loaded from its cache, or compiled on
+the very first run) are not timed.
 
 Usage::
 
@@ -228,13 +230,15 @@ def _summary(rows: list[Row], seed: int) -> list[str]:
 
 def single(shape: str, n: int, d: int, seed: int = 0) -> str:
     """One sparse solve in this process: a CSV line with wall and CPU seconds, peak RSS
-    (getrusage) and the RSS after the imports (POT is imported before the timing)."""
+    (getrusage) and the RSS after the imports (POT is imported and the compiled kernels
+    are loaded before the timing)."""
     import resource
 
     import ot  # noqa: F401  (its import, torch included, is not part of the solve)
 
     from distances.sparse_w1 import solve_sparse
 
+    solve_sparse(*clouds(shape, 300, d, seed))  # numba's kernels loaded before the timing
     x, y = clouds(shape, n, d, seed)
     base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     t, cpu = time.perf_counter(), time.process_time()

@@ -626,10 +626,9 @@ class TransportSimplex:
             return 0.0
         return float(self.flow[: self.first_arc].max(initial=0.0))
 
-    def add(self, rows: IntArray, cols: IntArray, cost: FloatArray) -> None:
-        """Append arcs (non-basic, flow 0). The caller keeps them distinct."""
-        k = rows.size
-        need = self.n_arcs + k
+    def reserve(self, extra: int) -> None:
+        """Room for ``extra`` more arcs (the arrays at least double when they grow)."""
+        need = self.n_arcs + extra
         if need > self.src.size:
             cap = max(need, 2 * self.src.size)
             for name, fill in (("src", 0), ("tgt", 0), ("cost", 0.0), ("flow", 0.0),
@@ -638,6 +637,12 @@ class TransportSimplex:
                 new = np.full(cap, fill, dtype=old.dtype)
                 new[: self.n_arcs] = old[: self.n_arcs]
                 setattr(self, name, new)
+
+    def add(self, rows: IntArray, cols: IntArray, cost: FloatArray) -> None:
+        """Append arcs (non-basic, flow 0). The caller keeps them distinct."""
+        k = rows.size
+        need = self.n_arcs + k
+        self.reserve(k)
         s = slice(self.n_arcs, need)
         self.src[s] = rows
         self.tgt[s] = self.n + np.asarray(cols, np.int64)

@@ -1,10 +1,11 @@
 """Candidate edges and pricing for the sparse certified W1 solver (:mod:`distances.sparse_w1`).
 
 The pieces of the column generation that look at the point clouds: the growing set of
-candidate edges, the cheap local pricing (nearest-neighbour lists), the seeds (the
-monotone plan of the projections, cells for the coarse level), the full scan of all pairs
-with its triangle-inequality bound, and the c-transform that extends potentials to atoms
-without mass. Private module; see :mod:`distances.sparse_w1` for the algorithm.
+candidate edges, the cheap local pricing (nearest-neighbour lists), the seeds (nearest
+neighbours, the monotone plan of the projections, cells for the coarse level), and the
+c-transform that extends potentials to atoms without mass. The scan of all pairs is
+compiled, in :mod:`distances._scan`. Private module; see :mod:`distances.sparse_w1` for
+the algorithm.
 """
 
 from __future__ import annotations

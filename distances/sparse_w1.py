@@ -5,22 +5,25 @@ at n = m = 50,000). This module solves the same linear program on a sparse set o
 candidate edges and proves the answer optimal for *all* pairs, by column generation:
 
 1. **Candidates.** Each point's ``k_neighbors`` nearest neighbours in the other cloud
-   (after subtracting each cloud's mean), the edges of a coarse plan (the clouds are
+   (after subtracting each cloud's mean) and the edges of a coarse plan (the clouds are
    grouped into cells of ``cell_size`` spatially close points, the coarse problem
-   between the cells is solved recursively, and every pair of points between two cells
-   that exchange mass becomes an edge), and a feasible coupling: the north-west-corner
-   (monotone) plan of the projections onto the principal axis, so the sparse problem
-   always has a solution, whatever the weights.
-2. **Solve** on the candidate edges with POT's network simplex (scipy.sparse cost),
-   warm-started from the previous round's dual potentials.
+   between the cells is solved recursively from ``coarsen_above`` atoms, and every pair
+   of points between two cells that exchange mass becomes an edge).
+2. **Solve** on the candidate edges with the network simplex of
+   :mod:`distances._simplex`, which keeps its basis between rounds (new edges join as
+   non-basic arcs). Its first basis: the coarse plan refined into a spanning tree of the
+   fine problem (in 2-D and 3-D; else the monotone plan of the projections on the
+   principal axis), or above 3-D LEMON's big-M star, whose plain block search needed
+   3-8x fewer pivots there.
 3. **Price.** A pair is *violated* when its reduced cost
-   :math:`c_{ij} - u_i - v_j < -\tau`. Each round first checks each point's
+   :math:`c_{ij} - u_i - v_j < -\tau`. Small problems (the cost matrix fits in
+   ``_SCAN_EVERY_ROUND`` entries, above 3-D in ``_MATRIX_MAX_HIGH_D``) keep the matrix and
+   price every pair each round. Larger ones first check each point's
    ``local_neighbors`` nearest neighbours and, for every pair (i, j) of the current plan,
    the 16 points nearest to :math:`y_j` against i and those nearest to :math:`x_i` against
    j (the most violated of each list joins the candidates); when none of those is
-   violated, it checks all
-   :math:`n m` pairs in blocks of rows, skipping a block of columns :math:`J` for a row
-   :math:`i` when the lower bound
+   violated, a compiled scan (:mod:`distances._scan`) checks all :math:`n m` pairs,
+   skipping a block of columns :math:`J` for a row :math:`i` when the lower bound
    :math:`c_{ij} - u_i - v_j \ge \|x_i - z_J\| - \max_{j \in J}(\|y_j - z_J\| + v_j) - u_i`
    (triangle inequality, :math:`z_J` the centre of the block) is non-negative. The four
    most violated pairs of every row and the most violated pair of every column join the
@@ -32,9 +35,10 @@ candidate edges and proves the answer optimal for *all* pairs, by column generat
 
 The pricing tolerance is :math:`\tau = 5 \times 10^{-10} \times` the certificate's scale
 (:attr:`~distances.Certificate.value_scale`), half of ``CERTIFICATE_RTOL``: a certified value
-is within :math:`\tau` of the optimum. Not smaller, because the simplex potentials carry
-round-off of about :math:`2 \times 10^{-10}` of the cost scale at n = 20,000: with
-:math:`\tau = 10^{-10}` the loop chased round-off for a hundred rounds. So the loop also
+is within :math:`\tau` of the optimum. Not smaller, because POT's simplex potentials (the
+solver before this one) carried round-off of about :math:`2 \times 10^{-10}` of the cost
+scale at n = 20,000: with :math:`\tau = 10^{-10}` the loop chased round-off for a hundred
+rounds. So the loop also
 stops when a full scan finds only violations below 0.8 times the certificate's tolerance and
 the value did not drop since the previous scan; up to 10^8 pairs it polishes (a few more
 rounds with pairs violated beyond :math:`10^{-3} \tau`). A loop that does not certify
@@ -48,6 +52,8 @@ References
    Journal of Mathematical Imaging and Vision, 56(2), 238-259.
 .. [2] Bonneel, N., van de Panne, M., Paris, S., Heidrich, W. (2011). Displacement
    interpolation using Lagrangian mass transport. ACM TOG 30(6), 158.
+.. [3] Dezső, B., Jüttner, A., Kovács, P. (2011). LEMON - an open source C++ graph
+   template library. Electronic Notes in Theoretical Computer Science 264(5), 23-45.
 """
 
 from __future__ import annotations
@@ -383,9 +389,25 @@ def _solve_full(
     solver = _Solver(x, y, a, b, *tree, edges, cost, star=x.shape[1] > 3)
     solver.add(edges.new(np.concatenate(seed_rows), np.concatenate(seed_cols)))
     stats = _Stats()
+    polish = _POLISH if n * m <= _POLISH_MAX_PAIRS and not seed_only else 1.0
+    if cost is not None:  # every round prices all pairs: the rounds run compiled
+        done, flow, row_worst, scale, worst = _matrix_rounds(
+            solver, cost, edges, opts, polish, seed_only, stats
+        )
+        if seed_only:
+            return flow
+        if not done:
+            raise SolverError(
+                f"sparse solver did not certify optimality within max_rounds="
+                f"{opts.max_rounds} ({solver.simplex.n_arcs} edges; largest violation "
+                f"{max(0.0, -worst):.3g})"
+            )
+        u, residual = repair_rows(flow.u, flow.v, row_worst, largest)
+        cert = (residual, largest, scale)
+        return _certified(x, y, a, b, replace(flow, u=u), cert, solver.simplex.n_arcs - 1,
+                          stats, levels)
     worst = -np.inf
     last_scan_value = np.inf
-    polish = _POLISH if n * m <= _POLISH_MAX_PAIRS and not seed_only else 1.0
     polished = 0
     for _ in range(opts.max_rounds):
         stats.rounds += 1
@@ -411,7 +433,8 @@ def _solve_full(
                 # Lower u_i on the violated rows: an exactly feasible dual, a tiny gap.
                 u, residual = repair_rows(flow.u, flow.v, row_worst, largest)
                 cert = (residual, largest, scale)
-                return _certified(x, y, a, b, replace(flow, u=u), cert, edges, stats, levels)
+                return _certified(x, y, a, b, replace(flow, u=u), cert, int(edges.keys.size),
+                                  stats, levels)
         solver.add(new)
     if seed_only:
         return flow
@@ -428,7 +451,7 @@ def _certified(
     b: FloatArray,
     flow: Flow,
     cert_parts: tuple[float, float, float],
-    edges: EdgeSet,
+    n_edges: int,
     stats: _Stats,
     levels: int,
 ) -> SparseResult:
@@ -448,8 +471,62 @@ def _certified(
         raise SolverError(f"sparse solver: the final solution fails its certificate: {cert}")
     sol = EarthMoverSolution(value, plan, flow.u, flow.v, cert, a, b, x, y, "sparse")
     return SparseResult(
-        sol, stats.rounds, stats.full_scans, int(edges.keys.size), stats.pairs_priced, levels
+        sol, stats.rounds, stats.full_scans, n_edges, stats.pairs_priced, levels
     )
+
+
+def _matrix_rounds(
+    solver: _Solver, cost: FloatArray, edges: EdgeSet, opts: _Options, polish: float,
+    seed_only: bool, stats: _Stats,
+) -> tuple[bool, Flow, FloatArray, float, float]:
+    """Run the rounds compiled (:mod:`distances._matrix_rounds`), growing the arc arrays
+    and restarting from the tree when it asks. Returns (stopped before max_rounds, the last
+    flow, its rows' smallest reduced costs clipped at 0, the scale, the smallest reduced
+    cost)."""
+    from . import _matrix_rounds as mr
+    from ._simplex import TREE_RULE
+
+    n, m = cost.shape
+    in_set = np.zeros((n, m), dtype=bool)
+    in_set[edges.rows, edges.cols] = True
+    sx = solver.simplex
+    ints = np.array([sx.n_arcs, sx.first_arc, sx.rule, sx.next_arc, 0, 0, 0,
+                     opts.max_rounds, opts.max_iter, _PER_ROW, int(seed_only)], dtype=np.int64)
+    if solver.star and sx.pivots == 0 and sx.first_arc == 1:
+        solver._restart(star=True)
+        sx = solver.simplex
+        ints[:4] = sx.n_arcs, sx.first_arc, sx.rule, sx.next_arc
+    floats = np.array([solver.eps, PRICING_RTOL, 0.8 * CERTIFICATE_RTOL, polish,
+                       _POLISH_ROUNDS, np.inf, 0.0, -np.inf, _ARTIFICIAL_DUST])
+    u, v, row_min = np.empty(n), np.empty(m), np.zeros(n)
+    while True:
+        status = mr.matrix_rounds(
+            cost, solver.a, solver.b, sx.src, sx.tgt, sx.cost, sx.flow, sx.state, sx.parent,
+            sx.pred, sx.forward, sx.thread, sx.rev_thread, sx.succ_num, sx.last_succ, sx.pi,
+            sx.dirty, in_set, ints, floats, u, v, row_min,
+        )
+        sx.n_arcs, sx.rule, sx.next_arc = int(ints[0]), int(ints[2]), int(ints[3])
+        if status == mr.FULL:
+            sx.reserve(_PER_ROW * n + m)
+            continue
+        if status == mr.ARTIFICIAL:
+            solver.restarts += 1
+            solver._restart(star=False)
+            sx = solver.simplex
+            ints[:4] = sx.n_arcs, sx.first_arc, TREE_RULE, sx.next_arc
+            continue
+        if status == mr.ITERATION_LIMIT:
+            raise SolverError(
+                f"sparse network simplex stopped at its iteration limit ({100 * opts.max_iter})"
+                f" 3 times; pass a larger max_iter"
+            )
+        break
+    sx.pivots += int(ints[4])
+    stats.rounds = stats.full_scans = int(ints[5])
+    stats.pairs_priced = int(ints[5]) * n * m
+    rows, cols, mass = sx.plan()
+    return (status == mr.DONE, Flow(rows, cols, mass, u.copy(), v.copy()), row_min,
+            float(floats[6]), float(floats[7]))
 
 
 class _Solver:

@@ -209,9 +209,31 @@ def test_a_kernel_that_stops_early_is_refused(monkeypatch):
     real = _simplex.TransportSimplex.solve
     monkeypatch.setattr(_simplex.TransportSimplex, "solve",
                         lambda self, limit, eps: (real(self, 3, eps), OPTIMAL)[1])
+    monkeypatch.setattr(sw, "_matrix_mode", lambda n, m, d: False)  # the Python rounds
     rng = np.random.default_rng(0)
     with pytest.raises(SolverError, match="did not certify optimality within max_rounds=5"):
         sw.solve_sparse(rng.normal(size=(60, 2)), rng.normal(size=(60, 2)), max_rounds=5)
+
+
+def test_compiled_rounds_that_stop_early_are_refused(monkeypatch):
+    """The compiled rounds (cost matrix kept) made to report "done" after one round: the
+    plan is not optimal yet, the certificate's duality gap says so, and the solver raises."""
+    import distances.sparse_w1 as sw
+    from distances import _matrix_rounds as mr
+
+    real = mr.matrix_rounds
+
+    def one_round(*args):
+        ints = args[-5]
+        ints[7] = ints[5] + 1  # max_rounds: this round only
+        status = real(*args)
+        return mr.DONE if status == mr.MAX_ROUNDS else status
+
+    monkeypatch.setattr(mr, "matrix_rounds", one_round)
+    rng = np.random.default_rng(0)
+    with pytest.raises(SolverError, match="fails its certificate"):
+        sw.solve_sparse(rng.normal(size=(60, 2)), rng.normal(size=(60, 2)) + 1.0,
+                        coarsen_above=1000)
 
 
 def test_a_plan_off_its_marginals_is_refused(monkeypatch):

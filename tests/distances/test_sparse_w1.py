@@ -278,7 +278,20 @@ def test_iteration_limit_retried_then_refused(monkeypatch):
         return _simplex.ITERATION_LIMIT
 
     monkeypatch.setattr(_simplex.TransportSimplex, "solve", stops_at_limit)
+    monkeypatch.setattr(sw, "_matrix_mode", lambda n, m, d: False)  # the Python rounds
     rng = np.random.default_rng(0)
     with pytest.raises(SolverError, match=r"stopped at its iteration limit \(700\) 3 times"):
         sw.solve_sparse(rng.normal(size=(40, 2)), rng.normal(size=(40, 2)), max_iter=7)
     assert limits == [7, 70, 700]
+
+
+def test_iteration_limit_in_the_compiled_rounds_is_refused():
+    """The compiled rounds (cost matrix kept) continue a solve that stops at its limit
+    with 10x and 100x the limit, then refuse: 1 + 10 + 100 pivots cannot solve this."""
+    import distances.sparse_w1 as sw
+
+    rng = np.random.default_rng(0)
+    x, y = rng.normal(size=(200, 2)), rng.normal(size=(200, 2)) + 1.0
+    with pytest.raises(SolverError, match=r"stopped at its iteration limit \(100\) 3 times"):
+        sw.solve_sparse(x, y, max_iter=1, coarsen_above=1000)
+    assert sw.solve_sparse(x, y, max_iter=10**4, coarsen_above=1000).solution.certificate.ok
