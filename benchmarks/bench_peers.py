@@ -16,9 +16,9 @@ in the first two axes against N(0, I/4)). Every row runs its contenders in a rot
 (A B C D, B C D A, ...) so that a change of load hits all alike; the time is the median of
 ``--repeat`` runs. Peak memory is the largest resident set size above the one before the
 call (Linux: the kernel's high-water mark VmHWM, reset before each call; it sees C++
-allocations, which tracemalloc does not). Every contender solves one small problem before
-the timings, so imports and numba's compiled kernels (loaded from its cache, or compiled on
-the very first run) are not timed.
+allocations, which tracemalloc does not). Every contender solves small problems before the
+timings (the sparse one, one of each of its code paths), so imports and numba's compiled
+kernels (loaded from its cache, or compiled on the very first run) are not timed.
 
 Usage::
 
@@ -238,7 +238,8 @@ def single(shape: str, n: int, d: int, seed: int = 0) -> str:
 
     from distances.sparse_w1 import solve_sparse
 
-    solve_sparse(*clouds(shape, 300, d, seed))  # numba's kernels loaded before the timing
+    for warm_n, warm_d in ((300, 2), (300, 8), (2100, 2)):  # every kernel loaded first
+        solve_sparse(*clouds(shape, warm_n, warm_d, seed))
     x, y = clouds(shape, n, d, seed)
     base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     t, cpu = time.perf_counter(), time.process_time()
@@ -280,6 +281,10 @@ def main(argv: list[str] | None = None) -> int:
     warm = _solvers()  # imports, and numba's compiled kernels loaded before any timing
     for name in names:
         warm[name](*clouds("alike", 300, 2, args.seed))
+    if "sparse" in names:  # the other kernels: the star start (above 3-D), the scans of
+        # problems too large to keep the matrix (above 2^22 pairs in 2-D)
+        warm["sparse"](*clouds("alike", 300, 8, args.seed))
+        warm["sparse"](*clouds("alike", 2100, 2, args.seed))
     started = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     load0 = os.getloadavg()
     rows: list[Row] = []

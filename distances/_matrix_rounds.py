@@ -21,8 +21,8 @@ from __future__ import annotations
 
 from numba import njit
 
-from ._scan import _scan_matrix
-from ._simplex import _pivots
+from ._scan import price_matrix
+from ._simplex import pivots
 
 __all__ = ["ARTIFICIAL", "DONE", "FULL", "ITERATION_LIMIT", "MAX_ROUNDS", "matrix_rounds"]
 
@@ -52,7 +52,7 @@ def matrix_rounds(cost, a, b, src, tgt, arc_cost, flow, state, parent, pred, for
         limit = ints[8]
         status = 2
         for _ in range(_RETRIES + 1):
-            status, done, nxt = _pivots(
+            status, done, nxt = pivots(
                 ints[1], ints[0], src, tgt, arc_cost, flow, state, parent, pred, forward,
                 thread, rev_thread, succ_num, last_succ, pi, dirty,
                 min(max(ints[3], ints[1]), ints[0] - 1), limit, floats[0], ints[2])
@@ -89,7 +89,7 @@ def matrix_rounds(cost, a, b, src, tgt, arc_cost, flow, state, parent, pred, for
         floats[6] = scale
         tol = floats[1] * max(scale, 1e-300)
         # -- price every pair ---------------------------------------------------------
-        rows, cols, col_arg, worst, rmin = _scan_matrix(cost, u, v, tol * floats[3], ints[9])
+        rows, cols, col_arg, worst, rmin = price_matrix(cost, u, v, tol * floats[3], ints[9])
         floats[7] = worst
         row_min[:] = rmin
         added = 0

@@ -21,7 +21,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-__all__ = ["nearest_in_matrix", "scan", "scan_matrix"]
+__all__ = ["nearest_in_matrix", "price_matrix", "scan", "scan_matrix"]
 
 _jit = njit(cache=True, nogil=True)
 
@@ -148,7 +148,7 @@ def scan(
 
 
 @_jit
-def _scan_matrix(cost, u, v, tol, per_row):
+def price_matrix(cost, u, v, tol, per_row):
     n, m = cost.shape
     row_min = np.zeros(n)
     col_best = np.full(m, -tol)
@@ -205,7 +205,7 @@ def scan_matrix(
     cost: np.ndarray, u: np.ndarray, v: np.ndarray, tol: float, per_row: int = 4
 ) -> tuple[np.ndarray, np.ndarray, float, int, np.ndarray]:
     """:func:`scan` on a precomputed cost matrix (every pair is evaluated)."""
-    rows, cols, col_arg, worst, row_min = _scan_matrix(cost, u, v, float(tol), int(per_row))
+    rows, cols, col_arg, worst, row_min = price_matrix(cost, u, v, float(tol), int(per_row))
     hit = np.flatnonzero(col_arg >= 0)
     rows = np.concatenate([rows, col_arg[hit]])
     cols = np.concatenate([cols, hit])

@@ -189,7 +189,7 @@ def monotone_tree(
     """The monotone (north-west corner) plan of the projections on the principal axis:
     a feasible coupling whose n + m - 1 pieces (some of mass 0) form a spanning tree, the
     first basis of the network simplex. Returns rows, columns and masses."""
-    from ._simplex import northwest_corner
+    from ._bases import northwest_corner
 
     pooled = np.concatenate([x - a @ x, y - b @ y])[:: max(1, (x.shape[0] + y.shape[0]) // 4096)]
     _, vecs = np.linalg.eigh(pooled.T @ pooled)  # d x d: cheaper than an SVD of the points

@@ -17,7 +17,7 @@ candidate edges and proves the answer optimal for *all* pairs, by column generat
    3-8x fewer pivots there.
 3. **Price.** A pair is *violated* when its reduced cost
    :math:`c_{ij} - u_i - v_j < -\tau`. Small problems (the cost matrix fits in
-   ``_SCAN_EVERY_ROUND`` entries, above 3-D in ``_MATRIX_MAX_HIGH_D``) keep the matrix and
+   ``MATRIX_MAX_PAIRS`` entries, above 3-D ``MATRIX_MAX_PAIRS_HIGH_D``) keep the matrix and
    price every pair each round. Larger ones first check each point's
    ``local_neighbors`` nearest neighbours and, for every pair (i, j) of the current plan,
    the 16 points nearest to :math:`y_j` against i and those nearest to :math:`x_i` against
@@ -80,6 +80,7 @@ from ._sparse_edges import (
     repair_rows,
     value_and_scale,
 )
+from ._sparse_solver import PRICING_RTOL, Solver, matrix_mode, run_matrix_rounds, scan_all
 from ._transport import (
     CERTIFICATE_RTOL,
     DEFAULT_MAX_ITER,
@@ -89,7 +90,6 @@ from ._transport import (
     SolverError,
     check_max_iter,
     power_of_two_below,
-    retry_at_limit,
     scaled,
 )
 from ._validation import as_atoms, as_weights, check_same_dim
@@ -99,27 +99,13 @@ __all__ = ["PRICING_RTOL", "SparseResult", "solve_problem", "solve_sparse"]
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
 
-#: Pricing tolerance relative to the certificate's scale: a pair with reduced cost below
-#: ``-PRICING_RTOL * scale`` is a violation and joins the candidate edges.
-PRICING_RTOL = 0.5 * CERTIFICATE_RTOL
 
 #: Polishing up to _POLISH_MAX_PAIRS pairs (where the dense solver fits): up to _POLISH_ROUNDS
 #: more rounds add the pairs violated beyond _POLISH * tau. Measured (2-D, stretched n = 1000,
 #: 8 Gaussians vs a Gaussian n = 2000): agreement with dense 5e-16, not 1.5e-12 and 5e-13.
 _POLISH, _POLISH_ROUNDS, _POLISH_MAX_PAIRS = 1e-3, 2, 10**8
 
-#: Up to this many pairs (32 MB of costs), the cost matrix is computed once and every
-#: round prices all pairs from it (no local lists). Above 3-D, up to _MATRIX_MAX_HIGH_D
-#: pairs (512 MB; n = m = 8192): there k-d trees degrade to brute force and each scan
-#: would recompute d-term distances (32-D, n = 8000: 12.5 s without the matrix).
-_SCAN_EVERY_ROUND = 1 << 22
-_MATRIX_MAX_HIGH_D = 1 << 26
-_PER_ROW = 4  # violated pairs per row that a scan adds (the most violated ones)
 _NONE = np.empty(0, dtype=np.int64)
-#: Mass an artificial arc of the big-M start may keep from round-off (the masses sum to 1
-#: and their sums differ by a few ulps; measured: up to 2e-16). More means the artificial
-#: cost was too small and the solver starts over from its spanning tree.
-_ARTIFICIAL_DUST = 1e-12
 
 
 @dataclass(frozen=True)
@@ -248,7 +234,7 @@ def _solve_problem(prob: Problem, opts: _Options) -> SparseResult:
     # The largest ground cost, exact over all pairs (convex hulls in 2-D and 3-D), on
     # coordinates of order 1 (squared distances of raw ones could under- or overflow).
     unit_cost = None
-    if _matrix_mode(x.shape[0], y.shape[0], x.shape[1]):  # the matrix, kept for the solve
+    if matrix_mode(x.shape[0], y.shape[0], x.shape[1]):  # the matrix, kept for the solve
         unit_cost = cdist(x / s, y / s)
         unit_largest = float(unit_cost.max())
     else:
@@ -330,20 +316,6 @@ def _solve_with_null_weights(
 
 # -- the column-generation loop --------------------------------------------------------
 
-def _matrix_mode(n: int, m: int, d: int) -> bool:
-    return n * m <= (_SCAN_EVERY_ROUND if d <= 3 else _MATRIX_MAX_HIGH_D)
-
-
-def _scan(x, y, u, v, tol, cost):
-    """Price all pairs (compiled; numba is imported on first use): from the cost matrix
-    when there is one, else computing the distances with the triangle-inequality bound."""
-    from ._scan import scan, scan_matrix
-
-    if cost is not None:
-        return scan_matrix(cost, u, v, tol, per_row=_PER_ROW)
-    return scan(x, y, u, v, tol, per_row=_PER_ROW)
-
-
 def _solve_full(
     x: FloatArray,
     y: FloatArray,
@@ -364,7 +336,7 @@ def _solve_full(
     edges = EdgeSet(m)
     # Small problems price every pair each round (compiled, ~10 ns a pair); larger ones
     # first try the cheap local lists and scan all pairs only when those are clean.
-    every_round = _matrix_mode(n, m, x.shape[1])
+    every_round = matrix_mode(n, m, x.shape[1])
     if not every_round:
         cost = None
     if every_round:
@@ -386,14 +358,17 @@ def _solve_full(
         seed_cols.append(cc)
     if tree is None:  # no coarse level (or its plan did not refine to a tree)
         tree = monotone_tree(x, y, a, b)
-    solver = _Solver(x, y, a, b, *tree, edges, cost, star=x.shape[1] > 3)
+    solver = Solver(x, y, a, b, *tree, edges, cost, star=x.shape[1] > 3)
     solver.add(edges.new(np.concatenate(seed_rows), np.concatenate(seed_cols)))
     stats = _Stats()
     polish = _POLISH if n * m <= _POLISH_MAX_PAIRS and not seed_only else 1.0
     if cost is not None:  # every round prices all pairs: the rounds run compiled
-        done, flow, row_worst, scale, worst = _matrix_rounds(
-            solver, cost, edges, opts, polish, seed_only, stats
+        done, flow, row_worst, scale, worst = run_matrix_rounds(
+            solver, cost, edges, opts.max_rounds, opts.max_iter, polish, _POLISH_ROUNDS,
+            seed_only,
         )
+        stats.rounds = stats.full_scans = solver.rounds
+        stats.pairs_priced = solver.rounds * n * m
         if seed_only:
             return flow
         if not done:
@@ -417,7 +392,8 @@ def _solve_full(
         new = edges.new(*local.violations(flow, tol)) if local is not None else _NONE
         if new.size == 0:
             stats.full_scans += 1
-            rows, cols, worst, priced, row_worst = _scan(x, y, flow.u, flow.v, tol * polish, cost)
+            scanned = scan_all(x, y, flow.u, flow.v, tol * polish, cost)
+            rows, cols, worst, priced, row_worst = scanned
             stats.pairs_priced += priced
             new = edges.new(rows, cols)
             # Round-off floor: the remaining violations are within the certificate's
@@ -475,149 +451,6 @@ def _certified(
     )
 
 
-def _matrix_rounds(
-    solver: _Solver, cost: FloatArray, edges: EdgeSet, opts: _Options, polish: float,
-    seed_only: bool, stats: _Stats,
-) -> tuple[bool, Flow, FloatArray, float, float]:
-    """Run the rounds compiled (:mod:`distances._matrix_rounds`), growing the arc arrays
-    and restarting from the tree when it asks. Returns (stopped before max_rounds, the last
-    flow, its rows' smallest reduced costs clipped at 0, the scale, the smallest reduced
-    cost)."""
-    from . import _matrix_rounds as mr
-    from ._simplex import TREE_RULE
-
-    n, m = cost.shape
-    in_set = np.zeros((n, m), dtype=bool)
-    in_set[edges.rows, edges.cols] = True
-    sx = solver.simplex
-    ints = np.array([sx.n_arcs, sx.first_arc, sx.rule, sx.next_arc, 0, 0, 0,
-                     opts.max_rounds, opts.max_iter, _PER_ROW, int(seed_only)], dtype=np.int64)
-    if solver.star and sx.pivots == 0 and sx.first_arc == 1:
-        solver._restart(star=True)
-        sx = solver.simplex
-        ints[:4] = sx.n_arcs, sx.first_arc, sx.rule, sx.next_arc
-    floats = np.array([solver.eps, PRICING_RTOL, 0.8 * CERTIFICATE_RTOL, polish,
-                       _POLISH_ROUNDS, np.inf, 0.0, -np.inf, _ARTIFICIAL_DUST])
-    u, v, row_min = np.empty(n), np.empty(m), np.zeros(n)
-    while True:
-        status = mr.matrix_rounds(
-            cost, solver.a, solver.b, sx.src, sx.tgt, sx.cost, sx.flow, sx.state, sx.parent,
-            sx.pred, sx.forward, sx.thread, sx.rev_thread, sx.succ_num, sx.last_succ, sx.pi,
-            sx.dirty, in_set, ints, floats, u, v, row_min,
-        )
-        sx.n_arcs, sx.rule, sx.next_arc = int(ints[0]), int(ints[2]), int(ints[3])
-        if status == mr.FULL:
-            sx.reserve(_PER_ROW * n + m)
-            continue
-        if status == mr.ARTIFICIAL:
-            solver.restarts += 1
-            solver._restart(star=False)
-            sx = solver.simplex
-            ints[:4] = sx.n_arcs, sx.first_arc, TREE_RULE, sx.next_arc
-            continue
-        if status == mr.ITERATION_LIMIT:
-            raise SolverError(
-                f"sparse network simplex stopped at its iteration limit ({100 * opts.max_iter})"
-                f" 3 times; pass a larger max_iter"
-            )
-        break
-    sx.pivots += int(ints[4])
-    stats.rounds = stats.full_scans = int(ints[5])
-    stats.pairs_priced = int(ints[5]) * n * m
-    rows, cols, mass = sx.plan()
-    return (status == mr.DONE, Flow(rows, cols, mass, u.copy(), v.copy()), row_min,
-            float(floats[6]), float(floats[7]))
-
-
-class _Solver:
-    """The network simplex of :mod:`distances._simplex` on the candidate edges, kept
-    between rounds: new edges join as non-basic arcs and the next solve continues from
-    the previous basis.
-
-    The first basis: in up to 3 dimensions ``tree`` (the coarse plan refined, or the
-    monotone plan: a feasible spanning tree); above, LEMON's big-M star (``star``), from
-    which the plain block search needed 3-8x fewer pivots there. The star's artificial
-    cost is 8 (1 + the largest candidate cost); should an artificial arc keep mass
-    (a cost that small can be beaten only by rerouting along long paths), the solver
-    starts over from ``tree`` with all the candidates."""
-
-    def __init__(self, x: FloatArray, y: FloatArray, a: FloatArray, b: FloatArray,
-                 rows: IntArray, cols: IntArray, mass: FloatArray, edges: EdgeSet,
-                 cost: FloatArray | None, star: bool = False) -> None:
-        from ._simplex import TransportSimplex  # imports numba (compiled kernels)
-
-        self.x, self.y, self.a, self.b, self.edges, self.cost = x, y, a, b, edges, cost
-        self.tree = (rows, cols, mass)
-        keys = rows * edges.m + cols
-        edges.add(np.sort(keys))
-        self.simplex = TransportSimplex(
-            a, b, rows, cols, self._costs(rows, cols), mass, capacity=16 * keys.size
-        )
-        self.star = star
-        self.restarts = 0
-        # Reduced costs above -eps count as optimal inside a solve; the round's pricing
-        # tolerance (PRICING_RTOL x scale, scale >= 1 here) is 10^3 times larger.
-        self.eps = 1e-3 * PRICING_RTOL
-
-    def add(self, keys: IntArray) -> None:
-        """Candidate edges not yet in the set (``EdgeSet.new``)."""
-        if keys.size == 0:
-            return
-        self.edges.add(keys)
-        rows, cols = keys // self.edges.m, keys % self.edges.m
-        self.simplex.add(rows, cols, self._costs(rows, cols))
-
-    def _costs(self, rows: IntArray, cols: IntArray) -> FloatArray:
-        if self.cost is not None:
-            return self.cost[rows, cols]
-        return pair_cost(self.x, self.y, rows, cols)
-
-    def _arcs(self) -> tuple[IntArray, IntArray, FloatArray]:
-        s = self.simplex
-        k = slice(s.first_arc, s.n_arcs)
-        return s.src[k].copy(), s.tgt[k] - s.n, s.cost[k].copy()
-
-    def _restart(self, star: bool) -> None:
-        """A new simplex on the same candidates: from the big-M star, or from the tree."""
-        from ._simplex import TransportSimplex
-
-        rows, cols, cost = self._arcs()
-        if star:
-            art = 8.0 * (1.0 + float(cost.max(initial=0.0)))
-            self.simplex = TransportSimplex.star(self.a, self.b, art, capacity=2 * rows.size)
-        else:
-            t_rows, t_cols, t_mass = self.tree
-            self.simplex = TransportSimplex(self.a, self.b, t_rows, t_cols,
-                                            self._costs(t_rows, t_cols), t_mass,
-                                            capacity=2 * rows.size)
-        self.simplex.add(rows, cols, cost)
-
-    def solve(self, max_iter: int) -> Flow:
-        from ._simplex import ITERATION_LIMIT, TREE_RULE
-
-        if self.star and self.simplex.pivots == 0 and self.simplex.first_arc == 1:
-            self._restart(star=True)  # the first solve: the candidates are all known now
-
-        def run(limit: int) -> tuple[None, int]:
-            return None, 3 if self.simplex.solve(limit, self.eps) == ITERATION_LIMIT else 1
-
-        retry_at_limit(run, max_iter, "sparse network simplex")
-        self.simplex.rule = TREE_RULE  # later rounds: few violated arcs, the list is faster
-        if self.simplex.artificial_flow() > _ARTIFICIAL_DUST:
-            self.restarts += 1
-            self._restart(star=False)
-            retry_at_limit(run, max_iter, "sparse network simplex")
-        rows, cols, mass = self.simplex.plan()
-        u, v = self.simplex.potentials()
-        # Potentials carry an arbitrary common offset (u + t, v - t): remove it
-        # (a . u = b . v) so that no round-off is lost to it.
-        shift = (self.b @ v - self.a @ u) / 2
-        return Flow(rows, cols, mass, u + shift, v - shift)
-
-
-# -- the coarse level ------------------------------------------------------------------
-
-
 def _coarse_seed(
     x: FloatArray, y: FloatArray, a: FloatArray, b: FloatArray, opts: _Options
 ) -> tuple[IntArray, IntArray, int, tuple[IntArray, IntArray, FloatArray] | None]:
@@ -625,7 +458,7 @@ def _coarse_seed(
     cells that exchange mass, and refine the coarse plan into a first basis of the fine
     problem (:func:`distances._simplex.refine_basis`; None if that failed). Returns
     (rows, cols, levels, basis)."""
-    from ._simplex import refine_basis
+    from ._bases import refine_basis
 
     s = opts.cell_size
     ox, cx = cells(x, s)

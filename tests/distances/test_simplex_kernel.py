@@ -15,14 +15,9 @@ from numpy.testing import assert_allclose
 from scipy.spatial.distance import cdist
 
 from distances import SolverError
+from distances._bases import northwest_corner, refine_basis
 from distances._scan import nearest_in_matrix, scan, scan_matrix
-from distances._simplex import (
-    ITERATION_LIMIT,
-    OPTIMAL,
-    TransportSimplex,
-    northwest_corner,
-    refine_basis,
-)
+from distances._simplex import ITERATION_LIMIT, OPTIMAL, TransportSimplex
 
 # Tolerances: the problems below have costs of order 1 and masses summing to 1; the simplex
 # works in float64, so values agree with POT's to a few hundred ulps of the largest cost.
@@ -209,7 +204,7 @@ def test_a_kernel_that_stops_early_is_refused(monkeypatch):
     real = _simplex.TransportSimplex.solve
     monkeypatch.setattr(_simplex.TransportSimplex, "solve",
                         lambda self, limit, eps: (real(self, 3, eps), OPTIMAL)[1])
-    monkeypatch.setattr(sw, "_matrix_mode", lambda n, m, d: False)  # the Python rounds
+    monkeypatch.setattr(sw, "matrix_mode", lambda n, m, d: False)  # the Python rounds
     rng = np.random.default_rng(0)
     with pytest.raises(SolverError, match="did not certify optimality within max_rounds=5"):
         sw.solve_sparse(rng.normal(size=(60, 2)), rng.normal(size=(60, 2)), max_rounds=5)

@@ -278,7 +278,7 @@ def test_iteration_limit_retried_then_refused(monkeypatch):
         return _simplex.ITERATION_LIMIT
 
     monkeypatch.setattr(_simplex.TransportSimplex, "solve", stops_at_limit)
-    monkeypatch.setattr(sw, "_matrix_mode", lambda n, m, d: False)  # the Python rounds
+    monkeypatch.setattr(sw, "matrix_mode", lambda n, m, d: False)  # the Python rounds
     rng = np.random.default_rng(0)
     with pytest.raises(SolverError, match=r"stopped at its iteration limit \(700\) 3 times"):
         sw.solve_sparse(rng.normal(size=(40, 2)), rng.normal(size=(40, 2)), max_iter=7)

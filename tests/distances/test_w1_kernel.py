@@ -132,8 +132,8 @@ class TestAutoMethod:
     """The crossovers of method="auto" (measured by benchmarks/bench_peers.py)."""
 
     @pytest.mark.parametrize("d", [2, 8, 32])
-    def test_the_value_goes_sparse_from_500_atoms_in_every_dimension(self, rng, d):
-        x, y = rng.normal(size=(500, d)), rng.normal(size=(500, d)) * 0.5 + 1.0
+    def test_the_value_goes_sparse_from_400_atoms_in_every_dimension(self, rng, d):
+        x, y = rng.normal(size=(400, d)), rng.normal(size=(400, d)) * 0.5 + 1.0
         P, Q = Discrete(x), Discrete(y)
         assert auto_method(P, Q) == "sparse"
         assert_allclose(earth_mover(P, Q), earth_mover(P, Q, method="network_simplex"),
@@ -142,7 +142,7 @@ class TestAutoMethod:
         assert auto_method(P, Q, value_only=False) == "network_simplex"
         assert earth_mover_solution(P, Q).method == "network_simplex"
         # One atom fewer on one side: dense.
-        assert auto_method(Discrete(x[:499]), Q) == "network_simplex"
+        assert auto_method(Discrete(x[:399]), Q) == "network_simplex"
 
     def test_the_solution_goes_sparse_from_2000_atoms(self, rng):
         P, Q = Discrete(rng.normal(size=(2000, 2))), Discrete(rng.normal(size=(2000, 2)))

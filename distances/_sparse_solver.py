@@ -1,0 +1,198 @@
+"""The network simplex as the sparse W1 solver drives it (:mod:`distances.sparse_w1`).
+
+:class:`Solver` holds the :class:`~distances._simplex.TransportSimplex` of one column
+generation: its first basis (a spanning tree, or the big-M star above 3-D), the candidate
+edges it has been given, and the restart from the tree when the star leaves mass on an
+artificial arc. :func:`run_matrix_rounds` runs the rounds of a problem whose cost matrix is
+kept in one compiled loop (:mod:`distances._matrix_rounds`). Private module.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import NDArray
+
+from ._sparse_edges import EdgeSet, Flow, pair_cost
+from ._transport import CERTIFICATE_RTOL, SolverError, retry_at_limit
+
+__all__ = [
+    "ARTIFICIAL_DUST", "MATRIX_MAX_PAIRS", "MATRIX_MAX_PAIRS_HIGH_D", "PER_ROW", "PRICING_RTOL",
+    "Solver", "matrix_mode", "run_matrix_rounds", "scan_all",
+]
+
+FloatArray = NDArray[np.float64]
+IntArray = NDArray[np.int64]
+
+#: Pricing tolerance relative to the certificate's scale: a pair with reduced cost below
+#: ``-PRICING_RTOL * scale`` is a violation and joins the candidate edges.
+PRICING_RTOL = 0.5 * CERTIFICATE_RTOL
+PER_ROW = 4  # violated pairs per row that a scan adds (the most violated ones)
+#: Mass an artificial arc of the big-M start may keep from round-off (the masses sum to 1
+#: and their sums differ by a few ulps; measured: up to 2e-16). More means the artificial
+#: cost was too small and the solver starts over from its spanning tree.
+ARTIFICIAL_DUST = 1e-12
+#: Up to this many pairs (32 MB of costs), the cost matrix is computed once and every
+#: round prices all pairs from it (no local lists). Above 3-D, up to
+#: MATRIX_MAX_PAIRS_HIGH_D pairs (512 MB; n = m = 8192): there k-d trees degrade to brute
+#: force and each scan would recompute d-term distances (32-D, n = 8000: 12.5 s without
+#: the matrix, 3.4 s with it).
+MATRIX_MAX_PAIRS = 1 << 22
+MATRIX_MAX_PAIRS_HIGH_D = 1 << 26
+
+
+def matrix_mode(n: int, m: int, d: int) -> bool:
+    """Keep the cost matrix and price every pair each round (see MATRIX_MAX_PAIRS)."""
+    return n * m <= (MATRIX_MAX_PAIRS if d <= 3 else MATRIX_MAX_PAIRS_HIGH_D)
+
+
+def scan_all(x, y, u, v, tol, cost):
+    """Price all pairs (compiled; numba is imported on first use): from the cost matrix
+    when there is one, else computing the distances with the triangle-inequality bound."""
+    from ._scan import scan, scan_matrix
+
+    if cost is not None:
+        return scan_matrix(cost, u, v, tol, per_row=PER_ROW)
+    return scan(x, y, u, v, tol, per_row=PER_ROW)
+
+
+class Solver:
+    """The network simplex of :mod:`distances._simplex` on the candidate edges, kept
+    between rounds: new edges join as non-basic arcs and the next solve continues from
+    the previous basis.
+
+    The first basis: in up to 3 dimensions ``tree`` (the coarse plan refined, or the
+    monotone plan: a feasible spanning tree); above, LEMON's big-M star (``star``), from
+    which the plain block search needed 3-8x fewer pivots there. The star's artificial
+    cost is 8 (1 + the largest candidate cost); should an artificial arc keep mass
+    (a cost that small can be beaten only by rerouting along long paths), the solver
+    starts over from ``tree`` with all the candidates."""
+
+    def __init__(self, x: FloatArray, y: FloatArray, a: FloatArray, b: FloatArray,
+                 rows: IntArray, cols: IntArray, mass: FloatArray, edges: EdgeSet,
+                 cost: FloatArray | None, star: bool = False) -> None:
+        from ._simplex import TransportSimplex  # imports numba (compiled kernels)
+
+        self.x, self.y, self.a, self.b, self.edges, self.cost = x, y, a, b, edges, cost
+        self.tree = (rows, cols, mass)
+        keys = rows * edges.m + cols
+        edges.add(np.sort(keys))
+        self.simplex = TransportSimplex(
+            a, b, rows, cols, self._costs(rows, cols), mass, capacity=16 * keys.size
+        )
+        self.star = star
+        self.restarts = 0
+        self.rounds = 0  # rounds run by run_matrix_rounds
+        # Reduced costs above -eps count as optimal inside a solve; the round's pricing
+        # tolerance (PRICING_RTOL x scale, scale >= 1 here) is 10^3 times larger.
+        self.eps = 1e-3 * PRICING_RTOL
+
+    def add(self, keys: IntArray) -> None:
+        """Candidate edges not yet in the set (``EdgeSet.new``)."""
+        if keys.size == 0:
+            return
+        self.edges.add(keys)
+        rows, cols = keys // self.edges.m, keys % self.edges.m
+        self.simplex.add(rows, cols, self._costs(rows, cols))
+
+    def _costs(self, rows: IntArray, cols: IntArray) -> FloatArray:
+        if self.cost is not None:
+            return self.cost[rows, cols]
+        return pair_cost(self.x, self.y, rows, cols)
+
+    def _arcs(self) -> tuple[IntArray, IntArray, FloatArray]:
+        s = self.simplex
+        k = slice(s.first_arc, s.n_arcs)
+        return s.src[k].copy(), s.tgt[k] - s.n, s.cost[k].copy()
+
+    def _restart(self, star: bool) -> None:
+        """A new simplex on the same candidates: from the big-M star, or from the tree."""
+        from ._simplex import TransportSimplex
+
+        rows, cols, cost = self._arcs()
+        if star:
+            art = 8.0 * (1.0 + float(cost.max(initial=0.0)))
+            self.simplex = TransportSimplex.star(self.a, self.b, art, capacity=2 * rows.size)
+        else:
+            t_rows, t_cols, t_mass = self.tree
+            self.simplex = TransportSimplex(self.a, self.b, t_rows, t_cols,
+                                            self._costs(t_rows, t_cols), t_mass,
+                                            capacity=2 * rows.size)
+        self.simplex.add(rows, cols, cost)
+
+    def solve(self, max_iter: int) -> Flow:
+        from ._simplex import ITERATION_LIMIT, TREE_RULE
+
+        if self.star and self.simplex.pivots == 0 and self.simplex.first_arc == 1:
+            self._restart(star=True)  # the first solve: the candidates are all known now
+
+        def run(limit: int) -> tuple[None, int]:
+            return None, 3 if self.simplex.solve(limit, self.eps) == ITERATION_LIMIT else 1
+
+        retry_at_limit(run, max_iter, "sparse network simplex")
+        self.simplex.rule = TREE_RULE  # later rounds: few violated arcs, the list is faster
+        if self.simplex.artificial_flow() > ARTIFICIAL_DUST:
+            self.restarts += 1
+            self._restart(star=False)
+            retry_at_limit(run, max_iter, "sparse network simplex")
+        rows, cols, mass = self.simplex.plan()
+        u, v = self.simplex.potentials()
+        # Potentials carry an arbitrary common offset (u + t, v - t): remove it
+        # (a . u = b . v) so that no round-off is lost to it.
+        shift = (self.b @ v - self.a @ u) / 2
+        return Flow(rows, cols, mass, u + shift, v - shift)
+
+
+# -- the coarse level ------------------------------------------------------------------
+
+
+def run_matrix_rounds(
+    solver: Solver, cost: FloatArray, edges: EdgeSet, max_rounds: int, max_iter: int,
+    polish: float, polish_rounds: int, seed_only: bool,
+) -> tuple[bool, Flow, FloatArray, float, float]:
+    """Run the rounds compiled (:mod:`distances._matrix_rounds`), growing the arc arrays
+    and restarting from the tree when it asks. Returns (stopped before max_rounds, the last
+    flow, its rows' smallest reduced costs clipped at 0, the scale, the smallest reduced
+    cost)."""
+    from ._matrix_rounds import ARTIFICIAL, DONE, FULL, ITERATION_LIMIT, matrix_rounds
+    from ._simplex import TREE_RULE
+
+    n, m = cost.shape
+    in_set = np.zeros((n, m), dtype=bool)
+    in_set[edges.rows, edges.cols] = True
+    sx = solver.simplex
+    ints = np.array([sx.n_arcs, sx.first_arc, sx.rule, sx.next_arc, 0, 0, 0,
+                     max_rounds, max_iter, PER_ROW, int(seed_only)], dtype=np.int64)
+    if solver.star and sx.pivots == 0 and sx.first_arc == 1:
+        solver._restart(star=True)
+        sx = solver.simplex
+        ints[:4] = sx.n_arcs, sx.first_arc, sx.rule, sx.next_arc
+    floats = np.array([solver.eps, PRICING_RTOL, 0.8 * CERTIFICATE_RTOL, polish,
+                       polish_rounds, np.inf, 0.0, -np.inf, ARTIFICIAL_DUST])
+    u, v, row_min = np.empty(n), np.empty(m), np.zeros(n)
+    while True:
+        status = matrix_rounds(
+            cost, solver.a, solver.b, sx.src, sx.tgt, sx.cost, sx.flow, sx.state, sx.parent,
+            sx.pred, sx.forward, sx.thread, sx.rev_thread, sx.succ_num, sx.last_succ, sx.pi,
+            sx.dirty, in_set, ints, floats, u, v, row_min,
+        )
+        sx.n_arcs, sx.rule, sx.next_arc = int(ints[0]), int(ints[2]), int(ints[3])
+        if status == FULL:
+            sx.reserve(PER_ROW * n + m)
+            continue
+        if status == ARTIFICIAL:
+            solver.restarts += 1
+            solver._restart(star=False)
+            sx = solver.simplex
+            ints[:4] = sx.n_arcs, sx.first_arc, TREE_RULE, sx.next_arc
+            continue
+        if status == ITERATION_LIMIT:
+            raise SolverError(
+                f"sparse network simplex stopped at its iteration limit ({100 * max_iter})"
+                f" 3 times; pass a larger max_iter"
+            )
+        break
+    sx.pivots += int(ints[4])
+    solver.rounds = int(ints[5])
+    rows, cols, mass = sx.plan()
+    return (status == DONE, Flow(rows, cols, mass, u.copy(), v.copy()), row_min,
+            float(floats[6]), float(floats[7]))
