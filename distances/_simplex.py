@@ -10,17 +10,23 @@ zero flow, the current basis stays primal feasible, and the next solve continues
 
 It is the primal network simplex of LEMON [1]_ (the algorithm behind POT's ``ot.emd`` [2]_
 and the ``wasserstein`` package): a spanning tree stored by parent, predecessor arc,
-preorder thread, subtree sizes and last successors; the block-search pivot rule
-(blocks of :math:`\sqrt{E}` arcs); the strongly feasible leaving-arc rule
-(Cunningham), which prevents cycling on degenerate pivots. Two things differ:
+preorder thread, subtree sizes and last successors, and the strongly feasible leaving-arc
+rule (Cunningham), which prevents cycling on degenerate pivots. What differs:
 
-* **No big-M start.** The first basis is a north-west-corner plan (``n + m - 1`` arcs, a
-  spanning tree of the bipartite graph, primal feasible for any weights) hung under a root
-  by one arc of cost and flow 0. Potentials then stay of the size of the costs; with a
-  big-M start they carry offsets of ``(n + m) x`` the largest cost, and the reduced costs
-  lose that many digits to round-off.
-* **Growing arc set.** Arc 0 is the root arc and arcs ``1 .. E`` are the candidates, in the
-  order they were added; indices never move, so the tree's references stay valid.
+* **Two starts.** :class:`TransportSimplex` starts from a given spanning tree (a
+  north-west-corner plan or a refined coarse plan, :mod:`distances._bases`: ``n + m - 1``
+  arcs, primal feasible) hung under a root by one arc of cost and flow 0, so the
+  potentials stay of the size of the costs (a big-M start gives them offsets of
+  ``(n + m) x`` the largest cost, and the reduced costs lose that many digits). Or, with
+  :meth:`TransportSimplex.star`, from LEMON's star of artificial arcs, with a small
+  artificial cost chosen by the caller (the sparse solver uses it above 3-D).
+* **Two pricing rules** (``rule``): LEMON's block search (blocks of :math:`\sqrt{E}` arcs,
+  the best arc of the first block holding a violated one), or a candidate list of a quarter
+  block refilled by that search, which spares the last pivots of a solve a rescan of all
+  arcs each.
+* **Growing arc set.** Arcs are appended after the first ones (the root arc, or the star's
+  ``n + m`` artificial arcs) in the order they are added; indices never move, so the
+  tree's references stay valid, and a solve stopped at its iteration limit continues.
 
 The kernels are compiled with numba on first use and cached on disk afterwards; this
 module imports numba, so the solvers import it only when they run (``import distances``
@@ -333,7 +339,7 @@ class TransportSimplex:
         Positive masses with equal sums (to round-off).
     rows, cols, cost, mass : ndarray
         The first basis: ``n + m - 1`` arcs forming a spanning tree of the bipartite graph,
-        with flows meeting the marginals (e.g. :func:`northwest_corner`). They become the
+        with flows meeting the marginals (e.g. ``_bases.northwest_corner``). They become the
         first candidate arcs.
     capacity : int
         Arcs to allocate for at first (grows by doubling).
