@@ -27,6 +27,38 @@ _jit = njit(cache=True, nogil=True)
 
 
 @_jit
+def _insert(best, arg, filled, r, j):
+    """Insert (r, j) into the ascending list ``best[:filled]`` (``arg`` alongside), which
+    holds at most ``best.size`` entries (when full, the caller has checked that r beats the
+    last one). Returns the new fill."""
+    size = best.shape[0]
+    q = filled if filled < size else size - 1
+    while q > 0 and best[q - 1] > r:
+        best[q], arg[q] = best[q - 1], arg[q - 1]
+        q -= 1
+    best[q], arg[q] = r, j
+    return filled + 1 if filled < size else filled
+
+
+@_jit
+def _append(out_rows, out_cols, n_out, i, cols, count):
+    """Append the pairs (i, cols[q]), q < count, to the output buffers (doubled when
+    full). Returns the buffers and the new length."""
+    if n_out + count > out_rows.shape[0]:
+        grow = max(2 * out_rows.shape[0], n_out + count)
+        new_rows = np.empty(grow, np.int64)
+        new_cols = np.empty(grow, np.int64)
+        new_rows[:n_out] = out_rows[:n_out]
+        new_cols[:n_out] = out_cols[:n_out]
+        out_rows, out_cols = new_rows, new_cols
+    for q in range(count):
+        out_rows[n_out] = i
+        out_cols[n_out] = cols[q]
+        n_out += 1
+    return out_rows, out_cols, n_out
+
+
+@_jit
 def _scan(x, y, u, v, order, starts, centre, reach, tol, per_row):
     n, d = x.shape
     m = y.shape[0]
@@ -85,24 +117,10 @@ def _scan(x, y, u, v, order, starts, centre, reach, tol, per_row):
                 r = np.sqrt(s) - ui - v[p]
                 if r >= -tol or (filled == per_row and r >= top_r[filled - 1]):
                     continue
-                q = filled if filled < per_row else per_row - 1
-                while q > 0 and top_r[q - 1] > r:
-                    top_r[q], top_j[q] = top_r[q - 1], top_j[q - 1]
-                    q -= 1
-                top_r[q], top_j[q] = r, p
-                if filled < per_row:
-                    filled += 1
-        if n_out + filled > out_rows.shape[0]:
-            grow = max(2 * out_rows.shape[0], n_out + filled)
-            new_rows = np.empty(grow, np.int64)
-            new_cols = np.empty(grow, np.int64)
-            new_rows[:n_out] = out_rows[:n_out]
-            new_cols[:n_out] = out_cols[:n_out]
-            out_rows, out_cols = new_rows, new_cols
+                filled = _insert(top_r, top_j, filled, r, p)
         for q in range(filled):
-            out_rows[n_out] = i
-            out_cols[n_out] = order[top_j[q]]
-            n_out += 1
+            top_j[q] = order[top_j[q]]  # back to the caller's column numbers
+        out_rows, out_cols, n_out = _append(out_rows, out_cols, n_out, i, top_j, filled)
     return out_rows[:n_out], out_cols[:n_out], col_arg, worst, priced, row_min
 
 
@@ -180,24 +198,8 @@ def price_matrix(cost, u, v, tol, per_row):
             r = red[j]
             if r >= -tol or (filled == per_row and r >= top_r[filled - 1]):
                 continue
-            q = filled if filled < per_row else per_row - 1
-            while q > 0 and top_r[q - 1] > r:
-                top_r[q], top_j[q] = top_r[q - 1], top_j[q - 1]
-                q -= 1
-            top_r[q], top_j[q] = r, j
-            if filled < per_row:
-                filled += 1
-        if n_out + filled > out_rows.shape[0]:
-            grow = max(2 * out_rows.shape[0], n_out + filled)
-            new_rows = np.empty(grow, np.int64)
-            new_cols = np.empty(grow, np.int64)
-            new_rows[:n_out] = out_rows[:n_out]
-            new_cols[:n_out] = out_cols[:n_out]
-            out_rows, out_cols = new_rows, new_cols
-        for q in range(filled):
-            out_rows[n_out] = i
-            out_cols[n_out] = top_j[q]
-            n_out += 1
+            filled = _insert(top_r, top_j, filled, r, j)
+        out_rows, out_cols, n_out = _append(out_rows, out_cols, n_out, i, top_j, filled)
     return out_rows[:n_out], out_cols[:n_out], col_arg, worst, row_min
 
 
@@ -222,18 +224,10 @@ def _nearest_in_matrix(dist, k_row, k_col):
     for i in range(n):
         for j in range(m):
             r = dist[i, j]
-            if r < rows_best[i, k_row - 1]:
-                q = k_row - 1
-                while q > 0 and rows_best[i, q - 1] > r:
-                    rows_best[i, q], rows_arg[i, q] = rows_best[i, q - 1], rows_arg[i, q - 1]
-                    q -= 1
-                rows_best[i, q], rows_arg[i, q] = r, j
+            if r < rows_best[i, k_row - 1]:  # the lists start full of +inf
+                _insert(rows_best[i], rows_arg[i], k_row, r, j)
             if r < cols_best[j, k_col - 1]:
-                q = k_col - 1
-                while q > 0 and cols_best[j, q - 1] > r:
-                    cols_best[j, q], cols_arg[j, q] = cols_best[j, q - 1], cols_arg[j, q - 1]
-                    q -= 1
-                cols_best[j, q], cols_arg[j, q] = r, i
+                _insert(cols_best[j], cols_arg[j], k_col, r, i)
     return rows_arg, cols_arg
 
 
