@@ -119,11 +119,18 @@ class Solver:
                                             capacity=2 * rows.size)
         self.simplex.add(rows, cols, cost)
 
+    def start(self) -> bool:
+        """Before the first solve: above 3-D move the candidates (all known now) to the
+        big-M star. Returns whether the simplex was replaced."""
+        if self.star and self.simplex.pivots == 0 and self.simplex.first_arc == 1:
+            self._restart(star=True)
+            return True
+        return False
+
     def solve(self, max_iter: int) -> Flow:
         from ._simplex import ITERATION_LIMIT, TREE_RULE
 
-        if self.star and self.simplex.pivots == 0 and self.simplex.first_arc == 1:
-            self._restart(star=True)  # the first solve: the candidates are all known now
+        self.start()
 
         def run(limit: int) -> tuple[None, int]:
             return None, 3 if self.simplex.solve(limit, self.eps) == ITERATION_LIMIT else 1
@@ -162,8 +169,7 @@ def run_matrix_rounds(
     sx = solver.simplex
     ints = np.array([sx.n_arcs, sx.first_arc, sx.rule, sx.next_arc, 0, 0, 0,
                      max_rounds, max_iter, PER_ROW, int(seed_only)], dtype=np.int64)
-    if solver.star and sx.pivots == 0 and sx.first_arc == 1:
-        solver._restart(star=True)
+    if solver.start():
         sx = solver.simplex
         ints[:4] = sx.n_arcs, sx.first_arc, sx.rule, sx.next_arc
     floats = np.array([solver.eps, PRICING_RTOL, 0.8 * CERTIFICATE_RTOL, polish,

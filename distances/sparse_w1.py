@@ -377,10 +377,8 @@ def _solve_full(
                 f"{opts.max_rounds} ({solver.simplex.n_arcs} edges; largest violation "
                 f"{max(0.0, -worst):.3g})"
             )
-        u, residual = repair_rows(flow.u, flow.v, row_worst, largest)
-        cert = (residual, largest, scale)
-        return _certified(x, y, a, b, replace(flow, u=u), cert, solver.simplex.n_arcs - 1,
-                          stats, levels)
+        return _certified(x, y, a, b, flow, (row_worst, largest, scale),
+                          solver.simplex.n_arcs - 1, stats, levels)
     worst = -np.inf
     last_scan_value = np.inf
     polished = 0
@@ -406,11 +404,8 @@ def _solve_full(
             if new.size == 0 or stalled or polished > _POLISH_ROUNDS:
                 if seed_only:
                     return flow
-                # Lower u_i on the violated rows: an exactly feasible dual, a tiny gap.
-                u, residual = repair_rows(flow.u, flow.v, row_worst, largest)
-                cert = (residual, largest, scale)
-                return _certified(x, y, a, b, replace(flow, u=u), cert, int(edges.keys.size),
-                                  stats, levels)
+                return _certified(x, y, a, b, flow, (row_worst, largest, scale),
+                                  int(edges.keys.size), stats, levels)
         solver.add(new)
     if seed_only:
         return flow
@@ -431,9 +426,14 @@ def _certified(
     stats: _Stats,
     levels: int,
 ) -> SparseResult:
-    """``cert_parts``: the dual infeasibility, the largest cost and the certificate's scale."""
+    """Certify the last round's flow. ``cert_parts``: each row's smallest reduced cost
+    clipped at 0 (exact, from the last scan), the largest cost and the certificate's
+    scale. Lowering u_i by its row's violation gives an exactly feasible dual and a tiny
+    gap."""
     n, m = a.size, b.size
-    infeasibility, largest, scale = cert_parts
+    row_worst, largest, scale = cert_parts
+    u, infeasibility = repair_rows(flow.u, flow.v, row_worst, largest)
+    flow = replace(flow, u=u)
     plan = sp.csr_array((flow.mass, (flow.rows, flow.cols)), shape=(n, m))
     value = float(flow.mass @ pair_cost(x, y, flow.rows, flow.cols))
     marginal = max(
