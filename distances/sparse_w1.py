@@ -5,10 +5,12 @@ at n = m = 50,000). This module solves the same linear program on a sparse set o
 candidate edges and proves the answer optimal for *all* pairs, by column generation:
 
 1. **Candidates.** Each point's ``k_neighbors`` nearest neighbours in the other cloud
-   (after subtracting each cloud's mean) and the edges of a coarse plan (the clouds are
-   grouped into cells of ``cell_size`` spatially close points, the coarse problem
-   between the cells is solved recursively from ``coarsen_above`` atoms, and every pair
-   of points between two cells that exchange mass becomes an edge).
+   (after subtracting each cloud's mean; when the cost matrix is kept, in 2-D and 3-D,
+   after mapping x by the transport map between the clouds' Gaussian approximations)
+   and the edges of a coarse plan (the clouds are grouped into cells of ``cell_size``
+   spatially close points, the coarse problem between the cells is solved recursively
+   from ``coarsen_above`` atoms, and every pair of points between two cells that
+   exchange mass becomes an edge).
 2. **Solve** on the candidate edges with the network simplex of
    :mod:`distances._simplex`, which keeps its basis between rounds (new edges join as
    non-basic arcs). Its first basis: the coarse plan refined into a spanning tree of the

@@ -17,6 +17,7 @@ from numpy.testing import assert_allclose
 from scipy.spatial.distance import cdist
 
 from distances import Discrete, SolverError, certify, earth_mover, earth_mover_solution
+from distances._sparse_edges import aligned
 from distances.sparse_w1 import solve_sparse
 from distances.wasserstein import CERTIFICATE_RTOL
 
@@ -165,6 +166,36 @@ def test_first_candidates_missing_optimal_edges_still_end_exact(
     # stopped after that solve, the loop must refuse to answer rather than return its value.
     with pytest.raises(SolverError, match="did not certify optimality within max_rounds=1"):
         solve_sparse(x, y, a, b, max_rounds=1, **tiny)
+
+
+class TestAlignedSeeds:
+    """The seeds' alignment (:func:`distances._sparse_edges.aligned`): the linear map
+    between the clouds' Gaussian approximations."""
+
+    def test_maps_the_covariance_of_x_to_that_of_y(self, rng: np.random.Generator):
+        x = rng.normal(size=(400, 2)) @ np.array([[0.3, 0.0], [0.2, 1.5]])
+        y = rng.normal(size=(300, 2)) @ np.array([[3.0, 1.0], [0.0, 0.5]]) + 5.0
+        a, b = rng.dirichlet(np.ones(400)), rng.dirichlet(np.ones(300))
+        xa, yc = aligned(x, y, a, b)
+        assert_allclose(a @ xa, 0.0, atol=1e-12)
+        assert_allclose(yc, y - b @ y)
+        # A S_x A = S_y, and A is the transport map: symmetric positive definite.
+        assert_allclose((xa * a[:, None]).T @ xa, (yc * b[:, None]).T @ yc, rtol=1e-10)
+        xc = x - a @ x
+        lin = np.linalg.lstsq(xc, xa, rcond=None)[0]
+        assert_allclose(lin, lin.T, atol=1e-10)
+        assert np.linalg.eigvalsh(lin).min() > 0
+
+    def test_singular_covariance_aligns_only_the_means(self):
+        x = np.c_[np.arange(10.0), 2 * np.arange(10.0)]  # collinear: S_x singular
+        y = np.c_[np.arange(8.0), np.ones(8)]
+        a, b = np.full(10, 0.1), np.full(8, 0.125)
+        xa, yc = aligned(x, y, a, b)
+        assert_allclose(xa, x - a @ x)
+        assert_allclose(yc, y - b @ y)
+        # ... and the solve stays exact (the seeds are only a heuristic).
+        res = solve_sparse(x, y, a, b, coarsen_above=1, cell_size=2)
+        _check_against_dense(res.solution, x, y, a, b)
 
 
 def test_zero_weight_potentials_are_feasible_c_transforms(rng: np.random.Generator):
