@@ -18,7 +18,7 @@ from scipy.spatial.distance import cdist
 
 from distances import Discrete, SolverError, certify, earth_mover, earth_mover_solution
 from distances._sparse_edges import aligned
-from distances.sparse_w1 import solve_sparse
+from distances.sparse_w1 import COARSEN_ABOVE, COARSEN_ABOVE_HIGH_D, solve_sparse
 from distances.wasserstein import CERTIFICATE_RTOL
 
 # Both solvers are exact; their values differ by round-off in sums of ~1000 products of
@@ -148,6 +148,18 @@ def test_coarse_levels_seed_an_exact_solution(rng: np.random.Generator):
     res = solve_sparse(x, y, a, b, coarsen_above=60, cell_size=3)
     assert res.levels >= 3  # 600/500 -> 200/167 -> 67/56 points: two coarse levels
     _check_against_dense(res.solution, x, y, a, b)
+
+
+@pytest.mark.parametrize(("d", "n", "levels"), [(2, 100, 1), (2, 101, 2), (5, 800, 1), (5, 801, 2)])
+def test_default_coarse_level_depends_on_the_dimension(
+    d: int, n: int, levels: int, rng: np.random.Generator
+):
+    """COARSEN_ABOVE (100) in up to 3-D, COARSEN_ABOVE_HIGH_D (800) above."""
+    assert (COARSEN_ABOVE, COARSEN_ABOVE_HIGH_D) == (100, 800)
+    x, y = rng.normal(size=(n, d)), rng.normal(size=(n, d)) + 0.5
+    res = solve_sparse(x, y)
+    assert res.levels == levels
+    assert res.solution.certificate.ok
 
 
 @pytest.mark.parametrize("shape", ["clustered", "unequal_weights", "null_weights"])
