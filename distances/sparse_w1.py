@@ -65,7 +65,6 @@ from dataclasses import dataclass, replace
 import numpy as np
 import scipy.sparse as sp
 from numpy.typing import ArrayLike, NDArray
-from scipy.spatial.distance import cdist
 
 from ._sparse_edges import (
     EdgeSet,
@@ -250,13 +249,15 @@ def _solve_problem(prob: Problem, opts: _Options) -> SparseResult:
     # coordinates of order 1 (squared distances of raw ones could under- or overflow).
     unit_cost = None
     if matrix_mode(x.shape[0], y.shape[0], x.shape[1]):  # the matrix, kept for the solve
-        unit_cost = cdist(x / s, y / s)
+        from ._scan import euclidean_matrix  # compiled (imports numba)
+
+        unit_cost = euclidean_matrix(x / s, y / s)
         unit_largest = float(unit_cost.max())
     else:
         unit_largest = cost_scale(x / s, y / s)
     t = power_of_two_below(unit_largest)
     f = s * t  # a power of two: the solver sees costs of order 1, exactly rescaled
-    # Powers of two scale distances exactly: cdist(x / f, y / f) == unit_cost / t.
+    # Powers of two scale distances exactly: the distances of x / f, y / f are unit_cost / t.
     cost = None if unit_cost is None else np.divide(unit_cost, t, out=unit_cost)
     res = _solve_with_null_weights(x / f, y / f, prob.a, prob.b, opts, unit_largest / t, cost)
     sol = res.solution
@@ -357,7 +358,9 @@ def _solve_full(
     if every_round:
         local = None
         if cost is None:
-            cost = cdist(x, y)
+            from ._scan import euclidean_matrix
+
+            cost = euclidean_matrix(x, y)
         seed_rows, seed_cols = nearest_pairs(x, y, a, b, opts.k_neighbors, cost)
         seed_rows, seed_cols = [seed_rows], [seed_cols]
     else:

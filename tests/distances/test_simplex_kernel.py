@@ -16,7 +16,7 @@ from scipy.spatial.distance import cdist
 
 from distances import SolverError
 from distances._bases import northwest_corner, refine_basis
-from distances._scan import nearest_in_matrix, scan, scan_matrix
+from distances._scan import euclidean_matrix, nearest_in_matrix, scan, scan_matrix
 from distances._simplex import ITERATION_LIMIT, OPTIMAL, TransportSimplex
 
 # Tolerances: the problems below have costs of order 1 and masses summing to 1; the simplex
@@ -192,6 +192,16 @@ def test_nearest_in_matrix_matches_a_sort():
     rows_k, cols_k = nearest_in_matrix(dist, 5, 3)
     assert_allclose(np.sort(dist, axis=1)[:, :5], np.take_along_axis(dist, rows_k, 1))
     assert_allclose(np.sort(dist.T, axis=1)[:, :3], np.take_along_axis(dist.T, cols_k, 1))
+
+
+@pytest.mark.parametrize("d", [1, 2, 3, 8, 32])
+def test_euclidean_matrix_is_cdist(d):
+    """The same sums in the same order: equal to cdist up to the last bits (rtol 1e-14:
+    a few ulps, should a platform's cdist sum in another order)."""
+    rng = np.random.default_rng(d)
+    x, y = rng.normal(size=(37, d)) * 1e3, rng.normal(size=(23, d))
+    assert_allclose(euclidean_matrix(x, y), cdist(x, y), rtol=1e-14, atol=0)
+    assert euclidean_matrix(x, x).diagonal().max() == 0.0
 
 
 def test_a_kernel_that_stops_early_is_refused(monkeypatch):
