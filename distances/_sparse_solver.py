@@ -26,7 +26,10 @@ IntArray = NDArray[np.int64]
 #: Pricing tolerance relative to the certificate's scale: a pair with reduced cost below
 #: ``-PRICING_RTOL * scale`` is a violation and joins the candidate edges.
 PRICING_RTOL = 0.5 * CERTIFICATE_RTOL
-PER_ROW = 4  # violated pairs per row that a scan adds (the most violated ones)
+#: Violated pairs per row that a scan adds (the most violated ones). 16, not 4: the
+#: bench_peers shapes took 4-7 % less time at n = 2000 (stretched 2-D 15 %), the same
+#: at 500, 1000 and 20,000 (``python benchmarks/tune_sparse.py --variant PER_ROW=4``).
+PER_ROW = 16
 #: Mass an artificial arc of the big-M start may keep from round-off (the masses sum to 1
 #: and their sums differ by a few ulps; measured: up to 2e-16). More means the artificial
 #: cost was too small and the solver starts over from its spanning tree.

@@ -27,7 +27,7 @@ candidate edges and proves the answer optimal for *all* pairs, by column generat
    violated, a compiled scan (:mod:`distances._scan`) checks all :math:`n m` pairs,
    skipping a block of columns :math:`J` for a row :math:`i` when the lower bound
    :math:`c_{ij} - u_i - v_j \ge \|x_i - z_J\| - \max_{j \in J}(\|y_j - z_J\| + v_j) - u_i`
-   (triangle inequality, :math:`z_J` the centre of the block) is non-negative. The four
+   (triangle inequality, :math:`z_J` the centre of the block) is non-negative. The 16
    most violated pairs of every row and the most violated pair of every column join the
    candidates. A coarse level runs the same loop (it only has no certificate to return).
 4. **Stop** when no pair of the full problem is violated: the potentials are then
