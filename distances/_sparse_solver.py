@@ -156,19 +156,30 @@ class Solver:
 
 
 def run_matrix_rounds(
-    solver: Solver, cost: FloatArray, edges: EdgeSet, max_rounds: int, max_iter: int,
-    polish: float, polish_rounds: int, seed_only: bool,
+    solver: Solver, cost: FloatArray, seeds: tuple[IntArray, IntArray], max_rounds: int,
+    max_iter: int, polish: float, polish_rounds: int, seed_only: bool,
 ) -> tuple[bool, Flow, FloatArray, float, float]:
-    """Run the rounds compiled (:mod:`distances._matrix_rounds`), growing the arc arrays
-    and restarting from the tree when it asks. Returns (stopped before max_rounds, the last
-    flow, its rows' smallest reduced costs clipped at 0, the scale, the smallest reduced
-    cost)."""
+    """Add the seed pairs (rows, columns; repeats allowed) and run the rounds compiled
+    (:mod:`distances._matrix_rounds`), growing the arc arrays and restarting from the tree
+    when it asks. Returns (stopped before max_rounds, the last flow, its rows' smallest
+    reduced costs clipped at 0, the scale, the smallest reduced cost)."""
     from ._matrix_rounds import ARTIFICIAL, DONE, FULL, ITERATION_LIMIT, matrix_rounds
     from ._simplex import TREE_RULE
 
     n, m = cost.shape
-    in_set = np.zeros((n, m), dtype=bool)
-    in_set[edges.rows, edges.cols] = True
+    # The candidate set as a mask of all pairs (the rounds keep it): the seeds not yet
+    # arcs join, sorted and without repeats, in one pass over the mask.
+    in_set = np.zeros(n * m, dtype=bool)
+    in_set[seeds[0] * m + seeds[1]] = True
+    # (solver.edges, the sorted keys the Python rounds use, is not kept up to date here)
+    arcs = solver.simplex
+    k = slice(arcs.first_arc, arcs.n_arcs)
+    tree = arcs.src[k] * m + (arcs.tgt[k] - n)
+    in_set[tree] = False
+    new = np.flatnonzero(in_set)
+    in_set[tree] = True
+    arcs.add(new // m, new % m, cost.ravel()[new])
+    in_set = in_set.reshape(n, m)
     sx = solver.simplex
     ints = np.array([sx.n_arcs, sx.first_arc, sx.rule, sx.next_arc, 0, 0, 0,
                      max_rounds, max_iter, PER_ROW, int(seed_only)], dtype=np.int64)

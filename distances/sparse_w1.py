@@ -377,12 +377,12 @@ def _solve_full(
     if tree is None:  # no coarse level (or its plan did not refine to a tree)
         tree = monotone_tree(x, y, a, b)
     solver = Solver(x, y, a, b, *tree, edges, cost, star=x.shape[1] > 3)
-    solver.add(edges.new(np.concatenate(seed_rows), np.concatenate(seed_cols)))
+    seeds = np.concatenate(seed_rows), np.concatenate(seed_cols)
     stats = _Stats()
     polish = _POLISH if n * m <= _POLISH_MAX_PAIRS and not seed_only else 1.0
     if cost is not None:  # every round prices all pairs: the rounds run compiled
         done, flow, row_worst, scale, worst = run_matrix_rounds(
-            solver, cost, edges, opts.max_rounds, opts.max_iter, polish, _POLISH_ROUNDS,
+            solver, cost, seeds, opts.max_rounds, opts.max_iter, polish, _POLISH_ROUNDS,
             seed_only,
         )
         stats.rounds = stats.full_scans = solver.rounds
@@ -397,6 +397,7 @@ def _solve_full(
             )
         return _certified(x, y, a, b, flow, (row_worst, largest, scale),
                           solver.simplex.n_arcs - 1, stats, levels)
+    solver.add(edges.new(*seeds))
     worst = -np.inf
     last_scan_value = np.inf
     polished = 0
@@ -455,8 +456,8 @@ def _certified(
     plan = sp.csr_array((flow.mass, (flow.rows, flow.cols)), shape=(n, m))
     value = float(flow.mass @ pair_cost(x, y, flow.rows, flow.cols))
     marginal = max(
-        float(np.abs(np.asarray(plan.sum(axis=1)).ravel() - a).max()),
-        float(np.abs(np.asarray(plan.sum(axis=0)).ravel() - b).max()),
+        float(np.abs(np.bincount(flow.rows, flow.mass, minlength=n) - a).max()),
+        float(np.abs(np.bincount(flow.cols, flow.mass, minlength=m) - b).max()),
         float(max(0.0, -flow.mass.min(initial=0.0))),
     )
     gap = abs(value - float(a @ flow.u + b @ flow.v))
