@@ -18,6 +18,8 @@ from numpy.typing import NDArray
 from scipy.spatial import ConvexHull, QhullError, cKDTree
 from scipy.spatial.distance import cdist
 
+from ._transport import Certificate, EarthMoverSolution, SolverError
+
 __all__ = [
     "EdgeSet",
     "Flow",
@@ -27,6 +29,7 @@ __all__ = [
     "cells",
     "cost_scale",
     "embed",
+    "extend_to_null_weights",
     "max_violation",
     "monotone_tree",
     "nearest_pairs",
@@ -51,6 +54,41 @@ def c_transform(x: FloatArray, y: FloatArray, v: FloatArray) -> FloatArray:
         block -= v
         out[s : s + step] = block.min(axis=1)
     return out
+
+
+def extend_to_null_weights(
+    s: EarthMoverSolution, x: FloatArray, y: FloatArray, a: FloatArray, b: FloatArray,
+    rows: IntArray, cols: IntArray, largest: float,
+) -> EarthMoverSolution:
+    r"""The solution ``s`` between the atoms with mass (``x[rows]``, ``y[cols]``) extended
+    to all atoms: the plan embedded, and each atom without mass given the largest feasible
+    potential, the c-transform (:math:`u_i = \min_j c_{ij} - v_j`), which does not enter
+    the objective. ``largest``: the largest ground cost of all atoms. Re-certified; raises
+    :class:`~distances.SolverError` if the extension fails its certificate."""
+    u, v = np.empty(a.size), np.empty(b.size)
+    u[rows], v[cols] = s.u, s.v
+    zero_rows = np.setdiff1d(np.arange(a.size), rows)
+    if zero_rows.size:
+        u[zero_rows] = c_transform(x[zero_rows], y[cols], v[cols])
+    zero_cols = np.setdiff1d(np.arange(b.size), cols)
+    if zero_cols.size:
+        v[zero_cols] = c_transform(y[zero_cols], x, u)
+    plan = embed(s.plan, rows, cols, a.size, b.size)
+    # The new pairs are feasible by construction up to round-off; measure it.
+    extra = 0.0
+    if zero_rows.size:
+        extra = max(extra, max_violation(x[zero_rows], y[cols], u[zero_rows], v[cols]))
+    if zero_cols.size:
+        extra = max(extra, max_violation(x, y[zero_cols], u, v[zero_cols]))
+    c = s.certificate
+    gap = abs(s.value - float(a @ u + b @ v))
+    plan_scale = max(c.value_scale, float(np.abs(u).max()), float(np.abs(v).max()))
+    cert = Certificate(
+        c.marginal_error, max(c.dual_infeasibility, extra), gap, largest, plan_scale
+    )
+    if not cert.ok:
+        raise SolverError(f"sparse solver: extension to atoms without mass failed: {cert}")
+    return EarthMoverSolution(s.value, plan, u, v, cert, a, b, x, y, "sparse")
 
 
 def max_violation(x: FloatArray, y: FloatArray, u: FloatArray, v: FloatArray) -> float:

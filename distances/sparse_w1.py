@@ -20,31 +20,23 @@ candidate edges and proves the answer optimal for *all* pairs, by column generat
 3. **Price.** A pair is *violated* when its reduced cost
    :math:`c_{ij} - u_i - v_j < -\tau`. Small problems (the cost matrix fits in
    ``MATRIX_MAX_PAIRS`` entries, above 3-D ``MATRIX_MAX_PAIRS_HIGH_D``) keep the matrix and
-   price every pair each round. Larger ones first check each point's
-   ``local_neighbors`` nearest neighbours and, for every pair (i, j) of the current plan,
-   the 16 points nearest to :math:`y_j` against i and those nearest to :math:`x_i` against
-   j (the most violated of each list joins the candidates); when none of those is
-   violated, a compiled scan (:mod:`distances._scan`) checks all :math:`n m` pairs,
-   skipping a block of columns :math:`J` for a row :math:`i` when the lower bound
-   :math:`c_{ij} - u_i - v_j \ge \|x_i - z_J\| - \max_{j \in J}(\|y_j - z_J\| + v_j) - u_i`
-   (triangle inequality, :math:`z_J` the centre of the block) is non-negative. The 16
-   most violated pairs of every row and the most violated pair of every column join the
-   candidates. A coarse level runs the same loop (it only has no certificate to return).
+   price every pair each round. Larger ones first check local lists (each point's
+   ``local_neighbors`` nearest neighbours, the neighbours of the plan's pairs); when those
+   are clean, a compiled scan (:mod:`distances._scan`) checks all :math:`n m` pairs,
+   skipping blocks of columns that the triangle inequality bounds. The 16 most violated
+   pairs of every row and the most violated pair of every column join the candidates. A
+   coarse level runs the same loop (it only has no certificate to return).
 4. **Stop** when no pair of the full problem is violated: the potentials are then
    feasible for the full dual, the plan for the full primal, and equal objectives prove
    both optimal. The last scan found each row's largest violation exactly (skipped pairs
    have a non-negative reduced cost); u_i is lowered by it, so the dual is feasible.
 
 The pricing tolerance is :math:`\tau = 5 \times 10^{-10} \times` the certificate's scale
-(:attr:`~distances.Certificate.value_scale`), half of ``CERTIFICATE_RTOL``: a certified value
-is within :math:`\tau` of the optimum. Not smaller, because POT's simplex potentials (the
-solver before this one) carried round-off of about :math:`2 \times 10^{-10}` of the cost
-scale at n = 20,000: with :math:`\tau = 10^{-10}` the loop chased round-off for a hundred
-rounds. So the loop also
-stops when a full scan finds only violations below 0.8 times the certificate's tolerance and
-the value did not drop since the previous scan; up to 10^8 pairs it polishes (a few more
-rounds with pairs violated beyond :math:`10^{-3} \tau`). A loop that does not certify
-raises :class:`~distances.SolverError`; no value is returned unproven.
+(:attr:`~distances.Certificate.value_scale`), half of ``CERTIFICATE_RTOL``. The loop also
+stops (round-off) when a full scan finds only violations below 0.8 times the certificate's
+tolerance and the value did not drop since the previous scan; up to 10^8 pairs it polishes
+(a few more rounds with pairs violated beyond :math:`10^{-3} \tau`). A loop that does not
+certify raises :class:`~distances.SolverError`; no value is returned unproven.
 
 The plan of a sparse solution is a ``scipy.sparse.csr_array`` of shape (n, m).
 
@@ -70,18 +62,24 @@ from ._sparse_edges import (
     EdgeSet,
     Flow,
     LocalLists,
-    c_transform,
     cells,
     cost_scale,
-    embed,
-    max_violation,
+    extend_to_null_weights,
     monotone_tree,
     nearest_pairs,
     pair_cost,
     repair_rows,
     value_and_scale,
 )
-from ._sparse_solver import PRICING_RTOL, Solver, matrix_mode, run_matrix_rounds, scan_all
+from ._sparse_solver import (
+    COARSEN_ABOVE,
+    COARSEN_ABOVE_HIGH_D,
+    PRICING_RTOL,
+    Solver,
+    matrix_mode,
+    run_matrix_rounds,
+    scan_all,
+)
 from ._transport import (
     CERTIFICATE_RTOL,
     DEFAULT_MAX_ITER,
@@ -110,13 +108,6 @@ IntArray = NDArray[np.int64]
 _POLISH, _POLISH_ROUNDS, _POLISH_MAX_PAIRS = 1e-3, 2, 10**8
 
 _NONE = np.empty(0, dtype=np.int64)
-
-#: Default ``coarsen_above``: a coarse level seeds the candidates from 100 atoms in up to
-#: 3 dimensions; above, from 800, where k-d cells of 4 points are far from local (the star
-#: start does not use the coarse plan either). ``benchmarks/bench_peers.py`` shapes, the
-#: four summed, 8-D and 32-D: without a coarse level 13 % less time at n = 500, 10 % at
-#: 700; at 1000 in 8-D 7 % more, at 2000 14 % more.
-COARSEN_ABOVE, COARSEN_ABOVE_HIGH_D = 100, 800
 
 
 @dataclass(frozen=True)
@@ -300,33 +291,7 @@ def _solve_with_null_weights(
         return _solve_full(x, y, a, b, opts, largest=largest, cost=cost)
     sub_cost = None if cost is None else cost[np.ix_(rows, cols)]
     sub = _solve_full(x[rows], y[cols], a[rows], b[cols], opts, largest=largest, cost=sub_cost)
-    s = sub.solution
-    u, v = np.empty(a.size), np.empty(b.size)
-    u[rows], v[cols] = s.u, s.v
-    # An atom without mass does not enter the objective: give it the largest feasible
-    # potential, the c-transform (u_i = min_j c_ij - v_j), which is feasible by construction.
-    zero_rows = np.setdiff1d(np.arange(a.size), rows)
-    if zero_rows.size:
-        u[zero_rows] = c_transform(x[zero_rows], y[cols], v[cols])
-    zero_cols = np.setdiff1d(np.arange(b.size), cols)
-    if zero_cols.size:
-        v[zero_cols] = c_transform(y[zero_cols], x, u)
-    plan = embed(s.plan, rows, cols, a.size, b.size)
-    # The new pairs are feasible by construction up to round-off; measure it.
-    extra = 0.0
-    if zero_rows.size:
-        extra = max(extra, max_violation(x[zero_rows], y[cols], u[zero_rows], v[cols]))
-    if zero_cols.size:
-        extra = max(extra, max_violation(x, y[zero_cols], u, v[zero_cols]))
-    c = s.certificate
-    gap = abs(s.value - float(a @ u + b @ v))
-    plan_scale = max(c.value_scale, float(np.abs(u).max()), float(np.abs(v).max()))
-    cert = Certificate(
-        c.marginal_error, max(c.dual_infeasibility, extra), gap, largest, plan_scale
-    )
-    if not cert.ok:
-        raise SolverError(f"sparse solver: extension to atoms without mass failed: {cert}")
-    sol = EarthMoverSolution(s.value, plan, u, v, cert, a, b, x, y, "sparse")
+    sol = extend_to_null_weights(sub.solution, x, y, a, b, rows, cols, largest)
     return SparseResult(sol, sub.rounds, sub.full_scans, sub.edges, sub.pairs_priced, sub.levels)
 
 
