@@ -74,9 +74,11 @@ SPARSE_AUTO_MIN_ATOMS = 2000
 #: :func:`earth_mover` (the value only) with ``method="auto"`` switches to the sparse solver
 #: from this many atoms a side, in every dimension >= 2. Measured with
 #: benchmarks/bench_peers.py (benchmarks/results/bench_peers_small_quiet.txt, 4 shapes in
-#: 2-D, 8-D and 32-D): at 400 atoms sparse was faster than dense on all 12 (1.4x-2.0x), at
-#: 300 as fast or faster on all 12, at 200 within a millisecond either way.
-SPARSE_AUTO_MIN_ATOMS_VALUE = 400
+#: 2-D, 8-D and 32-D): at 300 atoms sparse was faster than dense on 11 of 12 (1.1x-1.8x)
+#: and as fast on the 12th (stretched clouds in 2-D), at 400 faster by 1.5x-2.7x; at 200
+#: dense was as fast or faster in 2-D (the threshold was 400 before the second round of
+#: tuning of the sparse solver).
+SPARSE_AUTO_MIN_ATOMS_VALUE = 300
 
 
 def _problem(P: Any, Q: Any, support: ArrayLike | None, cost: ArrayLike | None) -> Problem:
@@ -163,7 +165,7 @@ def earth_mover(
         and m; the result is then the optimal transport cost for that cost.
     method : {"auto", "closed_form_1d", "network_simplex", "sparse"}, default "auto"
         ``"auto"`` uses the closed form on the line, the sparse solver for point clouds in
-        dimension >= 2 with at least ``SPARSE_AUTO_MIN_ATOMS_VALUE`` (400) atoms each
+        dimension >= 2 with at least ``SPARSE_AUTO_MIN_ATOMS_VALUE`` (300) atoms each
         (in :func:`earth_mover_solution`: ``SPARSE_AUTO_MIN_ATOMS``, 2000, so that the
         plan stays dense below), and the dense network simplex otherwise (the crossover
         measured by ``benchmarks/bench_peers.py``; :func:`auto_method` says which).
