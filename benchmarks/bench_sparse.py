@@ -179,6 +179,15 @@ def figure(rows: list[dict], path: Path) -> None:
     for ax in (ax_t, ax_m):
         ax.grid(True, which="both", alpha=0.3)
         ax.legend()
+        # the measured sizes as ticks (log-axis minor labels collided: "3x10^34x10^3"),
+        # a label left out when it would touch the previous one
+        labels, last = [], -np.inf
+        for v in n:
+            near = np.log10(v) - last < 0.15 * np.log10(n[-1] / n[0])
+            labels.append("" if near else f"{v / 1000:g}k")
+            last = last if near else np.log10(v)
+        ax.set_xticks(n, labels)
+        ax.xaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
     fig.savefig(path, dpi=120)
     plt.close(fig)
 

@@ -160,7 +160,7 @@ class Solver:
         return Flow(rows, cols, mass, u + shift, v - shift)
 
 
-# -- the coarse level ------------------------------------------------------------------
+# -- the rounds when the cost matrix is kept ------------------------------------------
 
 
 def run_matrix_rounds(
