@@ -21,11 +21,12 @@ candidate edges and proves the answer optimal for *all* pairs, by column generat
    :math:`c_{ij} - u_i - v_j < -\tau`. Small problems (the cost matrix fits in
    ``MATRIX_MAX_PAIRS`` entries, above 3-D ``MATRIX_MAX_PAIRS_HIGH_D``) keep the matrix and
    price every pair each round. Larger ones first check local lists (each point's
-   ``local_neighbors`` nearest neighbours, the neighbours of the plan's pairs); when those
-   are clean, a compiled scan (:mod:`distances._scan`) checks all :math:`n m` pairs,
-   skipping blocks of columns that the triangle inequality bounds. The 16 most violated
-   pairs of every row and the most violated pair of every column join the candidates. A
-   coarse level runs the same loop (it only has no certificate to return).
+   ``local_neighbors`` nearest neighbours, the neighbours of the plan's pairs), every
+   ``PARTIAL_PIVOTS`` x n pivots without waiting for the optimum; when those are clean at
+   the optimum of the candidates, a compiled scan (:mod:`distances._scan`) checks all
+   :math:`n m` pairs, skipping blocks of columns that the triangle inequality bounds. The
+   16 most violated pairs of every row and the most violated pair of every column join the
+   candidates. A coarse level runs the same loop (it only has no certificate to return).
 4. **Stop** when no pair of the full problem is violated: the potentials are then
    feasible for the full dual, the plan for the full primal, and equal objectives prove
    both optimal. The last scan found each row's largest violation exactly (skipped pairs
@@ -74,6 +75,7 @@ from ._sparse_edges import (
 from ._sparse_solver import (
     COARSEN_ABOVE,
     COARSEN_ABOVE_HIGH_D,
+    PARTIAL_PIVOTS,
     PRICING_RTOL,
     Solver,
     matrix_mode,
@@ -119,7 +121,7 @@ class SparseResult:
     solution : EarthMoverSolution
         ``method == "sparse"``; ``plan`` is a ``scipy.sparse.csr_array``.
     rounds : int
-        Network-simplex solves on the finest level.
+        Network-simplex solves on the finest level (partial ones included).
     full_scans : int
         Rounds that priced all n*m pairs (the last one certifies).
     edges : int
@@ -185,7 +187,8 @@ def solve_sparse(
         (800) above, where cells of 4 points are not local enough to pay for the coarse
         solve at smaller sizes.
     max_rounds : int, default 500
-        Rounds of solve-and-price before :class:`SolverError` is raised.
+        Rounds of solve-and-price (solves that reach the optimum on their candidates)
+        before :class:`SolverError` is raised.
     max_iter : int, default 1_000_000
         Iteration limit of each network-simplex solve; a solve that reaches it is retried
         twice, each time with ten times the limit, then :class:`SolverError` is raised.
@@ -366,9 +369,20 @@ def _solve_full(
     worst = -np.inf
     last_scan_value = np.inf
     polished = 0
-    for _ in range(opts.max_rounds):
+    complete = 0  # rounds that reached the optimum on their candidates
+    while complete < opts.max_rounds:
         stats.rounds += 1
+        # Partial rounds (PARTIAL_PIVOTS): price the local lists before the optimum.
+        budget = PARTIAL_PIVOTS * n
+        partial = None
+        if local is not None and 0 < budget and solver.round_pivots + budget <= opts.max_iter:
+            partial = solver.partial(budget)
+        if partial is not None:
+            scale = value_and_scale(x, y, partial)[1]
+            solver.add(edges.new(*local.violations(partial, PRICING_RTOL * scale)))
+            continue
         flow = solver.solve(opts.max_iter)
+        complete += 1
         value, scale = value_and_scale(x, y, flow)
         tol = PRICING_RTOL * max(scale, np.finfo(float).tiny)
         new = edges.new(*local.violations(flow, tol)) if local is not None else _NONE

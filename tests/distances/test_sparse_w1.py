@@ -328,6 +328,22 @@ def test_iteration_limit_retried_then_refused(monkeypatch):
     assert limits == [7, 70, 700]
 
 
+@pytest.mark.parametrize("per_atom", [0, 1, 2])
+def test_partial_rounds_end_exact(per_atom: int, monkeypatch, rng: np.random.Generator):
+    """The Python rounds price their local lists before the optimum (PARTIAL_PIVOTS x n
+    pivots a round); whatever the budget, the loop certifies only a complete solve, so the
+    value is the dense one. A budget of 1 pivot an atom makes many partial rounds."""
+    import distances.sparse_w1 as sw
+
+    monkeypatch.setattr(sw, "matrix_mode", lambda n, m, d: False)  # the Python rounds
+    monkeypatch.setattr(sw, "PARTIAL_PIVOTS", per_atom)
+    x, y, a, b = _clustered(rng)
+    res = sw.solve_sparse(x, y, a, b, cell_size=0)
+    _check_against_dense(res.solution, x, y, a, b)
+    if per_atom == 1:
+        assert res.rounds > 2 * res.full_scans  # partial rounds ran between the scans
+
+
 def test_iteration_limit_in_the_compiled_rounds_is_refused():
     """The compiled rounds (cost matrix kept) continue a solve that stops at its limit
     with 10x and 100x the limit, then refuse: 1 + 10 + 100 pivots cannot solve this."""
