@@ -22,13 +22,12 @@ from __future__ import annotations
 from numba import njit
 
 from ._scan import price_matrix
-from ._simplex import pivots
+from ._simplex import TREE_RULE, pivots
+from ._transport import RETRIES
 
 __all__ = ["ARTIFICIAL", "DONE", "FULL", "ITERATION_LIMIT", "MAX_ROUNDS", "matrix_rounds"]
 
 DONE, MAX_ROUNDS, FULL, ITERATION_LIMIT, ARTIFICIAL = 1, 2, 3, 4, 5
-_RETRIES = 2  # as distances._transport.RETRIES: 10x and 100x the limit
-_TREE_RULE = 4  # distances._simplex.TREE_RULE
 
 
 @njit(cache=True, nogil=True)
@@ -51,7 +50,7 @@ def matrix_rounds(cost, a, b, src, tgt, arc_cost, flow, state, parent, pred, for
         # -- continue the simplex (the limit, then 10x, then 100x) -----------------
         limit = ints[8]
         status = 2
-        for _ in range(_RETRIES + 1):
+        for _ in range(RETRIES + 1):  # the limit, then 10x and 100x
             status, done, nxt = pivots(
                 ints[1], ints[0], src, tgt, arc_cost, flow, state, parent, pred, forward,
                 thread, rev_thread, succ_num, last_succ, pi, dirty,
@@ -63,7 +62,7 @@ def matrix_rounds(cost, a, b, src, tgt, arc_cost, flow, state, parent, pred, for
             limit *= 10
         if status == 2:
             return ITERATION_LIMIT
-        ints[2] = _TREE_RULE
+        ints[2] = TREE_RULE
         for e in range(ints[1]):
             if ints[1] > 1 and flow[e] > floats[8]:
                 return ARTIFICIAL

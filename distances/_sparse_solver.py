@@ -49,9 +49,9 @@ MATRIX_MAX_PAIRS_HIGH_D = 1 << 26
 #: sets are detours: from the same first basis, all the final candidates at once took
 #: 494,000 pivots (8 Gaussians vs a Gaussian, n = 20,000), the rounds 1.6 million. With 2
 #: pivots an atom the four bench_peers shapes at n = 20,000 took 13-15 % less time in sum
-#: (stretched 25 %, two samples of one law the same), with 4 8-13 % (``python
-#: benchmarks/tune_sparse.py --sizes 20000 --dims 2 --variant PARTIAL_PIVOTS=0``; 0 waits
-#: for the optimum).
+#: (stretched 25 %), with 4 8-13 % (``python benchmarks/tune_sparse.py --sizes 20000
+#: --dims 2 --variant PARTIAL_PIVOTS=0``; 0 waits for the optimum). Two samples of one
+#: law lose: 10-25 % more time at n = 4000-20,000 (bench_sparse.py, bench_peers.py).
 PARTIAL_PIVOTS = 2
 #: Default ``coarsen_above`` of :func:`~distances.sparse_w1.solve_sparse`: a coarse level
 #: seeds the candidates from 100 atoms in up to 3 dimensions; above, from 800, where k-d
@@ -67,13 +67,12 @@ def matrix_mode(n: int, m: int, d: int) -> bool:
     return n * m <= (MATRIX_MAX_PAIRS if d <= 3 else MATRIX_MAX_PAIRS_HIGH_D)
 
 
-def scan_all(x, y, u, v, tol, cost):
-    """Price all pairs (compiled; numba is imported on first use): from the cost matrix
-    when there is one, else computing the distances with the triangle-inequality bound."""
-    from ._scan import scan, scan_matrix
+def scan_all(x, y, u, v, tol):
+    """Price all pairs of the Python rounds (compiled; numba is imported on first use),
+    computing the distances with the triangle-inequality bound. (With a kept cost matrix
+    the compiled rounds price from it: :func:`run_matrix_rounds`.)"""
+    from ._scan import scan
 
-    if cost is not None:
-        return scan_matrix(cost, u, v, tol, per_row=PER_ROW)
     return scan(x, y, u, v, tol, per_row=PER_ROW)
 
 

@@ -109,8 +109,6 @@ IntArray = NDArray[np.int64]
 #: 8 Gaussians vs a Gaussian n = 2000): agreement with dense 5e-16, not 1.5e-12 and 5e-13.
 _POLISH, _POLISH_ROUNDS, _POLISH_MAX_PAIRS = 1e-3, 2, 10**8
 
-_NONE = np.empty(0, dtype=np.int64)
-
 
 @dataclass(frozen=True)
 class SparseResult:
@@ -365,7 +363,10 @@ def _solve_full(
             )
         return _certified(x, y, a, b, flow, (row_worst, largest, scale),
                           solver.simplex.n_arcs - 1, stats, levels)
+    # The Python rounds: no cost matrix here, the local lists price first.
+    assert local is not None
     solver.add(edges.new(*seeds))
+    budget = PARTIAL_PIVOTS * n
     worst = -np.inf
     last_scan_value = np.inf
     polished = 0
@@ -373,9 +374,8 @@ def _solve_full(
     while complete < opts.max_rounds:
         stats.rounds += 1
         # Partial rounds (PARTIAL_PIVOTS): price the local lists before the optimum.
-        budget = PARTIAL_PIVOTS * n
         partial = None
-        if local is not None and 0 < budget and solver.round_pivots + budget <= opts.max_iter:
+        if 0 < budget and solver.round_pivots + budget <= opts.max_iter:
             partial = solver.partial(budget)
         if partial is not None:
             scale = value_and_scale(x, y, partial)[1]
@@ -385,10 +385,10 @@ def _solve_full(
         complete += 1
         value, scale = value_and_scale(x, y, flow)
         tol = PRICING_RTOL * max(scale, np.finfo(float).tiny)
-        new = edges.new(*local.violations(flow, tol)) if local is not None else _NONE
+        new = edges.new(*local.violations(flow, tol))
         if new.size == 0:
             stats.full_scans += 1
-            scanned = scan_all(x, y, flow.u, flow.v, tol * polish, cost)
+            scanned = scan_all(x, y, flow.u, flow.v, tol * polish)
             rows, cols, worst, priced, row_worst = scanned
             stats.pairs_priced += priced
             new = edges.new(rows, cols)
