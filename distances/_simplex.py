@@ -24,6 +24,13 @@ rule (Cunningham), which prevents cycling on degenerate pivots. What differs:
   the best arc of the first block holding a violated one), or a candidate list of a quarter
   block refilled by that search, which spares the last pivots of a solve a rescan of all
   arcs each.
+* **Potentials of the smaller side.** A pivot re-hangs the subtree cut off by the leaving
+  arc and shifts its potentials (LEMON walks the subtree); when that subtree holds more than
+  half of the nodes, the other nodes shift the opposite way instead (only differences of
+  potentials matter), and the potentials are recentred on the root when its own drifts
+  beyond ``_DRIFT``. 8 Gaussians vs a Gaussian, n = 20,000 in 2-D: 63 % of the potential
+  updates came from 2 % of the pivots, whose subtrees held 40-80 % of the 40,001 nodes; the
+  smaller side cut the updates by 30 % and the solve from 13.8 to 11.5 s.
 * **Growing arc set.** Arcs are appended after the first ones (the root arc, or the star's
   ``n + m`` artificial arcs) in the order they are added; indices never move, so the
   tree's references stay valid, and a solve stopped at its iteration limit continues.
@@ -59,6 +66,10 @@ _LOWER, _TREE = 1, 0  # arc states (uncapacitated: no arc sits at an upper bound
 #: there needed 3-8x fewer pivots (benchmarks: alike n = 8000 in 8-D, 82k pivots against
 #: 557k; in 2-D the list was 2-5x faster).
 TREE_RULE, STAR_RULE = 4, 0
+#: The root's potential is brought back to 0 (all potentials shifted alike) when it drifts
+#: beyond this (the costs the solvers pass are of order 1): digits of the reduced costs
+#: lost to the offset stay below 2^-42.
+_DRIFT = 1024.0
 
 
 _jit = njit(cache=True, nogil=True)
@@ -131,6 +142,8 @@ def pivots(first_arc, n_arcs, src, tgt, cost, flow, state, parent, pred, forward
     violated one); k > 0: a candidate list of block / k arcs (see below).
     Returns (status, pivots done, next arc of the block search)."""
     block = max(int(np.sqrt(n_arcs - first_arc)), 10)
+    n_nodes = parent.shape[0]
+    root = n_nodes - 1
     cand = np.empty(max(block // list_div, 16) if list_div > 0 else 0, np.int64)
     n_cand = 0
     it = 0
@@ -321,11 +334,23 @@ def pivots(first_arc, n_arcs, src, tgt, cost, flow, state, parent, pred, forward
             sigma = pi[v_in] - pi[u_in] - cost[in_arc]
         else:
             sigma = pi[v_in] - pi[u_in] + cost[in_arc]
+        # Only differences of potentials matter: when the moved subtree holds more than
+        # half of the nodes, the others (root included) move by -sigma instead.
         end = thread[last_succ[u_in]]
-        u = u_in
-        while u != end:
-            pi[u] += sigma
-            u = thread[u]
+        if 2 * succ_num[u_in] <= n_nodes:
+            u = u_in
+            while u != end:
+                pi[u] += sigma
+                u = thread[u]
+        else:
+            u = end
+            while u != u_in:
+                pi[u] -= sigma
+                u = thread[u]
+            if abs(pi[root]) > _DRIFT:  # keep the potentials of the size of the costs
+                shift = pi[root]
+                for w in range(n_nodes):
+                    pi[w] -= shift
 
 
 class TransportSimplex:

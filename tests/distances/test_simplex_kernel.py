@@ -320,3 +320,62 @@ def test_an_artificial_cost_too_small_is_detected_and_the_solver_starts_over(mon
     exact = ot.emd2(np.full(150, 1 / 150), np.full(150, 1 / 150), cdist(x8, y8))
     assert res.solution.certificate.ok
     assert_allclose(res.solution.value, exact, rtol=1e-12)
+
+
+class _Threshold:
+    """Stands in for ``_simplex._DRIFT`` in the Python version of the kernel: counts the
+    comparisons (one per pivot whose moved subtree held more than half of the nodes) and
+    makes every one of them recentre the potentials."""
+
+    def __init__(self) -> None:
+        self.compared = 0
+
+    def __lt__(self, other: float) -> bool:  # abs(pi[root]) > self
+        self.compared += 1
+        return True
+
+
+@pytest.mark.parametrize("start", ["tree", "star"])
+def test_potentials_moved_on_the_larger_side_stay_exact(monkeypatch, start):
+    """When a pivot's moved subtree holds more than half of the nodes the kernel shifts the
+    other nodes' potentials instead (only differences matter), and recentres them when the
+    root's drifts. Run in Python (numba's ``py_func``) with every such pivot recentring:
+    the branch is taken, and the optimum, the dual feasibility and the tree arcs' zero
+    reduced costs are those of POT's solution (a wrong sign or a missed node breaks them)."""
+    from distances import _simplex
+
+    threshold = _Threshold()
+    monkeypatch.setattr(_simplex, "_DRIFT", threshold)
+    monkeypatch.setattr(_simplex, "pivots", _simplex.pivots.py_func)
+    rng = np.random.default_rng(23)
+    for kind in ("random", "integer", "uniform"):
+        x, y, a, b = _problem(rng, 24, 19, 2, kind)
+        cost = cdist(x, y)
+        if start == "tree":
+            s = _dense(a, b, cost)
+        else:
+            s = TransportSimplex.star(a, b, art=8.0 * (1.0 + cost.max()))
+            ii, jj = np.nonzero(np.ones(cost.shape, dtype=bool))
+            s.add(ii, jj, cost[ii, jj])
+        assert s.solve(10**7, EPS) == OPTIMAL
+        _check_optimal(s, a, b, cost, ot.emd2(a, b, cost, numItermax=10**7))
+        tree = np.flatnonzero(s.state[s.first_arc : s.n_arcs] == 0) + s.first_arc
+        reduced = s.cost[tree] + s.pi[s.src[tree]] - s.pi[s.tgt[tree]]
+        assert np.abs(reduced).max() <= 1e-13
+    assert threshold.compared > 0
+
+
+def test_potentials_do_not_drift_with_large_costs():
+    """Costs of order 10^4 (the largest 5.6 x 10^4): each shift of the larger side moves
+    the root's potential by up to a cost; it is brought back once it passes ``_DRIFT``
+    (1024), so it ends within _DRIFT + 2 x the largest cost (without the recentring it
+    ended at 9.8 x 10^5, 17 x the largest cost), and the optimum is POT's."""
+    rng = np.random.default_rng(29)
+    x, y, a, b = _problem(rng, 120, 120, 2, "uniform")
+    cost = 1e4 * cdist(x, y)
+    s = _dense(a, b, cost)
+    assert s.solve(10**7, 1e4 * EPS) == OPTIMAL
+    assert abs(s.pi[-1]) <= 3 * cost.max()
+    rows, cols, mass = s.plan()
+    assert_allclose(float(mass @ cost[rows, cols]), ot.emd2(a, b, cost, numItermax=10**7),
+                    rtol=1e-13)
