@@ -14,7 +14,11 @@ certifies. It also returns, to let the caller act, when the arc arrays are full 
 grows them and calls again), when a solve stops at its iteration limit after the two
 retries, and when the big-M start leaves mass on an artificial arc.
 
-Private module: importing it imports numba.
+Private module: importing it imports numba. Its compiled loop includes the kernels it calls
+(``pivots``, ``price_matrix``), and numba's on-disk cache checks only this file's time
+stamp: after editing :mod:`distances._simplex` or :mod:`distances._scan` in a source
+checkout, delete ``distances/__pycache__/*.nbi`` and ``*.nbc`` (an installation writes
+every file anew, so its caches start fresh).
 """
 
 from __future__ import annotations

@@ -70,6 +70,7 @@ TREE_RULE, STAR_RULE = 4, 0
 #: beyond this (the costs the solvers pass are of order 1): digits of the reduced costs
 #: lost to the offset stay below 2^-42.
 _DRIFT = 1024.0
+_INT32_MAX = int(np.iinfo(np.int32).max)
 
 
 _jit = njit(cache=True, nogil=True)
@@ -368,16 +369,21 @@ class TransportSimplex:
         first candidate arcs.
     capacity : int
         Arcs to allocate for at first (grows by doubling).
+    index : numpy.int32 or numpy.int64
+        Integer type of the node and arc numbers (``numpy.int64`` once there are more than
+        2^31 - 1 of either). int32 halves the memory the pivots walk; the sparse solver
+        uses it from ``distances._sparse_solver.INDEX32_NODES`` atoms.
     """
 
     def __init__(self, a: FloatArray, b: FloatArray, rows: IntArray, cols: IntArray,
-                 cost: FloatArray, mass: FloatArray, capacity: int = 0) -> None:
+                 cost: FloatArray, mass: FloatArray, capacity: int = 0,
+                 index: type = np.int64) -> None:
         n, m = a.size, b.size
         if rows.size != n + m - 1:
             raise ValueError(f"a spanning tree needs n + m - 1 = {n + m - 1} arcs; "
                              f"got {rows.size}")
         nodes = n + m
-        self._allocate(n, m, max(capacity, rows.size + 1, 16))
+        self._allocate(n, m, max(capacity, rows.size + 1, 16), index)
         # arc 0: node 0 -> root, cost 0, flow 0 (never on a cycle: the root has one child)
         self.src[0], self.tgt[0], self.cost[0], self.state[0] = 0, nodes, 0.0, _TREE
         k = rows.size
@@ -398,8 +404,8 @@ class TransportSimplex:
             raise ValueError("the initial arcs do not form a spanning tree")
 
     @classmethod
-    def star(cls, a: FloatArray, b: FloatArray, art: float, capacity: int = 0
-             ) -> TransportSimplex:
+    def star(cls, a: FloatArray, b: FloatArray, art: float, capacity: int = 0,
+             index: type = np.int64) -> TransportSimplex:
         """LEMON's start: arcs 0 .. n + m - 1 are artificial, each supply node sending its
         mass to a root at cost 0 and the root serving each demand at cost ``art``; the
         candidate arcs, added afterwards, are searched, the artificial ones only leave.
@@ -408,7 +414,7 @@ class TransportSimplex:
         self = cls.__new__(cls)
         n, m = a.size, b.size
         nodes = n + m
-        self._allocate(n, m, max(capacity, nodes + 16))
+        self._allocate(n, m, max(capacity, nodes + 16), index)
         self.src[:n], self.tgt[:n], self.cost[:n], self.flow[:n] = np.arange(n), nodes, 0.0, a
         self.src[n:nodes], self.tgt[n:nodes] = nodes, np.arange(n, nodes)
         self.cost[n:nodes], self.flow[n:nodes] = art, b
@@ -428,23 +434,27 @@ class TransportSimplex:
         self.pi[n:nodes] = art
         return self
 
-    def _allocate(self, n: int, m: int, cap: int) -> None:
+    def _allocate(self, n: int, m: int, cap: int, index: type) -> None:
         self.n, self.m = n, m
         size = n + m + 1
-        self.src = np.empty(cap, np.int64)
-        self.tgt = np.empty(cap, np.int64)
+        if np.dtype(index) not in (np.dtype(np.int32), np.dtype(np.int64)):
+            raise ValueError(f"index must be numpy.int32 or numpy.int64; got {index!r}")
+        if max(size + 1, cap) > _INT32_MAX:
+            index = np.int64
+        self.src = np.empty(cap, index)
+        self.tgt = np.empty(cap, index)
         self.cost = np.empty(cap, np.float64)
         self.flow = np.zeros(cap, np.float64)
         self.state = np.ones(cap, np.int8)
-        self.parent = np.empty(size, np.int64)
-        self.pred = np.empty(size, np.int64)
+        self.parent = np.empty(size, index)
+        self.pred = np.empty(size, index)
         self.forward = np.zeros(size, np.bool_)
-        self.thread = np.empty(size, np.int64)
-        self.rev_thread = np.empty(size, np.int64)
-        self.succ_num = np.empty(size, np.int64)
-        self.last_succ = np.empty(size, np.int64)
+        self.thread = np.empty(size, index)
+        self.rev_thread = np.empty(size, index)
+        self.succ_num = np.empty(size, index)
+        self.last_succ = np.empty(size, index)
         self.pi = np.zeros(size, np.float64)
-        self.dirty = np.empty(size + 1, np.int64)
+        self.dirty = np.empty(size + 1, index)
         self.next_arc = 0
         self.pivots = 0
 
@@ -460,10 +470,15 @@ class TransportSimplex:
         need = self.n_arcs + extra
         if need > self.src.size:
             cap = max(need, 2 * self.src.size)
+            if cap > _INT32_MAX and self.pred.dtype != np.int64:  # arc numbers outgrow int32
+                for name in ("parent", "pred", "thread", "rev_thread", "succ_num",
+                             "last_succ", "dirty"):
+                    setattr(self, name, getattr(self, name).astype(np.int64))
             for name, fill in (("src", 0), ("tgt", 0), ("cost", 0.0), ("flow", 0.0),
                                ("state", 1)):
                 old = getattr(self, name)
-                new = np.full(cap, fill, dtype=old.dtype)
+                dtype = np.int64 if name in ("src", "tgt") and cap > _INT32_MAX else old.dtype
+                new = np.full(cap, fill, dtype=dtype)
                 new[: self.n_arcs] = old[: self.n_arcs]
                 setattr(self, name, new)
 
@@ -500,7 +515,8 @@ class TransportSimplex:
         """Rows, columns and masses of the arcs with positive flow."""
         k, f = self.n_arcs, self.first_arc
         keep = np.flatnonzero(self.flow[f:k] > 0) + f
-        return self.src[keep], self.tgt[keep] - self.n, self.flow[keep].copy()
+        return (self.src[keep].astype(np.int64),
+                self.tgt[keep].astype(np.int64) - self.n, self.flow[keep].copy())
 
     def potentials(self) -> tuple[FloatArray, FloatArray]:
         """Dual potentials (u, v) with u_i + v_j <= c_ij on the arcs (to ``eps``) and

@@ -53,6 +53,12 @@ MATRIX_MAX_PAIRS_HIGH_D = 1 << 26
 #: --dims 2 --variant PARTIAL_PIVOTS=0``; 0 waits for the optimum). Two samples of one
 #: law lose: 10-25 % more time at n = 4000-20,000 (bench_sparse.py, bench_peers.py).
 PARTIAL_PIVOTS = 2
+#: Problems of at least this many atoms (n + m) number nodes and arcs of the network
+#: simplex in int32 (:class:`~distances._simplex.TransportSimplex`, ``index``): half the
+#: memory for the pivots to walk. 2-D, ``python benchmarks/tune_sparse.py --sizes 20000
+#: 8000 2000 --dims 2 --variant INDEX32_NODES=1000000000 --variant INDEX32_NODES=0``:
+#: 7-10 % less time at n = 20,000, 2 % at 8000; int32 at every size cost 1-2 % at 2000.
+INDEX32_NODES = 8192
 #: Default ``coarsen_above`` of :func:`~distances.sparse_w1.solve_sparse`: a coarse level
 #: seeds the candidates from 100 atoms in up to 3 dimensions; above, from 800, where k-d
 #: cells of 4 points are far from local (the star start does not use the coarse plan
@@ -97,8 +103,10 @@ class Solver:
         self.tree = (rows, cols, mass)
         keys = rows * edges.m + cols
         edges.add(np.sort(keys))
+        self.index = np.int32 if a.size + b.size >= INDEX32_NODES else np.int64
         self.simplex = TransportSimplex(
-            a, b, rows, cols, self._costs(rows, cols), mass, capacity=16 * keys.size
+            a, b, rows, cols, self._costs(rows, cols), mass, capacity=16 * keys.size,
+            index=self.index,
         )
         self.star = star
         self.round_pivots = 0  # pivots of partial solves since the last complete one
@@ -124,7 +132,7 @@ class Solver:
     def _arcs(self) -> tuple[IntArray, IntArray, FloatArray]:
         s = self.simplex
         k = slice(s.first_arc, s.n_arcs)
-        return s.src[k].copy(), s.tgt[k] - s.n, s.cost[k].copy()
+        return s.src[k].astype(np.int64), s.tgt[k].astype(np.int64) - s.n, s.cost[k].copy()
 
     def _restart(self, star: bool) -> None:
         """A new simplex on the same candidates: from the big-M star, or from the tree."""
@@ -133,12 +141,13 @@ class Solver:
         rows, cols, cost = self._arcs()
         if star:
             art = 8.0 * (1.0 + float(cost.max(initial=0.0)))
-            self.simplex = TransportSimplex.star(self.a, self.b, art, capacity=2 * rows.size)
+            self.simplex = TransportSimplex.star(self.a, self.b, art, capacity=2 * rows.size,
+                                                 index=self.index)
         else:
             t_rows, t_cols, t_mass = self.tree
             self.simplex = TransportSimplex(self.a, self.b, t_rows, t_cols,
                                             self._costs(t_rows, t_cols), t_mass,
-                                            capacity=2 * rows.size)
+                                            capacity=2 * rows.size, index=self.index)
         self.simplex.add(rows, cols, cost)
 
     def start(self) -> bool:
@@ -211,7 +220,7 @@ def run_matrix_rounds(
     # (solver.edges, the sorted keys the Python rounds use, is not kept up to date here)
     arcs = solver.simplex
     k = slice(arcs.first_arc, arcs.n_arcs)
-    tree = arcs.src[k] * m + (arcs.tgt[k] - n)
+    tree = arcs.src[k].astype(np.int64) * m + (arcs.tgt[k] - n)
     in_set[tree] = False
     new = np.flatnonzero(in_set)
     in_set[tree] = True

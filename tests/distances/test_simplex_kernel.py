@@ -313,8 +313,8 @@ def test_an_artificial_cost_too_small_is_detected_and_the_solver_starts_over(mon
 
     real = _simplex.TransportSimplex.star.__func__
     monkeypatch.setattr(_simplex.TransportSimplex, "star",
-                        classmethod(lambda cls, a, b, art, capacity=0: real(cls, a, b, 0.0,
-                                                                             capacity)))
+                        classmethod(lambda cls, a, b, art, capacity=0, index=np.int64:
+                                    real(cls, a, b, 0.0, capacity, index)))
     x8, y8 = rng.normal(size=(150, 8)), rng.normal(size=(150, 8)) + 0.5
     res = sw.solve_sparse(x8, y8)
     exact = ot.emd2(np.full(150, 1 / 150), np.full(150, 1 / 150), cdist(x8, y8))
@@ -379,3 +379,34 @@ def test_potentials_do_not_drift_with_large_costs():
     rows, cols, mass = s.plan()
     assert_allclose(float(mass @ cost[rows, cols]), ot.emd2(a, b, cost, numItermax=10**7),
                     rtol=1e-13)
+
+
+@pytest.mark.parametrize("start", ["tree", "star"])
+def test_int32_numbering_reaches_pots_optimum(start):
+    """Nodes and arcs numbered in int32 (``index``; large sparse problems): the same
+    optimum as POT's, and a plan in int64 indices."""
+    rng = np.random.default_rng(31)
+    for kind in ("random", "integer", "uniform"):
+        x, y, a, b = _problem(rng, 40, 33, 2, kind)
+        cost = cdist(x, y)
+        if start == "tree":
+            rows, cols, mass = northwest_corner(a, b)
+            s = TransportSimplex(a, b, rows, cols, cost[rows, cols], mass, index=np.int32)
+            taken = np.zeros(cost.shape, dtype=bool)
+            taken[rows, cols] = True
+            ii, jj = np.nonzero(~taken)
+        else:
+            s = TransportSimplex.star(a, b, art=8.0 * (1.0 + cost.max()), index=np.int32)
+            ii, jj = np.nonzero(np.ones(cost.shape, dtype=bool))
+        s.add(ii, jj, cost[ii, jj])
+        assert s.pred.dtype == np.int32 and s.src.dtype == np.int32
+        assert s.solve(10**7, EPS) == OPTIMAL
+        _check_optimal(s, a, b, cost, ot.emd2(a, b, cost, numItermax=10**7))
+        assert s.plan()[0].dtype == np.int64
+
+
+def test_index_type_is_checked():
+    a = np.full(2, 0.5)
+    with pytest.raises(ValueError, match=r"index must be numpy\.int32 or numpy\.int64"):
+        TransportSimplex(a, a, np.array([0, 0, 1]), np.array([0, 1, 1]), np.ones(3),
+                         np.array([0.5, 0.0, 0.5]), index=np.int16)

@@ -13,7 +13,7 @@ import numpy as np
 import ot
 import pytest
 import scipy.sparse as sp
-from numpy.testing import assert_allclose
+from numpy.testing import assert_allclose, assert_array_equal
 from scipy.spatial.distance import cdist
 
 from distances import Discrete, SolverError, certify, earth_mover, earth_mover_solution
@@ -354,3 +354,36 @@ def test_iteration_limit_in_the_compiled_rounds_is_refused():
     with pytest.raises(SolverError, match=r"stopped at its iteration limit \(100\) 3 times"):
         sw.solve_sparse(x, y, max_iter=1, coarsen_above=1000)
     assert sw.solve_sparse(x, y, max_iter=10**4, coarsen_above=1000).solution.certificate.ok
+
+
+@pytest.mark.parametrize("python_rounds", [False, True])
+def test_int32_indices_give_the_int64_solution(python_rounds: bool, monkeypatch,
+                                               rng: np.random.Generator):
+    """Large problems number the simplex's nodes and arcs in int32 (INDEX32_NODES atoms
+    and more). Lowered to every size here: the same pivots, so the same plan, potentials
+    and certified value as with int64, and the dense value."""
+    import distances._sparse_solver as ss
+    import distances.sparse_w1 as sw
+
+    if python_rounds:
+        monkeypatch.setattr(sw, "matrix_mode", lambda n, m, d: False)
+    from distances import _simplex
+
+    widths = []
+    allocate = _simplex.TransportSimplex._allocate
+
+    def recorded(self, n, m, cap, index):
+        allocate(self, n, m, cap, index)
+        widths.append(self.pred.dtype.itemsize)
+
+    monkeypatch.setattr(_simplex.TransportSimplex, "_allocate", recorded)
+    x, y, a, b = _clustered(rng)
+    wide = sw.solve_sparse(x, y, a, b)
+    assert set(widths) == {8}
+    monkeypatch.setattr(ss, "INDEX32_NODES", 0)
+    narrow = sw.solve_sparse(x, y, a, b)
+    assert set(widths[len(widths) // 2 :]) == {4}
+    assert narrow.solution.value == wide.solution.value
+    assert (narrow.solution.plan != wide.solution.plan).nnz == 0
+    assert_array_equal(narrow.solution.u, wide.solution.u)
+    _check_against_dense(narrow.solution, x, y, a, b)
