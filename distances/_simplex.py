@@ -31,6 +31,12 @@ rule (Cunningham), which prevents cycling on degenerate pivots. What differs:
   beyond ``_DRIFT``. 8 Gaussians vs a Gaussian, n = 20,000 in 2-D: 63 % of the potential
   updates came from 2 % of the pivots, whose subtrees held 40-80 % of the 40,001 nodes; the
   smaller side cut the updates by 30 % and the solve from 13.8 to 11.5 s.
+* **Nodes renumbered in the tree's order** (``renumber``, large problems): before each
+  solve, node k becomes the k-th node of the thread (preorder), so the walks over a subtree
+  (the potentials above) read consecutive memory, and moved subtrees keep their numbers
+  together until the next solve. The pivots are the same; plans and potentials come back
+  in the caller's numbering. A walk of 400 nodes cost 12 ns a node in random order, 2.7 ns
+  in order (200,001 nodes).
 * **Growing arc set.** Arcs are appended after the first ones (the root arc, or the star's
   ``n + m`` artificial arcs) in the order they are added; indices never move, so the
   tree's references stay valid, and a solve stopped at its iteration limit continues.
@@ -133,6 +139,50 @@ def _build_tree(nodes, src, tgt, cost, tree_arcs, parent, pred, forward, thread,
     for u in range(nodes + 1):
         last_succ[u] = order[pos[u] + succ_num[u] - 1]
     return True
+
+
+@_jit
+def _relabel(n_arcs, src, tgt, parent, pred, forward, thread, rev_thread, succ_num,
+             last_succ, pi, label):
+    """Renumber the nodes in the order of the tree's thread (preorder; the root keeps the
+    last number), so that the walks of the pivots over a subtree read consecutive memory.
+    ``label[k]`` is the caller's number of node k and is renumbered alongside."""
+    n_nodes = parent.shape[0]
+    root = n_nodes - 1
+    pos = np.empty(n_nodes, np.int64)
+    u = thread[root]
+    k = 0
+    while u != root:
+        pos[u] = k
+        k += 1
+        u = thread[u]
+    pos[root] = root
+    for arr in (parent, thread, rev_thread, last_succ):  # values are nodes
+        _move_nodes(arr, pos)
+    _move(pred, pos)
+    _move(succ_num, pos)
+    _move(label, pos)
+    _move(pi, pos)
+    _move(forward, pos)
+    for e in range(n_arcs):
+        src[e] = pos[src[e]]
+        tgt[e] = pos[tgt[e]]
+
+
+@_jit
+def _move(arr, pos):
+    """arr[pos[w]] = arr[w]."""
+    old = arr.copy()
+    for w in range(arr.shape[0]):
+        arr[pos[w]] = old[w]
+
+
+@_jit
+def _move_nodes(arr, pos):
+    """arr[pos[w]] = pos[arr[w]] (-1, no node, stays)."""
+    old = arr.copy()
+    for w in range(arr.shape[0]):
+        arr[pos[w]] = pos[old[w]] if old[w] >= 0 else -1
 
 
 @_jit
@@ -457,6 +507,9 @@ class TransportSimplex:
         self.dirty = np.empty(size + 1, index)
         self.next_arc = 0
         self.pivots = 0
+        self.renumber = False
+        self.label: IntArray | None = None  # caller's number of each node, once renumbered
+        self._current: IntArray | None = None  # its inverse
 
     def artificial_flow(self) -> float:
         """The largest mass on an artificial arc (0 for a tree start, and at the optimum
@@ -488,8 +541,8 @@ class TransportSimplex:
         need = self.n_arcs + k
         self.reserve(k)
         s = slice(self.n_arcs, need)
-        self.src[s] = rows
-        self.tgt[s] = self.n + np.asarray(cols, np.int64)
+        self.src[s] = self._nodes(rows)
+        self.tgt[s] = self._nodes(self.n + np.asarray(cols, np.int64))
         self.cost[s] = cost
         self.flow[s] = 0.0
         self.state[s] = _LOWER
@@ -498,7 +551,17 @@ class TransportSimplex:
     def solve(self, max_iter: int, eps: float) -> int:
         """Pivot until optimal on the current arcs (reduced costs >= -eps) or until
         ``max_iter`` more pivots; returns :data:`OPTIMAL` or :data:`ITERATION_LIMIT`. A
-        solve stopped at the limit can be continued by calling it again."""
+        solve stopped at the limit can be continued by calling it again. With
+        ``renumber`` set, the nodes are first renumbered in the tree's order (see
+        :func:`_relabel`; large problems, whose node arrays do not fit in the caches)."""
+        if self.renumber:
+            if self.label is None:
+                self.label = np.arange(self.parent.size, dtype=np.int64)
+            _relabel(self.n_arcs, self.src, self.tgt, self.parent, self.pred, self.forward,
+                     self.thread, self.rev_thread, self.succ_num, self.last_succ, self.pi,
+                     self.label)
+            self._current = np.empty_like(self.label)
+            self._current[self.label] = np.arange(self.label.size)
         status, done, self.next_arc = pivots(
             self.first_arc, self.n_arcs, self.src, self.tgt, self.cost, self.flow, self.state,
             self.parent, self.pred, self.forward, self.thread, self.rev_thread,
@@ -515,10 +578,26 @@ class TransportSimplex:
         """Rows, columns and masses of the arcs with positive flow."""
         k, f = self.n_arcs, self.first_arc
         keep = np.flatnonzero(self.flow[f:k] > 0) + f
-        return (self.src[keep].astype(np.int64),
-                self.tgt[keep].astype(np.int64) - self.n, self.flow[keep].copy())
+        return (self._labels(self.src[keep]), self._labels(self.tgt[keep]) - self.n,
+                self.flow[keep].copy())
+
+    def arcs(self) -> tuple[IntArray, IntArray, FloatArray]:
+        """Rows, columns and costs of the candidate arcs, in the order they were added."""
+        k = slice(self.first_arc, self.n_arcs)
+        return (self._labels(self.src[k]), self._labels(self.tgt[k]) - self.n,
+                self.cost[k].copy())
+
+    def _labels(self, nodes: NDArray[np.integer]) -> IntArray:
+        """The caller's numbers of the simplex's nodes."""
+        nodes = nodes.astype(np.int64)
+        return nodes if self.label is None else self.label[nodes]
+
+    def _nodes(self, labels: IntArray) -> IntArray:
+        """The simplex's numbers of the caller's nodes."""
+        return labels if self._current is None else self._current[labels]
 
     def potentials(self) -> tuple[FloatArray, FloatArray]:
         """Dual potentials (u, v) with u_i + v_j <= c_ij on the arcs (to ``eps``) and
         equality on the tree arcs."""
-        return -self.pi[: self.n].copy(), self.pi[self.n : self.n + self.m].copy()
+        pi = self.pi if self._current is None else self.pi[self._current]
+        return -pi[: self.n].copy(), pi[self.n : self.n + self.m].copy()

@@ -59,6 +59,12 @@ PARTIAL_PIVOTS = 2
 #: 8000 2000 --dims 2 --variant INDEX32_NODES=1000000000 --variant INDEX32_NODES=0``:
 #: 7-10 % less time at n = 20,000, 2 % at 8000; int32 at every size cost 1-2 % at 2000.
 INDEX32_NODES = 8192
+#: Problems of at least this many atoms (n + m) whose cost matrix is not kept renumber
+#: the simplex's nodes in the tree's order before each solve (``TransportSimplex.renumber``):
+#: 2-D, n = 20,000, two samples of one law 3.1-3.3 -> 2.6 s, 8 Gaussians vs a Gaussian
+#: 10.5-11.5 -> 8.6-9.4 s (``python benchmarks/tune_sparse.py --sizes 20000 --dims 2
+#: --shapes alike clustered --variant RENUMBER_NODES=1000000000``).
+RENUMBER_NODES = 8192
 #: Default ``coarsen_above`` of :func:`~distances.sparse_w1.solve_sparse`: a coarse level
 #: seeds the candidates from 100 atoms in up to 3 dimensions; above, from 800, where k-d
 #: cells of 4 points are far from local (the star start does not use the coarse plan
@@ -104,10 +110,13 @@ class Solver:
         keys = rows * edges.m + cols
         edges.add(np.sort(keys))
         self.index = np.int32 if a.size + b.size >= INDEX32_NODES else np.int64
+        # The compiled rounds of the matrix mode read node numbers as points: no renumbering.
+        self.renumber = cost is None and a.size + b.size >= RENUMBER_NODES
         self.simplex = TransportSimplex(
             a, b, rows, cols, self._costs(rows, cols), mass, capacity=16 * keys.size,
             index=self.index,
         )
+        self.simplex.renumber = self.renumber
         self.star = star
         self.round_pivots = 0  # pivots of partial solves since the last complete one
         self.restarts = 0
@@ -129,16 +138,11 @@ class Solver:
             return self.cost[rows, cols]
         return pair_cost(self.x, self.y, rows, cols)
 
-    def _arcs(self) -> tuple[IntArray, IntArray, FloatArray]:
-        s = self.simplex
-        k = slice(s.first_arc, s.n_arcs)
-        return s.src[k].astype(np.int64), s.tgt[k].astype(np.int64) - s.n, s.cost[k].copy()
-
     def _restart(self, star: bool) -> None:
         """A new simplex on the same candidates: from the big-M star, or from the tree."""
         from ._simplex import TransportSimplex
 
-        rows, cols, cost = self._arcs()
+        rows, cols, cost = self.simplex.arcs()
         if star:
             art = 8.0 * (1.0 + float(cost.max(initial=0.0)))
             self.simplex = TransportSimplex.star(self.a, self.b, art, capacity=2 * rows.size,
@@ -148,6 +152,7 @@ class Solver:
             self.simplex = TransportSimplex(self.a, self.b, t_rows, t_cols,
                                             self._costs(t_rows, t_cols), t_mass,
                                             capacity=2 * rows.size, index=self.index)
+        self.simplex.renumber = self.renumber
         self.simplex.add(rows, cols, cost)
 
     def start(self) -> bool:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import ot
 import pytest
-from numpy.testing import assert_allclose
+from numpy.testing import assert_allclose, assert_array_equal
 from scipy.spatial.distance import cdist
 
 from distances import SolverError
@@ -410,3 +410,44 @@ def test_index_type_is_checked():
     with pytest.raises(ValueError, match=r"index must be numpy\.int32 or numpy\.int64"):
         TransportSimplex(a, a, np.array([0, 0, 1]), np.array([0, 1, 1]), np.ones(3),
                          np.array([0.5, 0.0, 0.5]), index=np.int16)
+
+
+@pytest.mark.parametrize("start", ["tree", "star"])
+def test_renumbered_nodes_take_the_same_pivots(start):
+    """``renumber`` renumbers the nodes in the tree's order before each solve (memory
+    locality of large problems). Node numbers decide no pivot: solved in steps of 7 pivots,
+    with arcs added between the solves, the renumbered simplex gives the plain one's plan
+    and potentials bit for bit, in the caller's numbering, and its arcs in order."""
+    rng = np.random.default_rng(37)
+    x, y, a, b = _problem(rng, 45, 38, 2, "uniform")
+    cost = cdist(x, y)
+    order = rng.permutation(cost.size)
+    batches = np.array_split(order, 4)
+    solvers = []
+    for renumber in (False, True):
+        if start == "tree":
+            rows, cols, mass = northwest_corner(a, b)
+            s = TransportSimplex(a, b, rows, cols, cost[rows, cols], mass)
+            tree = set((rows * cost.shape[1] + cols).tolist())
+            keep = [np.array([k for k in batch if k not in tree]) for batch in batches]
+        else:
+            s = TransportSimplex.star(a, b, art=8.0 * (1.0 + cost.max()))
+            keep = batches
+        s.renumber = renumber
+        for batch in keep:
+            ii, jj = np.divmod(batch, cost.shape[1])
+            s.add(ii, jj, cost[ii, jj])
+            while s.solve(7, EPS) != OPTIMAL:
+                pass
+        solvers.append(s)
+    plain, renumbered = solvers
+    assert renumbered.label is not None
+    assert not np.array_equal(renumbered.label, np.arange(renumbered.label.size))
+    assert renumbered.pivots == plain.pivots
+    for got, want in zip(renumbered.plan(), plain.plan(), strict=True):
+        assert_array_equal(got, want)
+    for got, want in zip(renumbered.potentials(), plain.potentials(), strict=True):
+        assert_array_equal(got, want)
+    for got, want in zip(renumbered.arcs(), plain.arcs(), strict=True):
+        assert_array_equal(got, want)
+    _check_optimal(renumbered, a, b, cost, ot.emd2(a, b, cost, numItermax=10**7))
