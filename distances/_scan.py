@@ -13,9 +13,10 @@ the triangle inequality bounds all of its reduced costs below by ``tol``:
 block's centre. A skipped pair therefore has :math:`r_{ij} \ge tol > 0`, and the row minima
 returned are exact wherever they are negative.
 
-Also compiled here, for the problems whose cost matrix the solver keeps: the matrix itself
-(:func:`euclidean_matrix`, cdist's sums) and each row's and column's nearest entries
-(:func:`nearest_in_matrix`).
+Also compiled here: the cheap pricing of the local lists before a scan
+(:func:`local_violations`), and, for the problems whose cost matrix the solver keeps, the
+matrix itself (:func:`euclidean_matrix`, cdist's sums) and each row's and column's nearest
+entries (:func:`nearest_in_matrix`).
 
 Private module: importing it imports numba (the solvers import it when they run).
 """
@@ -26,7 +27,8 @@ import numpy as np
 from numba import njit
 
 __all__ = [
-    "euclidean_matrix", "nearest_in_matrix", "price_matrix", "scan", "scan_matrix",
+    "euclidean_matrix", "local_violations", "nearest_in_matrix", "price_matrix", "scan",
+    "scan_matrix",
 ]
 
 _jit = njit(cache=True, nogil=True)
@@ -218,6 +220,75 @@ def scan_matrix(
     rows = np.concatenate([rows, col_arg[hit]])
     cols = np.concatenate([cols, hit])
     return rows, cols, float(worst), int(cost.size), row_min
+
+
+def local_violations(x, y, u, v, cols, cost_r, rows, cost_c, plan_rows, plan_cols, near_x,
+                     near_y, tol):
+    """The most violated listed pair of every row (``cols``, costs ``cost_r``), of every
+    column (``rows``, ``cost_c``), and of every plan pair (i, j): i against ``near_y[j]``,
+    j against ``near_x[i]`` (the pricing of :class:`distances._sparse_edges.LocalLists`).
+    Returns (rows, columns) of the pairs with reduced cost below ``-tol``."""
+    return _local_violations(x, y, u, v, cols, cost_r, rows, cost_c, plan_rows, plan_cols,
+                             near_x, near_y, float(tol))
+
+
+@_jit
+def _distance(x, i, y, j):
+    s = 0.0
+    for t in range(x.shape[1]):
+        diff = x[i, t] - y[j, t]
+        s += diff * diff
+    return np.sqrt(s)
+
+
+@_jit
+def _local_violations(x, y, u, v, cols, cost_r, rows, cost_c, plan_rows, plan_cols, near_x,
+                      near_y, tol):
+    n, m, e = cols.shape[0], rows.shape[0], plan_rows.shape[0]
+    out_rows = np.empty(n + m + 2 * e, np.int64)
+    out_cols = np.empty(n + m + 2 * e, np.int64)
+    k = 0
+    for i in range(n):
+        best, arg = np.inf, -1
+        for q in range(cols.shape[1]):
+            r = cost_r[i, q] - u[i] - v[cols[i, q]]
+            if r < best:
+                best, arg = r, cols[i, q]
+        if best < -tol:
+            out_rows[k], out_cols[k] = i, arg
+            k += 1
+    for j in range(m):
+        best, arg = np.inf, -1
+        for q in range(rows.shape[1]):
+            r = cost_c[j, q] - u[rows[j, q]] - v[j]
+            if r < best:
+                best, arg = r, rows[j, q]
+        if best < -tol:
+            out_rows[k], out_cols[k] = arg, j
+            k += 1
+    for p in range(e):
+        i, j = plan_rows[p], plan_cols[p]
+        best, arg = np.inf, -1
+        for q in range(near_y.shape[1]):
+            jj = near_y[j, q]
+            r = _distance(x, i, y, jj) - u[i] - v[jj]
+            if r < best:
+                best, arg = r, jj
+        if best < -tol:
+            out_rows[k], out_cols[k] = i, arg
+            k += 1
+    for p in range(e):
+        i, j = plan_rows[p], plan_cols[p]
+        best, arg = np.inf, -1
+        for q in range(near_x.shape[1]):
+            ii = near_x[i, q]
+            r = _distance(x, ii, y, j) - u[ii] - v[j]
+            if r < best:
+                best, arg = r, ii
+        if best < -tol:
+            out_rows[k], out_cols[k] = arg, j
+            k += 1
+    return out_rows[:k], out_cols[:k]
 
 
 @_jit

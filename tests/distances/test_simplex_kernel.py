@@ -451,3 +451,51 @@ def test_renumbered_nodes_take_the_same_pivots(start):
     for got, want in zip(renumbered.arcs(), plain.arcs(), strict=True):
         assert_array_equal(got, want)
     _check_optimal(renumbered, a, b, cost, ot.emd2(a, b, cost, numItermax=10**7))
+
+
+@pytest.mark.parametrize("d", [1, 2, 8])
+def test_local_violations_are_the_most_violated_listed_pairs(d):
+    """The compiled pricing of the local lists against numpy's argmin over the same lists:
+    the same pairs, in the same order (rows, columns, then the plan's pairs against the
+    neighbours of their column, then of their row)."""
+    from distances._scan import local_violations
+
+    rng = np.random.default_rng(41)
+    n, m, k, e = 60, 50, 7, 90
+    x, y = rng.standard_normal((n, d)), rng.standard_normal((m, d))
+    c = cdist(x, y)
+    # potentials about half the typical distance each: some listed pairs violated
+    u = np.median(c) / 2 + 0.3 * rng.standard_normal(n)
+    v = np.median(c) / 2 + 0.3 * rng.standard_normal(m)
+    cols, rows = rng.integers(0, m, (n, k)), rng.integers(0, n, (m, k))
+    near_x, near_y = rng.integers(0, n, (n, 5)), rng.integers(0, m, (m, 5))
+    pr, pc = rng.integers(0, n, e), rng.integers(0, m, e)
+    want_rows, want_cols = [], []
+    for i in range(n):
+        red = c[i, cols[i]] - u[i] - v[cols[i]]
+        if red.min() < -0.3:
+            want_rows.append(i)
+            want_cols.append(cols[i, red.argmin()])
+    for j in range(m):
+        red = c[rows[j], j] - u[rows[j]] - v[j]
+        if red.min() < -0.3:
+            want_rows.append(rows[j, red.argmin()])
+            want_cols.append(j)
+    for i, j in zip(pr, pc, strict=True):
+        red = c[i, near_y[j]] - u[i] - v[near_y[j]]
+        if red.min() < -0.3:
+            want_rows.append(i)
+            want_cols.append(near_y[j, red.argmin()])
+    for i, j in zip(pr, pc, strict=True):
+        red = c[near_x[i], j] - u[near_x[i]] - v[j]
+        if red.min() < -0.3:
+            want_rows.append(near_x[i, red.argmin()])
+            want_cols.append(j)
+    got_rows, got_cols = local_violations(
+        x, y, u, v, cols, c[np.arange(n)[:, None], cols], rows, c[rows, np.arange(m)[:, None]],
+        pr, pc,
+        near_x, near_y, 0.3,
+    )
+    assert 0 < len(want_rows) < n + m + 2 * e  # some pairs pass the tolerance, some not
+    assert_array_equal(got_rows, want_rows)
+    assert_array_equal(got_cols, want_cols)
