@@ -60,10 +60,12 @@ PARTIAL_PIVOTS = 2
 #: 7-10 % less time at n = 20,000, 2 % at 8000; int32 at every size cost 1-2 % at 2000.
 INDEX32_NODES = 8192
 #: Problems of at least this many atoms (n + m) whose cost matrix is not kept renumber
-#: the simplex's nodes in the tree's order before each solve (``TransportSimplex.renumber``):
-#: 2-D, n = 20,000, two samples of one law 3.1-3.3 -> 2.6 s, 8 Gaussians vs a Gaussian
-#: 10.5-11.5 -> 8.6-9.4 s (``python benchmarks/tune_sparse.py --sizes 20000 --dims 2
-#: --shapes alike clustered --variant RENUMBER_NODES=1000000000``).
+#: the simplex's nodes in the tree's order and sort its arcs by source before each solve
+#: (``TransportSimplex.renumber``). 2-D, n = 20,000: the renumbering alone took two samples
+#: of one law from 3.1-3.3 to 2.6 s, 8 Gaussians vs a Gaussian from 10.5-11.5 to 8.6-9.4 s
+#: (``python benchmarks/tune_sparse.py --sizes 20000 --dims 2 --shapes alike clustered
+#: --variant RENUMBER_NODES=1000000000``); sorting the arcs as well, the four bench_peers
+#: shapes 9 % less in sum at 20,000 (clustered 15 %), 8 % at 8000, 1.5 % at 5000.
 RENUMBER_NODES = 8192
 #: Default ``coarsen_above`` of :func:`~distances.sparse_w1.solve_sparse`: a coarse level
 #: seeds the candidates from 100 atoms in up to 3 dimensions; above, from 800, where k-d

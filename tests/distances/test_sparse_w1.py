@@ -360,9 +360,10 @@ def test_iteration_limit_in_the_compiled_rounds_is_refused():
 def test_int32_indices_give_the_int64_solution(python_rounds: bool, monkeypatch,
                                                rng: np.random.Generator):
     """Large problems number the simplex's nodes and arcs in int32 (INDEX32_NODES atoms
-    and more) and, in the Python rounds, renumber its nodes in the tree's order before
-    each solve (RENUMBER_NODES). Both lowered to every size here: the same pivots, so the
-    same plan, potentials and certified value as plain int64, and the dense value."""
+    and more). Lowered to every size here: the same pivots, so the same plan, potentials
+    and certified value as int64, and the dense value. In the Python rounds they also
+    renumber the nodes and sort the arcs before each solve (RENUMBER_NODES): other pivots,
+    the dense value."""
     import distances._sparse_solver as ss
     import distances.sparse_w1 as sw
 
@@ -382,10 +383,22 @@ def test_int32_indices_give_the_int64_solution(python_rounds: bool, monkeypatch,
     wide = sw.solve_sparse(x, y, a, b)
     assert set(widths) == {8}
     monkeypatch.setattr(ss, "INDEX32_NODES", 0)
-    monkeypatch.setattr(ss, "RENUMBER_NODES", 0)
     narrow = sw.solve_sparse(x, y, a, b)
     assert set(widths[len(widths) // 2 :]) == {4}
     assert narrow.solution.value == wide.solution.value
     assert (narrow.solution.plan != wide.solution.plan).nnz == 0
     assert_array_equal(narrow.solution.u, wide.solution.u)
     _check_against_dense(narrow.solution, x, y, a, b)
+    if python_rounds:
+        renumbered = []
+        real = ss.Solver.__init__
+
+        def recorded(self, *args, **kwargs):
+            real(self, *args, **kwargs)
+            renumbered.append(self.simplex.renumber)
+
+        monkeypatch.setattr(ss.Solver, "__init__", recorded)
+        monkeypatch.setattr(ss, "RENUMBER_NODES", 0)
+        res = sw.solve_sparse(x, y, a, b)
+        assert renumbered and all(renumbered)
+        _check_against_dense(res.solution, x, y, a, b)
