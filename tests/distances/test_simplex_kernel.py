@@ -186,6 +186,26 @@ def test_scans_find_the_violations_that_cdist_finds(d):
     assert scan(x, y, u, v, tol)[3] < red.size  # the bound skipped some pairs here
 
 
+def test_scans_in_chunks_are_the_serial_scan(monkeypatch):
+    """The scan splits the rows into 4 ranges a numba thread and merges them in row
+    order: the output (pairs in order, the columns' most violated rows, worst, pairs
+    priced, row minima) is the same for 1, 3 and 16 ranges, down to the ties (integer
+    coordinates and potentials make many)."""
+    from distances import _scan
+
+    rng = np.random.default_rng(47)
+    x, y = np.round(3 * rng.standard_normal((200, 2))), np.round(3 * rng.standard_normal((150, 2)))
+    u, v = np.round(rng.standard_normal(200)) + 1.0, np.round(rng.standard_normal(150))
+    outputs = []
+    for chunks in (1, 3, 16):
+        monkeypatch.setattr(_scan, "_chunks", lambda chunks=chunks: chunks)
+        outputs.append(scan(x, y, u, v, 1e-9, per_row=3))
+    assert outputs[0][0].size > 200  # many rows violated, and columns with tied minima
+    for other in outputs[1:]:
+        for got, want in zip(other, outputs[0], strict=True):
+            assert_array_equal(got, want)
+
+
 def test_nearest_in_matrix_matches_a_sort():
     rng = np.random.default_rng(2)
     dist = rng.random((40, 30))
