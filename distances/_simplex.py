@@ -9,9 +9,8 @@ zero flow, the current basis stays primal feasible, and the next solve continues
 (a few hundred pivots instead of a few hundred thousand).
 
 It is the primal network simplex of LEMON [1]_ (the algorithm behind POT's ``ot.emd`` [2]_
-and the ``wasserstein`` package): a spanning tree stored by parent, predecessor arc,
-preorder thread, subtree sizes and last successors, and the strongly feasible leaving-arc
-rule (Cunningham), which prevents cycling on degenerate pivots. What differs:
+and the ``wasserstein`` package): the spanning tree of :mod:`distances._tree` and the
+strongly feasible leaving-arc rule (Cunningham), against cycling on degenerate pivots:
 
 * **Two starts.** :class:`TransportSimplex` starts from a given spanning tree (a
   north-west-corner plan or a refined coarse plan, :mod:`distances._bases`: ``n + m - 1``
@@ -22,29 +21,22 @@ rule (Cunningham), which prevents cycling on degenerate pivots. What differs:
   artificial cost chosen by the caller (the sparse solver uses it above 3-D).
 * **Two pricing rules** (``rule``): LEMON's block search (blocks of :math:`\sqrt{E}` arcs,
   the best arc of the first block holding a violated one), or a candidate list of a quarter
-  block refilled by that search, which spares the last pivots of a solve a rescan of all
-  arcs each.
-* **Potentials of the smaller side.** A pivot re-hangs the subtree cut off by the leaving
-  arc and shifts its potentials (LEMON walks the subtree); when that subtree holds more than
-  half of the nodes, the other nodes shift the opposite way instead (only differences of
-  potentials matter), and the potentials are recentred on the root when its own drifts
-  beyond ``_DRIFT``. 8 Gaussians vs a Gaussian, n = 20,000 in 2-D: 63 % of the potential
-  updates came from 2 % of the pivots, whose subtrees held 40-80 % of the 40,001 nodes; the
-  smaller side cut the updates by 30 % and the solve from 13.8 to 11.5 s.
+  block refilled by it, sparing the last pivots of a solve a rescan of all arcs each.
+* **Potentials of the smaller side.** A pivot shifts the potentials of the subtree it
+  re-hangs (LEMON walks it); when that subtree holds more than half of the nodes, the
+  others shift the opposite way instead (only differences matter; recentred on the root
+  past ``_DRIFT``). 8 Gaussians vs a Gaussian, n = 20,000: 63 % of the updates came from
+  1.5 % of the pivots (subtrees of 40-80 % of the nodes); 30 % fewer updates, 13.8 -> 11.5 s.
 * **Nodes renumbered in the tree's order** (``renumber``, large problems): before each
-  solve, node k becomes the k-th node of the thread (preorder), so the walks over a subtree
-  (the potentials above) read consecutive memory, and moved subtrees keep their numbers
-  together until the next solve; the arcs are then sorted by source, so the pricing reads
-  the sources' potentials in order. Plans, potentials and arcs come back in the caller's
-  numbering. A walk of 400 nodes cost 12 ns a node in random order, 2.7 ns in order
-  (200,001 nodes).
+  solve the nodes are numbered along the thread and the arcs sorted by source
+  (:mod:`distances._tree`), so the walks read consecutive memory. Plans, potentials and
+  arcs come back in the caller's numbering.
 * **Growing arc set.** Arcs are appended after the first ones (the root arc, or the star's
   ``n + m`` artificial arcs) in the order they are added; indices never move, so the
   tree's references stay valid, and a solve stopped at its iteration limit continues.
 
-The kernels are compiled with numba on first use and cached on disk afterwards; this
-module imports numba, so the solvers import it only when they run (``import distances``
-does not load numba).
+The kernels are compiled with numba on first use and cached on disk; this module imports
+numba, so the solvers import it only when they run (``import distances`` does not).
 
 References
 ----------
@@ -59,6 +51,8 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 from numpy.typing import NDArray
+
+from ._tree import build_tree, relabel, sort_arcs
 
 __all__ = ["ITERATION_LIMIT", "OPTIMAL", "STAR_RULE", "TREE_RULE", "TransportSimplex", "pivots"]
 
@@ -82,140 +76,6 @@ _INT32_MAX = int(np.iinfo(np.int32).max)
 
 _jit = njit(cache=True, nogil=True)
 
-
-
-@_jit
-def _build_tree(nodes, src, tgt, cost, tree_arcs, parent, pred, forward, thread,
-               rev_thread, succ_num, last_succ, pi):
-    """Tree structure of the spanning tree formed by ``tree_arcs`` (arc 0 joins the
-    root ``nodes`` to node 0), by an iterative depth-first search from the root."""
-    root = nodes
-    deg = np.zeros(nodes + 2, np.int64)
-    for e in tree_arcs:
-        deg[src[e] + 1] += 1
-        deg[tgt[e] + 1] += 1
-    for u in range(nodes + 1):
-        deg[u + 1] += deg[u]
-    adj = np.empty(deg[nodes + 1], np.int64)
-    fill = deg[:-1].copy()
-    for e in tree_arcs:
-        adj[fill[src[e]]] = e
-        fill[src[e]] += 1
-        adj[fill[tgt[e]]] = e
-        fill[tgt[e]] += 1
-    order = np.empty(nodes + 1, np.int64)
-    seen = np.zeros(nodes + 1, np.bool_)
-    stack = np.empty(nodes + 1, np.int64)
-    top = 0
-    stack[0] = root
-    seen[root] = True
-    parent[root], pred[root], pi[root] = -1, -1, 0.0
-    count = 0
-    while top >= 0:
-        u = stack[top]
-        top -= 1
-        order[count] = u
-        count += 1
-        for k in range(deg[u], deg[u + 1]):
-            e = adj[k]
-            w = tgt[e] if src[e] == u else src[e]
-            if not seen[w]:
-                seen[w] = True
-                parent[w], pred[w] = u, e
-                forward[w] = src[e] == w
-                pi[w] = pi[u] - cost[e] if forward[w] else pi[u] + cost[e]
-                top += 1
-                stack[top] = w
-    if count != nodes + 1:
-        return False
-    for k in range(nodes + 1):
-        thread[order[k]] = order[(k + 1) % (nodes + 1)]
-        rev_thread[order[(k + 1) % (nodes + 1)]] = order[k]
-        succ_num[order[k]] = 1
-    for k in range(nodes, 0, -1):
-        succ_num[parent[order[k]]] += succ_num[order[k]]
-    pos = np.empty(nodes + 1, np.int64)
-    for k in range(nodes + 1):
-        pos[order[k]] = k
-    for u in range(nodes + 1):
-        last_succ[u] = order[pos[u] + succ_num[u] - 1]
-    return True
-
-
-@_jit
-def _relabel(n_arcs, src, tgt, parent, pred, forward, thread, rev_thread, succ_num,
-             last_succ, pi, label):
-    """Renumber the nodes in the order of the tree's thread (preorder; the root keeps the
-    last number), so that the walks of the pivots over a subtree read consecutive memory.
-    ``label[k]`` is the caller's number of node k and is renumbered alongside."""
-    n_nodes = parent.shape[0]
-    root = n_nodes - 1
-    pos = np.empty(n_nodes, np.int64)
-    u = thread[root]
-    k = 0
-    while u != root:
-        pos[u] = k
-        k += 1
-        u = thread[u]
-    pos[root] = root
-    for arr in (parent, thread, rev_thread, last_succ):  # values are nodes
-        _move_nodes(arr, pos)
-    _move(pred, pos)
-    _move(succ_num, pos)
-    _move(label, pos)
-    _move(pi, pos)
-    _move(forward, pos)
-    for e in range(n_arcs):
-        src[e] = pos[src[e]]
-        tgt[e] = pos[tgt[e]]
-
-
-@_jit
-def _sort_arcs(first_arc, n_arcs, src, tgt, cost, flow, state, pred):
-    """Order the arcs from ``first_arc`` on by their source node (a stable counting sort),
-    so that the pricing reads the potentials of the sources in order; ``pred`` follows."""
-    n_nodes = pred.shape[0]
-    count = np.zeros(n_nodes + 1, np.int64)
-    for e in range(first_arc, n_arcs):
-        count[src[e] + 1] += 1
-    for w in range(n_nodes):
-        count[w + 1] += count[w]
-    newpos = np.arange(n_arcs)
-    for e in range(first_arc, n_arcs):
-        newpos[e] = first_arc + count[src[e]]
-        count[src[e]] += 1
-    _permute(src, newpos, first_arc, n_arcs)
-    _permute(tgt, newpos, first_arc, n_arcs)
-    _permute(cost, newpos, first_arc, n_arcs)
-    _permute(flow, newpos, first_arc, n_arcs)
-    _permute(state, newpos, first_arc, n_arcs)
-    for w in range(n_nodes):
-        if pred[w] >= 0:
-            pred[w] = newpos[pred[w]]
-
-
-@_jit
-def _permute(arr, newpos, lo, hi):
-    """arr[newpos[e]] = arr[e] for lo <= e < hi."""
-    old = arr[lo:hi].copy()
-    for e in range(lo, hi):
-        arr[newpos[e]] = old[e - lo]
-
-
-@_jit
-def _move(arr, pos):
-    """arr[pos[w]] = arr[w]."""
-    old = arr.copy()
-    for w in range(arr.shape[0]):
-        arr[pos[w]] = old[w]
-
-
-@_jit
-def _move_nodes(arr, pos):
-    """arr[pos[w]] = pos[arr[w]] (-1, no node, stays)."""
-    old = arr.copy()
-    for w in range(arr.shape[0]):
-        arr[pos[w]] = pos[old[w]] if old[w] >= 0 else -1
 
 
 @_jit
@@ -478,7 +338,7 @@ class TransportSimplex:
         self.first_arc = 1
         self.n_arcs = k + 1
         self.rule = TREE_RULE
-        ok = _build_tree(
+        ok = build_tree(
             nodes, self.src, self.tgt, self.cost, np.arange(k + 1, dtype=np.int64),
             self.parent, self.pred, self.forward, self.thread, self.rev_thread,
             self.succ_num, self.last_succ, self.pi,
@@ -585,18 +445,17 @@ class TransportSimplex:
         """Pivot until optimal on the current arcs (reduced costs >= -eps) or until
         ``max_iter`` more pivots; returns :data:`OPTIMAL` or :data:`ITERATION_LIMIT`. A
         solve stopped at the limit can be continued by calling it again. With
-        ``renumber`` set, the nodes are first renumbered in the tree's order and the arcs
-        sorted by source (:func:`_relabel`, :func:`_sort_arcs`; large problems, whose node
-        arrays do not fit in the caches)."""
+        ``renumber``, the nodes are first renumbered in the tree's order and the arcs
+        sorted by source (:mod:`distances._tree`; for node arrays beyond the caches)."""
         if self.renumber:
             if self.label is None:
                 self.label = np.arange(self.parent.size, dtype=np.int64)
-            _relabel(self.n_arcs, self.src, self.tgt, self.parent, self.pred, self.forward,
+            relabel(self.n_arcs, self.src, self.tgt, self.parent, self.pred, self.forward,
                      self.thread, self.rev_thread, self.succ_num, self.last_succ, self.pi,
                      self.label)
             self._current = np.empty_like(self.label)
             self._current[self.label] = np.arange(self.label.size)
-            _sort_arcs(self.first_arc, self.n_arcs, self.src, self.tgt, self.cost,
+            sort_arcs(self.first_arc, self.n_arcs, self.src, self.tgt, self.cost,
                        self.flow, self.state, self.pred)
         status, done, self.next_arc = pivots(
             self.first_arc, self.n_arcs, self.src, self.tgt, self.cost, self.flow, self.state,

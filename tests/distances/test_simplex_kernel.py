@@ -497,7 +497,7 @@ def test_renumbered_nodes_keep_a_valid_tree_and_reach_the_optimum(start):
 def test_renumbering_puts_the_nodes_in_thread_order():
     """Right after a renumbering the thread runs 0, 1, 2, ... from the root, and the arcs
     from ``first_arc`` on are sorted by source."""
-    from distances._simplex import _relabel, _sort_arcs
+    from distances._tree import relabel, sort_arcs
 
     rng = np.random.default_rng(43)
     x, y, a, b = _problem(rng, 30, 25, 2, "random")
@@ -505,9 +505,9 @@ def test_renumbering_puts_the_nodes_in_thread_order():
     s = _dense(a, b, cost)
     s.solve(200, EPS)  # part way: a tree far from the first one
     label = np.arange(s.parent.size)
-    _relabel(s.n_arcs, s.src, s.tgt, s.parent, s.pred, s.forward, s.thread, s.rev_thread,
+    relabel(s.n_arcs, s.src, s.tgt, s.parent, s.pred, s.forward, s.thread, s.rev_thread,
              s.succ_num, s.last_succ, s.pi, label)
-    _sort_arcs(s.first_arc, s.n_arcs, s.src, s.tgt, s.cost, s.flow, s.state, s.pred)
+    sort_arcs(s.first_arc, s.n_arcs, s.src, s.tgt, s.cost, s.flow, s.state, s.pred)
     root = s.parent.size - 1
     assert s.thread[root] == 0
     assert_array_equal(s.thread[:-2], np.arange(1, root))
