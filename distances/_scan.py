@@ -16,7 +16,8 @@ returned are exact wherever they are negative.
 The rows are split into ranges scanned on numba's threads (all cores unless
 ``NUMBA_NUM_THREADS`` says otherwise; 8 Gaussians vs a Gaussian, n = 20,000, near the
 optimum: 0.295 s on one thread, 0.148 s on two), merged in row order: the result does not
-depend on the number of threads.
+depend on the number of threads. Forked workers and threads other than the main one scan
+serially (see ``_ranges``).
 
 Also compiled here: the cheap pricing of the local lists before a scan
 (:func:`local_violations`), and, for the problems whose cost matrix the solver keeps, the
@@ -27,6 +28,9 @@ Private module: importing it imports numba (the solvers import it when they run)
 """
 
 from __future__ import annotations
+
+import os
+import threading
 
 import numpy as np
 from numba import get_num_threads, njit, prange
@@ -136,34 +140,43 @@ def _scan_rows(lo, hi, x, y, u, v, order, starts, centre, reach, tol, per_row, c
     return worst, priced
 
 
-def _chunks() -> int:
-    """Row ranges of a scan: 4 per thread of numba's (``NUMBA_NUM_THREADS``), for balance."""
-    return 4 * get_num_threads()
+#: Row ranges of a parallel scan: 4 per numba thread for balance, at most 16 (each range
+#: keeps its own column minima: 16 bytes a column).
+_MAX_RANGES = 16
+_owner: list[int] = []  # the process whose numba threads run scans (see _ranges)
 
 
-@njit(cache=True, nogil=True, parallel=True)
-def _scan(x, y, u, v, order, starts, centre, reach, tol, per_row, chunks):
-    """The rows in ``chunks`` contiguous ranges, on numba's threads; the ranges' results
-    merged in row order, so the outcome does not depend on the number of threads."""
-    n = x.shape[0]
-    m = y.shape[0]
+def _ranges() -> int:
+    """How many row ranges the next scan runs in parallel; 1: the serial kernel. Parallel
+    only on the main thread of the process that first ran a parallel scan: numba's OpenMP
+    threads do not survive a fork (a forked worker's scan would hang), and its workqueue
+    layer aborts on concurrent calls from several threads."""
+    threads = get_num_threads()
+    if threads < 2 or threading.current_thread() is not threading.main_thread():
+        return 1
+    if not _owner:
+        _owner.append(os.getpid())
+    return min(4 * threads, _MAX_RANGES) if _owner[0] == os.getpid() else 1
+
+
+@_jit
+def _buffers(n, m, per_row, chunks, tol):
+    """Row bounds of the ranges and the arrays the ranges fill."""
     bounds = np.linspace(0, n, chunks + 1).astype(np.int64)
-    row_min = np.zeros(n)
-    counts = np.zeros(n, np.int64)
-    out_cols_by_row = np.empty(n * per_row, np.int64)
     col_best = np.full((chunks, m), -tol)
     col_arg = np.full((chunks, m), -1, np.int64)
-    worsts = np.empty(chunks)
-    priceds = np.empty(chunks, np.int64)
-    for c in prange(chunks):
-        worsts[c], priceds[c] = _scan_rows(
-            bounds[c], bounds[c + 1], x, y, u, v, order, starts, centre, reach, tol, per_row,
-            col_best[c], col_arg[c], out_cols_by_row, counts, row_min)
-    # each column's most violated pair: the first range (lowest rows) wins ties
+    return (bounds, np.zeros(n), np.zeros(n, np.int64), np.empty(n * per_row, np.int64),
+            col_best, col_arg, np.empty(chunks), np.empty(chunks, np.int64))
+
+
+@_jit
+def _merged(col_best, col_arg, counts, out_cols_by_row, per_row):
+    """Each column's most violated pair (the first range, lowest rows, wins ties) and the
+    rows' pairs in row order."""
     best_arg = col_arg[0].copy()
     best = col_best[0].copy()
-    for c in range(1, chunks):
-        for p in range(m):
+    for c in range(1, col_best.shape[0]):
+        for p in range(col_best.shape[1]):
             if col_best[c, p] < best[p]:
                 best[p] = col_best[c, p]
                 best_arg[p] = col_arg[c, p]
@@ -171,12 +184,39 @@ def _scan(x, y, u, v, order, starts, centre, reach, tol, per_row, chunks):
     out_rows = np.empty(total, np.int64)
     out_cols = np.empty(total, np.int64)
     k = 0
-    for i in range(n):
+    for i in range(counts.shape[0]):
         for q in range(counts[i]):
             out_rows[k] = i
             out_cols[k] = out_cols_by_row[i * per_row + q]
             k += 1
-    return out_rows, out_cols, best_arg, worsts.min(), priceds.sum(), row_min
+    return out_rows, out_cols, best_arg
+
+
+@njit(cache=True, nogil=True, parallel=True)
+def _scan_parallel(x, y, u, v, order, starts, centre, reach, tol, per_row, chunks):
+    """The rows in ``chunks`` contiguous ranges on numba's threads, merged in row order:
+    the outcome does not depend on the number of ranges."""
+    (bounds, row_min, counts, out_cols_by_row, col_best, col_arg, worsts,
+     priceds) = _buffers(x.shape[0], y.shape[0], per_row, chunks, tol)
+    for c in prange(chunks):
+        worsts[c], priceds[c] = _scan_rows(
+            bounds[c], bounds[c + 1], x, y, u, v, order, starts, centre, reach, tol, per_row,
+            col_best[c], col_arg[c], out_cols_by_row, counts, row_min)
+    rows, cols, col_arg = _merged(col_best, col_arg, counts, out_cols_by_row, per_row)
+    return rows, cols, col_arg, worsts.min(), priceds.sum(), row_min
+
+
+@_jit
+def _scan_serial(x, y, u, v, order, starts, centre, reach, tol, per_row, chunks):
+    """:func:`_scan_parallel` on the calling thread."""
+    (bounds, row_min, counts, out_cols_by_row, col_best, col_arg, worsts,
+     priceds) = _buffers(x.shape[0], y.shape[0], per_row, chunks, tol)
+    for c in range(chunks):
+        worsts[c], priceds[c] = _scan_rows(
+            bounds[c], bounds[c + 1], x, y, u, v, order, starts, centre, reach, tol, per_row,
+            col_best[c], col_arg[c], out_cols_by_row, counts, row_min)
+    rows, cols, col_arg = _merged(col_best, col_arg, counts, out_cols_by_row, per_row)
+    return rows, cols, col_arg, worsts.min(), priceds.sum(), row_min
 
 
 def scan(
@@ -210,9 +250,11 @@ def scan(
     sizes = np.diff(starts)
     radius = np.linalg.norm(ys - np.repeat(centre, sizes, axis=0), axis=1)
     reach = np.maximum.reduceat(radius + vs, starts[:-1])
-    rows, cols, col_arg, worst, priced, row_min = _scan(
+    chunks = _ranges()
+    kernel = _scan_parallel if chunks > 1 else _scan_serial
+    rows, cols, col_arg, worst, priced, row_min = kernel(
         np.ascontiguousarray(x), ys, np.ascontiguousarray(u), vs, order, starts,
-        np.ascontiguousarray(centre), reach, float(tol), int(per_row), _chunks(),
+        np.ascontiguousarray(centre), reach, float(tol), int(per_row), chunks,
     )
     hit = np.flatnonzero(col_arg >= 0)
     rows = np.concatenate([rows, col_arg[hit]])

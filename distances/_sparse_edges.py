@@ -172,7 +172,7 @@ class LocalLists:
 
     def violations(self, flow: Flow, tol: float) -> tuple[IntArray, IntArray]:
         """The most violated listed pair of every row, of every column and of every pair
-        of the plan (compiled: 2.8x numpy's time, n = 3000)."""
+        of the plan (compiled: 2.8x faster than with numpy's temporaries, n = 3000)."""
         from ._scan import local_violations  # imports numba
 
         return local_violations(self.x, self.y, flow.u, flow.v, self.cols, self.cost_r,

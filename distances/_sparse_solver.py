@@ -220,6 +220,7 @@ def run_matrix_rounds(
     from ._simplex import TREE_RULE
 
     n, m = cost.shape
+    assert not solver.renumber  # the compiled rounds read node numbers as points
     # The candidate set as a mask of all pairs (the rounds keep it): the seeds not yet
     # arcs join, sorted and without repeats, in one pass over the mask.
     in_set = np.zeros(n * m, dtype=bool)

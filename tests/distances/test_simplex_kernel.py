@@ -198,12 +198,46 @@ def test_scans_in_chunks_are_the_serial_scan(monkeypatch):
     u, v = np.round(rng.standard_normal(200)) + 1.0, np.round(rng.standard_normal(150))
     outputs = []
     for chunks in (1, 3, 16):
-        monkeypatch.setattr(_scan, "_chunks", lambda chunks=chunks: chunks)
+        monkeypatch.setattr(_scan, "_ranges", lambda chunks=chunks: chunks)
         outputs.append(scan(x, y, u, v, 1e-9, per_row=3))
     assert outputs[0][0].size > 200  # many rows violated, and columns with tied minima
     for other in outputs[1:]:
         for got, want in zip(other, outputs[0], strict=True):
             assert_array_equal(got, want)
+
+
+def _scan_problem():
+    rng = np.random.default_rng(53)
+    x, y = rng.standard_normal((400, 2)), rng.standard_normal((350, 2)) + 0.3
+    u, v = 0.3 * rng.standard_normal(400) + 0.6, 0.3 * rng.standard_normal(350)
+    return x, y, u, v
+
+
+def _scan_of(args):
+    return scan(*args, 1e-9, per_row=3)
+
+
+def _same_scans(got, want):
+    for one in got:
+        for a, b in zip(one, want, strict=True):
+            assert_array_equal(a, b)
+
+
+def test_scans_in_forked_workers_and_threads():
+    """After a scan on numba's threads, forked workers still scan (OpenMP's threads do not
+    survive a fork: a parallel scan there hung) and so do concurrent threads (numba's
+    workqueue layer aborts on concurrent parallel calls): both run the serial kernel, with
+    the same result."""
+    import multiprocessing
+    from concurrent.futures import ThreadPoolExecutor
+
+    args = _scan_problem()
+    want = _scan_of(args)  # in this process, in parallel where there are 2+ threads
+    with ThreadPoolExecutor(4) as pool:
+        _same_scans(list(pool.map(_scan_of, [args] * 4)), want)
+    if "fork" in multiprocessing.get_all_start_methods():
+        with multiprocessing.get_context("fork").Pool(2) as pool:
+            _same_scans(pool.map_async(_scan_of, [args] * 2).get(timeout=120), want)
 
 
 def test_nearest_in_matrix_matches_a_sort():
@@ -387,9 +421,9 @@ def test_potentials_moved_on_the_larger_side_stay_exact(monkeypatch, start):
 
 def test_potentials_do_not_drift_with_large_costs():
     """Costs of order 10^4 (the largest 5.6 x 10^4): each shift of the larger side moves
-    the root's potential by up to a cost; it is brought back once it passes ``_DRIFT``
-    (1024), so it ends within _DRIFT + 2 x the largest cost (without the recentring it
-    ended at 9.8 x 10^5, 17 x the largest cost), and the optimum is POT's."""
+    the root's potential by up to a cost; it is brought back once it passes ``_DRIFT``, so
+    it ends within a few costs of 0 (without the recentring it ended at 9.8 x 10^5, 17x the
+    largest cost), and the optimum is POT's."""
     rng = np.random.default_rng(29)
     x, y, a, b = _problem(rng, 120, 120, 2, "uniform")
     cost = 1e4 * cdist(x, y)
@@ -423,6 +457,31 @@ def test_int32_numbering_reaches_pots_optimum(start):
         assert s.solve(10**7, EPS) == OPTIMAL
         _check_optimal(s, a, b, cost, ot.emd2(a, b, cost, numItermax=10**7))
         assert s.plan()[0].dtype == np.int64
+
+
+@pytest.mark.parametrize("renumber", [False, True])
+def test_int32_arrays_widen_when_the_arcs_outgrow_them(monkeypatch, renumber):
+    """Arc numbers beyond int32 widen every index array to int64 (``reserve``); lowered
+    here to 200 arcs: the arrays widen as the arcs are added, and the optimum is POT's."""
+    from distances import _simplex
+
+    monkeypatch.setattr(_simplex, "_INT32_MAX", 200)
+    rng = np.random.default_rng(59)
+    x, y, a, b = _problem(rng, 25, 20, 2, "random")
+    cost = cdist(x, y)
+    rows, cols, mass = northwest_corner(a, b)
+    s = TransportSimplex(a, b, rows, cols, cost[rows, cols], mass, index=np.int32)
+    s.renumber = renumber
+    assert s.pred.dtype == np.int32
+    taken = np.zeros(cost.shape, dtype=bool)
+    taken[rows, cols] = True
+    ii, jj = np.nonzero(~taken)
+    s.add(ii[:100], jj[:100], cost[ii[:100], jj[:100]])
+    s.solve(10**7, EPS)
+    s.add(ii[100:], jj[100:], cost[ii[100:], jj[100:]])
+    assert s.pred.dtype == s.src.dtype == s.thread.dtype == np.int64
+    assert s.solve(10**7, EPS) == OPTIMAL
+    _check_optimal(s, a, b, cost, ot.emd2(a, b, cost, numItermax=10**7))
 
 
 def test_index_type_is_checked():

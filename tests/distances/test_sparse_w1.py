@@ -388,6 +388,7 @@ def test_int32_indices_give_the_int64_solution(python_rounds: bool, monkeypatch,
     assert narrow.solution.value == wide.solution.value
     assert (narrow.solution.plan != wide.solution.plan).nnz == 0
     assert_array_equal(narrow.solution.u, wide.solution.u)
+    assert_array_equal(narrow.solution.v, wide.solution.v)
     _check_against_dense(narrow.solution, x, y, a, b)
     if python_rounds:
         renumbered = []
