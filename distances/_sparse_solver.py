@@ -227,8 +227,8 @@ def run_matrix_rounds(
     in_set[seeds[0] * m + seeds[1]] = True
     # (solver.edges, the sorted keys the Python rounds use, is not kept up to date here)
     arcs = solver.simplex
-    k = slice(arcs.first_arc, arcs.n_arcs)
-    tree = arcs.src[k].astype(np.int64) * m + (arcs.tgt[k] - n)
+    tree_rows, tree_cols, _ = arcs.arcs()
+    tree = tree_rows * m + tree_cols
     in_set[tree] = False
     new = np.flatnonzero(in_set)
     in_set[tree] = True

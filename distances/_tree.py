@@ -98,11 +98,11 @@ def relabel(n_arcs, src, tgt, parent, pred, forward, thread, rev_thread, succ_nu
     pos[root] = root
     for arr in (parent, thread, rev_thread, last_succ):  # values are nodes
         _move_nodes(arr, pos)
-    _move(pred, pos)
-    _move(succ_num, pos)
-    _move(label, pos)
-    _move(pi, pos)
-    _move(forward, pos)
+    _permute(pred, pos, 0, n_nodes)
+    _permute(succ_num, pos, 0, n_nodes)
+    _permute(label, pos, 0, n_nodes)
+    _permute(pi, pos, 0, n_nodes)
+    _permute(forward, pos, 0, n_nodes)
     for e in range(n_arcs):
         src[e] = pos[src[e]]
         tgt[e] = pos[tgt[e]]
@@ -138,14 +138,6 @@ def _permute(arr, newpos, lo, hi):
     old = arr[lo:hi].copy()
     for e in range(lo, hi):
         arr[newpos[e]] = old[e - lo]
-
-
-@_jit
-def _move(arr, pos):
-    """arr[pos[w]] = arr[w]."""
-    old = arr.copy()
-    for w in range(arr.shape[0]):
-        arr[pos[w]] = old[w]
 
 
 @_jit
