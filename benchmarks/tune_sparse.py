@@ -28,11 +28,11 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from bench_peers import SHAPES, clouds  # noqa: E402
 
-from distances import _sparse_solver, sparse_w1  # noqa: E402
+from distances import _sparse_edges, _sparse_solver, sparse_w1  # noqa: E402
 
 __all__ = ["main"]
 
-_MODULES = (_sparse_solver, sparse_w1)
+_MODULES = (_sparse_edges, _sparse_solver, sparse_w1)
 
 
 def _parse(variant: str) -> tuple[dict[str, int | float], dict[str, int | float]]:

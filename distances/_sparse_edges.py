@@ -21,6 +21,7 @@ from scipy.spatial.distance import cdist
 from ._transport import Certificate, EarthMoverSolution, SolverError
 
 __all__ = [
+    "BRUTE_FORCE_PAIRS",
     "EdgeSet",
     "Flow",
     "LocalLists",
@@ -43,6 +44,11 @@ IntArray = NDArray[np.int64]
 
 _BLOCK_ELEMENTS = 1 << 22  # entries of one block of reduced costs (32 MB)
 _PLAN_NEIGHBORS = 16  # neighbours of each end of a plan pair checked by the local pricing
+#: Up to this many pairs (n = m = 724) :func:`nearest_pairs` finds neighbours by brute
+#: force, above with two k-d trees. 2-D, 8 neighbours, k-d order (brute vs trees): 8
+#: Gaussians vs a Gaussian 0.62 vs 0.94 ms at n = 500, 1.95 vs 2.37 at 1000, 6.3 vs 5.3
+#: at 2000; two samples of one law 0.85 vs 1.02, 2.40 vs 2.28, 7.3 vs 4.8.
+BRUTE_FORCE_PAIRS = 1 << 19
 
 
 def c_transform(x: FloatArray, y: FloatArray, v: FloatArray) -> FloatArray:
@@ -182,12 +188,13 @@ class LocalLists:
 
 def nearest_pairs(
     x: FloatArray, y: FloatArray, a: FloatArray, b: FloatArray, k: int,
-    cost: FloatArray | None = None,
+    cost: FloatArray | None = None, orders: tuple[IntArray, IntArray] | None = None,
 ) -> tuple[IntArray, IntArray]:
     """Each point's k nearest neighbours in the other cloud after aligning the clouds'
     Gaussian approximations (:func:`aligned`), as (rows, columns) pairs, both directions.
     Above 3-D, given the cost matrix, the neighbours are read from it instead (the
-    clouds not aligned)."""
+    clouds not aligned). Up to ``BRUTE_FORCE_PAIRS`` pairs they are found by brute force
+    (compiled), visiting the points in ``orders`` (e.g. k-d tree order: faster) if given."""
     n, m = x.shape[0], y.shape[0]
     kr, kc = min(k, m), min(k, n)
     if cost is not None and x.shape[1] > 3:  # k-d trees degrade to brute force there
@@ -196,8 +203,14 @@ def nearest_pairs(
         cols, rows = nearest_in_matrix(cost, kr, kc)
     else:
         xc, yc = aligned(x, y, a, b)
-        cols = _query(cKDTree(yc), xc, kr)
-        rows = _query(cKDTree(xc), yc, kc)
+        if n * m <= BRUTE_FORCE_PAIRS:
+            from ._scan import nearest_points  # compiled
+
+            ox, oy = (np.arange(n), np.arange(m)) if orders is None else orders
+            cols, rows = nearest_points(xc, yc, kr, kc, ox, oy)
+        else:
+            cols = _query(cKDTree(yc), xc, kr)
+            rows = _query(cKDTree(xc), yc, kc)
     return (np.concatenate([np.repeat(np.arange(n), kr), rows.ravel()]),
             np.concatenate([cols.ravel(), np.repeat(np.arange(m), kc)]))
 

@@ -321,13 +321,18 @@ def _solve_full(
     every_round = matrix_mode(n, m, x.shape[1])
     if not every_round:
         cost = None
+    coarse = opts.cell_size >= 2 and min(n, m) > _coarsen_above(opts, x.shape[1])
+    # k-d orders of the points: the cells of the coarse level, and the order in which
+    # the brute-force neighbour search visits the points.
+    kd = (cells(x, opts.cell_size), cells(y, opts.cell_size)) if coarse else None
     if every_round:
         local = None
         if cost is None:
             from ._scan import euclidean_matrix
 
             cost = euclidean_matrix(x, y)
-        seed_rows, seed_cols = nearest_pairs(x, y, a, b, opts.k_neighbors, cost)
+        orders = None if kd is None else (kd[0][0], kd[1][0])
+        seed_rows, seed_cols = nearest_pairs(x, y, a, b, opts.k_neighbors, cost, orders)
         seed_rows, seed_cols = [seed_rows], [seed_cols]
     else:
         local = LocalLists(x, y, a, b, opts.local_neighbors)
@@ -336,8 +341,8 @@ def _solve_full(
         seed_cols = [local.cols[:, :k].ravel(), np.repeat(np.arange(m), k)]
     b = b * (a.sum() / b.sum())  # equal masses to the last bit
     levels, tree = 1, None
-    if opts.cell_size >= 2 and min(n, m) > _coarsen_above(opts, x.shape[1]):
-        cr, cc, levels, tree = _coarse_seed(x, y, a, b, opts)
+    if kd is not None:
+        cr, cc, levels, tree = _coarse_seed(x, y, a, b, opts, kd)
         seed_rows.append(cr)
         seed_cols.append(cc)
     if tree is None:  # no coarse level (or its plan did not refine to a tree)
@@ -450,17 +455,18 @@ def _certified(
 
 
 def _coarse_seed(
-    x: FloatArray, y: FloatArray, a: FloatArray, b: FloatArray, opts: _Options
+    x: FloatArray, y: FloatArray, a: FloatArray, b: FloatArray, opts: _Options,
+    kd: tuple[tuple[IntArray, IntArray], tuple[IntArray, IntArray]],
 ) -> tuple[IntArray, IntArray, int, tuple[IntArray, IntArray, FloatArray] | None]:
-    """Solve the problem between cells (recursively), link every pair of points of two
-    cells that exchange mass, and refine the coarse plan into a first basis of the fine
-    problem (:func:`distances._simplex.refine_basis`; None if that failed). Returns
-    (rows, cols, levels, basis)."""
+    """Solve the problem between the cells ``kd`` (:func:`cells` of x and of y,
+    recursively), link every pair of points of two cells that exchange mass, and refine
+    the coarse plan into a first basis of the fine problem
+    (:func:`distances._simplex.refine_basis`; None if that failed). Returns (rows, cols,
+    levels, basis)."""
     from ._bases import refine_basis
 
     s = opts.cell_size
-    ox, cx = cells(x, s)
-    oy, cy = cells(y, s)
+    (ox, cx), (oy, cy) = kd
     ma, mb = np.bincount(cx, weights=a), np.bincount(cy, weights=b)
     zx = np.stack([np.bincount(cx, weights=a * x[:, d]) for d in range(x.shape[1])], 1)
     zy = np.stack([np.bincount(cy, weights=b * y[:, d]) for d in range(y.shape[1])], 1)

@@ -16,7 +16,13 @@ from scipy.spatial.distance import cdist
 
 from distances import SolverError
 from distances._bases import northwest_corner, refine_basis
-from distances._scan import euclidean_matrix, nearest_in_matrix, scan, scan_matrix
+from distances._scan import (
+    euclidean_matrix,
+    nearest_in_matrix,
+    nearest_points,
+    scan,
+    scan_matrix,
+)
 from distances._simplex import ITERATION_LIMIT, OPTIMAL, TransportSimplex
 
 # Tolerances: the problems below have costs of order 1 and masses summing to 1; the simplex
@@ -246,6 +252,28 @@ def test_nearest_in_matrix_matches_a_sort():
     rows_k, cols_k = nearest_in_matrix(dist, 5, 3)
     assert_allclose(np.sort(dist, axis=1)[:, :5], np.take_along_axis(dist, rows_k, 1))
     assert_allclose(np.sort(dist.T, axis=1)[:, :3], np.take_along_axis(dist.T, cols_k, 1))
+
+
+@pytest.mark.parametrize("d", [1, 2, 3])
+@pytest.mark.parametrize("grid", [False, True])
+def test_nearest_points_are_the_nearest(d, grid):
+    """Brute force with a bound from the previous point's neighbours: the k smallest
+    distances of each row and column (cdist and a sort), for any visiting order. On an
+    integer grid most distances tie, so a bound that drops a tie (< for <=) leaves rows
+    with fewer than k neighbours and fails."""
+    rng = np.random.default_rng(d + 10 * grid)
+    x, y = rng.normal(size=(60, d)), rng.normal(size=(45, d))
+    if grid:
+        x, y = rng.integers(0, 3, size=(60, d)) * 1.0, rng.integers(0, 3, size=(45, d)) * 1.0
+    dist = cdist(x, y)
+    for ox, oy in ((np.arange(60), np.arange(45)), (rng.permutation(60), rng.permutation(45))):
+        cols, rows = nearest_points(x, y, 7, 5, ox, oy)
+        assert cols.shape == (60, 7) and rows.shape == (45, 5)
+        assert all(len(set(r)) == 7 for r in cols) and all(len(set(r)) == 5 for r in rows)
+        assert_allclose(np.take_along_axis(dist, cols, 1), np.sort(dist, axis=1)[:, :7],
+                        rtol=1e-14)
+        assert_allclose(np.take_along_axis(dist.T, rows, 1), np.sort(dist.T, axis=1)[:, :5],
+                        rtol=1e-14)
 
 
 @pytest.mark.parametrize("d", [1, 2, 3, 8, 32])
