@@ -424,8 +424,7 @@ def _squared_row(xi, yt, out):
 
 
 @_jit
-def _distances(x, yt):
-    out = np.empty((x.shape[0], yt.shape[1]))
+def _distances(x, yt, out):
     for i in range(x.shape[0]):
         row = out[i]
         _squared_row(x[i], yt, row)
@@ -440,11 +439,19 @@ def nearest_in_matrix(dist: np.ndarray, k_row: int, k_col: int) -> tuple[np.ndar
     return _nearest_in_matrix(np.ascontiguousarray(dist), int(k_row), int(k_col))
 
 
-def euclidean_matrix(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+def euclidean_matrix(x: np.ndarray, y: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
     """The Euclidean distance matrix, equal to ``scipy.spatial.distance.cdist(x, y)`` (the
-    same sums in the same order; compiled, 2.3-2.4x faster at n = m = 500 in 2-D and 32-D)."""
-    return _distances(np.ascontiguousarray(x, dtype=np.float64),
-                      np.ascontiguousarray(y.T, dtype=np.float64))
+    same sums in the same order; compiled, 2.3-2.4x faster at n = m = 500 in 2-D and 32-D),
+    written to ``out`` (float64, C-contiguous, shape (n, m)) if given."""
+    shape = (len(x), len(y))
+    if out is None:
+        out = np.empty(shape)
+    elif out.shape != shape or out.dtype != np.float64 or not out.flags.c_contiguous:
+        raise ValueError(f"out must be a C-contiguous float64 array of shape {shape}; got "
+                         f"{out.dtype} {out.shape}")
+    _distances(np.ascontiguousarray(x, dtype=np.float64),
+               np.ascontiguousarray(y.T, dtype=np.float64), out)
+    return out
 
 
 

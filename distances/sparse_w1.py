@@ -81,6 +81,7 @@ from ._sparse_solver import (
     matrix_mode,
     run_matrix_rounds,
     scan_all,
+    scratch,
 )
 from ._transport import (
     CERTIFICATE_RTOL,
@@ -243,7 +244,10 @@ def _solve_problem(prob: Problem, opts: _Options) -> SparseResult:
     if matrix_mode(x.shape[0], y.shape[0], x.shape[1]):  # the matrix, kept for the solve
         from ._scan import euclidean_matrix  # compiled (imports numba)
 
-        unit_cost = euclidean_matrix(x / s, y / s)
+        # (kept for the next solve of this thread: small problems are often solved in
+        # a row, and fresh memory costs page faults)
+        buf = scratch("cost", x.shape[0] * y.shape[0], np.float64)
+        unit_cost = euclidean_matrix(x / s, y / s, buf.reshape(x.shape[0], y.shape[0]))
         unit_largest = float(unit_cost.max())
     else:
         unit_largest = cost_scale(x / s, y / s)
