@@ -20,10 +20,8 @@ depend on the number of threads. Forked workers and threads other than the main 
 serially (see ``_ranges``).
 
 Also compiled here: the cheap pricing of the local lists before a scan
-(:func:`local_violations`), and, for the problems whose cost matrix the solver keeps, the
-matrix itself (:func:`euclidean_matrix`, cdist's sums) and each row's and column's nearest
-entries (:func:`nearest_in_matrix`), or, in up to 3-D, nearest points by brute force
-(:func:`nearest_points`).
+(:func:`local_violations`). The cost matrix and the nearest neighbours of the problems
+whose matrix the solver keeps are in :mod:`distances._nearest`.
 
 Private module: importing it imports numba (the solvers import it when they run).
 """
@@ -36,26 +34,11 @@ import threading
 import numpy as np
 from numba import get_num_threads, njit, prange
 
-__all__ = [
-    "euclidean_matrix", "local_violations", "nearest_in_matrix", "nearest_points",
-    "price_matrix", "scan", "scan_matrix",
-]
+from ._nearest import insert_sorted
+
+__all__ = ["local_violations", "price_matrix", "scan", "scan_matrix"]
 
 _jit = njit(cache=True, nogil=True)
-
-
-@_jit
-def _insert(best, arg, filled, r, j):
-    """Insert (r, j) into the ascending list ``best[:filled]`` (``arg`` alongside), which
-    holds at most ``best.size`` entries (when full, the caller has checked that r beats the
-    last one). Returns the new fill."""
-    size = best.shape[0]
-    q = filled if filled < size else size - 1
-    while q > 0 and best[q - 1] > r:
-        best[q], arg[q] = best[q - 1], arg[q - 1]
-        q -= 1
-    best[q], arg[q] = r, j
-    return filled + 1 if filled < size else filled
 
 
 @_jit
@@ -134,7 +117,7 @@ def _scan_rows(lo, hi, x, y, u, v, order, starts, centre, reach, tol, per_row, c
                 r = np.sqrt(s) - ui - v[p]
                 if r >= -tol or (filled == per_row and r >= top_r[filled - 1]):
                     continue
-                filled = _insert(top_r, top_j, filled, r, p)
+                filled = insert_sorted(top_r, top_j, filled, r, p)
         for q in range(filled):
             out_cols[i * per_row + q] = order[top_j[q]]  # the caller's column numbers
         counts[i] = filled
@@ -296,7 +279,7 @@ def price_matrix(cost, u, v, tol, per_row):
             r = red[j]
             if r >= -tol or (filled == per_row and r >= top_r[filled - 1]):
                 continue
-            filled = _insert(top_r, top_j, filled, r, j)
+            filled = insert_sorted(top_r, top_j, filled, r, j)
         out_rows, out_cols, n_out = _append(out_rows, out_cols, n_out, i, top_j, filled)
     return out_rows[:n_out], out_cols[:n_out], col_arg, worst, row_min
 
@@ -379,127 +362,3 @@ def _local_violations(x, y, u, v, cols, cost_r, rows, cost_c, plan_rows, plan_co
             out_rows[k], out_cols[k] = arg, j
             k += 1
     return out_rows[:k], out_cols[:k]
-
-
-@_jit
-def _nearest_row(i, r, rows_best, rows_arg, cols_best, cols_arg, col_kth):
-    """Offer row i's values ``r`` (one per column) to row i's list and to every column's;
-    ``col_kth[j]`` mirrors the last (largest) entry of column j's list."""
-    k_row, k_col = rows_best.shape[1], cols_best.shape[1]
-    best, arg = rows_best[i], rows_arg[i]
-    row_kth = best[k_row - 1]  # the lists start full of +inf
-    for j in range(r.shape[0]):
-        rj = r[j]
-        if rj < row_kth:
-            _insert(best, arg, k_row, rj, j)
-            row_kth = best[k_row - 1]
-        if rj < col_kth[j]:
-            _insert(cols_best[j], cols_arg[j], k_col, rj, i)
-            col_kth[j] = cols_best[j, k_col - 1]
-
-
-@_jit
-def _nearest_in_matrix(dist, k_row, k_col):
-    n, m = dist.shape
-    rows_best = np.full((n, k_row), np.inf)
-    rows_arg = np.zeros((n, k_row), np.int64)
-    cols_best = np.full((m, k_col), np.inf)
-    cols_arg = np.zeros((m, k_col), np.int64)
-    col_kth = np.full(m, np.inf)
-    for i in range(n):
-        _nearest_row(i, dist[i], rows_best, rows_arg, cols_best, cols_arg, col_kth)
-    return rows_arg, cols_arg
-
-
-@_jit
-def _squared_row(xi, yt, out):
-    """out[j] = ||xi - y_j||^2 (summed over the coordinates in order, as cdist does)."""
-    out[:] = 0.0
-    for t in range(yt.shape[0]):
-        c = xi[t]
-        yr = yt[t]
-        for j in range(yr.shape[0]):
-            diff = c - yr[j]
-            out[j] += diff * diff
-
-
-@_jit
-def _distances(x, yt, out):
-    for i in range(x.shape[0]):
-        row = out[i]
-        _squared_row(x[i], yt, row)
-        for j in range(row.shape[0]):
-            row[j] = np.sqrt(row[j])
-    return out
-
-
-def nearest_in_matrix(dist: np.ndarray, k_row: int, k_col: int) -> tuple[np.ndarray, np.ndarray]:
-    """Column indices of the ``k_row`` smallest entries of each row (n, k_row) and row
-    indices of the ``k_col`` smallest of each column (m, k_col), in one pass."""
-    return _nearest_in_matrix(np.ascontiguousarray(dist), int(k_row), int(k_col))
-
-
-def euclidean_matrix(x: np.ndarray, y: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
-    """The Euclidean distance matrix, equal to ``scipy.spatial.distance.cdist(x, y)`` (the
-    same sums in the same order; compiled, 2.3-2.4x faster at n = m = 500 in 2-D and 32-D),
-    written to ``out`` (float64, C-contiguous, shape (n, m)) if given."""
-    shape = (len(x), len(y))
-    if out is None:
-        out = np.empty(shape)
-    elif out.shape != shape or out.dtype != np.float64 or not out.flags.c_contiguous:
-        raise ValueError(f"out must be a C-contiguous float64 array of shape {shape}; got "
-                         f"{out.dtype} {out.shape}")
-    _distances(np.ascontiguousarray(x, dtype=np.float64),
-               np.ascontiguousarray(y.T, dtype=np.float64), out)
-    return out
-
-
-
-
-
-@_jit
-def _nearest_pass(x, yt, k, order):
-    """Each x_i's k nearest y_j (ascending), rows visited in ``order``. A row's k-th
-    distance is at most its largest distance to the previous row's k neighbours: only
-    pairs below that bound are inserted (in a spatial order, a few per row)."""
-    n, m = x.shape[0], yt.shape[1]
-    out = np.empty((n, k), np.int64)
-    r = np.empty(m)
-    best = np.empty(k)
-    prev = -1
-    for t in range(n):
-        i = order[t]
-        _squared_row(x[i], yt, r)
-        bound = np.inf
-        if prev >= 0:
-            bound = 0.0
-            for q in range(k):
-                bound = max(bound, r[out[prev, q]])
-        arg = out[i]
-        filled = 0
-        for j in range(m):
-            rj = r[j]
-            if rj <= bound and (filled < k or rj < best[k - 1]):
-                filled = _insert(best, arg, filled, rj, j)
-                if filled == k:
-                    bound = best[k - 1]
-        prev = i
-    return out
-
-
-def nearest_points(x: np.ndarray, y: np.ndarray, k_row: int, k_col: int,
-                   order_x: np.ndarray, order_y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Each x_i's ``k_row`` nearest y_j, (n, k_row), and each y_j's ``k_col`` nearest x_i,
-    (m, k_col), nearest first, by brute force (``order_x``, ``order_y``: the order in
-    which the points are visited, e.g. k-d tree order; any permutation gives the same
-    neighbours up to ties). Faster than two k-d trees up to about 500 x 700 points in 2-D
-    (0.62 ms vs 0.94 ms at n = m = 500; 0.05 ms vs 0.18 ms at 125)."""
-    if not (1 <= k_row <= len(y) and 1 <= k_col <= len(x)):
-        raise ValueError(f"k_row must be in [1, {len(y)}] and k_col in [1, {len(x)}]; "
-                         f"got {k_row} and {k_col}")
-    x = np.ascontiguousarray(x, dtype=np.float64)
-    y = np.ascontiguousarray(y, dtype=np.float64)
-    return (_nearest_pass(x, np.ascontiguousarray(y.T), int(k_row),
-                          np.asarray(order_x, dtype=np.int64)),
-            _nearest_pass(y, np.ascontiguousarray(x.T), int(k_col),
-                          np.asarray(order_y, dtype=np.int64)))

@@ -198,13 +198,13 @@ def nearest_pairs(
     n, m = x.shape[0], y.shape[0]
     kr, kc = min(k, m), min(k, n)
     if cost is not None and x.shape[1] > 3:  # k-d trees degrade to brute force there
-        from ._scan import nearest_in_matrix  # compiled: one pass over the cost matrix
+        from ._nearest import nearest_in_matrix  # compiled: one pass over the cost matrix
 
         cols, rows = nearest_in_matrix(cost, kr, kc)
     else:
         xc, yc = aligned(x, y, a, b)
         if n * m <= BRUTE_FORCE_PAIRS:
-            from ._scan import nearest_points  # compiled
+            from ._nearest import nearest_points  # compiled
 
             ox, oy = (np.arange(n), np.arange(m)) if orders is None else orders
             cols, rows = nearest_points(xc, yc, kr, kc, ox, oy)

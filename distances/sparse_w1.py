@@ -242,10 +242,9 @@ def _solve_problem(prob: Problem, opts: _Options) -> SparseResult:
     # coordinates of order 1 (squared distances of raw ones could under- or overflow).
     unit_cost = None
     if matrix_mode(x.shape[0], y.shape[0], x.shape[1]):  # the matrix, kept for the solve
-        from ._scan import euclidean_matrix  # compiled (imports numba)
+        from ._nearest import euclidean_matrix  # compiled (imports numba)
 
-        # (kept for the next solve of this thread: small problems are often solved in
-        # a row, and fresh memory costs page faults)
+        # (a scratch array kept for this thread's next solve: fresh memory page-faults)
         buf = scratch("cost", x.shape[0] * y.shape[0], np.float64)
         unit_cost = euclidean_matrix(x / s, y / s, buf.reshape(x.shape[0], y.shape[0]))
         unit_largest = float(unit_cost.max())
@@ -332,7 +331,7 @@ def _solve_full(
     if every_round:
         local = None
         if cost is None:
-            from ._scan import euclidean_matrix
+            from ._nearest import euclidean_matrix
 
             cost = euclidean_matrix(x, y)
         orders = None if kd is None else (kd[0][0], kd[1][0])

@@ -16,13 +16,8 @@ from scipy.spatial.distance import cdist
 
 from distances import SolverError
 from distances._bases import northwest_corner, refine_basis
-from distances._scan import (
-    euclidean_matrix,
-    nearest_in_matrix,
-    nearest_points,
-    scan,
-    scan_matrix,
-)
+from distances._nearest import euclidean_matrix, nearest_in_matrix, nearest_points
+from distances._scan import scan, scan_matrix
 from distances._simplex import ITERATION_LIMIT, OPTIMAL, TransportSimplex
 
 # Tolerances: the problems below have costs of order 1 and masses summing to 1; the simplex
