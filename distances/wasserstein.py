@@ -74,10 +74,9 @@ SPARSE_AUTO_MIN_ATOMS = 2000
 #: :func:`earth_mover` (the value only) with ``method="auto"`` switches to the sparse solver
 #: from this many atoms a side, in every dimension >= 2. Measured with
 #: benchmarks/bench_peers.py (benchmarks/results/bench_peers_small_quiet.txt, 4 shapes in
-#: 2-D, 8-D and 32-D): at 300 atoms sparse was faster than dense on 11 of 12 (1.1x-1.8x)
-#: and as fast on the 12th (stretched clouds in 2-D), at 400 faster by 1.5x-2.7x; at 200
-#: dense was as fast or faster in 2-D (the threshold was 400 before the second round of
-#: tuning of the sparse solver).
+#: 2-D, 8-D and 32-D): at 300 atoms sparse was faster than dense on all 12 (1.27x-1.84x),
+#: at 400 by 1.62x-3.08x; at 200 dense was as fast or faster on 3 of 12 (0.93x-1.32x;
+#: the threshold was 400 before the second round of tuning of the sparse solver).
 SPARSE_AUTO_MIN_ATOMS_VALUE = 300
 
 
