@@ -174,7 +174,7 @@ def test_scans_find_the_violations_that_cdist_finds(d):
         scan(x, y, u, v, tol, per_row=3),
         scan_matrix(cdist(x, y), u, v, tol, per_row=3),
     ):
-        assert_allclose(worst, red.min(), rtol=0, atol=1e-13)
+        assert_allclose(worst, min(red.min(), tol), rtol=0, atol=1e-13)
         assert_allclose(row_min, np.minimum(red.min(axis=1), 0.0), rtol=0, atol=1e-13)
         assert priced <= red.size
         assert (red[rows, cols] < -tol).all()
@@ -185,6 +185,49 @@ def test_scans_find_the_violations_that_cdist_finds(d):
         for j in np.flatnonzero(red.min(axis=0) < -tol):  # each column's most violated
             assert red[:, j].argmin() in rows[cols == j]
     assert scan(x, y, u, v, tol)[3] < red.size  # the bound skipped some pairs here
+
+
+@pytest.mark.parametrize("tol", [0.0, 1e-9])
+def test_scans_skip_only_blocks_that_change_nothing(tol):
+    """The scan evaluates a block's reduced costs (square roots) only when a squared-
+    distance test says one may be below the row's or a column's running minimum (with a
+    margin for round-off). Potentials built so that every column has a pair at reduced
+    cost 0 up to the last bit (v the c-transform of u, in floating point) put many pairs
+    on either side of the test's threshold (blocks of 4 columns here): the row minima
+    (exact, clipped at 0), the smallest reduced cost (clipped at tol) and the pairs found
+    must be bit-identical to the plain computation, sqrt(sum of squares) - u - v, over
+    all pairs. A first pass that ignores the row's running minimum (threshold -tol alone)
+    misses the rows whose minimum lies within the tolerance, a second pass whose
+    threshold is -2 tol misses pairs at -1.5 tol: both fail."""
+    rng = np.random.default_rng(12)
+    x, y = rng.standard_normal((120, 2)), rng.standard_normal((90, 2))
+    u = 0.3 * rng.standard_normal(120)
+    dist = np.sqrt((x[:, None, 0] - y[None, :, 0]) ** 2 + (x[:, None, 1] - y[None, :, 1]) ** 2)
+    v = (dist - u[:, None]).min(axis=0)  # feasible, each column tight at its argmin
+    v[::7] += 1e-3  # some violated pairs,
+    v[1::11] += 1.5e-9  # some just beyond the tolerance 1e-9,
+    v[2::13] += 0.5e-9  # some within it
+    red = dist - u[:, None] - v[None, :]
+    row_low = red.min(axis=1)
+    assert ((row_low < 0) & (row_low > -1e-9)).any() and (row_low == 0).any()
+    rows, cols, worst, priced, row_min = scan(x, y, u, v, tol, per_row=3, block=4)
+    assert priced <= red.size
+    assert_array_equal(row_min, np.minimum(row_low, 0.0))
+    assert worst == min(red.min(), tol)
+    # First come each violated row's 3 most violated pairs (values: ties may come in
+    # either order), then each violated column's most violated one.
+    want_rows, want_red = [], []
+    for i in np.flatnonzero(row_low < -tol):
+        r = np.sort(red[i])[:3]
+        want_rows += [i] * int((r < -tol).sum())
+        want_red += r[r < -tol].tolist()
+    k = len(want_rows)
+    assert rows[:k].tolist() == want_rows
+    assert red[rows[:k], cols[:k]].tolist() == want_red
+    found = set(zip(rows.tolist(), cols.tolist(), strict=True))
+    for j in np.flatnonzero(red.min(axis=0) < -tol):
+        assert (int(red[:, j].argmin()), j) in found
+    assert all(red[i, j] < -tol for i, j in found)
 
 
 def test_scans_in_chunks_are_the_serial_scan(monkeypatch):
