@@ -16,9 +16,11 @@ retries, and when the big-M start leaves mass on an artificial arc.
 
 Private module: importing it imports numba. Its compiled loop includes the kernels it calls
 (``pivots``, ``price_matrix``), and numba's on-disk cache checks only this file's time
-stamp: after editing :mod:`distances._simplex` or :mod:`distances._scan` in a source
-checkout, delete ``distances/__pycache__/*.nbi`` and ``*.nbc`` (an installation writes
-every file anew, so its caches start fresh).
+stamp: after editing :mod:`distances._simplex`, :mod:`distances._scan` or
+:mod:`distances._nearest` (``insert_sorted``) in a source checkout, delete
+``distances/__pycache__/*.nbi`` and ``*.nbc`` (an installation writes every file anew, so
+its caches start fresh). The same holds for the scans of :mod:`distances._scan`, which
+include ``insert_sorted``.
 """
 
 from __future__ import annotations

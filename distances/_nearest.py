@@ -108,9 +108,6 @@ def euclidean_matrix(x: np.ndarray, y: np.ndarray, out: np.ndarray | None = None
     return out
 
 
-
-
-
 @_jit
 def _nearest_pass(x, yt, k, order):
     """Each x_i's k nearest y_j (ascending), rows visited in ``order``. A row's k-th
@@ -137,6 +134,8 @@ def _nearest_pass(x, yt, k, order):
                 filled = insert_sorted(best, arg, filled, rj, j)
                 if filled == k:
                     bound = best[k - 1]
+        if filled < k:  # only NaN distances compare false with every bound
+            raise ValueError("nearest_points: distances that are not numbers (NaN)")
         prev = i
     return out
 
@@ -151,9 +150,12 @@ def nearest_points(x: np.ndarray, y: np.ndarray, k_row: int, k_col: int,
     if not (1 <= k_row <= len(y) and 1 <= k_col <= len(x)):
         raise ValueError(f"k_row must be in [1, {len(y)}] and k_col in [1, {len(x)}]; "
                          f"got {k_row} and {k_col}")
+    order_x, order_y = np.asarray(order_x, np.int64), np.asarray(order_y, np.int64)
+    for name, order, size in (("order_x", order_x, len(x)), ("order_y", order_y, len(y))):
+        if order.shape != (size,) or not np.array_equal(np.sort(order), np.arange(size)):
+            raise ValueError(f"{name} must be a permutation of range({size}); got shape "
+                             f"{order.shape}")
     x = np.ascontiguousarray(x, dtype=np.float64)
     y = np.ascontiguousarray(y, dtype=np.float64)
-    return (_nearest_pass(x, np.ascontiguousarray(y.T), int(k_row),
-                          np.asarray(order_x, dtype=np.int64)),
-            _nearest_pass(y, np.ascontiguousarray(x.T), int(k_col),
-                          np.asarray(order_y, dtype=np.int64)))
+    return (_nearest_pass(x, np.ascontiguousarray(y.T), int(k_row), order_x),
+            _nearest_pass(y, np.ascontiguousarray(x.T), int(k_col), order_y))

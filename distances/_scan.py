@@ -8,7 +8,8 @@ every row's smallest reduced cost clipped above at 0 (exact: the certificate rep
 it).
 
 Columns are grouped into blocks of nearby points (k-d tree order); a row skips a block when
-the triangle inequality bounds all of its reduced costs below by ``tol``:
+the triangle inequality bounds all of its reduced costs below by ``tol`` (plus the margin
+below, so that round-off cannot hide a pair an ulp below 0 when ``tol`` is 0):
 :math:`r_{ij} \ge \|x_i - z_J\| - \max_{j \in J}(\|y_j - z_J\| + v_j) - u_i`, :math:`z_J` the
 block's centre. A skipped pair therefore has :math:`r_{ij} \ge tol > 0`, and the row minima
 returned are exact wherever they are negative. A block that is not skipped is first tested
@@ -71,10 +72,10 @@ def _append(out_rows, out_cols, n_out, i, cols, count):
 
 @_jit
 def _block_hit(i, x, yt, v, lo_k, size, lift, sq):
-    """Whether a pair (i, j) of the block lo_k .. lo_k + size - 1 may have a reduced cost
-    below ``lift - u_i`` shifted by u_i, i.e. ||x_i - y_j|| < lift + v_j, tested on squared
-    distances (no square roots: a loop the compiler vectorizes); the squared distances go
-    to ``sq[:size]``, summed over the coordinates in order as cdist does."""
+    """Whether some j in the block lo_k .. lo_k + size - 1 has ||x_i - y_j|| < lift + v_j
+    (a reduced cost below lift - u_i), tested on squared distances (no square roots: a loop
+    the compiler vectorizes). The squared distances go to ``sq[:size]``, summed over the
+    coordinates in order as cdist does."""
     for q in range(size):
         sq[q] = 0.0
     for t in range(x.shape[1]):
@@ -111,7 +112,10 @@ def _scan_rows(lo, hi, x, yt, u, v, order, starts, centre, reach, tol, per_row, 
     top_r = np.empty(per_row)
     top_j = np.empty(per_row, np.int64)
     keep = np.empty(n_blocks, np.bool_)
-    sq = np.empty(max(1, (starts[1:] - starts[:-1]).max()))
+    width = 1
+    for k in range(n_blocks):
+        width = max(width, starts[k + 1] - starts[k])
+    sq = np.empty(width)
     for i in range(lo, hi):
         ui = u[i]
         # blocks that can hold a reduced cost below tol (the triangle inequality)
@@ -120,7 +124,7 @@ def _scan_rows(lo, hi, x, yt, u, v, order, starts, centre, reach, tol, per_row, 
             for t in range(x.shape[1]):
                 diff = x[i, t] - centre[k, t]
                 s += diff * diff
-            keep[k] = np.sqrt(s) - reach[k] - ui < tol
+            keep[k] = np.sqrt(s) - reach[k] - ui < tol + margin
         best = np.inf
         for k in range(n_blocks):
             if not keep[k]:

@@ -75,8 +75,8 @@ SPARSE_AUTO_MIN_ATOMS = 2000
 #: from this many atoms a side, in every dimension >= 2. Measured with
 #: benchmarks/bench_peers.py (benchmarks/results/bench_peers_small_quiet.txt, 4 shapes in
 #: 2-D, 8-D and 32-D): at 300 atoms sparse was faster than dense on all 12 (1.27x-1.84x),
-#: at 400 by 1.62x-3.08x; at 200 dense was as fast or faster on 3 of 12 (0.93x-1.32x;
-#: the threshold was 400 before the second round of tuning of the sparse solver).
+#: at 400 by 1.62x-3.08x; at 200 dense was faster on 4 of 12 (sparse at 0.93x-0.996x its
+#: speed; the threshold was 400 before the second round of tuning of the sparse solver).
 SPARSE_AUTO_MIN_ATOMS_VALUE = 300
 
 

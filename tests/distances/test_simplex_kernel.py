@@ -230,6 +230,36 @@ def test_scans_skip_only_blocks_that_change_nothing(tol):
     assert all(red[i, j] < -tol for i, j in found)
 
 
+def test_scan_edge_cases():
+    """A pair one ulp below a reduced cost of 0 is found with tol = 0 (the triangle bound
+    once skipped its block: the round-off of the bound exceeded the ulp; it has the
+    scan's margin now); no columns at all is an empty scan."""
+    x, y = np.array([[0.345584192064786]]), np.array([[0.8216181435011584]])
+    u = np.array([0.33043707618338714])
+    dist = abs(x[0, 0] - y[0, 0])
+    v = np.array([np.nextafter(dist - u[0], np.inf)])
+    r = (dist - u[0]) - v[0]
+    assert r < 0
+    rows, cols, worst, _, row_min = scan(x, y, u, v, 0.0, per_row=1, block=1)
+    assert row_min[0] == r and worst == r
+    assert rows.tolist() == [0, 0] and cols.tolist() == [0, 0]  # row's and column's
+    rows, cols, worst, priced, row_min = scan(x, np.empty((0, 1)), u, np.empty(0), 1e-9)
+    assert rows.size == cols.size == priced == 0 and row_min.tolist() == [0.0]
+
+
+def test_nearest_points_refuses_what_it_cannot_use():
+    x, y = np.zeros((3, 2)), np.ones((4, 2))
+    with pytest.raises(ValueError, match="permutation"):
+        nearest_points(x, y, 2, 2, np.array([0, 0, 1]), np.arange(4))
+    with pytest.raises(ValueError, match="permutation"):
+        nearest_points(x, y, 2, 2, np.arange(3), np.arange(5))
+    with pytest.raises(ValueError, match="k_row"):
+        nearest_points(x, y, 5, 2, np.arange(3), np.arange(4))
+    x[1, 0] = np.nan  # validation upstream keeps NaN out; the kernel refuses it too
+    with pytest.raises(ValueError, match="NaN"):
+        nearest_points(x, y, 2, 2, np.arange(3), np.arange(4))
+
+
 def test_scans_in_chunks_are_the_serial_scan(monkeypatch):
     """The scan splits the rows into 4 ranges a numba thread and merges them in row
     order: the output (pairs in order, the columns' most violated rows, worst, pairs

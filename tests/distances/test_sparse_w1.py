@@ -412,8 +412,8 @@ def test_scratch_arrays_are_per_thread_and_solves_in_threads_agree():
     get their own, large ones are never kept; and four threads solving different problems
     at once, twice each (the second solve on the first one's arrays), get the values and
     plans of the same solves run one after the other. A scratch shared by all threads
-    (a plain object instead of threading.local) fails the second assertion, and without
-    it the threaded solves (they corrupted memory and aborted the process)."""
+    (a plain object instead of threading.local) fails the second assertion; without that
+    assertion, the threaded solves corrupted memory and aborted the process."""
     from concurrent.futures import ThreadPoolExecutor
 
     import distances._sparse_solver as ss
