@@ -49,11 +49,14 @@ MATRIX_MAX_PAIRS_HIGH_D = 1 << 26
 #: priced against the current basis and their violated pairs join (up to max_iter pivots
 #: a round; then the round finishes with a plain solve). Optima of intermediate candidate
 #: sets are detours: from the same first basis, all the final candidates at once took
-#: 494,000 pivots (8 Gaussians vs a Gaussian, n = 20,000), the rounds 1.6 million. With 2
-#: pivots an atom the four bench_peers shapes at n = 20,000 took 13-15 % less time in sum
-#: (stretched 25 %), with 4 8-13 % (``python benchmarks/tune_sparse.py --sizes 20000
-#: --dims 2 --variant PARTIAL_PIVOTS=0``; 0 waits for the optimum). Two samples of one
-#: law lose: 10-25 % more time at n = 4000-20,000 (bench_sparse.py, bench_peers.py).
+#: 494,000 pivots (8 Gaussians vs a Gaussian, n = 20,000), the rounds 1.6 million. When
+#: it was introduced, 2 pivots an atom took the four bench_peers shapes at n = 20,000 13-15 %
+#: below waiting for the optimum. Re-measured on the fourth round's solver (``python
+#: benchmarks/tune_sparse.py --sizes 20000 --dims 2 --variant PARTIAL_PIVOTS=0 --variant
+#: PARTIAL_PIVOTS=1 --variant PARTIAL_PIVOTS=4``, two interleaved passes), the four shapes
+#: in sum: 2 pivots an atom 19.4-19.5 s, 4 19.9-20.0 s, waiting (0) 20.3-20.5 s, 1
+#: 21.1-22.0 s; stretched clouds gain most (6.4 s against 7.4 s), the ring loses a little
+#: (6.2-6.4 s against 6.0 s).
 PARTIAL_PIVOTS = 2
 #: Problems of at least this many atoms (n + m) number nodes and arcs of the network
 #: simplex in int32 (:class:`~distances._simplex.TransportSimplex`, ``index``): half the
