@@ -42,7 +42,7 @@ import threading
 import numpy as np
 from numba import get_num_threads, njit, prange
 
-from ._nearest import insert_sorted
+from ._nearest import insert_sorted, squared_row
 
 __all__ = ["local_violations", "price_matrix", "scan", "scan_matrix"]
 
@@ -76,15 +76,8 @@ def _block_hit(i, x, yt, v, lo_k, size, lift, sq):
     (a reduced cost below lift - u_i), tested on squared distances (no square roots: a loop
     the compiler vectorizes). The squared distances go to ``sq[:size]``, summed over the
     coordinates in order as cdist does."""
-    for q in range(size):
-        sq[q] = 0.0
-    for t in range(x.shape[1]):
-        c = x[i, t]
-        yb = yt[t, lo_k : lo_k + size]  # slices and range(size): vectorized (with
-        for q in range(size):  # yr[lo_k + q] the loop was 6x slower)
-            diff = c - yb[q]
-            sq[q] += diff * diff
-    vb = v[lo_k : lo_k + size]
+    squared_row(x[i], yt, lo_k, sq[:size])
+    vb = v[lo_k : lo_k + size]  # a slice and range(size): vectorized, as in squared_row
     hit = 0
     for q in range(size):
         w = lift + vb[q]
