@@ -7,7 +7,7 @@ prints the best time of each case and their sum, for the defaults and for every
 ``--variant``, interleaved (defaults, variant 1, ..., defaults, variant 1, ...) so that a
 change of load hits all alike. A variant is a space-separated list of ``NAME=VALUE``:
 a keyword of ``solve_sparse`` (``coarsen_above=600``) or a module constant of
-``distances._sparse_solver`` or ``distances.sparse_w1`` (``PER_ROW=4``).
+``distances.transport._solver`` or ``distances.transport._sparse`` (``PER_ROW=4``).
 
 Usage::
 
@@ -28,11 +28,11 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from bench_peers import SHAPES, clouds  # noqa: E402
 
-from distances import _sparse_edges, _sparse_solver, sparse_w1  # noqa: E402
+from distances.transport import _candidates, _solver, _sparse  # noqa: E402
 
 __all__ = ["main"]
 
-_MODULES = (_sparse_edges, _sparse_solver, sparse_w1)
+_MODULES = (_candidates, _solver, _sparse)
 
 
 def _parse(variant: str) -> tuple[dict[str, int | float], dict[str, int | float]]:
@@ -62,7 +62,7 @@ def _run(variant: str, cases: list[tuple[str, int, int]], repeat: int) -> dict[t
             times = []
             for _ in range(repeat):
                 t = time.perf_counter()
-                sparse_w1.solve_sparse(x, y, **kwargs)
+                _sparse.solve_sparse(x, y, **kwargs)
                 times.append(time.perf_counter() - t)
             best[(shape, n, d)] = min(times)
         return best
@@ -81,8 +81,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--variant", action="append", default=[], help='e.g. "PER_ROW=4"')
     args = p.parse_args(argv)
     # Load every compiled kernel (numba's cache) before timing.
-    sparse_w1.solve_sparse(*clouds("alike", 600, 2, 0))
-    sparse_w1.solve_sparse(*clouds("alike", 300, 8, 0))
+    _sparse.solve_sparse(*clouds("alike", 600, 2, 0))
+    _sparse.solve_sparse(*clouds("alike", 300, 8, 0))
     variants = ["", *args.variant]
     for n in args.sizes:
         cases = [(s, n, d) for d in args.dims for s in args.shapes]

@@ -17,8 +17,8 @@ from numpy.testing import assert_allclose, assert_array_equal
 from scipy.spatial.distance import cdist
 
 from distances import Discrete, SolverError, certify, earth_mover, earth_mover_solution
-from distances._sparse_edges import aligned
 from distances.sparse_w1 import COARSEN_ABOVE, COARSEN_ABOVE_HIGH_D, solve_sparse
+from distances.transport._candidates import aligned
 from distances.wasserstein import CERTIFICATE_RTOL
 
 # Both solvers are exact; their values differ by round-off in sums of ~1000 products of
@@ -181,7 +181,7 @@ def test_first_candidates_missing_optimal_edges_still_end_exact(
 
 
 class TestAlignedSeeds:
-    """The seeds' alignment (:func:`distances._sparse_edges.aligned`): the linear map
+    """The seeds' alignment (:func:`distances.transport._candidates.aligned`): the linear map
     between the clouds' Gaussian approximations."""
 
     def test_maps_the_covariance_of_x_to_that_of_y(self, rng: np.random.Generator):
@@ -311,8 +311,8 @@ def test_extreme_scales_are_solved_exactly(scale: float, rng: np.random.Generato
 
 def test_iteration_limit_retried_then_refused(monkeypatch):
     """A sparse solve that keeps stopping at its limit is retried at 10x, 100x, then refused."""
-    import distances.sparse_w1 as sw
-    from distances import _simplex
+    import distances.transport._sparse as sw
+    from distances.transport import _simplex
 
     limits = []
 
@@ -333,7 +333,7 @@ def test_partial_rounds_end_exact(per_atom: int, monkeypatch, rng: np.random.Gen
     """The Python rounds price their local lists before the optimum (PARTIAL_PIVOTS x n
     pivots a round); whatever the budget, the loop certifies only a complete solve, so the
     value is the dense one. A budget of 1 pivot an atom makes many partial rounds."""
-    import distances.sparse_w1 as sw
+    import distances.transport._sparse as sw
 
     monkeypatch.setattr(sw, "matrix_mode", lambda n, m, d: False)  # the Python rounds
     monkeypatch.setattr(sw, "PARTIAL_PIVOTS", per_atom)
@@ -347,7 +347,7 @@ def test_partial_rounds_end_exact(per_atom: int, monkeypatch, rng: np.random.Gen
 def test_iteration_limit_in_the_compiled_rounds_is_refused():
     """The compiled rounds (cost matrix kept) continue a solve that stops at its limit
     with 10x and 100x the limit, then refuse: 1 + 10 + 100 pivots cannot solve this."""
-    import distances.sparse_w1 as sw
+    import distances.transport._sparse as sw
 
     rng = np.random.default_rng(0)
     x, y = rng.normal(size=(200, 2)), rng.normal(size=(200, 2)) + 1.0
@@ -364,12 +364,12 @@ def test_int32_indices_give_the_int64_solution(python_rounds: bool, monkeypatch,
     and certified value as int64, and the dense value. In the Python rounds they also
     renumber the nodes and sort the arcs before each solve (RENUMBER_NODES): other pivots,
     the dense value."""
-    import distances._sparse_solver as ss
-    import distances.sparse_w1 as sw
+    import distances.transport._solver as ss
+    import distances.transport._sparse as sw
 
     if python_rounds:
         monkeypatch.setattr(sw, "matrix_mode", lambda n, m, d: False)
-    from distances import _simplex
+    from distances.transport import _simplex
 
     widths = []
     allocate = _simplex.TransportSimplex._allocate
@@ -416,7 +416,7 @@ def test_scratch_arrays_are_per_thread_and_solves_in_threads_agree():
     assertion, the threaded solves corrupted memory and aborted the process."""
     from concurrent.futures import ThreadPoolExecutor
 
-    import distances._sparse_solver as ss
+    import distances.transport._solver as ss
 
     first = ss.scratch("test", 100, np.float64)
     assert np.shares_memory(first, ss.scratch("test", 50, np.float64))

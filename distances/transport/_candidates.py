@@ -4,7 +4,7 @@ The pieces of the column generation that look at the point clouds: the growing s
 candidate edges, the cheap local pricing (nearest-neighbour lists), the seeds (nearest
 neighbours, the monotone plan of the projections, cells for the coarse level), and the
 c-transform that extends potentials to atoms without mass. The scan of all pairs is
-compiled, in :mod:`distances._scan`. Private module; see :mod:`distances.sparse_w1` for
+compiled, in :mod:`distances.transport._pricing`. Private module; see :mod:`distances.sparse_w1` for
 the algorithm.
 """
 
@@ -18,7 +18,7 @@ from numpy.typing import NDArray
 from scipy.spatial import ConvexHull, QhullError, cKDTree
 from scipy.spatial.distance import cdist
 
-from ._transport import Certificate, EarthMoverSolution, SolverError
+from ._problem import Certificate, EarthMoverSolution, SolverError
 
 __all__ = [
     "BRUTE_FORCE_PAIRS",
@@ -179,7 +179,7 @@ class LocalLists:
     def violations(self, flow: Flow, tol: float) -> tuple[IntArray, IntArray]:
         """The most violated listed pair of every row, of every column and of every pair
         of the plan (compiled: 2.8x faster than with numpy's temporaries, n = 3000)."""
-        from ._scan import local_violations  # imports numba
+        from ._pricing import local_violations  # imports numba
 
         return local_violations(self.x, self.y, flow.u, flow.v, self.cols, self.cost_r,
                                 self.rows, self.cost_c, flow.rows, flow.cols, self.near_x,

@@ -1,10 +1,10 @@
 """The network simplex as the sparse W1 solver drives it (:mod:`distances.sparse_w1`).
 
-:class:`Solver` holds the :class:`~distances._simplex.TransportSimplex` of one column
+:class:`Solver` holds the :class:`~distances.transport._simplex.TransportSimplex` of one column
 generation: its first basis (a spanning tree, or the big-M star above 3-D), the candidate
 edges it has been given, and the restart from the tree when the star leaves mass on an
 artificial arc. :func:`run_matrix_rounds` runs the rounds of a problem whose cost matrix is
-kept in one compiled loop (:mod:`distances._matrix_rounds`). Private module.
+kept in one compiled loop (:mod:`distances.transport._rounds`). Private module.
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ import threading
 import numpy as np
 from numpy.typing import NDArray
 
-from ._sparse_edges import EdgeSet, Flow, pair_cost
-from ._transport import CERTIFICATE_RTOL, SolverError, retry_at_limit
+from ._candidates import EdgeSet, Flow, pair_cost
+from ._problem import CERTIFICATE_RTOL, SolverError, retry_at_limit
 
 __all__ = [
     "ARTIFICIAL_DUST", "COARSEN_ABOVE", "COARSEN_ABOVE_HIGH_D", "MATRIX_MAX_PAIRS",
@@ -59,7 +59,7 @@ MATRIX_MAX_PAIRS_HIGH_D = 1 << 26
 #: (6.2-6.4 s against 6.0 s).
 PARTIAL_PIVOTS = 2
 #: Problems of at least this many atoms (n + m) number nodes and arcs of the network
-#: simplex in int32 (:class:`~distances._simplex.TransportSimplex`, ``index``): half the
+#: simplex in int32 (:class:`~distances.transport._simplex.TransportSimplex`, ``index``): half the
 #: memory for the pivots to walk. 2-D, ``python benchmarks/tune_sparse.py --sizes 20000
 #: 8000 2000 --dims 2 --variant INDEX32_NODES=1000000000 --variant INDEX32_NODES=0``:
 #: 7-10 % less time at n = 20,000, 2 % at 8000; int32 at every size cost 1-2 % at 2000.
@@ -113,13 +113,13 @@ def scan_all(x, y, u, v, tol):
     """Price all pairs of the Python rounds (compiled; numba is imported on first use),
     computing the distances with the triangle-inequality bound. (With a kept cost matrix
     the compiled rounds price from it: :func:`run_matrix_rounds`.)"""
-    from ._scan import scan
+    from ._pricing import scan
 
     return scan(x, y, u, v, tol, per_row=PER_ROW)
 
 
 class Solver:
-    """The network simplex of :mod:`distances._simplex` on the candidate edges, kept
+    """The network simplex of :mod:`distances.transport._simplex` on the candidate edges, kept
     between rounds: new edges join as non-basic arcs and the next solve continues from
     the previous basis.
 
@@ -241,10 +241,10 @@ def run_matrix_rounds(
     max_iter: int, polish: float, polish_rounds: int, seed_only: bool,
 ) -> tuple[bool, Flow, FloatArray, float, float]:
     """Add the seed pairs (rows, columns; repeats allowed) and run the rounds compiled
-    (:mod:`distances._matrix_rounds`), growing the arc arrays and restarting from the tree
+    (:mod:`distances.transport._rounds`), growing the arc arrays and restarting from the tree
     when it asks. Returns (stopped before max_rounds, the last flow, its rows' smallest
     reduced costs clipped at 0, the scale, the smallest reduced cost)."""
-    from ._matrix_rounds import ARTIFICIAL, DONE, FULL, ITERATION_LIMIT, matrix_rounds
+    from ._rounds import ARTIFICIAL, DONE, FULL, ITERATION_LIMIT, matrix_rounds
     from ._simplex import TREE_RULE
 
     n, m = cost.shape
