@@ -18,10 +18,10 @@ candidate edges and proves the answer optimal for *all* pairs, by column generat
    LEMON's big-M star, whose plain block search needed 3-8x fewer pivots there.
 3. **Price.** A pair is *violated* when its reduced cost
    :math:`c_{ij} - u_i - v_j < -\tau`. Small problems (the cost matrix fits in
-   ``MATRIX_MAX_PAIRS`` entries, above 3-D ``MATRIX_MAX_PAIRS_HIGH_D``) keep the matrix and
+   ``matrix_max_pairs`` entries, above 3-D ``matrix_max_pairs_high_d``) keep the matrix and
    price every pair each round. Larger ones first check local lists (each point's
    ``local_neighbors`` nearest neighbours, the neighbours of the plan's pairs), every
-   ``PARTIAL_PIVOTS`` x n pivots without waiting for the optimum; when those are clean at
+   ``partial_pivots`` x n pivots without waiting for the optimum; when those are clean at
    the optimum of the candidates, a compiled scan (:mod:`distances.transport`) checks
    all :math:`n m` pairs, skipping blocks of columns that the triangle inequality bounds. The
    16 most violated pairs of every row and the most violated pair of every column join the
@@ -51,19 +51,23 @@ References
 """
 
 from .transport._sparse import (
-    COARSEN_ABOVE,
-    COARSEN_ABOVE_HIGH_D,
     PRICING_RTOL,
+    SparseOptions,
     SparseResult,
     solve_problem,
     solve_sparse,
 )
 
 __all__ = [
-    "COARSEN_ABOVE", "COARSEN_ABOVE_HIGH_D", "PRICING_RTOL", "SparseResult", "solve_problem",
-    "solve_sparse",
+    "COARSEN_ABOVE", "COARSEN_ABOVE_HIGH_D", "PRICING_RTOL", "SparseOptions", "SparseResult",
+    "solve_problem", "solve_sparse",
 ]
 
+#: The default ``coarsen_above`` in up to 3 dimensions and above
+#: (:attr:`SparseOptions.coarsen_above_low_d`, ``coarsen_above_high_d``).
+COARSEN_ABOVE = SparseOptions().coarsen_above_low_d
+COARSEN_ABOVE_HIGH_D = SparseOptions().coarsen_above_high_d
+
 # Documented, pickled and shown as distances.sparse_w1.* (their home before the subpackage).
-for _public in (SparseResult, solve_problem, solve_sparse):
+for _public in (SparseOptions, SparseResult, solve_problem, solve_sparse):
     _public.__module__ = __name__

@@ -44,7 +44,8 @@ def matrix_rounds(cost, a, b, src, tgt, arc_cost, flow, state, parent, pred, for
 
     ``ints``: [n_arcs, first_arc, rule, next_arc, pivots, rounds, polished, max_rounds,
     max_iter, per_row, seed_only]; ``floats``: [eps, pricing_rtol, stall_rtol, polish,
-    polish_rounds, last_scan_value, scale, worst, dust]. Both are updated in place, and
+    polish_rounds, last_scan_value, scale, worst, dust, tiny_scale]. Both are updated in
+    place, and
     ``u``, ``v``, ``row_min`` receive the last round's potentials (common offset removed)
     and row minima. Returns the status."""
     n, m = cost.shape
@@ -92,7 +93,7 @@ def matrix_rounds(cost, a, b, src, tgt, arc_cost, flow, state, parent, pred, for
                 value += flow[e] * arc_cost[e]
                 scale = max(scale, arc_cost[e])
         floats[6] = scale
-        tol = floats[1] * max(scale, 1e-300)
+        tol = floats[1] * max(scale, floats[9])  # _problem.tolerance
         # -- price every pair ---------------------------------------------------------
         rows, cols, col_arg, worst, rmin = price_matrix(cost, u, v, tol * floats[3], ints[9])
         floats[7] = worst

@@ -316,7 +316,7 @@ class TransportSimplex:
     index : numpy.int32 or numpy.int64
         Integer type of the node and arc numbers (``numpy.int64`` once there are more than
         2^31 - 1 of either). int32 halves the memory the pivots walk; the sparse solver
-        uses it from ``distances.transport._solver.INDEX32_NODES`` atoms.
+        uses it from ``SparseOptions.index32_nodes`` atoms.
     """
 
     def __init__(self, a: FloatArray, b: FloatArray, rows: IntArray, cols: IntArray,

@@ -28,42 +28,25 @@ from ._candidates import (
     repair_rows,
     value_and_scale,
 )
+from ._options import SparseOptions
 from ._problem import (
-    CERTIFICATE_RTOL,
     DEFAULT_MAX_ITER,
+    PRICING_RTOL,
+    STALL_RTOL,
     Certificate,
     EarthMoverSolution,
     Problem,
     SolverError,
-    check_max_iter,
     power_of_two_below,
     scaled,
+    tolerance,
 )
-from ._solver import (
-    COARSEN_ABOVE,
-    COARSEN_ABOVE_HIGH_D,
-    PARTIAL_PIVOTS,
-    PRICING_RTOL,
-    Solver,
-    matrix_mode,
-    run_matrix_rounds,
-    scan_all,
-    scratch,
-)
+from ._solver import Solver, run_matrix_rounds, scan_all, scratch
 
-__all__ = [
-    "COARSEN_ABOVE", "COARSEN_ABOVE_HIGH_D", "PRICING_RTOL", "SparseResult", "solve_problem",
-    "solve_sparse",
-]
+__all__ = ["PRICING_RTOL", "SparseOptions", "SparseResult", "solve_problem", "solve_sparse"]
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
-
-
-#: Polishing up to _POLISH_MAX_PAIRS pairs (where the dense solver fits): up to _POLISH_ROUNDS
-#: more rounds add the pairs violated beyond _POLISH * tau. Measured (2-D, stretched n = 1000,
-#: 8 Gaussians vs a Gaussian n = 2000): agreement with dense 5e-16, not 1.5e-12 and 5e-13.
-_POLISH, _POLISH_ROUNDS, _POLISH_MAX_PAIRS = 1e-3, 2, 10**8
 
 
 @dataclass(frozen=True)
@@ -113,6 +96,7 @@ def solve_sparse(
     coarsen_above: int | None = None,
     max_rounds: int = 500,
     max_iter: int = DEFAULT_MAX_ITER,
+    options: SparseOptions | None = None,
 ) -> SparseResult:
     r"""Exact, certified W1 between two weighted point clouds, in O(n + m) memory.
 
@@ -137,15 +121,17 @@ def solve_sparse(
         Points per cell of the coarse problem (0 or 1: no coarse level).
     coarsen_above : int, optional
         Solve a coarse problem first when both clouds have more points than this.
-        Default: ``COARSEN_ABOVE`` (100) in up to 3 dimensions, ``COARSEN_ABOVE_HIGH_D``
-        (800) above, where cells of 4 points are not local enough to pay for the coarse
-        solve at smaller sizes.
+        Default: 100 in up to 3 dimensions, 800 above, where cells of 4 points are not local
+        enough to pay for the coarse solve at smaller sizes.
     max_rounds : int, default 500
         Rounds of solve-and-price (solves that reach the optimum on their candidates)
         before :class:`SolverError` is raised.
     max_iter : int, default 1_000_000
         Iteration limit of each network-simplex solve; a solve that reaches it is retried
         twice, each time with ten times the limit, then :class:`SolverError` is raised.
+    options : SparseOptions, optional
+        All options, the tuning values included (:class:`SparseOptions`); the keywords
+        above that differ from their defaults replace its fields.
 
     Returns
     -------
@@ -169,34 +155,32 @@ def solve_sparse(
     check_same_dim(xs.shape[1], ys.shape[1])
     wa = _weights(a, xs.shape[0], "a")
     wb = _weights(b, ys.shape[0], "b")
-    for name, value, low in (
-        ("k_neighbors", k_neighbors, 1),
-        ("local_neighbors", local_neighbors, 1),
-        ("cell_size", cell_size, 0),
-        ("coarsen_above", 1 if coarsen_above is None else coarsen_above, 1),
-        ("max_rounds", max_rounds, 1),
-    ):
-        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
-            raise ValueError(f"{name} must be an integer >= {low}; got {value!r}")
-    limit = check_max_iter(max_iter)
-    opts = _Options(k_neighbors, local_neighbors, cell_size, coarsen_above, max_rounds, limit)
+    given = {"k_neighbors": k_neighbors, "local_neighbors": local_neighbors,
+             "cell_size": cell_size, "coarsen_above": coarsen_above, "max_rounds": max_rounds,
+             "max_iter": max_iter}
+    if options is None:
+        opts = SparseOptions(**given)
+    else:  # the keywords given other values than their defaults replace options' fields
+        default = SparseOptions()
+        opts = replace(options, **{k: v for k, v in given.items()
+                                   if not _same(v, getattr(default, k))})
     return _solve_problem(Problem(wa, wb, xs, ys, None), opts)
 
 
 def solve_problem(prob: Problem, *, max_iter: int = DEFAULT_MAX_ITER) -> SparseResult:
     """:func:`solve_sparse` with the default options on a problem validated by the caller
     (:mod:`distances.wasserstein`): point clouds ``prob.x``, ``prob.y`` and unit masses."""
-    return _solve_problem(prob, _Options(max_iter=max_iter))
+    return _solve_problem(prob, SparseOptions(max_iter=max_iter))
 
 
-def _solve_problem(prob: Problem, opts: _Options) -> SparseResult:
+def _solve_problem(prob: Problem, opts: SparseOptions) -> SparseResult:
     assert prob.x is not None and prob.y is not None
     x, y = prob.x, prob.y
     s = power_of_two_below(max(float(np.abs(x).max()), float(np.abs(y).max())))
     # The largest ground cost, exact over all pairs (convex hulls in 2-D and 3-D), on
     # coordinates of order 1 (squared distances of raw ones could under- or overflow).
     unit_cost = None
-    if matrix_mode(x.shape[0], y.shape[0], x.shape[1]):  # the matrix, kept for the solve
+    if opts.keeps_matrix(x.shape[0], y.shape[0], x.shape[1]):  # kept for the solve
         from ._nearest import euclidean_matrix  # compiled (imports numba)
 
         # (a scratch array kept for this thread's next solve: fresh memory page-faults)
@@ -217,6 +201,10 @@ def _solve_problem(prob: Problem, opts: _Options) -> SparseResult:
     return replace(res, solution=replace(sol, x=x, y=y))
 
 
+def _same(value: object, default: object) -> bool:
+    return type(value) is type(default) and value == default
+
+
 def _weights(w: ArrayLike | None, n: int, name: str) -> FloatArray:
     if w is None:
         return np.full(n, 1.0 / n)
@@ -227,21 +215,11 @@ def _weights(w: ArrayLike | None, n: int, name: str) -> FloatArray:
     return arr if total == 1.0 else arr / total
 
 
-@dataclass(frozen=True)
-class _Options:
-    k_neighbors: int = 8
-    local_neighbors: int = 48
-    cell_size: int = 4
-    coarsen_above: int | None = None  # None: COARSEN_ABOVE or COARSEN_ABOVE_HIGH_D
-    max_rounds: int = 500
-    max_iter: int = DEFAULT_MAX_ITER
-
-
 # -- null weights: solve on the atoms with mass, extend the potentials by c-transforms ---
 
 
 def _solve_with_null_weights(
-    x: FloatArray, y: FloatArray, a: FloatArray, b: FloatArray, opts: _Options, largest: float,
+    x: FloatArray, y: FloatArray, a: FloatArray, b: FloatArray, opts: SparseOptions, largest: float,
     cost: FloatArray | None = None,
 ) -> SparseResult:
     """Solve on the atoms with mass; ``largest`` is the largest ground cost of all atoms."""
@@ -261,7 +239,7 @@ def _solve_full(
     y: FloatArray,
     a: FloatArray,
     b: FloatArray,
-    opts: _Options,
+    opts: SparseOptions,
     *,
     largest: float = 0.0,
     seed_only: bool = False,
@@ -276,10 +254,10 @@ def _solve_full(
     edges = EdgeSet(m)
     # Small problems price every pair each round (compiled, ~10 ns a pair); larger ones
     # first try the cheap local lists and scan all pairs only when those are clean.
-    every_round = matrix_mode(n, m, x.shape[1])
+    every_round = opts.keeps_matrix(n, m, x.shape[1])
     if not every_round:
         cost = None
-    coarse = opts.cell_size >= 2 and min(n, m) > _coarsen_above(opts, x.shape[1])
+    coarse = opts.cell_size >= 2 and min(n, m) > opts.coarsens_above(x.shape[1])
     # k-d orders of the points: the cells of the coarse level, and the order in which
     # the brute-force neighbour search visits the points.
     kd = (cells(x, opts.cell_size), cells(y, opts.cell_size)) if coarse else None
@@ -290,10 +268,11 @@ def _solve_full(
 
             cost = euclidean_matrix(x, y)
         orders = None if kd is None else (kd[0][0], kd[1][0])
-        seed_rows, seed_cols = nearest_pairs(x, y, a, b, opts.k_neighbors, cost, orders)
+        seed_rows, seed_cols = nearest_pairs(x, y, a, b, opts.k_neighbors, cost, orders,
+                                             opts.brute_force_pairs)
         seed_rows, seed_cols = [seed_rows], [seed_cols]
     else:
-        local = LocalLists(x, y, a, b, opts.local_neighbors)
+        local = LocalLists(x, y, a, b, opts.local_neighbors, opts.plan_neighbors)
         k = min(opts.k_neighbors, local.k_rows, local.k_cols)
         seed_rows = [np.repeat(np.arange(n), k), local.rows[:, :k].ravel()]
         seed_cols = [local.cols[:, :k].ravel(), np.repeat(np.arange(m), k)]
@@ -305,15 +284,13 @@ def _solve_full(
         seed_cols.append(cc)
     if tree is None:  # no coarse level (or its plan did not refine to a tree)
         tree = monotone_tree(x, y, a, b)
-    solver = Solver(x, y, a, b, *tree, edges, cost, star=x.shape[1] > 3)
+    solver = Solver(x, y, a, b, *tree, edges, cost, opts, star=x.shape[1] > 3)
     seeds = np.concatenate(seed_rows), np.concatenate(seed_cols)
     stats = _Stats()
-    polish = _POLISH if n * m <= _POLISH_MAX_PAIRS and not seed_only else 1.0
+    polish = opts.polish if n * m <= opts.polish_max_pairs and not seed_only else 1.0
     if cost is not None:  # every round prices all pairs: the rounds run compiled
         done, flow, row_worst, scale, worst = run_matrix_rounds(
-            solver, cost, seeds, opts.max_rounds, opts.max_iter, polish, _POLISH_ROUNDS,
-            seed_only,
-        )
+            solver, cost, seeds, polish, seed_only)
         stats.rounds = stats.full_scans = solver.rounds
         stats.pairs_priced = solver.rounds * n * m
         if seed_only:
@@ -329,40 +306,40 @@ def _solve_full(
     # The Python rounds: no cost matrix here, the local lists price first.
     assert local is not None
     solver.add(edges.new(*seeds))
-    budget = PARTIAL_PIVOTS * n
+    budget = opts.partial_pivots * n
     worst = -np.inf
     last_scan_value = np.inf
     polished = 0
     complete = 0  # rounds that reached the optimum on their candidates
     while complete < opts.max_rounds:
         stats.rounds += 1
-        # Partial rounds (PARTIAL_PIVOTS): price the local lists before the optimum.
+        # Partial rounds (opts.partial_pivots): price the local lists before the optimum.
         partial = None
         if 0 < budget and solver.round_pivots + budget <= opts.max_iter:
             partial = solver.partial(budget)
         if partial is not None:
             scale = value_and_scale(x, y, partial)[1]
-            solver.add(edges.new(*local.violations(partial, PRICING_RTOL * scale)))
+            solver.add(edges.new(*local.violations(partial, tolerance(PRICING_RTOL, scale))))
             continue
         flow = solver.solve(opts.max_iter)
         complete += 1
         value, scale = value_and_scale(x, y, flow)
-        tol = PRICING_RTOL * max(scale, np.finfo(float).tiny)
+        tol = tolerance(PRICING_RTOL, scale)
         new = edges.new(*local.violations(flow, tol))
         if new.size == 0:
             stats.full_scans += 1
-            scanned = scan_all(x, y, flow.u, flow.v, tol * polish)
+            scanned = scan_all(x, y, flow.u, flow.v, tol * polish, opts.per_row)
             rows, cols, worst, priced, row_worst = scanned
             stats.pairs_priced += priced
             new = edges.new(rows, cols)
             # Round-off floor: the remaining violations are within the certificate's
             # tolerance and the pairs added since the last scan did not lower the value.
-            stalled = -worst <= 0.8 * CERTIFICATE_RTOL * scale and value >= last_scan_value
+            stalled = -worst <= STALL_RTOL * scale and value >= last_scan_value
             last_scan_value = value
-            # Polish: violations within tol already certify; up to _POLISH_ROUNDS more
-            # rounds add the pairs violated beyond tol * _POLISH (value to ~1e-15).
+            # Polish: violations within tol already certify; up to opts.polish_rounds more
+            # rounds add the pairs violated beyond tol * opts.polish (value to ~1e-15).
             polished += -worst <= tol
-            if new.size == 0 or stalled or polished > _POLISH_ROUNDS:
+            if new.size == 0 or stalled or polished > opts.polish_rounds:
                 if seed_only:
                     return flow
                 return _certified(x, y, a, b, flow, (row_worst, largest, scale),
@@ -413,7 +390,7 @@ def _certified(
 
 
 def _coarse_seed(
-    x: FloatArray, y: FloatArray, a: FloatArray, b: FloatArray, opts: _Options,
+    x: FloatArray, y: FloatArray, a: FloatArray, b: FloatArray, opts: SparseOptions,
     kd: tuple[tuple[IntArray, IntArray], tuple[IntArray, IntArray]],
 ) -> tuple[IntArray, IntArray, int, tuple[IntArray, IntArray, FloatArray] | None]:
     """Solve the problem between the cells ``kd`` (:func:`cells` of x and of y,
@@ -442,14 +419,8 @@ def _coarse_seed(
     return ox[rows[ok]], oy[cols[ok]], levels, basis
 
 
-def _coarsen_above(opts: _Options, d: int) -> int:
-    if opts.coarsen_above is not None:
-        return opts.coarsen_above
-    return COARSEN_ABOVE if d <= 3 else COARSEN_ABOVE_HIGH_D
-
-
-def _depth(n: int, m: int, d: int, opts: _Options) -> int:
+def _depth(n: int, m: int, d: int, opts: SparseOptions) -> int:
     depth = 1
-    while opts.cell_size >= 2 and min(n, m) > _coarsen_above(opts, d):
+    while opts.cell_size >= 2 and min(n, m) > opts.coarsens_above(d):
         n, m, depth = -(-n // opts.cell_size), -(-m // opts.cell_size), depth + 1
     return depth

@@ -15,10 +15,14 @@ from numpy.testing import assert_allclose, assert_array_equal
 from scipy.spatial.distance import cdist
 
 from distances import SolverError
+from distances.sparse_w1 import SparseOptions
 from distances.transport._bases import northwest_corner, refine_basis
 from distances.transport._nearest import euclidean_matrix, nearest_in_matrix, nearest_points
 from distances.transport._pricing import scan, scan_matrix
 from distances.transport._simplex import ITERATION_LIMIT, OPTIMAL, TransportSimplex
+
+# The rounds without a kept cost matrix (those of large problems), at every size.
+PYTHON_ROUNDS = SparseOptions(matrix_max_pairs=0, matrix_max_pairs_high_d=0)
 
 # Tolerances: the problems below have costs of order 1 and masses summing to 1; the simplex
 # works in float64, so values agree with POT's to a few hundred ulps of the largest cost.
@@ -364,10 +368,10 @@ def test_a_kernel_that_stops_early_is_refused(monkeypatch):
     real = _simplex.TransportSimplex.solve
     monkeypatch.setattr(_simplex.TransportSimplex, "solve",
                         lambda self, limit, eps: (real(self, 3, eps), OPTIMAL)[1])
-    monkeypatch.setattr(sw, "matrix_mode", lambda n, m, d: False)  # the Python rounds
     rng = np.random.default_rng(0)
     with pytest.raises(SolverError, match="did not certify optimality within max_rounds=5"):
-        sw.solve_sparse(rng.normal(size=(60, 2)), rng.normal(size=(60, 2)), max_rounds=5)
+        sw.solve_sparse(rng.normal(size=(60, 2)), rng.normal(size=(60, 2)), max_rounds=5,
+                        options=PYTHON_ROUNDS)
 
 
 def test_compiled_rounds_that_stop_early_are_refused(monkeypatch):
