@@ -25,8 +25,7 @@ include ``insert_sorted``.
 
 from __future__ import annotations
 
-from numba import njit
-
+from ._jit import kernel
 from ._pricing import price_matrix
 from ._problem import RETRIES
 from ._simplex import TREE_RULE, pivots
@@ -36,7 +35,7 @@ __all__ = ["ARTIFICIAL", "DONE", "FULL", "ITERATION_LIMIT", "MAX_ROUNDS", "matri
 DONE, MAX_ROUNDS, FULL, ITERATION_LIMIT, ARTIFICIAL = 1, 2, 3, 4, 5
 
 
-@njit(cache=True, nogil=True)
+@kernel
 def matrix_rounds(cost, a, b, src, tgt, arc_cost, flow, state, parent, pred, forward, thread,
                   rev_thread, succ_num, last_succ, pi, dirty, in_set, ints, floats, u, v,
                   row_min):
