@@ -352,10 +352,11 @@ def _solve_full(
     # The Python rounds: no cost matrix here, the local lists price first.
     assert local is not None
     solver.add(edges.new(*seeds))
+    from ._rounds import stops  # the stop rule of the compiled rounds too
+
     budget = opts.partial_pivots * n
     worst = -np.inf
-    last_scan_value = np.inf
-    polished = 0
+    memory = np.array([np.inf, 0.0])  # the last full scan's value, rounds within tol
     complete = 0  # rounds that reached the optimum on their candidates
     while complete < opts.max_rounds:
         stats.rounds += 1
@@ -378,14 +379,8 @@ def _solve_full(
             rows, cols, worst, priced, row_worst = scanned
             stats.pairs_priced += priced
             new = edges.new(rows, cols)
-            # Round-off floor: the remaining violations are within the certificate's
-            # tolerance and the pairs added since the last scan did not lower the value.
-            stalled = -worst <= STALL_RTOL * scale and value >= last_scan_value
-            last_scan_value = value
-            # Polish: violations within tol already certify; up to opts.polish_rounds more
-            # rounds add the pairs violated beyond tol * opts.polish (value to ~1e-15).
-            polished += -worst <= tol
-            if new.size == 0 or stalled or polished > opts.polish_rounds:
+            if stops(worst, value, scale, tol, new.size, STALL_RTOL, opts.polish_rounds,
+                     memory):
                 if seed_only:
                     return flow
                 return _certified(x, y, a, b, flow, (row_worst, largest, scale),
