@@ -167,7 +167,8 @@ def earth_mover(
         dimension >= 2 with at least ``SPARSE_AUTO_MIN_ATOMS_VALUE`` (300) atoms each
         (in :func:`earth_mover_solution`: ``SPARSE_AUTO_MIN_ATOMS``, 2000, so that the
         plan stays dense below), and the dense network simplex otherwise (the crossover
-        measured by ``benchmarks/bench_peers.py``; :func:`auto_method` says which).
+        was measured against the dense solver, see :doc:`/sparse_w1`; :func:`auto_method`
+        says which).
         ``"sparse"`` (point clouds only) never builds the n x m cost matrix and certifies
         dual feasibility over all pairs (:func:`distances.sparse_w1.solve_sparse`); its
         plan is a scipy.sparse matrix.
@@ -183,7 +184,9 @@ def earth_mover(
     Raises
     ------
     ValueError
-        On invalid input (see :mod:`distances._validation` for the rules).
+        On invalid input (for example weights that are negative or do not sum to 1, atoms
+        or costs that are not finite, shapes that do not match, an unknown method); the
+        message states the rule and the value.
     SolverError
         If the network simplex does not reach an optimum it can certify.
 

@@ -2,7 +2,7 @@ r"""
 The dual LP by hand
 ===================
 
-The :doc:`KR dual tutorial <../kr_dual>`'s worked example, solved the way one solves a small
+The :doc:`KR dual tutorial </kr_dual>`'s worked example, solved the way one solves a small
 linear program on paper. Atoms :math:`z = 0, 1, 3` and
 
 .. math::
@@ -73,7 +73,7 @@ fig = plot_dual_lp_by_hand(lp, em.plan, P.atoms[:, 0], Q.atoms[:, 0])
 fig
 
 # %%
-# **Exercises** (answers: exercises 1 and 2 of the :doc:`KR dual page <../kr_dual>`; the
+# **Exercises** (answers: exercises 1 and 2 of the :doc:`KR dual page </kr_dual>`; the
 # weights of its exercise 1 are an answer to the third):
 #
 # 1. Set ``Q_WEIGHTS = [0.0, 0.5, 0.5]``. Predict the optimal vertex and :math:`W_1` before

@@ -23,6 +23,9 @@ is a step of every particle towards the atoms of :math:`P` its mass is sent to. 
 below solves the exact problem (:func:`distances.earth_mover_solution`, POT's network simplex
 with its certificate) and moves every particle by ``STEP`` times :math:`m \nabla_{y_j} W_1`, a
 convex combination of unit vectors, so no particle moves further than ``STEP``.
+
+At the end of the page the whole flow plays as an animation (JavaScript frames embedded in
+the page: it runs offline); the still figures above it show the same run.
 """
 
 # %%
@@ -31,7 +34,8 @@ N_TARGET = 48  # atoms of the target P: four Gaussian clusters
 N_PARTICLES = 48  # particles of Q
 STEP = 0.1  # the largest distance a particle moves in one step
 STEPS = 80
-FRAMES = (0, 10, 25, 45, 80)  # the steps drawn in the strip
+FRAMES = (0, 10, 25, 45, 80)  # the steps drawn as stills
+ANIMATION_EVERY = 2  # one animation frame every this many steps (41 frames)
 SEED = 0
 
 # %%
@@ -71,26 +75,27 @@ for j, k in ((0, 0), (7, 1)):
     print(f"dW1/dy[{j},{k}]: through the plan {grad[j, k]:+.10f}, finite difference {fd:+.10f}")
 
 # %%
-# The flow. The snapshots keep the particles, the exact W1 and the direction of each step.
-history, snapshots = [], {}
-for step in range(STEPS + 1):
+# The flow. ``path`` keeps the particles at every step, ``moves`` the step each one takes.
+history, path, moves = [], [], []
+for _ in range(STEPS + 1):
     value, grad = w1_and_gradient(y)
     history.append(value)
-    if step in FRAMES:
-        snapshots[step] = (y.copy(), -STEP * N_PARTICLES * grad)
+    path.append(y.copy())
+    moves.append(-STEP * N_PARTICLES * grad)
     y = y - STEP * N_PARTICLES * grad
 print(f"exact W1: {history[0]:.4f} at step 0, {history[-1]:.4f} at step {STEPS}")
 print("W1 at the frames:", {s: round(history[s], 4) for s in FRAMES})
 
 # %%
-# The strip: the target (grey), the particles (blue) and each particle's next step (arrows,
-# drawn four times longer than the step).
+# Stills of the flow: the target (grey), the particles (blue) and each particle's next step
+# (arrows, drawn four times longer than the step), and the exact W1 along the way (last
+# panel, the steps drawn as stills marked).
 # The particles first travel together, then split between the four clusters in the
 # proportions the plan sends them, and settle; with a fixed step they end up jittering within
 # about ``STEP`` of their targets, so the exact W1 stops decreasing at about that scale.
-fig, axes = plt.subplots(1, len(FRAMES), figsize=(3.1 * len(FRAMES), 2.6), layout="constrained")
-for ax, step in zip(axes, FRAMES, strict=True):
-    ys, move = snapshots[step]
+fig, axes = plt.subplots(2, 3, figsize=(12, 7.2), layout="constrained")
+for ax, step in zip(axes.flat, FRAMES, strict=False):
+    ys, move = path[step], moves[step]
     ax.scatter(*x.T, s=14, color="0.55", label="target P")
     ax.scatter(*ys.T, s=14, color="tab:blue", label="particles")
     ax.quiver(
@@ -111,20 +116,63 @@ for ax, step in zip(axes, FRAMES, strict=True):
         xticks=[],
         yticks=[],
     )
-axes[0].legend(loc="lower left", fontsize=8)
+axes[0, 0].legend(loc="lower left")
 
-fig2, ax = plt.subplots(figsize=(6, 3.4), layout="constrained")
+ax = axes[1, 2]
 ax.plot(np.arange(STEPS + 1), history, "o-", ms=3)
-ax.set(
-    xlabel="step",
-    ylabel="exact $W_1(P, Q)$",
-    yscale="log",
-    title=f"W1 along the flow (each particle moves at most {STEP:g} per step)",
-)
+ax.plot(FRAMES, [history[s] for s in FRAMES], "o", ms=8, mfc="none", color="tab:red")
+ax.set(xlabel="step", ylabel="exact $W_1(P, Q)$", yscale="log", title="W1 along the flow")
 plt.show()
 
 # %%
-# **Exercises** (the second is answered in exercise 7 of the :doc:`KR dual page <../kr_dual>`):
+# The flow as an animation: one frame every ``ANIMATION_EVERY`` steps. Left, the particles and
+# their next steps; right, the exact W1 so far. (The frames are PNGs embedded in the page by
+# matplotlib's ``to_jshtml``; nothing is fetched when it plays.)
+from matplotlib.animation import FuncAnimation
+
+shown = list(range(0, STEPS + 1, ANIMATION_EVERY))
+fig_anim, (ax_p, ax_w) = plt.subplots(
+    1, 2, figsize=(8.5, 3.6), dpi=72, width_ratios=[1.25, 1], layout="constrained"
+)
+ax_p.scatter(*x.T, s=12, color="0.55", label="target P")
+dots = ax_p.scatter(*path[0].T, s=12, color="tab:blue", label="particles")
+arrows = ax_p.quiver(
+    *path[0].T,
+    *moves[0].T,
+    angles="xy",
+    scale_units="xy",
+    scale=0.25,
+    color="tab:blue",
+    width=0.006,
+    alpha=0.7,
+)
+ax_p.set(aspect="equal", xlim=(-2.6, 5.6), ylim=(-2.8, 2.8), xticks=[], yticks=[])
+ax_p.legend(loc="lower left")
+title = ax_p.set_title("")
+(curve,) = ax_w.plot([], [], "o-", ms=3)
+ax_w.set(
+    xlim=(0, STEPS),
+    ylim=(0.5 * min(history), 1.5 * max(history)),
+    yscale="log",
+    xlabel="step",
+    ylabel="exact $W_1(P, Q)$",
+)
+
+
+def draw_frame(k):
+    step = shown[k]
+    dots.set_offsets(path[step])
+    arrows.set_offsets(path[step])
+    arrows.set_UVC(*moves[step].T)
+    title.set_text(f"step {step}: $W_1$ = {history[step]:.3f}")
+    curve.set_data(np.arange(step + 1), history[: step + 1])
+    return dots, arrows, title, curve
+
+
+animation = FuncAnimation(fig_anim, draw_frame, frames=len(shown), interval=150)
+
+# %%
+# **Exercises** (the second is answered in exercise 7 of the :doc:`KR dual page </kr_dual>`):
 # halve ``STEP`` and double ``STEPS``: where does W1 stall now? Set
 # ``N_PARTICLES = 12``: how do the particles share the four clusters, and why can W1 not reach
 # 0 any more (hint: 48 target atoms, 12 particles)?

@@ -92,9 +92,17 @@ for g in range(support.n_groups):
 # between atoms of different groups, which are slack at the optimum. So each group can slide
 # up or down a little, every such shift has the same value (no mass crosses between groups,
 # and each group's net mass is 0), and HiGHS and POT stop at different optimal vertices of
-# the dual. On the points, the potential is unique up to one constant exactly when the plan's
-# support is a spanning tree, which is why :doc:`plot_critic_vs_potential` uses 31 and 20
-# points (no subset sums balance).
+# the dual.
+#
+# A spanning-tree support is *sufficient* for the potential to be unique on the points up to
+# one constant, but not necessary: the exact condition is that the union of the supports of
+# *all* optimal plans connects the points. For :math:`P` uniform on :math:`\{0, 1\}` and
+# :math:`Q` uniform on :math:`\{2, 3\}` the plan :math:`0 \to 2, 1 \to 3` has two groups,
+# yet the crossing plan :math:`0 \to 3, 1 \to 2` is as cheap, joins them, and the potential
+# is unique (the :doc:`KR dual page </kr_dual>` has the proof). Here the groups are not joined
+# by any optimal plan, as the two different potentials above show.
+# :doc:`/auto_examples/critics/plot_critic_vs_potential` uses 31 and 20 points, whose masses
+# no subsets balance: every vertex plan is then a spanning tree, and the potential is unique.
 fig = plot_plan_support(em.x, em.y, support)
 fig
 

@@ -2,7 +2,7 @@ r"""
 The Kantorovich-Rubinstein dual on the line
 ===========================================
 
-The worked example of the :doc:`KR dual tutorial <../kr_dual>`: atoms 0, 1, 3 and
+The worked example of the :doc:`KR dual tutorial </kr_dual>`: atoms 0, 1, 3 and
 
 .. math::
 

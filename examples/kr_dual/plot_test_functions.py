@@ -7,9 +7,11 @@ Three distances between :math:`P` and :math:`Q` are suprema of the same quantity
 
 .. math::
 
-   \delta(P, Q) = \sup_{0 \le f \le 1} \mathbb{E}_P f - \mathbb{E}_Q f, \qquad
-   W_1(P, Q) = \sup_{\mathrm{Lip}(f) \le 1} \mathbb{E}_P f - \mathbb{E}_Q f, \qquad
-   \mathrm{MMD}_k(P, Q) = \sup_{\|f\|_{\mathcal H_k} \le 1} \mathbb{E}_P f - \mathbb{E}_Q f .
+   \begin{aligned}
+   \delta(P, Q) &= \sup_{0 \le f \le 1} \mathbb{E}_P f - \mathbb{E}_Q f, \\
+   W_1(P, Q) &= \sup_{\mathrm{Lip}(f) \le 1} \mathbb{E}_P f - \mathbb{E}_Q f, \\
+   \mathrm{MMD}_k(P, Q) &= \sup_{\|f\|_{\mathcal H_k} \le 1} \mathbb{E}_P f - \mathbb{E}_Q f .
+   \end{aligned}
 
 (TV in :math:`[0, 1]`, the toolkit's convention; W1 with the Euclidean ground distance; MMD
 with the Gaussian kernel :math:`k(x, y) = e^{-\|x - y\|^2 / 2\sigma^2}` and its reproducing
@@ -97,7 +99,7 @@ print(
 
 # %%
 # Left: the three distances against :math:`\theta` (markers: the sample values). Right: the
-# witnesses at :math:`\theta = ` ``THETA_SHOWN`` along the horizontal axis :math:`x_1`
+# witnesses at :math:`\theta` equal to ``THETA_SHOWN`` along the horizontal axis :math:`x_1`
 # (at height :math:`x_2 = 1/2`): the TV witness jumps from 1 to 0 in any gap, however small;
 # the W1 witness falls at slope 1 across the gap; the MMD witness is a smooth bump of width
 # about :math:`\sigma` (scaled to unit RKHS norm, so its gain across the gap is the MMD).
@@ -140,7 +142,7 @@ ax_w.legend(fontsize=9, loc="lower left")
 plt.show()
 
 # %%
-# **Exercises** (answers: exercise 6 of the :doc:`KR dual page <../kr_dual>`):
+# **Exercises** (answers: exercise 6 of the :doc:`KR dual page </kr_dual>`):
 #
 # 1. Set ``SIGMA = 0.05``. For which :math:`\theta` does MMD now look like TV, and why?
 # 2. Why is the W1 witness :math:`-x_1` optimal for *every* :math:`\theta > 0` while the MMD

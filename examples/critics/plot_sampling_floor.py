@@ -5,7 +5,7 @@ The finite-sample floor of exact W1
 Two independent samples of the *same* distribution are at a positive exact W1 distance
 (Euclidean ground distance): the samples differ, and W1 sees it. This floor is what a perfect
 generator would score against a fresh real sample, so a curve of exact W1 during WGAN training
-must be read against it (see :doc:`../wgan_critics`).
+must be read against it (see :doc:`/wgan_critics`).
 
 Here the distribution is the standard Gaussian in the plane; for each sample size :math:`n`
 the exact W1 (:func:`distances.earth_mover`, POT's network simplex with its optimality
