@@ -202,9 +202,9 @@ class TestBadFiles:
             assert "not a readable" in _one_line_error(capsys)
 
     def test_problem_larger_than_the_machine(self, tmp_path, capsys, monkeypatch):
-        import wgan.app.compare_files as compare_files
+        import wgan.app.memory as memory
 
-        monkeypatch.setattr(compare_files, "machine_memory", lambda: 100)  # 100 bytes
+        monkeypatch.setattr(memory, "machine_memory", lambda: 100)  # 100 bytes
         assert main(["distances", str(DATA / "a.csv"), str(DATA / "b.npy")]) == 2
         line = _one_line_error(capsys)
         # 4 + 4 points: the dense solve (640 bytes) is over half the machine, so the sparse

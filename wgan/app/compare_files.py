@@ -10,7 +10,6 @@ through the public :mod:`distances` API and reports progress while W1 is solved,
 from __future__ import annotations
 
 import math
-import os
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -20,6 +19,8 @@ from typing import Any
 
 import numpy as np
 
+from .memory import machine_memory, size_text
+
 __all__ = [
     "DENSE_BYTES_PER_PAIR",
     "SPARSE_BYTES_PER_POINT",
@@ -27,10 +28,8 @@ __all__ = [
     "SolvePlan",
     "compare",
     "comparison_record",
-    "machine_memory",
     "plan_rows",
     "plan_solve",
-    "size_text",
 ]
 
 #: Bytes per pair (i, j) of the dense network simplex and its certificate: the cost matrix,
@@ -56,7 +55,7 @@ class SolvePlan:
         names = {"closed_form_1d": "closed form on the line",
                  "network_simplex": "dense network simplex",
                  "sparse": "sparse certified solver"}
-        return f"{names[self.method]}, about {_size(self.bytes_needed)} of memory"
+        return f"{names[self.method]}, about {size_text(self.bytes_needed)} of memory"
 
 
 @dataclass(frozen=True)
@@ -77,20 +76,6 @@ class Comparison:
     @property
     def certified(self) -> bool:
         return bool(self.solution.certificate.ok)
-
-
-def machine_memory() -> int:
-    """Physical memory of this machine in bytes (the smaller of RAM and a cgroup limit)."""
-    total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
-    for limit_file in ("/sys/fs/cgroup/memory.max",
-                       "/sys/fs/cgroup/memory/memory.limit_in_bytes"):
-        try:
-            text = open(limit_file).read().strip()
-        except OSError:
-            continue
-        if text.isdigit():
-            total = min(total, int(text))
-    return int(total)
 
 
 def plan_solve(n: int, m: int, dim: int, memory: int | None = None) -> SolvePlan:
@@ -221,15 +206,3 @@ def _file_record(f: Any) -> dict:
 
 def _finite_or_text(v: float) -> float | str:
     return v if math.isfinite(v) else ("inf" if v > 0 else "-inf")
-
-
-def _size(n_bytes: float) -> str:
-    for unit, scale in (("GB", 1e9), ("MB", 1e6), ("kB", 1e3)):
-        if n_bytes >= scale:
-            return f"{n_bytes / scale:.1f} {unit}"
-    return f"{n_bytes:.0f} bytes"
-
-
-def size_text(n_bytes: float) -> str:
-    """``"12.3 GB"``: a byte count for a message."""
-    return _size(n_bytes)

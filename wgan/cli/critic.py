@@ -44,6 +44,7 @@ def run(args: argparse.Namespace) -> int:
                            **common_kwargs(args))  # type: ignore[arg-type]
         if args.finite is not None and args.finite < 2:
             raise ValueError(f"--finite must be at least 2; got {args.finite}")
+        _check_memory(cfg)
         from ..critic import evaluate_critic
         from ..device import resolve_device
 
@@ -84,6 +85,24 @@ def run(args: argparse.Namespace) -> int:
     path.write_text(json.dumps(data, indent=2) + "\n")
     print(f"wrote {path}")
     return 0
+
+
+def evaluation_bytes(n_eval: int, n_lipschitz: int, width: int, dim: int = 2) -> int:
+    """Memory of the final estimate, in bytes: the 2 x n_eval points and two layers of
+    activations in float64, and the pairwise slopes among min(n_lipschitz, n_eval) points."""
+    k = min(n_lipschitz, n_eval)
+    return 8 * n_eval * (2 * dim + 2 * width) + 8 * 3 * k * k
+
+
+def _check_memory(cfg) -> None:  # type: ignore[no-untyped-def]
+    from ..app.memory import machine_memory, size_text
+
+    need, have = evaluation_bytes(cfg.n_eval, cfg.n_lipschitz, cfg.width), machine_memory()
+    if need > have:
+        raise ValueError(
+            f"--n-eval {cfg.n_eval} with --n-lipschitz {cfg.n_lipschitz} and --width "
+            f"{cfg.width} needs about {size_text(need)} of memory for the estimate; this "
+            f"machine has {size_text(have)}")
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

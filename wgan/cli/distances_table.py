@@ -58,15 +58,9 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _compare_files(args: argparse.Namespace) -> int:
-    from ..app.compare_files import (
-        compare,
-        comparison_record,
-        machine_memory,
-        plan_rows,
-        plan_solve,
-        size_text,
-    )
+    from ..app.compare_files import compare, comparison_record, plan_rows, plan_solve
     from ..app.measure_files import MeasureFileError, read_histograms, read_measure_file
+    from ..app.memory import machine_memory, size_text
 
     for option, path in (("--out", args.out_json), ("--plan", args.plan)):
         if path is not None:
