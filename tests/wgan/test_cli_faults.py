@@ -141,3 +141,32 @@ class TestCtrlC:
         assert main(["reproduce", "--quick", "--device", "cpu",
                      "--out", str(tmp_path / "r")]) == 130
         _one_line(capsys, "wgan-theory reproduce: interrupted (Ctrl-C)")
+
+    def test_ctrl_c_inside_a_numba_kernel(self, tmp_path, capsys, monkeypatch):
+        import wgan.app.compare_files as compare_files
+
+        def kernel_interrupted(*args, **kwargs):
+            try:
+                raise KeyboardInterrupt
+            except KeyboardInterrupt as exc:
+                raise SystemError("returned a result with an exception set") from exc
+
+        monkeypatch.setattr(compare_files, "compare", kernel_interrupted)
+        from pathlib import Path
+
+        data = Path(__file__).resolve().parents[2] / "docs" / "data"
+        assert main(["distances", str(data / "a.csv"), str(data / "b.npy"), "--quiet"]) == 130
+        _one_line(capsys, "wgan-theory distances: interrupted (Ctrl-C)")
+
+    def test_other_system_errors_are_not_taken_for_ctrl_c(self, tmp_path, monkeypatch):
+        import wgan.app.compare_files as compare_files
+
+        def broken(*args, **kwargs):
+            raise SystemError("a real bug")
+
+        monkeypatch.setattr(compare_files, "compare", broken)
+        from pathlib import Path
+
+        data = Path(__file__).resolve().parents[2] / "docs" / "data"
+        with pytest.raises(SystemError, match="a real bug"):
+            main(["distances", str(data / "a.csv"), str(data / "b.npy")])

@@ -36,8 +36,8 @@ def test_quick_run_reports_each_cell_of_the_long_stages(
     lines = quick_run_printed[2].splitlines()
     critics = [line for line in lines if line.startswith("[6/8] critics: critic ")]
     cells = [line for line in lines if line.startswith("[8/8] benchmark: cell ")]
-    assert [line.split()[3] for line in critics] == [f"{k}/7" for k in range(1, 8)]
-    assert len(cells) >= 2 and cells[-1].split()[3] == f"{len(cells)}/{len(cells)}"
+    assert [line.split()[3].rstrip(":") for line in critics] == [f"{k}/7" for k in range(1, 8)]
+    assert len(cells) >= 2 and cells[-1].split()[3] == f"{len(cells)}/{len(cells)}", cells
 
 
 def _sleeping_stage(out: Path, settings: Settings) -> StageReport:
@@ -137,3 +137,24 @@ def test_cuda_asked_for_without_a_gpu_is_a_one_line_error(tmp_path: Path, capsys
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "torch.cuda.is_available() is False" in err[0]
     assert not (tmp_path / "r").exists()
+
+
+def _ctrl_c_in_a_kernel(out: Path, settings: Settings) -> StageReport:
+    try:
+        raise KeyboardInterrupt
+    except KeyboardInterrupt:
+        # what numba raises when Ctrl-C arrives inside a compiled kernel
+        raise SystemError("<numba kernel> returned a result with an exception set") from None
+
+
+def test_ctrl_c_turned_into_another_error_still_stops_the_run(tmp_path: Path) -> None:
+    ran: list[str] = []
+
+    def after(out: Path, settings: Settings) -> StageReport:
+        ran.append("after")
+        return StageReport()
+
+    stages = (Stage("kernel", _ctrl_c_in_a_kernel), Stage("after", after))
+    with pytest.raises(KeyboardInterrupt):
+        reproduce(tmp_path, Settings(quick=True), stages=stages, progress=lambda _: None)
+    assert ran == []  # not reported as a failed stage and carried on

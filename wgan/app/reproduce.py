@@ -321,6 +321,8 @@ def reproduce(
                 report = stage.run(out, settings)
             outcome = StageOutcome(stage.name, time.perf_counter() - start, report)
         except Exception as exc:  # a failing stage is reported, the others still run
+            if _from_ctrl_c(exc):  # numba turns Ctrl-C in a kernel into SystemError
+                raise KeyboardInterrupt from exc
             tb = traceback.format_exc()
             outcome = StageOutcome(stage.name, time.perf_counter() - start, error=tb)
             progress(f"[{k}/{len(stages)}] {stage.name} FAILED: {type(exc).__name__}: {exc}")
@@ -330,6 +332,18 @@ def reproduce(
         outcomes.append(outcome)
     write_report(out, settings, outcomes, context)
     return outcomes
+
+
+def _from_ctrl_c(exc: BaseException) -> bool:
+    """Whether ``exc`` was raised while handling a KeyboardInterrupt (its cause or context)."""
+    seen: set[int] = set()
+    link: BaseException | None = exc
+    while link is not None and id(link) not in seen:
+        if isinstance(link, KeyboardInterrupt):
+            return True
+        seen.add(id(link))
+        link = link.__cause__ or link.__context__
+    return False
 
 
 @contextlib.contextmanager

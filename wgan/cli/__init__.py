@@ -72,12 +72,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         where = f" {exc.filename}" if exc.filename else ""
         message = f"cannot write{where}: {exc.strerror or exc}"
     except KeyboardInterrupt:
-        kept = getattr(args, "out", None)
-        kept_text = f"; the files finished before it are in {kept}" if kept else ""
-        print(f"\n{prog}: interrupted (Ctrl-C){kept_text}", file=sys.stderr)
-        return 130
+        return _interrupted(prog, args)
+    except SystemError as exc:  # numba reports Ctrl-C inside a compiled kernel so
+        if not isinstance(exc.__cause__ or exc.__context__, KeyboardInterrupt):
+            raise
+        return _interrupted(prog, args)
     print(f"{prog}: error: {message}", file=sys.stderr)
     return 2
+
+
+def _interrupted(prog: str, args: argparse.Namespace) -> int:
+    kept = getattr(args, "out", None)
+    kept_text = f"; the files finished before it are in {kept}" if kept else ""
+    print(f"\n{prog}: interrupted (Ctrl-C){kept_text}", file=sys.stderr)
+    return 130
 
 
 if __name__ == "__main__":  # pragma: no cover
