@@ -28,6 +28,7 @@ from ._validation import (
     as_weights,
     check_same_dim,
     check_same_length,
+    points_hint,
 )
 from .continuous import earth_mover_continuous, is_scipy_distribution
 from .measures import Discrete
@@ -97,6 +98,7 @@ def _problem(P: Any, Q: Any, support: ArrayLike | None, cost: ArrayLike | None) 
         return Problem(_unit_mass(P.weights), _unit_mass(Q.weights), P.atoms, Q.atoms, None)
     if (support is None) == (cost is None):
         raise ValueError(
+            points_hint(P, Q) +  # points passed where measures are expected: say Discrete
             "probability vectors need exactly one of support= (their common points) or "
             f"cost= (a ground cost matrix); got support={'given' if support is not None else None}"
             f", cost={'given' if cost is not None else None}"
