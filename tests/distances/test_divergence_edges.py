@@ -12,7 +12,7 @@ import math
 import pytest
 from scipy import stats
 
-from distances import js_divergence, kl_divergence, total_variation
+from distances import Discrete, js_divergence, kl_divergence, total_variation
 
 
 def test_tv_is_clipped_to_one_when_the_sums_exceed_one() -> None:
@@ -59,3 +59,22 @@ class TestBase:
         nats = js_divergence(P, Q)
         assert 0.0 < nats < math.log(2)
         assert js_divergence(P, Q, base=2) == nats / math.log(2)
+
+
+class TestContinuousAgainstDiscrete:
+    """A law with a density against a finite measure: each puts all its mass where the
+    other has none (the paper's point about disjoint supports), whichever comes first."""
+
+    P, D = stats.norm(0, 1), Discrete([0.0, 1.0])
+
+    def test_tv_is_one_both_ways(self) -> None:
+        assert total_variation(self.P, self.D) == 1.0
+        assert total_variation(self.D, self.P) == 1.0
+
+    def test_kl_is_infinite_both_ways(self) -> None:
+        assert kl_divergence(self.P, self.D) == math.inf
+        assert kl_divergence(self.D, self.P) == math.inf
+
+    def test_js_is_log_two_both_ways(self) -> None:
+        assert js_divergence(self.P, self.D) == math.log(2)
+        assert js_divergence(self.D, self.P, base=2) == 1.0
