@@ -28,8 +28,8 @@ Commands (from the project root)::
 ``run`` writes ``benchmarks/results/mutation_scores.json`` (per module: mutants, killed,
 equivalent, survived, the survivors' keys, the load average and seconds) and
 ``mutation_scores.csv`` (the docs' table). It runs one mutant at a time under ``nice -n 10``.
-A mutant counts as killed when its tests fail, error or time out (2x the module's clean run
-plus 10 s).
+A mutant counts as killed when its tests fail, error or time out (4x the module's clean run
+plus 30 s; timeouts are counted apart in the JSON).
 """
 
 from __future__ import annotations
@@ -317,6 +317,26 @@ def _load() -> str:
     return f"{one:.2f}, {five:.2f}, {fifteen:.2f}"
 
 
+def _path(key: str) -> str:
+    """The module's path of a key of [tool.mutation-testing.tests] ("path#part" -> path)."""
+    return key.split("#")[0]
+
+
+def scoped_mutants(key: str, cfg: dict) -> list[tuple[Mutant, str]]:
+    """The mutants of a key of [tool.mutation-testing.tests]: all of the module's, or
+    those whose ``function::line`` fully matches a pattern of
+    [tool.mutation-testing.functions] for the key (a part of a module)."""
+    mutants = mutants_of(_path(key), cfg)
+    patterns = cfg.get("functions", {}).get(key)
+    if patterns is None:
+        return mutants
+    wanted = [re.compile(p) for p in patterns]
+    return [
+        (m, src) for m, src in mutants
+        if any(w.fullmatch(f"{m.function}::{m.before}") for w in wanted)
+    ]
+
+
 def _tests(cfg: dict, module: str) -> list[str]:
     try:
         return list(cfg["tests"][module])
@@ -331,17 +351,17 @@ def run_module(
     """Run the mutants of ``module`` (those in ``only`` if given) against its tests.
 
     Without ``timeout``, the module's tests first run once unmutated: they must pass, and
-    a mutant's timeout is twice that time plus 10 s.
+    a mutant's timeout is four times that time plus 30 s (the machine is shared).
     """
     tests = _tests(cfg, module)
     LOGS.mkdir(parents=True, exist_ok=True)
     base = 0.0
     if timeout is None:
-        clean, base = run_tests(module, None, tests, 3600.0, LOGS / "clean.log")
+        clean, base = run_tests(_path(module), None, tests, 3600.0, LOGS / "clean.log")
         if clean != "survived":
             raise SystemExit(f"{module}: its tests fail without a mutant ({clean}); see {LOGS}")
-        timeout = 2.0 * base + 10.0
-    mutants = mutants_of(module, cfg)
+        timeout = 4.0 * base + 30.0
+    mutants = scoped_mutants(module, cfg)
     counts = {"mutants": 0, "killed": 0, "equivalent": 0, "survived": 0, "timeout": 0}
     survivors: list[str] = []
     start = time.monotonic()
@@ -352,7 +372,7 @@ def run_module(
         if m.key in equivalent:
             counts["equivalent"] += 1
             continue
-        outcome, seconds = run_tests(module, source, tests, timeout, LOGS / "mutant.log")
+        outcome, seconds = run_tests(_path(module), source, tests, timeout, LOGS / "mutant.log")
         if outcome == "no tests":
             raise SystemExit(f"{module}: no tests collected from {tests}")
         if outcome == "survived":
@@ -374,7 +394,7 @@ def run_module(
         "clean_seconds": round(base, 1),
         "seconds": round(time.monotonic() - start, 1),
         "load_average": _load(),
-        "source_sha1": hashlib.sha1((ROOT / module).read_bytes()).hexdigest(),
+        "source_sha1": hashlib.sha1((ROOT / _path(module)).read_bytes()).hexdigest(),
     }
 
 
@@ -416,7 +436,7 @@ def _rerun_survivors(
     Valid while the module's source is the one the full run mutated (checked by its SHA-1)
     and tests were only added: a killed mutant stays killed.
     """
-    sha1 = hashlib.sha1((ROOT / module).read_bytes()).hexdigest()
+    sha1 = hashlib.sha1((ROOT / _path(module)).read_bytes()).hexdigest()
     if previous is None or previous.get("source_sha1") != sha1:
         raise SystemExit(f"{module} changed since its last full run: run it in full")
     again = set(previous["survivors"])
@@ -455,7 +475,7 @@ def cmd_list(args: argparse.Namespace) -> int:
     cfg = load_config()
     equivalent = load_equivalent()
     for module in _modules(cfg, args.modules):
-        for m, _ in mutants_of(module, cfg):
+        for m, _ in scoped_mutants(module, cfg):
             flag = "E" if m.key in equivalent else " "
             print(f"{flag} {m.line:4d} {m.operator.removeprefix('core/'):40s} {m.key}")
     return 0
@@ -476,7 +496,7 @@ def cmd_sample(args: argparse.Namespace) -> int:
     total = 0
     start = time.monotonic()
     for module in _modules(cfg, args.modules):
-        keys = {m.key for m, _ in mutants_of(module, cfg) if in_sample(m, cfg)}
+        keys = {m.key for m, _ in scoped_mutants(module, cfg) if in_sample(m, cfg)}
         keys -= set(equivalent)
         if not keys:
             continue

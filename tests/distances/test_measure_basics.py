@@ -59,3 +59,12 @@ class TestRepr:
     def test_seven_atoms_are_summarised(self) -> None:
         assert repr(Discrete(np.arange(7.0))) == "Discrete(<7 atoms in R^1>)"
         assert repr(Discrete(np.arange(14.0).reshape(7, 2))) == "Discrete(<7 atoms in R^2>)"
+
+
+def test_atoms_and_weights_are_read_only() -> None:
+    """A measure is immutable: writing into its arrays raises instead of changing it."""
+    P = Discrete([0.0, 1.0])
+    with pytest.raises(ValueError, match="read-only"):
+        P.atoms[0, 0] = 5.0
+    with pytest.raises(ValueError, match="read-only"):
+        P.weights[0] = 1.0
