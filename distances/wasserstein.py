@@ -20,17 +20,6 @@ from typing import Any, Literal
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from ._dense_w1 import solve_line, solve_simplex, w1_line
-from ._transport import (
-    CERTIFICATE_RTOL,
-    DEFAULT_MAX_ITER,
-    Certificate,
-    EarthMoverSolution,
-    Problem,
-    SolverError,
-    certify,
-    check_max_iter,
-)
 from ._validation import (
     SUM_RTOL,
     as_atoms,
@@ -43,6 +32,17 @@ from ._validation import (
 from .continuous import earth_mover_continuous, is_scipy_distribution
 from .measures import Discrete
 from .sparse_w1 import solve_problem as solve_sparse_problem
+from .transport._dense import solve_line, solve_simplex, w1_line
+from .transport._problem import (
+    CERTIFICATE_RTOL,
+    DEFAULT_MAX_ITER,
+    Certificate,
+    EarthMoverSolution,
+    Problem,
+    SolverError,
+    certify,
+    check_max_iter,
+)
 
 __all__ = [
     "CERTIFICATE_RTOL",

@@ -4,7 +4,7 @@ The pieces of the column generation that look at the point clouds: the growing s
 candidate edges, the cheap local pricing (nearest-neighbour lists), the seeds (nearest
 neighbours, the monotone plan of the projections, cells for the coarse level), and the
 c-transform that extends potentials to atoms without mass. The scan of all pairs is
-compiled, in :mod:`distances._scan`. Private module; see :mod:`distances.sparse_w1` for
+compiled, in :mod:`distances.transport._pricing`. Private module; see :mod:`distances.sparse_w1` for
 the algorithm.
 """
 
@@ -18,10 +18,9 @@ from numpy.typing import NDArray
 from scipy.spatial import ConvexHull, QhullError, cKDTree
 from scipy.spatial.distance import cdist
 
-from ._transport import Certificate, EarthMoverSolution, SolverError
+from ._problem import Certificate, EarthMoverSolution, SolverError
 
 __all__ = [
-    "BRUTE_FORCE_PAIRS",
     "EdgeSet",
     "Flow",
     "LocalLists",
@@ -44,20 +43,15 @@ FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
 
 _BLOCK_ELEMENTS = 1 << 22  # entries of one block of reduced costs (32 MB)
-_PLAN_NEIGHBORS = 16  # neighbours of each end of a plan pair checked by the local pricing
-#: Up to this many pairs (n = m = 724) :func:`nearest_pairs` finds neighbours by brute
-#: force, above with two k-d trees. 2-D, 8 neighbours, k-d order (brute vs trees): 8
-#: Gaussians vs a Gaussian 0.62 vs 0.94 ms at n = 500, 1.95 vs 2.37 at 1000, 6.3 vs 5.3
-#: at 2000; two samples of one law 0.85 vs 1.02, 2.40 vs 2.28, 7.3 vs 4.8.
-BRUTE_FORCE_PAIRS = 1 << 19
 
 
-def c_transform(x: FloatArray, y: FloatArray, v: FloatArray) -> FloatArray:
-    """min_j ||x_i - y_j|| - v_j for every i, a block of rows at a time."""
-    out = np.empty(x.shape[0])
+def c_transform(v: FloatArray, y: FloatArray, points: FloatArray) -> FloatArray:
+    """min_j ||points_i - y_j|| - v_j for every point, a block of points at a time (the
+    argument order of :func:`distances.lipschitz.c_transform`)."""
+    out = np.empty(points.shape[0])
     step = max(1, _BLOCK_ELEMENTS // y.shape[0])
-    for s in range(0, x.shape[0], step):
-        block = cdist(x[s : s + step], y)
+    for s in range(0, points.shape[0], step):
+        block = cdist(points[s : s + step], y)
         block -= v
         out[s : s + step] = block.min(axis=1)
     return out
@@ -76,10 +70,10 @@ def extend_to_null_weights(
     u[rows], v[cols] = s.u, s.v
     zero_rows = np.setdiff1d(np.arange(a.size), rows)
     if zero_rows.size:
-        u[zero_rows] = c_transform(x[zero_rows], y[cols], v[cols])
+        u[zero_rows] = c_transform(v[cols], y[cols], x[zero_rows])
     zero_cols = np.setdiff1d(np.arange(b.size), cols)
     if zero_cols.size:
-        v[zero_cols] = c_transform(y[zero_cols], x, u)
+        v[zero_cols] = c_transform(u, x, y[zero_cols])
     plan = embed(s.plan, rows, cols, a.size, b.size)
     # The new pairs are feasible by construction up to round-off; measure it.
     extra = 0.0
@@ -163,10 +157,11 @@ class LocalLists:
     (i, j) of the plan, i against the points nearest to y_j and j against those nearest
     to x_i), where the near-ties of a degenerate transport problem sit."""
 
-    def __init__(self, x: FloatArray, y: FloatArray, a: FloatArray, b: FloatArray, k: int):
+    def __init__(self, x: FloatArray, y: FloatArray, a: FloatArray, b: FloatArray, k: int,
+                 plan_neighbors: int) -> None:
         self.x, self.y = x, y
-        self.near_x = _query(cKDTree(x), x, min(_PLAN_NEIGHBORS, x.shape[0]))
-        self.near_y = _query(cKDTree(y), y, min(_PLAN_NEIGHBORS, y.shape[0]))
+        self.near_x = _query(cKDTree(x), x, min(plan_neighbors, x.shape[0]))
+        self.near_y = _query(cKDTree(y), y, min(plan_neighbors, y.shape[0]))
         xc, yc = x - a @ x, y - b @ y
         self.k_rows, self.k_cols = min(k, y.shape[0]), min(k, x.shape[0])
         self.cols = _query(cKDTree(yc), xc, self.k_rows)  # (n, k): columns near row i
@@ -180,7 +175,7 @@ class LocalLists:
     def violations(self, flow: Flow, tol: float) -> tuple[IntArray, IntArray]:
         """The most violated listed pair of every row, of every column and of every pair
         of the plan (compiled: 2.8x faster than with numpy's temporaries, n = 3000)."""
-        from ._scan import local_violations  # imports numba
+        from ._pricing import local_violations  # imports numba
 
         return local_violations(self.x, self.y, flow.u, flow.v, self.cols, self.cost_r,
                                 self.rows, self.cost_c, flow.rows, flow.cols, self.near_x,
@@ -190,11 +185,12 @@ class LocalLists:
 def nearest_pairs(
     x: FloatArray, y: FloatArray, a: FloatArray, b: FloatArray, k: int,
     cost: FloatArray | None = None, orders: tuple[IntArray, IntArray] | None = None,
+    brute_force_pairs: int = 1 << 19,
 ) -> tuple[IntArray, IntArray]:
     """Each point's k nearest neighbours in the other cloud after aligning the clouds'
     Gaussian approximations (:func:`aligned`), as (rows, columns) pairs, both directions.
     Above 3-D, given the cost matrix, the neighbours are read from it instead (the
-    clouds not aligned). Up to ``BRUTE_FORCE_PAIRS`` pairs they are found by brute force
+    clouds not aligned). Up to ``brute_force_pairs`` pairs they are found by brute force
     (compiled), visiting the points in ``orders`` (e.g. k-d tree order: faster) if given."""
     n, m = x.shape[0], y.shape[0]
     kr, kc = min(k, m), min(k, n)
@@ -204,7 +200,7 @@ def nearest_pairs(
         cols, rows = nearest_in_matrix(cost, kr, kc)
     else:
         xc, yc = aligned(x, y, a, b)
-        if n * m <= BRUTE_FORCE_PAIRS:
+        if n * m <= brute_force_pairs:
             from ._nearest import nearest_points  # compiled
 
             ox, oy = (np.arange(n), np.arange(m)) if orders is None else orders

@@ -1,12 +1,12 @@
 r"""Distance matrices and nearest neighbours between two point clouds, compiled (numba).
 
 For the problems whose cost matrix the sparse W1 solver keeps
-(:mod:`distances._sparse_solver`, ``MATRIX_MAX_PAIRS``): the matrix itself
+(``SparseOptions.matrix_max_pairs``): the matrix itself
 (:func:`euclidean_matrix`, cdist's sums in cdist's order), each row's and column's
 nearest entries of a matrix (:func:`nearest_in_matrix`, above 3-D), and each point's
 nearest points in the other cloud by brute force (:func:`nearest_points`, up to
-``_sparse_edges.BRUTE_FORCE_PAIRS`` pairs in up to 3-D). Also what the scans of
-:mod:`distances._scan` share: the sorted-list insertion (:func:`insert_sorted`) and the
+``SparseOptions.brute_force_pairs`` pairs in up to 3-D). Also what the scans of
+:mod:`distances.transport._pricing` share: the sorted-list insertion (:func:`insert_sorted`) and the
 squared distances of a point to a block of points (:func:`squared_row`).
 
 Private module: importing it imports numba.

@@ -46,7 +46,11 @@ __all__ = [
     "CERTIFICATE_RTOL",
     "DEFAULT_MAX_ITER",
     "MAX_ITER_LIMIT",
+    "PRICING_RTOL",
     "SCALE_FLOOR",
+    "SIMPLEX_EPS",
+    "STALL_RTOL",
+    "TINY_SCALE",
     "Certificate",
     "EarthMoverSolution",
     "Problem",
@@ -59,6 +63,7 @@ __all__ = [
     "power_of_two_below",
     "retry_at_limit",
     "scaled",
+    "tolerance",
 ]
 
 FloatArray = NDArray[np.float64]
@@ -76,6 +81,19 @@ CERTIFICATE_RTOL = 1e-9
 #: 1e-3 absolute there (the largest cost alone allowed 0.1). A Dirac at 0 against one at
 #: 1.2e-175 (a massless atom at 1) gets u = v = 0 and a gap of 1.2e-175: also within the floor.
 SCALE_FLOOR = 1e-2
+#: The scale below which every tolerance stops shrinking (tolerances are ``rtol * max(scale,
+#: TINY_SCALE)``: the certificate's, and the sparse solver's pricing in Python and compiled).
+TINY_SCALE = float(np.finfo(float).tiny)
+#: Pricing tolerance of the sparse solver relative to the certificate's scale: a pair with
+#: reduced cost below ``-PRICING_RTOL * scale`` is a violation and joins the candidates.
+PRICING_RTOL = 0.5 * CERTIFICATE_RTOL
+#: Reduced costs above ``-SIMPLEX_EPS`` count as optimal inside one simplex solve (its costs
+#: are scaled to at most 1, the certificate's scale is at least 1e-2 of that): 10^3 times
+#: below the pricing tolerance.
+SIMPLEX_EPS = 1e-3 * PRICING_RTOL
+#: A full scan whose violations are all below ``STALL_RTOL * scale`` and that did not lower
+#: the value since the previous one stops the rounds (round-off; within the certificate).
+STALL_RTOL = 0.8 * CERTIFICATE_RTOL
 
 DEFAULT_MAX_ITER = 1_000_000
 RETRIES = 2  # each retry multiplies the iteration limit by 10
@@ -129,7 +147,7 @@ class Certificate:
     @property
     def tolerance(self) -> float:
         """Absolute tolerance on dual infeasibility and gap: ``CERTIFICATE_RTOL * value_scale``."""
-        return CERTIFICATE_RTOL * max(self.value_scale, np.finfo(float).tiny)
+        return tolerance(CERTIFICATE_RTOL, self.value_scale)
 
     @property
     def value_error_bound(self) -> float:
@@ -242,6 +260,11 @@ class Problem:
         if t != 1.0:
             unit /= t  # in place: no second (n, m) array
         return unit, s * t
+
+
+def tolerance(rtol: float, scale: float) -> float:
+    """``rtol * max(scale, TINY_SCALE)``: the one rule of every tolerance of the solvers."""
+    return rtol * max(scale, TINY_SCALE)
 
 
 def power_of_two_below(v: float) -> float:

@@ -1,5 +1,5 @@
-"""The spanning tree of the network simplex (:mod:`distances._simplex`): built from its arcs,
-and renumbered in its own order (compiled, numba).
+"""The spanning tree of the network simplex (:mod:`distances.transport._simplex`): built
+from its arcs, and renumbered in its own order (compiled, numba).
 
 A basis of the transport problem between n supplies and m demands is a spanning tree of
 the n + m nodes and a root, stored as LEMON stores it: each node's parent, predecessor arc

@@ -1,4 +1,4 @@
-r"""First bases for the network simplex of :mod:`distances._simplex` (compiled, numba).
+r"""First bases for the network simplex of :mod:`distances.transport._simplex` (compiled, numba).
 
 A basis of the transport problem between n supplies and m demands is a spanning tree of
 the bipartite graph (n + m - 1 arcs) whose flows meet the marginals. Two constructions:

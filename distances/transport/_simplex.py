@@ -9,11 +9,11 @@ zero flow, the current basis stays primal feasible, and the next solve continues
 (a few hundred pivots instead of a few hundred thousand).
 
 It is the primal network simplex of LEMON [1]_ (the algorithm behind POT's ``ot.emd`` [2]_
-and the ``wasserstein`` package): the spanning tree of :mod:`distances._tree` and the
+and the ``wasserstein`` package): the spanning tree of :mod:`distances.transport._tree` and the
 strongly feasible leaving-arc rule (Cunningham), against cycling on degenerate pivots:
 
 * **Two starts.** :class:`TransportSimplex` starts from a given spanning tree (a
-  north-west-corner plan or a refined coarse plan, :mod:`distances._bases`: ``n + m - 1``
+  north-west-corner plan or a refined coarse plan, :mod:`distances.transport._bases`: ``n + m - 1``
   arcs, primal feasible) hung under a root by one arc of cost and flow 0, so the
   potentials stay of the size of the costs (a big-M start gives them offsets of
   ``(n + m) x`` the largest cost, and the reduced costs lose that many digits). Or, with
@@ -29,7 +29,7 @@ strongly feasible leaving-arc rule (Cunningham), against cycling on degenerate p
   1.5 % of the pivots (subtrees of 40-80 % of the nodes); 30 % fewer updates, 13.8 -> 11.5 s.
 * **Nodes renumbered in the tree's order** (``renumber``, large problems): before each
   solve the nodes are numbered along the thread and the arcs sorted by source
-  (:mod:`distances._tree`), so the walks read consecutive memory. Plans, potentials and
+  (:mod:`distances.transport._tree`), so the walks read consecutive memory. Plans, potentials and
   arcs come back in the caller's numbering.
 * **Growing arc set.** Arcs are appended after the first ones (the root arc, or the star's
   ``n + m`` artificial arcs); within a solve indices never move (between solves only the
@@ -316,7 +316,7 @@ class TransportSimplex:
     index : numpy.int32 or numpy.int64
         Integer type of the node and arc numbers (``numpy.int64`` once there are more than
         2^31 - 1 of either). int32 halves the memory the pivots walk; the sparse solver
-        uses it from ``distances._sparse_solver.INDEX32_NODES`` atoms.
+        uses it from ``SparseOptions.index32_nodes`` atoms.
     """
 
     def __init__(self, a: FloatArray, b: FloatArray, rows: IntArray, cols: IntArray,
@@ -447,7 +447,7 @@ class TransportSimplex:
         ``max_iter`` more pivots; returns :data:`OPTIMAL` or :data:`ITERATION_LIMIT`. A
         solve stopped at the limit can be continued by calling it again. With
         ``renumber``, the nodes are first renumbered in the tree's order and the arcs
-        sorted by source (:mod:`distances._tree`; for node arrays beyond the caches)."""
+        sorted by source (:mod:`distances.transport._tree`; for node arrays beyond the caches)."""
         if self.renumber:
             if self.label is None:
                 self.label = np.arange(self.parent.size, dtype=np.int64)

@@ -29,7 +29,7 @@ serially (see ``_ranges``).
 
 Also compiled here: the cheap pricing of the local lists before a scan
 (:func:`local_violations`). The cost matrix and the nearest neighbours of the problems
-whose matrix the solver keeps are in :mod:`distances._nearest`.
+whose matrix the solver keeps are in :mod:`distances.transport._nearest`.
 
 Private module: importing it imports numba (the solvers import it when they run).
 """
@@ -339,7 +339,7 @@ def local_violations(x, y, u, v, cols, cost_r, rows, cost_c, plan_rows, plan_col
                      near_y, tol):
     """The most violated listed pair of every row (``cols``, costs ``cost_r``), of every
     column (``rows``, ``cost_c``), and of every plan pair (i, j): i against ``near_y[j]``,
-    j against ``near_x[i]`` (the pricing of :class:`distances._sparse_edges.LocalLists`).
+    j against ``near_x[i]`` (the pricing of :class:`distances.transport._candidates.LocalLists`).
     Returns (rows, columns) of the pairs with reduced cost below ``-tol``."""
     return _local_violations(x, y, u, v, cols, cost_r, rows, cost_c, plan_rows, plan_cols,
                              near_x, near_y, float(tol))

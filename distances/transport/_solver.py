@@ -1,10 +1,10 @@
 """The network simplex as the sparse W1 solver drives it (:mod:`distances.sparse_w1`).
 
-:class:`Solver` holds the :class:`~distances._simplex.TransportSimplex` of one column
+:class:`Solver` holds the :class:`~distances.transport._simplex.TransportSimplex` of one column
 generation: its first basis (a spanning tree, or the big-M star above 3-D), the candidate
 edges it has been given, and the restart from the tree when the star leaves mass on an
 artificial arc. :func:`run_matrix_rounds` runs the rounds of a problem whose cost matrix is
-kept in one compiled loop (:mod:`distances._matrix_rounds`). Private module.
+kept in one compiled loop (:mod:`distances.transport._rounds`). Private module.
 """
 
 from __future__ import annotations
@@ -14,72 +14,21 @@ import threading
 import numpy as np
 from numpy.typing import NDArray
 
-from ._sparse_edges import EdgeSet, Flow, pair_cost
-from ._transport import CERTIFICATE_RTOL, SolverError, retry_at_limit
+from ._candidates import EdgeSet, Flow, pair_cost
+from ._options import SparseOptions
+from ._problem import (
+    PRICING_RTOL,
+    SIMPLEX_EPS,
+    STALL_RTOL,
+    TINY_SCALE,
+    SolverError,
+    retry_at_limit,
+)
 
-__all__ = [
-    "ARTIFICIAL_DUST", "COARSEN_ABOVE", "COARSEN_ABOVE_HIGH_D", "MATRIX_MAX_PAIRS",
-    "MATRIX_MAX_PAIRS_HIGH_D", "PARTIAL_PIVOTS", "PER_ROW", "PRICING_RTOL",
-    "SCRATCH_MAX_BYTES", "Solver", "matrix_mode", "run_matrix_rounds", "scan_all", "scratch",
-]
+__all__ = ["SCRATCH_MAX_BYTES", "Solver", "run_matrix_rounds", "scan_all", "scratch"]
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
-
-#: Pricing tolerance relative to the certificate's scale: a pair with reduced cost below
-#: ``-PRICING_RTOL * scale`` is a violation and joins the candidate edges.
-PRICING_RTOL = 0.5 * CERTIFICATE_RTOL
-#: Violated pairs per row that a scan adds (the most violated ones). 16, not 4: the
-#: bench_peers shapes took 4-7 % less time at n = 2000 (stretched 2-D 15 %), the same
-#: at 500, 1000 and 20,000 (``python benchmarks/tune_sparse.py --variant PER_ROW=4``).
-PER_ROW = 16
-#: Mass an artificial arc of the big-M start may keep from round-off (the masses sum to 1
-#: and their sums differ by a few ulps; measured: up to 2e-16). More means the artificial
-#: cost was too small and the solver starts over from its spanning tree.
-ARTIFICIAL_DUST = 1e-12
-#: Up to this many pairs (32 MB of costs), the cost matrix is computed once and every
-#: round prices all pairs from it (no local lists). Above 3-D, up to
-#: MATRIX_MAX_PAIRS_HIGH_D pairs (512 MB; n = m = 8192): there k-d trees degrade to brute
-#: force and each scan would recompute d-term distances (32-D, n = 8000: 12.5 s without
-#: the matrix, 3.4 s with it).
-MATRIX_MAX_PAIRS = 1 << 22
-MATRIX_MAX_PAIRS_HIGH_D = 1 << 26
-#: The rounds that price local lists (problems whose cost matrix is not kept) do not wait
-#: for the optimum on the candidates: after PARTIAL_PIVOTS x n pivots the local lists are
-#: priced against the current basis and their violated pairs join (up to max_iter pivots
-#: a round; then the round finishes with a plain solve). Optima of intermediate candidate
-#: sets are detours: from the same first basis, all the final candidates at once took
-#: 494,000 pivots (8 Gaussians vs a Gaussian, n = 20,000), the rounds 1.6 million. When
-#: it was introduced, 2 pivots an atom took the four bench_peers shapes at n = 20,000 13-15 %
-#: below waiting for the optimum. Re-measured on the fourth round's solver (``python
-#: benchmarks/tune_sparse.py --sizes 20000 --dims 2 --variant PARTIAL_PIVOTS=0 --variant
-#: PARTIAL_PIVOTS=1 --variant PARTIAL_PIVOTS=4``, two interleaved passes), the four shapes
-#: in sum: 2 pivots an atom 19.4-19.5 s, 4 19.9-20.0 s, waiting (0) 20.3-20.5 s, 1
-#: 21.1-22.0 s; stretched clouds gain most (6.4 s against 7.4 s), the ring loses a little
-#: (6.2-6.4 s against 6.0 s).
-PARTIAL_PIVOTS = 2
-#: Problems of at least this many atoms (n + m) number nodes and arcs of the network
-#: simplex in int32 (:class:`~distances._simplex.TransportSimplex`, ``index``): half the
-#: memory for the pivots to walk. 2-D, ``python benchmarks/tune_sparse.py --sizes 20000
-#: 8000 2000 --dims 2 --variant INDEX32_NODES=1000000000 --variant INDEX32_NODES=0``:
-#: 7-10 % less time at n = 20,000, 2 % at 8000; int32 at every size cost 1-2 % at 2000.
-INDEX32_NODES = 8192
-#: Problems of at least this many atoms (n + m) whose cost matrix is not kept renumber
-#: the simplex's nodes in the tree's order and sort its arcs by source before each solve
-#: (``TransportSimplex.renumber``). 2-D, n = 20,000: the renumbering alone took two samples
-#: of one law from 3.1-3.3 to 2.6 s, 8 Gaussians vs a Gaussian from 10.5-11.5 to 8.6-9.4 s
-#: (``python benchmarks/tune_sparse.py --sizes 20000 --dims 2 --shapes alike clustered
-#: --variant RENUMBER_NODES=1000000000``); sorting the arcs as well, the four bench_peers
-#: shapes 9 % less in sum at 20,000 (clustered 15 %), 8 % at 8000, 1.5 % at 5000.
-RENUMBER_NODES = 8192
-#: Default ``coarsen_above`` of :func:`~distances.sparse_w1.solve_sparse`: a coarse level
-#: seeds the candidates from 100 atoms in up to 3 dimensions; above, from 800, where k-d
-#: cells of 4 points are far from local (the star start does not use the coarse plan
-#: either). ``python benchmarks/tune_sparse.py --sizes 500 700 1000 2000 --dims 8 32
-#: --variant coarsen_above=100``, the four shapes summed: without a coarse level 13 % less
-#: time at n = 500, 10 % at 700; at 1000 in 8-D 7 % more, at 2000 14 % more.
-COARSEN_ABOVE, COARSEN_ABOVE_HIGH_D = 100, 800
-
 
 #: Scratch arrays of up to this many bytes (the cost matrix, the mask of candidate pairs)
 #: are kept per thread between solves (:func:`scratch`).
@@ -104,22 +53,17 @@ def scratch(name: str, size: int, dtype: type) -> NDArray:
     return buf[:size]
 
 
-def matrix_mode(n: int, m: int, d: int) -> bool:
-    """Keep the cost matrix and price every pair each round (see MATRIX_MAX_PAIRS)."""
-    return n * m <= (MATRIX_MAX_PAIRS if d <= 3 else MATRIX_MAX_PAIRS_HIGH_D)
-
-
-def scan_all(x, y, u, v, tol):
+def scan_all(x, y, u, v, tol, per_row):
     """Price all pairs of the Python rounds (compiled; numba is imported on first use),
     computing the distances with the triangle-inequality bound. (With a kept cost matrix
     the compiled rounds price from it: :func:`run_matrix_rounds`.)"""
-    from ._scan import scan
+    from ._pricing import scan
 
-    return scan(x, y, u, v, tol, per_row=PER_ROW)
+    return scan(x, y, u, v, tol, per_row=per_row)
 
 
 class Solver:
-    """The network simplex of :mod:`distances._simplex` on the candidate edges, kept
+    """The network simplex of :mod:`distances.transport._simplex` on the candidate edges, kept
     between rounds: new edges join as non-basic arcs and the next solve continues from
     the previous basis.
 
@@ -132,16 +76,17 @@ class Solver:
 
     def __init__(self, x: FloatArray, y: FloatArray, a: FloatArray, b: FloatArray,
                  rows: IntArray, cols: IntArray, mass: FloatArray, edges: EdgeSet,
-                 cost: FloatArray | None, star: bool = False) -> None:
+                 cost: FloatArray | None, opts: SparseOptions, star: bool = False) -> None:
         from ._simplex import TransportSimplex  # imports numba (compiled kernels)
 
         self.x, self.y, self.a, self.b, self.edges, self.cost = x, y, a, b, edges, cost
+        self.opts = opts
         self.tree = (rows, cols, mass)
         keys = rows * edges.m + cols
         edges.add(np.sort(keys))
-        self.index = np.int32 if a.size + b.size >= INDEX32_NODES else np.int64
+        self.index = np.int32 if a.size + b.size >= opts.index32_nodes else np.int64
         # The compiled rounds of the matrix mode read node numbers as points: no renumbering.
-        self.renumber = cost is None and a.size + b.size >= RENUMBER_NODES
+        self.renumber = cost is None and a.size + b.size >= opts.renumber_nodes
         self.simplex = TransportSimplex(
             a, b, rows, cols, self._costs(rows, cols), mass, capacity=16 * keys.size,
             index=self.index,
@@ -151,9 +96,7 @@ class Solver:
         self.round_pivots = 0  # pivots of partial solves since the last complete one
         self.restarts = 0
         self.rounds = 0  # rounds run by run_matrix_rounds
-        # Reduced costs above -eps count as optimal inside a solve; the round's pricing
-        # tolerance (PRICING_RTOL x scale, scale >= 1 here) is 10^3 times larger.
-        self.eps = 1e-3 * PRICING_RTOL
+        self.eps = SIMPLEX_EPS
 
     def add(self, keys: IntArray) -> None:
         """Candidate edges not yet in the set (``EdgeSet.new``)."""
@@ -205,7 +148,7 @@ class Solver:
 
         retry_at_limit(run, max_iter, "sparse network simplex")
         self.simplex.rule = TREE_RULE  # later rounds: few violated arcs, the list is faster
-        if self.simplex.artificial_flow() > ARTIFICIAL_DUST:
+        if self.simplex.artificial_flow() > self.opts.artificial_dust:
             self.restarts += 1
             self._restart(star=False)
             retry_at_limit(run, max_iter, "sparse network simplex")
@@ -237,17 +180,19 @@ class Solver:
 
 
 def run_matrix_rounds(
-    solver: Solver, cost: FloatArray, seeds: tuple[IntArray, IntArray], max_rounds: int,
-    max_iter: int, polish: float, polish_rounds: int, seed_only: bool,
+    solver: Solver, cost: FloatArray, seeds: tuple[IntArray, IntArray], polish: float,
+    seed_only: bool,
 ) -> tuple[bool, Flow, FloatArray, float, float]:
     """Add the seed pairs (rows, columns; repeats allowed) and run the rounds compiled
-    (:mod:`distances._matrix_rounds`), growing the arc arrays and restarting from the tree
+    (:mod:`distances.transport._rounds`), growing the arc arrays and restarting from the tree
     when it asks. Returns (stopped before max_rounds, the last flow, its rows' smallest
     reduced costs clipped at 0, the scale, the smallest reduced cost)."""
-    from ._matrix_rounds import ARTIFICIAL, DONE, FULL, ITERATION_LIMIT, matrix_rounds
+    from ._rounds import ARTIFICIAL, DONE, FULL, ITERATION_LIMIT, matrix_rounds
     from ._simplex import TREE_RULE
 
     n, m = cost.shape
+    opts = solver.opts
+    per_row, max_iter = opts.per_row, opts.max_iter
     assert not solver.renumber  # the compiled rounds read node numbers as points
     # The candidate set as a mask of all pairs (the rounds keep it): the seeds not yet
     # arcs join, sorted and without repeats, in one pass over the mask.
@@ -261,17 +206,17 @@ def run_matrix_rounds(
     in_set[tree] = False
     new = np.flatnonzero(in_set)
     in_set[tree] = True
-    arcs.reserve(new.size + PER_ROW * n + m)  # room for the first round's additions
+    arcs.reserve(new.size + per_row * n + m)  # room for the first round's additions
     arcs.add(new // m, new % m, cost.ravel()[new])
     in_set = in_set.reshape(n, m)
     sx = solver.simplex
     ints = np.array([sx.n_arcs, sx.first_arc, sx.rule, sx.next_arc, 0, 0, 0,
-                     max_rounds, max_iter, PER_ROW, int(seed_only)], dtype=np.int64)
+                     opts.max_rounds, max_iter, per_row, int(seed_only)], dtype=np.int64)
     if solver.start():
         sx = solver.simplex
         ints[:4] = sx.n_arcs, sx.first_arc, sx.rule, sx.next_arc
-    floats = np.array([solver.eps, PRICING_RTOL, 0.8 * CERTIFICATE_RTOL, polish,
-                       polish_rounds, np.inf, 0.0, -np.inf, ARTIFICIAL_DUST])
+    floats = np.array([solver.eps, PRICING_RTOL, STALL_RTOL, polish, opts.polish_rounds,
+                       np.inf, 0.0, -np.inf, opts.artificial_dust, TINY_SCALE])
     u, v, row_min = np.empty(n), np.empty(m), np.zeros(n)
     while True:
         status = matrix_rounds(
@@ -281,7 +226,7 @@ def run_matrix_rounds(
         )
         sx.n_arcs, sx.rule, sx.next_arc = int(ints[0]), int(ints[2]), int(ints[3])
         if status == FULL:
-            sx.reserve(PER_ROW * n + m)
+            sx.reserve(per_row * n + m)
             continue
         if status == ARTIFICIAL:
             solver.restarts += 1

@@ -2,10 +2,10 @@ r"""The rounds of column generation for problems whose cost matrix is kept (comp
 
 When the sparse solver holds the cost matrix (:mod:`distances.sparse_w1`: up to
 :math:`2^{22}` pairs, above 3-D up to :math:`2^{26}`), each round is: continue the network
-simplex (:mod:`distances._simplex`) on the candidate arcs, price every pair from the matrix
-(:mod:`distances._scan`), add the violated pairs not yet candidates. This module runs those
-rounds in one compiled loop; in Python each round cost about 0.4 ms of array bookkeeping,
-a third of a whole solve at n = 500.
+simplex (:mod:`distances.transport._simplex`) on the candidate arcs, price every pair from
+the matrix (:mod:`distances.transport._pricing`), add the violated pairs not yet candidates.
+This module runs those rounds in one compiled loop; in Python each round cost about 0.4 ms
+of array bookkeeping, a third of a whole solve at n = 500.
 
 The loop stops as the Python loop of :func:`distances.sparse_w1._solve_full` does (no new
 violated pair; or the round-off floor: violations below the certificate's tolerance and no
@@ -16,10 +16,10 @@ retries, and when the big-M start leaves mass on an artificial arc.
 
 Private module: importing it imports numba. Its compiled loop includes the kernels it calls
 (``pivots``, ``price_matrix``), and numba's on-disk cache checks only this file's time
-stamp: after editing :mod:`distances._simplex`, :mod:`distances._scan` or
-:mod:`distances._nearest` (``insert_sorted``) in a source checkout, delete
+stamp: after editing :mod:`distances.transport._simplex`, :mod:`distances.transport._pricing` or
+:mod:`distances.transport._nearest` (``insert_sorted``) in a source checkout, delete
 ``distances/__pycache__/*.nbi`` and ``*.nbc`` (an installation writes every file anew, so
-its caches start fresh). The same holds for the scans of :mod:`distances._scan`, which
+its caches start fresh). The same holds for the scans of :mod:`distances.transport._pricing`, which
 include ``insert_sorted``.
 """
 
@@ -27,9 +27,9 @@ from __future__ import annotations
 
 from numba import njit
 
-from ._scan import price_matrix
+from ._pricing import price_matrix
+from ._problem import RETRIES
 from ._simplex import TREE_RULE, pivots
-from ._transport import RETRIES
 
 __all__ = ["ARTIFICIAL", "DONE", "FULL", "ITERATION_LIMIT", "MAX_ROUNDS", "matrix_rounds"]
 
@@ -44,7 +44,8 @@ def matrix_rounds(cost, a, b, src, tgt, arc_cost, flow, state, parent, pred, for
 
     ``ints``: [n_arcs, first_arc, rule, next_arc, pivots, rounds, polished, max_rounds,
     max_iter, per_row, seed_only]; ``floats``: [eps, pricing_rtol, stall_rtol, polish,
-    polish_rounds, last_scan_value, scale, worst, dust]. Both are updated in place, and
+    polish_rounds, last_scan_value, scale, worst, dust, tiny_scale]. Both are updated in
+    place, and
     ``u``, ``v``, ``row_min`` receive the last round's potentials (common offset removed)
     and row minima. Returns the status."""
     n, m = cost.shape
@@ -92,7 +93,7 @@ def matrix_rounds(cost, a, b, src, tgt, arc_cost, flow, state, parent, pred, for
                 value += flow[e] * arc_cost[e]
                 scale = max(scale, arc_cost[e])
         floats[6] = scale
-        tol = floats[1] * max(scale, 1e-300)
+        tol = floats[1] * max(scale, floats[9])  # _problem.tolerance
         # -- price every pair ---------------------------------------------------------
         rows, cols, col_arg, worst, rmin = price_matrix(cost, u, v, tol * floats[3], ints[9])
         floats[7] = worst

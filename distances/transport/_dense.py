@@ -1,6 +1,6 @@
 """The dense exact W1 solvers: the closed form on the line and POT's network simplex on
-the full (n, m) cost matrix. Both take a validated :class:`~distances._transport.Problem`
-and return a certified :class:`~distances._transport.EarthMoverSolution`.
+the full (n, m) cost matrix. Both take a validated :class:`~distances.transport._problem.Problem`
+and return a certified :class:`~distances.transport._problem.EarthMoverSolution`.
 
 Private module: use :func:`distances.earth_mover` and :func:`distances.earth_mover_solution`.
 """
@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from ._transport import (
+from ._problem import (
     EarthMoverSolution,
     Problem,
     SolverError,
