@@ -20,17 +20,6 @@ from typing import Any, Literal
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from ._dense_w1 import solve_line, solve_simplex, w1_line
-from ._transport import (
-    CERTIFICATE_RTOL,
-    DEFAULT_MAX_ITER,
-    Certificate,
-    EarthMoverSolution,
-    Problem,
-    SolverError,
-    certify,
-    check_max_iter,
-)
 from ._validation import (
     SUM_RTOL,
     as_atoms,
@@ -44,6 +33,17 @@ from ._validation import (
 from .continuous import earth_mover_continuous, is_scipy_distribution
 from .measures import Discrete
 from .sparse_w1 import solve_problem as solve_sparse_problem
+from .transport._dense import solve_line, solve_simplex, w1_line
+from .transport._problem import (
+    CERTIFICATE_RTOL,
+    DEFAULT_MAX_ITER,
+    Certificate,
+    EarthMoverSolution,
+    Problem,
+    SolverError,
+    certify,
+    check_max_iter,
+)
 
 __all__ = [
     "CERTIFICATE_RTOL",
@@ -169,7 +169,8 @@ def earth_mover(
         dimension >= 2 with at least ``SPARSE_AUTO_MIN_ATOMS_VALUE`` (300) atoms each
         (in :func:`earth_mover_solution`: ``SPARSE_AUTO_MIN_ATOMS``, 2000, so that the
         plan stays dense below), and the dense network simplex otherwise (the crossover
-        measured by ``benchmarks/bench_peers.py``; :func:`auto_method` says which).
+        was measured against the dense solver, see :doc:`/sparse_w1`; :func:`auto_method`
+        says which).
         ``"sparse"`` (point clouds only) never builds the n x m cost matrix and certifies
         dual feasibility over all pairs (:func:`distances.sparse_w1.solve_sparse`); its
         plan is a scipy.sparse matrix.
@@ -185,7 +186,9 @@ def earth_mover(
     Raises
     ------
     ValueError
-        On invalid input (see :mod:`distances._validation` for the rules).
+        On invalid input (for example weights that are negative or do not sum to 1, atoms
+        or costs that are not finite, shapes that do not match, an unknown method); the
+        message states the rule and the value.
     SolverError
         If the network simplex does not reach an optimum it can certify.
 
