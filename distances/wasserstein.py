@@ -20,8 +20,21 @@ from typing import Any, Literal
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from ._dense_w1 import solve_line, solve_simplex, w1_line
-from ._transport import (
+from ._validation import (
+    SUM_RTOL,
+    as_atoms,
+    as_cost_matrix,
+    as_float_array,
+    as_weights,
+    check_same_dim,
+    check_same_length,
+    points_hint,
+)
+from .continuous import earth_mover_continuous, is_scipy_distribution
+from .measures import Discrete
+from .sparse_w1 import solve_problem as solve_sparse_problem
+from .transport._dense import solve_line, solve_simplex, w1_line
+from .transport._problem import (
     CERTIFICATE_RTOL,
     DEFAULT_MAX_ITER,
     Certificate,
@@ -31,18 +44,6 @@ from ._transport import (
     certify,
     check_max_iter,
 )
-from ._validation import (
-    SUM_RTOL,
-    as_atoms,
-    as_cost_matrix,
-    as_float_array,
-    as_weights,
-    check_same_dim,
-    check_same_length,
-)
-from .continuous import earth_mover_continuous, is_scipy_distribution
-from .measures import Discrete
-from .sparse_w1 import solve_problem as solve_sparse_problem
 
 __all__ = [
     "CERTIFICATE_RTOL",
@@ -97,6 +98,7 @@ def _problem(P: Any, Q: Any, support: ArrayLike | None, cost: ArrayLike | None) 
         return Problem(_unit_mass(P.weights), _unit_mass(Q.weights), P.atoms, Q.atoms, None)
     if (support is None) == (cost is None):
         raise ValueError(
+            points_hint(P, Q) +  # points passed where measures are expected: say Discrete
             "probability vectors need exactly one of support= (their common points) or "
             f"cost= (a ground cost matrix); got support={'given' if support is not None else None}"
             f", cost={'given' if cost is not None else None}"
@@ -167,7 +169,8 @@ def earth_mover(
         dimension >= 2 with at least ``SPARSE_AUTO_MIN_ATOMS_VALUE`` (300) atoms each
         (in :func:`earth_mover_solution`: ``SPARSE_AUTO_MIN_ATOMS``, 2000, so that the
         plan stays dense below), and the dense network simplex otherwise (the crossover
-        measured by ``benchmarks/bench_peers.py``; :func:`auto_method` says which).
+        was measured against the dense solver, see :doc:`/sparse_w1`; :func:`auto_method`
+        says which).
         ``"sparse"`` (point clouds only) never builds the n x m cost matrix and certifies
         dual feasibility over all pairs (:func:`distances.sparse_w1.solve_sparse`); its
         plan is a scipy.sparse matrix.
@@ -183,7 +186,9 @@ def earth_mover(
     Raises
     ------
     ValueError
-        On invalid input (see :mod:`distances._validation` for the rules).
+        On invalid input (for example weights that are negative or do not sum to 1, atoms
+        or costs that are not finite, shapes that do not match, an unknown method); the
+        message states the rule and the value.
     SolverError
         If the network simplex does not reach an optimum it can certify.
 
