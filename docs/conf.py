@@ -46,6 +46,7 @@ extensions = [
     "sphinx_gallery.gen_gallery",
     "cli_help",
     "answers",  # ``.. answer::``: the exercises' folded answers
+    "distance_checks_table",  # ``.. distance-checks-table::``: distances.testing.list_checks()
 ]
 
 # -- bibliography: docs/references.bib, cited with :cite:`key`, listed on references.rst -----
