@@ -27,7 +27,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from bench_peers import SHAPES, clouds  # noqa: E402
 
-from distances import _sparse_edges, _sparse_solver, sparse_w1  # noqa: E402
+from distances.transport import _candidates, _solver, _sparse  # noqa: E402
 
 __all__ = ["main"]
 
@@ -50,16 +50,16 @@ def _timed(fn: Callable[..., Any], name: str, size: Callable[..., int]) -> Calla
 
 def _instrument() -> None:
     for name in ("solve", "partial", "add"):
-        setattr(_sparse_solver.Solver, name,
-                _timed(getattr(_sparse_solver.Solver, name), name, lambda s, *a: s.a.size))
-    lists = _sparse_edges.LocalLists
+        setattr(_solver.Solver, name,
+                _timed(getattr(_solver.Solver, name), name, lambda s, *a: s.a.size))
+    lists = _candidates.LocalLists
     lists.violations = _timed(lists.violations, "local_violations",
                               lambda s, *a: s.cols.shape[0])
     for name in ("scan_all", "value_and_scale", "LocalLists", "Solver", "_coarse_seed",
                  "_certified", "nearest_pairs", "cells"):
-        setattr(sparse_w1, name,
-                _timed(getattr(sparse_w1, name), name, lambda x, *a, **k: x.shape[0]))
-    sparse_w1.run_matrix_rounds = _timed(sparse_w1.run_matrix_rounds, "run_matrix_rounds",
+        setattr(_sparse, name,
+                _timed(getattr(_sparse, name), name, lambda x, *a, **k: x.shape[0]))
+    _sparse.run_matrix_rounds = _timed(_sparse.run_matrix_rounds, "run_matrix_rounds",
                                          lambda s, *a: s.a.size)
 
 
@@ -70,11 +70,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--dim", type=int, default=2)
     args = p.parse_args(argv)
     warm_x, warm_y = clouds(args.shape, 3000, args.dim, 1)
-    sparse_w1.solve_sparse(warm_x, warm_y)  # compile or load the kernels
+    _sparse.solve_sparse(warm_x, warm_y)  # compile or load the kernels
     _instrument()
     x, y = clouds(args.shape, args.n, args.dim, 0)
     start = time.perf_counter()
-    res = sparse_w1.solve_sparse(x, y)
+    res = _sparse.solve_sparse(x, y)
     total = time.perf_counter() - start
     print(f"{args.shape} n={args.n} d={args.dim}: {total:.2f} s, value {res.solution.value!r}, "
           f"rounds {res.rounds}, full scans {res.full_scans}, edges {res.edges}")

@@ -1,17 +1,17 @@
 """Time the sparse W1 solver under other settings than its defaults (not a test; not in CI).
 
-The defaults of :func:`distances.sparse_w1.solve_sparse` (``PER_ROW``, ``coarsen_above``,
-``k_neighbors``, ...) were set with this script: it solves the shapes of
-``bench_peers.clouds`` at the given sizes and dimensions, ``--repeat`` times each, and
-prints the best time of each case and their sum, for the defaults and for every
-``--variant``, interleaved (defaults, variant 1, ..., defaults, variant 1, ...) so that a
-change of load hits all alike. A variant is a space-separated list of ``NAME=VALUE``:
-a keyword of ``solve_sparse`` (``coarsen_above=600``) or a module constant of
-``distances._sparse_solver`` or ``distances.sparse_w1`` (``PER_ROW=4``).
+The defaults of :func:`distances.sparse_w1.solve_sparse` (the fields of
+:class:`distances.sparse_w1.SparseOptions`: ``per_row``, ``coarsen_above``, ``k_neighbors``,
+...) were set with this script: it solves the shapes of ``bench_peers.clouds`` at the given
+sizes and dimensions, ``--repeat`` times each, and prints the best time of each case and
+their sum, for the defaults and for every ``--variant``, interleaved (defaults, variant 1,
+..., defaults, variant 1, ...) so that a change of load hits all alike. A variant is a
+space-separated list of ``NAME=VALUE``, NAME a field of ``SparseOptions``, passed to the
+solver as ``options=SparseOptions(NAME=VALUE, ...)`` (nothing is patched).
 
 Usage::
 
-    python benchmarks/tune_sparse.py --sizes 2000 --variant "PER_ROW=4"
+    python benchmarks/tune_sparse.py --sizes 2000 --variant "per_row=4"
     python benchmarks/tune_sparse.py --sizes 500 --dims 8 32 --variant "coarsen_above=100"
 """
 
@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from dataclasses import fields
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -28,47 +29,36 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from bench_peers import SHAPES, clouds  # noqa: E402
 
-from distances import _sparse_edges, _sparse_solver, sparse_w1  # noqa: E402
+from distances.sparse_w1 import SparseOptions, solve_sparse  # noqa: E402
 
 __all__ = ["main"]
 
-_MODULES = (_sparse_edges, _sparse_solver, sparse_w1)
 
-
-def _parse(variant: str) -> tuple[dict[str, int | float], dict[str, int | float]]:
-    """(solve_sparse keywords, module constants) of one variant."""
-    kwargs: dict[str, int | float] = {}
-    constants: dict[str, int | float] = {}
+def options(variant: str) -> SparseOptions:
+    """The options of one variant (``"per_row=4 coarsen_above=600"``)."""
+    names = {f.name for f in fields(SparseOptions)}
+    values: dict[str, int | float] = {}
     for item in variant.split():
         name, _, text = item.partition("=")
-        value = float(text) if "." in text or "e" in text else int(text)
-        if any(hasattr(mod, name) for mod in _MODULES):
-            constants[name] = value
-        else:
-            kwargs[name] = value
-    return kwargs, constants
+        if name not in names:
+            raise SystemExit(f"--variant: {name!r} is not a field of SparseOptions "
+                             f"({', '.join(sorted(names))})")
+        values[name] = float(text) if "." in text or "e" in text else int(text)
+    return SparseOptions(**values)
 
 
 def _run(variant: str, cases: list[tuple[str, int, int]], repeat: int) -> dict[tuple, float]:
-    kwargs, constants = _parse(variant)
-    saved = [(mod, name, getattr(mod, name)) for mod in _MODULES for name in constants
-             if hasattr(mod, name)]
-    for mod, name, _ in saved:
-        setattr(mod, name, constants[name])
-    try:
-        best = {}
-        for shape, n, d in cases:
-            x, y = clouds(shape, n, d, 0)
-            times = []
-            for _ in range(repeat):
-                t = time.perf_counter()
-                sparse_w1.solve_sparse(x, y, **kwargs)
-                times.append(time.perf_counter() - t)
-            best[(shape, n, d)] = min(times)
-        return best
-    finally:
-        for mod, name, value in saved:
-            setattr(mod, name, value)
+    opts = options(variant)
+    best = {}
+    for shape, n, d in cases:
+        x, y = clouds(shape, n, d, 0)
+        times = []
+        for _ in range(repeat):
+            t = time.perf_counter()
+            solve_sparse(x, y, options=opts)
+            times.append(time.perf_counter() - t)
+        best[(shape, n, d)] = min(times)
+    return best
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -78,11 +68,13 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--shapes", nargs="+", default=list(SHAPES), choices=SHAPES)
     p.add_argument("--repeat", type=int, default=5, help="runs per case (the best counts)")
     p.add_argument("--rounds", type=int, default=2, help="interleaved passes over the variants")
-    p.add_argument("--variant", action="append", default=[], help='e.g. "PER_ROW=4"')
+    p.add_argument("--variant", action="append", default=[], help='e.g. "per_row=4"')
     args = p.parse_args(argv)
     # Load every compiled kernel (numba's cache) before timing.
-    sparse_w1.solve_sparse(*clouds("alike", 600, 2, 0))
-    sparse_w1.solve_sparse(*clouds("alike", 300, 8, 0))
+    for variant in args.variant:
+        options(variant)  # refuse a misspelt field before any timing
+    solve_sparse(*clouds("alike", 600, 2, 0))
+    solve_sparse(*clouds("alike", 300, 8, 0))
     variants = ["", *args.variant]
     for n in args.sizes:
         cases = [(s, n, d) for d in args.dims for s in args.shapes]

@@ -20,8 +20,21 @@ from typing import Any, Literal
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from ._dense_w1 import solve_line, solve_simplex, w1_line
-from ._transport import (
+from ._validation import (
+    SUM_RTOL,
+    as_atoms,
+    as_cost_matrix,
+    as_float_array,
+    as_weights,
+    check_same_dim,
+    check_same_length,
+    points_hint,
+)
+from .continuous import earth_mover_continuous, is_scipy_distribution
+from .measures import Discrete
+from .sparse_w1 import solve_problem as solve_sparse_problem
+from .transport._dense import solve_line, solve_simplex, w1_line
+from .transport._problem import (
     CERTIFICATE_RTOL,
     DEFAULT_MAX_ITER,
     Certificate,
@@ -31,23 +44,11 @@ from ._transport import (
     certify,
     check_max_iter,
 )
-from ._validation import (
-    SUM_RTOL,
-    as_atoms,
-    as_cost_matrix,
-    as_float_array,
-    as_weights,
-    check_same_dim,
-    check_same_length,
-)
-from .continuous import earth_mover_continuous, is_scipy_distribution
-from .measures import Discrete
-from .sparse_w1 import solve_problem as solve_sparse_problem
 
 __all__ = [
     "CERTIFICATE_RTOL",
     "SPARSE_AUTO_MIN_ATOMS",
-    "SPARSE_AUTO_MIN_ATOMS_VALUE",
+    "SPARSE_AUTO_MIN_PAIRS_VALUE",
     "Certificate",
     "EarthMoverSolution",
     "SolverError",
@@ -72,12 +73,14 @@ for _public in (Certificate, EarthMoverSolution, SolverError, certify):
 #: memory where dense needs about 4 n^2 doubles.
 SPARSE_AUTO_MIN_ATOMS = 2000
 #: :func:`earth_mover` (the value only) with ``method="auto"`` switches to the sparse solver
-#: from this many atoms a side, in every dimension >= 2. Measured with
-#: benchmarks/bench_peers.py (benchmarks/results/bench_peers_small_quiet.txt, 4 shapes in
-#: 2-D, 8-D and 32-D): at 300 atoms sparse was faster than dense on all 12 (1.27x-1.84x),
-#: at 400 by 1.62x-3.08x; at 200 dense was faster on 4 of 12 (sparse at 0.93x-0.996x its
-#: speed; the threshold was 400 before the second round of tuning of the sparse solver).
-SPARSE_AUTO_MIN_ATOMS_VALUE = 300
+#: when the clouds have at least this many pairs (n m; 256 x 256), in every dimension
+#: >= 2: both sizes count. Measured with benchmarks/bench_peers.py (the crossover_*
+#: results: 2:1, 3:1 weighted, 5:1, 10:1 and 30:1, four shapes, 2-D, 8-D and 32-D, CPU
+#: seconds): from about 90,000 pairs sparse was faster than dense in all but 3 of 60
+#: cases (level there), at 45,000-50,000 in about half. Equal sizes: at 300 atoms
+#: sparse was faster on all 12 shape/dimension pairs (1.27x-1.84x), at 200 dense on 4
+#: of 12 (bench_peers_small_quiet). It was 300 atoms a side, whatever the other side.
+SPARSE_AUTO_MIN_PAIRS_VALUE = 1 << 16
 
 
 def _problem(P: Any, Q: Any, support: ArrayLike | None, cost: ArrayLike | None) -> Problem:
@@ -97,6 +100,7 @@ def _problem(P: Any, Q: Any, support: ArrayLike | None, cost: ArrayLike | None) 
         return Problem(_unit_mass(P.weights), _unit_mass(Q.weights), P.atoms, Q.atoms, None)
     if (support is None) == (cost is None):
         raise ValueError(
+            points_hint(P, Q) +  # points passed where measures are expected: say Discrete
             "probability vectors need exactly one of support= (their common points) or "
             f"cost= (a ground cost matrix); got support={'given' if support is not None else None}"
             f", cost={'given' if cost is not None else None}"
@@ -164,10 +168,11 @@ def earth_mover(
         and m; the result is then the optimal transport cost for that cost.
     method : {"auto", "closed_form_1d", "network_simplex", "sparse"}, default "auto"
         ``"auto"`` uses the closed form on the line, the sparse solver for point clouds in
-        dimension >= 2 with at least ``SPARSE_AUTO_MIN_ATOMS_VALUE`` (300) atoms each
-        (in :func:`earth_mover_solution`: ``SPARSE_AUTO_MIN_ATOMS``, 2000, so that the
-        plan stays dense below), and the dense network simplex otherwise (the crossover
-        measured by ``benchmarks/bench_peers.py``; :func:`auto_method` says which).
+        dimension >= 2 with at least ``SPARSE_AUTO_MIN_PAIRS_VALUE`` (65,536) pairs
+        (in :func:`earth_mover_solution`: ``SPARSE_AUTO_MIN_ATOMS``, 2000 atoms each, so
+        that the plan stays dense below), and the dense network simplex otherwise (the
+        crossover was measured against the dense solver and the peers, see
+        :doc:`/sparse_w1`; :func:`auto_method` says which).
         ``"sparse"`` (point clouds only) never builds the n x m cost matrix and certifies
         dual feasibility over all pairs (:func:`distances.sparse_w1.solve_sparse`); its
         plan is a scipy.sparse matrix.
@@ -183,7 +188,9 @@ def earth_mover(
     Raises
     ------
     ValueError
-        On invalid input (see :mod:`distances._validation` for the rules).
+        On invalid input (for example weights that are negative or do not sum to 1, atoms
+        or costs that are not finite, shapes that do not match, an unknown method); the
+        message states the rule and the value.
     SolverError
         If the network simplex does not reach an optimum it can certify.
 
@@ -305,5 +312,7 @@ def _use_sparse(method: str, prob: Problem, *, value_only: bool) -> bool:
         return True
     if method != "auto" or prob.x is None or prob.y is None or prob.x.shape[1] < 2:
         return False
-    n = min(prob.x.shape[0], prob.y.shape[0])
-    return n >= (SPARSE_AUTO_MIN_ATOMS_VALUE if value_only else SPARSE_AUTO_MIN_ATOMS)
+    n, m = prob.x.shape[0], prob.y.shape[0]
+    if value_only:
+        return n * m >= SPARSE_AUTO_MIN_PAIRS_VALUE
+    return min(n, m) >= SPARSE_AUTO_MIN_ATOMS

@@ -1,5 +1,5 @@
 """The compiled kernels behind the sparse W1 solver: the network simplex that keeps its basis
-(distances._simplex) and the scans of all pairs (distances._scan).
+(distances.transport._simplex) and the scans of all pairs (distances.transport._pricing).
 
 Each is checked against an independent computation: POT's network simplex (ot.emd2) for the
 optimum, scipy's cdist and numpy sorts for the scans, and the transport constraints
@@ -15,10 +15,14 @@ from numpy.testing import assert_allclose, assert_array_equal
 from scipy.spatial.distance import cdist
 
 from distances import SolverError
-from distances._bases import northwest_corner, refine_basis
-from distances._nearest import euclidean_matrix, nearest_in_matrix, nearest_points
-from distances._scan import scan, scan_matrix
-from distances._simplex import ITERATION_LIMIT, OPTIMAL, TransportSimplex
+from distances.sparse_w1 import SparseOptions
+from distances.transport._bases import northwest_corner, refine_basis
+from distances.transport._nearest import euclidean_matrix, nearest_in_matrix, nearest_points
+from distances.transport._pricing import scan, scan_matrix
+from distances.transport._simplex import ITERATION_LIMIT, OPTIMAL, TransportSimplex
+
+# The rounds without a kept cost matrix (those of large problems), at every size.
+PYTHON_ROUNDS = SparseOptions(matrix_max_pairs=0, matrix_max_pairs_high_d=0)
 
 # Tolerances: the problems below have costs of order 1 and masses summing to 1; the simplex
 # works in float64, so values agree with POT's to a few hundred ulps of the largest cost.
@@ -265,7 +269,7 @@ def test_scans_in_chunks_are_the_serial_scan(monkeypatch):
     order: the output (pairs in order, the columns' most violated rows, worst, pairs
     priced, row minima) is the same for 1, 3 and 16 ranges, down to the ties (integer
     coordinates and potentials make many)."""
-    from distances import _scan
+    from distances.transport import _pricing as _scan
 
     rng = np.random.default_rng(47)
     x, y = np.round(3 * rng.standard_normal((200, 2))), np.round(3 * rng.standard_normal((150, 2)))
@@ -358,23 +362,23 @@ def test_a_kernel_that_stops_early_is_refused(monkeypatch):
     """The certificate does not trust the kernel: a simplex that says "optimal" after 3
     pivots leaves violated pairs that every round finds again, and the solver raises
     instead of returning the value of a non-optimal plan."""
-    import distances.sparse_w1 as sw
-    from distances import _simplex
+    import distances.transport._sparse as sw
+    from distances.transport import _simplex
 
     real = _simplex.TransportSimplex.solve
     monkeypatch.setattr(_simplex.TransportSimplex, "solve",
                         lambda self, limit, eps: (real(self, 3, eps), OPTIMAL)[1])
-    monkeypatch.setattr(sw, "matrix_mode", lambda n, m, d: False)  # the Python rounds
     rng = np.random.default_rng(0)
     with pytest.raises(SolverError, match="did not certify optimality within max_rounds=5"):
-        sw.solve_sparse(rng.normal(size=(60, 2)), rng.normal(size=(60, 2)), max_rounds=5)
+        sw.solve_sparse(rng.normal(size=(60, 2)), rng.normal(size=(60, 2)), max_rounds=5,
+                        options=PYTHON_ROUNDS)
 
 
 def test_compiled_rounds_that_stop_early_are_refused(monkeypatch):
     """The compiled rounds (cost matrix kept) made to report "done" after one round: the
     plan is not optimal yet, the certificate's duality gap says so, and the solver raises."""
-    import distances.sparse_w1 as sw
-    from distances import _matrix_rounds as mr
+    import distances.transport._sparse as sw
+    from distances.transport import _rounds as mr
 
     real = mr.matrix_rounds
 
@@ -392,8 +396,8 @@ def test_compiled_rounds_that_stop_early_are_refused(monkeypatch):
 
 
 def test_a_plan_off_its_marginals_is_refused(monkeypatch):
-    import distances.sparse_w1 as sw
-    from distances import _simplex
+    import distances.transport._sparse as sw
+    from distances.transport import _simplex
 
     real = _simplex.TransportSimplex.plan
 
@@ -410,8 +414,8 @@ def test_a_plan_off_its_marginals_is_refused(monkeypatch):
 def test_infeasible_potentials_are_repaired_not_trusted(monkeypatch):
     """Potentials off by 1e-3 on one atom: the final scan finds that row's largest violation
     exactly and lowers u_0 by it, so the certified value is still the optimum."""
-    import distances.sparse_w1 as sw
-    from distances import _simplex
+    import distances.transport._sparse as sw
+    from distances.transport import _simplex
 
     rng = np.random.default_rng(0)
     x, y = rng.normal(size=(60, 2)), rng.normal(size=(60, 2))
@@ -458,8 +462,8 @@ def test_an_artificial_cost_too_small_is_detected_and_the_solver_starts_over(mon
     s.solve(10**7, EPS)
     assert s.artificial_flow() > 1e-3
 
-    import distances.sparse_w1 as sw
-    from distances import _simplex
+    import distances.transport._sparse as sw
+    from distances.transport import _simplex
 
     real = _simplex.TransportSimplex.star.__func__
     monkeypatch.setattr(_simplex.TransportSimplex, "star",
@@ -492,7 +496,7 @@ def test_potentials_moved_on_the_larger_side_stay_exact(monkeypatch, start):
     root's drifts. Run in Python (numba's ``py_func``) with every such pivot recentring:
     the branch is taken, and the optimum, the dual feasibility and the tree arcs' zero
     reduced costs are those of POT's solution (a wrong sign or a missed node breaks them)."""
-    from distances import _simplex
+    from distances.transport import _simplex
 
     threshold = _Threshold()
     monkeypatch.setattr(_simplex, "_DRIFT", threshold)
@@ -559,7 +563,7 @@ def test_int32_numbering_reaches_pots_optimum(start):
 def test_int32_arrays_widen_when_the_arcs_outgrow_them(monkeypatch, renumber):
     """Arc numbers beyond int32 widen every index array to int64 (``reserve``); lowered
     here to 200 arcs: the arrays widen as the arcs are added, and the optimum is POT's."""
-    from distances import _simplex
+    from distances.transport import _simplex
 
     monkeypatch.setattr(_simplex, "_INT32_MAX", 200)
     rng = np.random.default_rng(59)
@@ -652,7 +656,7 @@ def test_renumbered_nodes_keep_a_valid_tree_and_reach_the_optimum(start):
 def test_renumbering_puts_the_nodes_in_thread_order():
     """Right after a renumbering the thread runs 0, 1, 2, ... from the root, and the arcs
     from ``first_arc`` on are sorted by source."""
-    from distances._tree import relabel, sort_arcs
+    from distances.transport._tree import relabel, sort_arcs
 
     rng = np.random.default_rng(43)
     x, y, a, b = _problem(rng, 30, 25, 2, "random")
@@ -678,7 +682,7 @@ def test_local_violations_are_the_most_violated_listed_pairs(d):
     """The compiled pricing of the local lists against numpy's argmin over the same lists:
     the same pairs, in the same order (rows, columns, then the plan's pairs against the
     neighbours of their column, then of their row)."""
-    from distances._scan import local_violations
+    from distances.transport._pricing import local_violations
 
     rng = np.random.default_rng(41)
     n, m, k, e = 60, 50, 7, 90

@@ -8,6 +8,7 @@ Every sparse solution is re-checked here with the dense certificate
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 import numpy as np
 import ot
@@ -17,9 +18,12 @@ from numpy.testing import assert_allclose, assert_array_equal
 from scipy.spatial.distance import cdist
 
 from distances import Discrete, SolverError, certify, earth_mover, earth_mover_solution
-from distances._sparse_edges import aligned
-from distances.sparse_w1 import COARSEN_ABOVE, COARSEN_ABOVE_HIGH_D, solve_sparse
+from distances.sparse_w1 import COARSEN_ABOVE, COARSEN_ABOVE_HIGH_D, SparseOptions, solve_sparse
+from distances.transport._candidates import aligned
 from distances.wasserstein import CERTIFICATE_RTOL
+
+# The rounds without a kept cost matrix (those of large problems), at every size.
+PYTHON_ROUNDS = SparseOptions(matrix_max_pairs=0, matrix_max_pairs_high_d=0)
 
 # Both solvers are exact; their values differ by round-off in sums of ~1000 products of
 # size <= 10, and the sparse potentials are certified within 5e-10 of the cost scale.
@@ -181,7 +185,7 @@ def test_first_candidates_missing_optimal_edges_still_end_exact(
 
 
 class TestAlignedSeeds:
-    """The seeds' alignment (:func:`distances._sparse_edges.aligned`): the linear map
+    """The seeds' alignment (:func:`distances.transport._candidates.aligned`): the linear map
     between the clouds' Gaussian approximations."""
 
     def test_maps_the_covariance_of_x_to_that_of_y(self, rng: np.random.Generator):
@@ -251,6 +255,28 @@ class TestBadInput:
         with pytest.raises(ValueError, match=f"{option} must be an integer >= 1; got 0"):
             solve_sparse(np.zeros((2, 2)), np.ones((2, 2)), **{option: 0})
 
+    def test_cell_size_is_bounded(self):
+        """Issue 27: cell_size=100_000 asked for 9.3 GiB (cell_size**2 pairs per coarse
+        edge) without naming the option; it is refused up front, naming it."""
+        with pytest.raises(ValueError, match=r"cell_size must be at most 64.*got 100000"):
+            solve_sparse(np.zeros((2, 2)), np.ones((2, 2)), cell_size=100_000)
+        assert solve_sparse(np.zeros((2, 2)), np.ones((2, 2)), cell_size=64).solution.value == (
+            pytest.approx(np.sqrt(2), rel=1e-15))
+
+    def test_options_are_validated_and_keywords_replace_them(self):
+        with pytest.raises(ValueError, match="per_row must be an integer >= 1; got 0"):
+            SparseOptions(per_row=0)
+        with pytest.raises(ValueError, match="polish must be a number in \\[0, 1\\]; got 2"):
+            SparseOptions(polish=2)
+        with pytest.raises(ValueError, match="max_iter must be a positive integer"):
+            SparseOptions(max_iter=0)
+        # a keyword given another value than its default replaces the options' field
+        with pytest.raises(SolverError, match="max_rounds=1"):
+            rng = np.random.default_rng(3)
+            solve_sparse(rng.normal(size=(300, 2)), rng.normal(size=(300, 2)) + 2,
+                         max_rounds=1, k_neighbors=1, cell_size=0,
+                         options=SparseOptions(max_rounds=400))
+
 
 class TestEarthMoverHook:
     def test_method_sparse_equals_network_simplex(self, rng: np.random.Generator):
@@ -311,8 +337,8 @@ def test_extreme_scales_are_solved_exactly(scale: float, rng: np.random.Generato
 
 def test_iteration_limit_retried_then_refused(monkeypatch):
     """A sparse solve that keeps stopping at its limit is retried at 10x, 100x, then refused."""
-    import distances.sparse_w1 as sw
-    from distances import _simplex
+    import distances.transport._sparse as sw
+    from distances.transport import _simplex
 
     limits = []
 
@@ -321,24 +347,23 @@ def test_iteration_limit_retried_then_refused(monkeypatch):
         return _simplex.ITERATION_LIMIT
 
     monkeypatch.setattr(_simplex.TransportSimplex, "solve", stops_at_limit)
-    monkeypatch.setattr(sw, "matrix_mode", lambda n, m, d: False)  # the Python rounds
     rng = np.random.default_rng(0)
     with pytest.raises(SolverError, match=r"stopped at its iteration limit \(700\) 3 times"):
-        sw.solve_sparse(rng.normal(size=(40, 2)), rng.normal(size=(40, 2)), max_iter=7)
+        sw.solve_sparse(rng.normal(size=(40, 2)), rng.normal(size=(40, 2)), max_iter=7,
+                        options=PYTHON_ROUNDS)
     assert limits == [7, 70, 700]
 
 
 @pytest.mark.parametrize("per_atom", [0, 1, 2])
 def test_partial_rounds_end_exact(per_atom: int, monkeypatch, rng: np.random.Generator):
-    """The Python rounds price their local lists before the optimum (PARTIAL_PIVOTS x n
+    """The Python rounds price their local lists before the optimum (partial_pivots x n
     pivots a round); whatever the budget, the loop certifies only a complete solve, so the
     value is the dense one. A budget of 1 pivot an atom makes many partial rounds."""
-    import distances.sparse_w1 as sw
+    import distances.transport._sparse as sw
 
-    monkeypatch.setattr(sw, "matrix_mode", lambda n, m, d: False)  # the Python rounds
-    monkeypatch.setattr(sw, "PARTIAL_PIVOTS", per_atom)
     x, y, a, b = _clustered(rng)
-    res = sw.solve_sparse(x, y, a, b, cell_size=0)
+    res = sw.solve_sparse(x, y, a, b, cell_size=0,
+                          options=replace(PYTHON_ROUNDS, partial_pivots=per_atom))
     _check_against_dense(res.solution, x, y, a, b)
     if per_atom == 1:
         assert res.rounds > 2 * res.full_scans  # partial rounds ran between the scans
@@ -347,7 +372,7 @@ def test_partial_rounds_end_exact(per_atom: int, monkeypatch, rng: np.random.Gen
 def test_iteration_limit_in_the_compiled_rounds_is_refused():
     """The compiled rounds (cost matrix kept) continue a solve that stops at its limit
     with 10x and 100x the limit, then refuse: 1 + 10 + 100 pivots cannot solve this."""
-    import distances.sparse_w1 as sw
+    import distances.transport._sparse as sw
 
     rng = np.random.default_rng(0)
     x, y = rng.normal(size=(200, 2)), rng.normal(size=(200, 2)) + 1.0
@@ -359,17 +384,16 @@ def test_iteration_limit_in_the_compiled_rounds_is_refused():
 @pytest.mark.parametrize("python_rounds", [False, True])
 def test_int32_indices_give_the_int64_solution(python_rounds: bool, monkeypatch,
                                                rng: np.random.Generator):
-    """Large problems number the simplex's nodes and arcs in int32 (INDEX32_NODES atoms
+    """Large problems number the simplex's nodes and arcs in int32 (index32_nodes atoms
     and more). Lowered to every size here: the same pivots, so the same plan, potentials
     and certified value as int64, and the dense value. In the Python rounds they also
-    renumber the nodes and sort the arcs before each solve (RENUMBER_NODES): other pivots,
+    renumber the nodes and sort the arcs before each solve (renumber_nodes): other pivots,
     the dense value."""
-    import distances._sparse_solver as ss
-    import distances.sparse_w1 as sw
+    import distances.transport._solver as ss
+    import distances.transport._sparse as sw
 
-    if python_rounds:
-        monkeypatch.setattr(sw, "matrix_mode", lambda n, m, d: False)
-    from distances import _simplex
+    opts = PYTHON_ROUNDS if python_rounds else SparseOptions()
+    from distances.transport import _simplex
 
     widths = []
     allocate = _simplex.TransportSimplex._allocate
@@ -380,10 +404,9 @@ def test_int32_indices_give_the_int64_solution(python_rounds: bool, monkeypatch,
 
     monkeypatch.setattr(_simplex.TransportSimplex, "_allocate", recorded)
     x, y, a, b = _clustered(rng)
-    wide = sw.solve_sparse(x, y, a, b)
+    wide = sw.solve_sparse(x, y, a, b, options=opts)
     assert set(widths) == {8}
-    monkeypatch.setattr(ss, "INDEX32_NODES", 0)
-    narrow = sw.solve_sparse(x, y, a, b)
+    narrow = sw.solve_sparse(x, y, a, b, options=replace(opts, index32_nodes=0))
     assert set(widths[len(widths) // 2 :]) == {4}
     assert narrow.solution.value == wide.solution.value
     assert (narrow.solution.plan != wide.solution.plan).nnz == 0
@@ -399,8 +422,8 @@ def test_int32_indices_give_the_int64_solution(python_rounds: bool, monkeypatch,
             renumbered.append(self.simplex.renumber)
 
         monkeypatch.setattr(ss.Solver, "__init__", recorded)
-        monkeypatch.setattr(ss, "RENUMBER_NODES", 0)
-        res = sw.solve_sparse(x, y, a, b)
+        res = sw.solve_sparse(x, y, a, b, options=replace(opts, index32_nodes=0,
+                                                          renumber_nodes=0))
         assert renumbered and all(renumbered)
         _check_against_dense(res.solution, x, y, a, b)
 
@@ -416,7 +439,7 @@ def test_scratch_arrays_are_per_thread_and_solves_in_threads_agree():
     assertion, the threaded solves corrupted memory and aborted the process."""
     from concurrent.futures import ThreadPoolExecutor
 
-    import distances._sparse_solver as ss
+    import distances.transport._solver as ss
 
     first = ss.scratch("test", 100, np.float64)
     assert np.shares_memory(first, ss.scratch("test", 50, np.float64))

@@ -1,0 +1,172 @@
+r"""Distance matrices and nearest neighbours between two point clouds, compiled (numba).
+
+For the problems whose cost matrix the sparse W1 solver keeps
+(``SparseOptions.matrix_max_pairs``): the matrix itself
+(:func:`euclidean_matrix`, cdist's sums in cdist's order), each row's and column's
+nearest entries of a matrix (:func:`nearest_in_matrix`, above 3-D), and each point's
+nearest points in the other cloud by brute force (:func:`nearest_points`, up to
+``SparseOptions.brute_force_pairs`` pairs in up to 3-D). Also what the scans of
+:mod:`distances.transport._pricing` share: the sorted-list insertion (:func:`insert_sorted`) and the
+squared distances of a point to a block of points (:func:`squared_row`).
+
+Private module: importing it imports numba.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+__all__ = [
+    "euclidean_matrix", "insert_sorted", "nearest_in_matrix", "nearest_points", "squared_row",
+]
+
+_jit = njit(cache=True, nogil=True)
+
+
+@_jit
+def insert_sorted(best, arg, filled, r, j):
+    """Insert (r, j) into the ascending list ``best[:filled]`` (``arg`` alongside), which
+    holds at most ``best.size`` entries (when full, the caller has checked that r beats the
+    last one). Returns the new fill."""
+    size = best.shape[0]
+    q = filled if filled < size else size - 1
+    while q > 0 and best[q - 1] > r:
+        best[q], arg[q] = best[q - 1], arg[q - 1]
+        q -= 1
+    best[q], arg[q] = r, j
+    return filled + 1 if filled < size else filled
+
+
+@_jit
+def _nearest_row(i, r, rows_best, rows_arg, cols_best, cols_arg, col_kth):
+    """Offer row i's values ``r`` (one per column) to row i's list and to every column's;
+    ``col_kth[j]`` mirrors the last (largest) entry of column j's list."""
+    k_row, k_col = rows_best.shape[1], cols_best.shape[1]
+    best, arg = rows_best[i], rows_arg[i]
+    row_kth = best[k_row - 1]  # the lists start full of +inf
+    for j in range(r.shape[0]):
+        rj = r[j]
+        if rj < row_kth:
+            insert_sorted(best, arg, k_row, rj, j)
+            row_kth = best[k_row - 1]
+        if rj < col_kth[j]:
+            insert_sorted(cols_best[j], cols_arg[j], k_col, rj, i)
+            col_kth[j] = cols_best[j, k_col - 1]
+
+
+@_jit
+def _nearest_in_matrix(dist, k_row, k_col):
+    n, m = dist.shape
+    rows_best = np.full((n, k_row), np.inf)
+    rows_arg = np.zeros((n, k_row), np.int64)
+    cols_best = np.full((m, k_col), np.inf)
+    cols_arg = np.zeros((m, k_col), np.int64)
+    col_kth = np.full(m, np.inf)
+    for i in range(n):
+        _nearest_row(i, dist[i], rows_best, rows_arg, cols_best, cols_arg, col_kth)
+    return rows_arg, cols_arg
+
+
+@njit(cache=True, nogil=True, inline="always")  # inlined: a call per block of 64 cost 22 %
+def squared_row(xi, yt, lo, out):
+    """out[q] = ||xi - y_(lo + q)||^2 for q < out.size (summed over the coordinates in
+    order, as cdist does), ``yt`` the points coordinate by coordinate (C order). The loops
+    run over 1-D slices of ``yt`` with ``range(size)``, which numba vectorizes (indexing
+    ``yt[t, lo + q]``, or a 2-D view of a block, kept them scalar: 1.5x-6x slower)."""
+    size = out.shape[0]
+    c = xi[0]
+    yr = yt[0, lo : lo + size]
+    for q in range(size):  # 0 + the first square, exactly
+        diff = c - yr[q]
+        out[q] = diff * diff
+    for t in range(1, yt.shape[0]):
+        c = xi[t]
+        yr = yt[t, lo : lo + size]
+        for q in range(size):
+            diff = c - yr[q]
+            out[q] += diff * diff
+
+
+@_jit
+def _distances(x, yt, out):
+    for i in range(x.shape[0]):
+        row = out[i]
+        squared_row(x[i], yt, 0, row)
+        for j in range(row.shape[0]):
+            row[j] = np.sqrt(row[j])
+    return out
+
+
+def nearest_in_matrix(dist: np.ndarray, k_row: int, k_col: int) -> tuple[np.ndarray, np.ndarray]:
+    """Column indices of the ``k_row`` smallest entries of each row (n, k_row) and row
+    indices of the ``k_col`` smallest of each column (m, k_col), in one pass."""
+    return _nearest_in_matrix(np.ascontiguousarray(dist), int(k_row), int(k_col))
+
+
+def euclidean_matrix(x: np.ndarray, y: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+    """The Euclidean distance matrix, equal to ``scipy.spatial.distance.cdist(x, y)`` (the
+    same sums in the same order; compiled, 2.3-2.4x faster at n = m = 500 in 2-D and 32-D),
+    written to ``out`` (float64, C-contiguous, shape (n, m)) if given."""
+    shape = (len(x), len(y))
+    if out is None:
+        out = np.empty(shape)
+    elif out.shape != shape or out.dtype != np.float64 or not out.flags.c_contiguous:
+        raise ValueError(f"out must be a C-contiguous float64 array of shape {shape}; got "
+                         f"{out.dtype} {out.shape}")
+    _distances(np.ascontiguousarray(x, dtype=np.float64),
+               np.ascontiguousarray(y.T, dtype=np.float64), out)
+    return out
+
+
+@_jit
+def _nearest_pass(x, yt, k, order):
+    """Each x_i's k nearest y_j (ascending), rows visited in ``order``. A row's k-th
+    distance is at most its largest distance to the previous row's k neighbours: only
+    pairs below that bound are inserted (in a spatial order, a few per row)."""
+    n, m = x.shape[0], yt.shape[1]
+    out = np.empty((n, k), np.int64)
+    r = np.empty(m)
+    best = np.empty(k)
+    prev = -1
+    for t in range(n):
+        i = order[t]
+        squared_row(x[i], yt, 0, r)
+        bound = np.inf
+        if prev >= 0:
+            bound = 0.0
+            for q in range(k):
+                bound = max(bound, r[out[prev, q]])
+        arg = out[i]
+        filled = 0
+        for j in range(m):
+            rj = r[j]
+            if rj <= bound and (filled < k or rj < best[k - 1]):
+                filled = insert_sorted(best, arg, filled, rj, j)
+                if filled == k:
+                    bound = best[k - 1]
+        if filled < k:  # only NaN distances compare false with every bound
+            raise ValueError("nearest_points: distances that are not numbers (NaN)")
+        prev = i
+    return out
+
+
+def nearest_points(x: np.ndarray, y: np.ndarray, k_row: int, k_col: int,
+                   order_x: np.ndarray, order_y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each x_i's ``k_row`` nearest y_j, (n, k_row), and each y_j's ``k_col`` nearest x_i,
+    (m, k_col), nearest first, by brute force (``order_x``, ``order_y``: the order in
+    which the points are visited, e.g. k-d tree order; any permutation gives the same
+    neighbours up to ties). Faster than two k-d trees up to about 500 x 700 points in 2-D
+    (0.62 ms vs 0.94 ms at n = m = 500; 0.05 ms vs 0.18 ms at 125)."""
+    if not (1 <= k_row <= len(y) and 1 <= k_col <= len(x)):
+        raise ValueError(f"k_row must be in [1, {len(y)}] and k_col in [1, {len(x)}]; "
+                         f"got {k_row} and {k_col}")
+    order_x, order_y = np.asarray(order_x, np.int64), np.asarray(order_y, np.int64)
+    for name, order, size in (("order_x", order_x, len(x)), ("order_y", order_y, len(y))):
+        if order.shape != (size,) or not np.array_equal(np.sort(order), np.arange(size)):
+            raise ValueError(f"{name} must be a permutation of range({size}); got shape "
+                             f"{order.shape}")
+    x = np.ascontiguousarray(x, dtype=np.float64)
+    y = np.ascontiguousarray(y, dtype=np.float64)
+    return (_nearest_pass(x, np.ascontiguousarray(y.T), int(k_row), order_x),
+            _nearest_pass(y, np.ascontiguousarray(x.T), int(k_col), order_y))

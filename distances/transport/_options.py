@@ -1,0 +1,168 @@
+"""The sparse solver's options: one frozen, validated object instead of module constants.
+
+Every tuning value of the column generation lives in :class:`SparseOptions`, with the
+measurement that set it. The solver reads its options from the object it is given;
+``benchmarks/tune_sparse.py`` times variants by passing ``SparseOptions(per_row=4)``
+(nothing is patched). The tolerances are not options: they follow from the certificate
+(:mod:`distances.transport._problem`).
+
+Private module: :class:`SparseOptions` is re-exported by :mod:`distances.sparse_w1`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+
+import numpy as np
+
+from ._problem import DEFAULT_MAX_ITER, check_max_iter
+
+__all__ = ["CELL_SIZE_MAX", "SparseOptions"]
+
+#: The largest ``cell_size``: each pair of coarse cells that exchange mass links
+#: ``cell_size ** 2`` pairs of points, so the coarse level's edges take about
+#: ``16 (n + m) cell_size`` bytes (cell_size = 100,000 asked for 9.3 GiB at n = 3000).
+CELL_SIZE_MAX = 64
+
+
+@dataclass(frozen=True)
+class SparseOptions:
+    """Options of :func:`~distances.sparse_w1.solve_sparse` (frozen; validated on creation).
+
+    The first six are the keywords of ``solve_sparse``; the others are the solver's tuning
+    values, each set by a measurement quoted below (``python benchmarks/tune_sparse.py
+    --variant NAME=VALUE`` times a change against the defaults, interleaved).
+
+    Attributes
+    ----------
+    k_neighbors : int, default 8
+        Nearest neighbours per point in the first candidate set (both directions).
+    local_neighbors : int, default 48
+        Neighbours per point checked by the cheap local pricing before a full scan.
+    cell_size : int, default 4
+        Points per cell of the coarse problem (0 or 1: no coarse level; at most
+        ``CELL_SIZE_MAX``, 64).
+    coarsen_above : int or None, default None
+        Solve a coarse problem first when both clouds have more points than this; None:
+        ``coarsen_above_low_d`` in up to 3 dimensions, ``coarsen_above_high_d`` above.
+    max_rounds : int, default 500
+        Rounds of solve-and-price that reach the optimum on their candidates before
+        :class:`~distances.SolverError` is raised.
+    max_iter : int, default 1_000_000
+        Iteration limit of each network-simplex solve (then 10x and 100x).
+    coarsen_above_low_d, coarsen_above_high_d : int, default 100 and 800
+        The default ``coarsen_above``: above 3-D k-d cells of 4 points are far from local
+        (and the star start does not use the coarse plan). ``--sizes 500 700 1000 2000
+        --dims 8 32 --variant coarsen_above=100``, four shapes summed: without a coarse
+        level 13 % less time at n = 500, 10 % at 700; at 1000 in 8-D 7 % more, at 2000
+        14 % more.
+    per_row : int, default 16
+        Violated pairs per row that a scan adds (the most violated ones). 16, not 4: the
+        bench_peers shapes took 4-7 % less time at n = 2000 (stretched 2-D 15 %), the same
+        at 500, 1000 and 20,000.
+    partial_pivots : int, default 2
+        Problems whose cost matrix is not kept price their local lists after
+        ``partial_pivots`` x n pivots, without waiting for the optimum on the candidates
+        (0: wait). Optima of intermediate candidate sets are detours: from the same first
+        basis, all the final candidates at once took 494,000 pivots (8 Gaussians vs a
+        Gaussian, n = 20,000), the rounds 1.6 million. ``--sizes 20000 --dims 2``, two
+        passes, the four shapes in sum: 2 pivots an atom 19.4-19.5 s, 4 19.9-20.0 s,
+        waiting 20.3-20.5 s, 1 21.1-22.0 s.
+    matrix_max_pairs, matrix_max_pairs_high_d : int, default 2**22 and 2**26
+        Up to this many pairs (32 MB of costs; above 3-D 512 MB, n = m = 8192) the cost
+        matrix is computed once and every round prices all pairs from it, in one compiled
+        loop. Above 3-D k-d trees degrade to brute force and each scan would recompute
+        d-term distances (32-D, n = 8000: 12.5 s without the matrix, 3.4 s with it).
+    index32_nodes : int, default 8192
+        From this many atoms (n + m) the simplex numbers nodes and arcs in int32: half the
+        memory for the pivots to walk (2-D: 7-10 % less time at n = 20,000, 2 % at 8000;
+        int32 at every size cost 1-2 % at 2000).
+    renumber_nodes : int, default 8192
+        From this many atoms, problems whose cost matrix is not kept renumber the
+        simplex's nodes in the tree's order and sort its arcs by source before each solve
+        (2-D, n = 20,000: two samples of one law 3.1-3.3 s -> 2.6 s, 8 Gaussians vs a
+        Gaussian 10.5-11.5 -> 8.6-9.4 s; with the arcs sorted too, the four shapes 9 %
+        less in sum at 20,000, 8 % at 8000, 1.5 % at 5000).
+    brute_force_pairs : int, default 2**19
+        Up to this many pairs (n = m = 724) the first neighbours are found by brute force,
+        above with two k-d trees (2-D, 8 neighbours: 8 Gaussians vs a Gaussian 0.62 vs
+        0.94 ms at n = 500, 6.3 vs 5.3 at 2000).
+    bulk_radius : float, default 3.0
+        The seeds of problems whose cost matrix is kept (2-D and 3-D) are nearest
+        neighbours after mapping x by the transport map between the clouds' Gaussian
+        approximations; their moments leave out the points beyond ``bulk_radius`` times
+        the median Mahalanobis distance when those hold more than a tenth of the spread
+        (heavy tails; ``inf``: every point counts). Student t with 2 degrees of freedom
+        against a Gaussian (bench_peers ``heavy``), 2-D, 500 x 500, 1000 x 1000 and
+        500 x 250, three seeds: 26 % fewer pivots at 3 than with every point, 24 % at 4;
+        the seven other bench_peers shapes the same pivots.
+    plan_neighbors : int, default 16
+        Neighbours of each end of a plan pair checked by the local pricing.
+    polish, polish_rounds, polish_max_pairs : float, int, int; default 1e-3, 2, 10**8
+        Up to ``polish_max_pairs`` pairs, up to ``polish_rounds`` more rounds add the
+        pairs violated beyond ``polish`` x the pricing tolerance (2-D, stretched n = 1000,
+        8 Gaussians vs a Gaussian n = 2000: agreement with dense 5e-16, not 1.5e-12 and
+        5e-13).
+    artificial_dust : float, default 1e-12
+        Mass an artificial arc of the big-M start may keep from round-off (measured: up
+        to 2e-16); more means the artificial cost was too small, and the solver starts
+        over from its spanning tree.
+    """
+
+    k_neighbors: int = 8
+    local_neighbors: int = 48
+    cell_size: int = 4
+    coarsen_above: int | None = None
+    max_rounds: int = 500
+    max_iter: int = DEFAULT_MAX_ITER
+    coarsen_above_low_d: int = 100
+    coarsen_above_high_d: int = 800
+    per_row: int = 16
+    partial_pivots: int = 2
+    matrix_max_pairs: int = 1 << 22
+    matrix_max_pairs_high_d: int = 1 << 26
+    index32_nodes: int = 8192
+    renumber_nodes: int = 8192
+    brute_force_pairs: int = 1 << 19
+    bulk_radius: float = 3.0
+    plan_neighbors: int = 16
+    polish: float = 1e-3
+    polish_rounds: int = 2
+    polish_max_pairs: int = 10**8
+    artificial_dust: float = 1e-12
+
+    def __post_init__(self) -> None:
+        lows = {"k_neighbors": 1, "local_neighbors": 1, "cell_size": 0, "coarsen_above": 1,
+                "max_rounds": 1, "per_row": 1, "plan_neighbors": 1, "polish_rounds": 0}
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if f.name == "max_iter":
+                check_max_iter(value)
+            elif f.name in ("polish", "artificial_dust"):
+                if not (isinstance(value, (int, float, np.floating))
+                        and not isinstance(value, bool) and 0 <= value <= 1):
+                    raise ValueError(f"{f.name} must be a number in [0, 1]; got {value!r}")
+            elif f.name == "bulk_radius":
+                if not (isinstance(value, (int, float, np.floating))
+                        and not isinstance(value, bool) and value > 0):
+                    raise ValueError(f"bulk_radius must be a number > 0; got {value!r}")
+            elif not (f.name == "coarsen_above" and value is None):
+                low = lows.get(f.name, 0)
+                if (isinstance(value, bool) or not isinstance(value, (int, np.integer))
+                        or value < low):
+                    raise ValueError(f"{f.name} must be an integer >= {low}; got {value!r}")
+        if self.cell_size > CELL_SIZE_MAX:
+            raise ValueError(
+                f"cell_size must be at most {CELL_SIZE_MAX} (each pair of coarse cells that "
+                f"exchange mass links cell_size**2 pairs of points: about "
+                f"{16 * self.cell_size} bytes a point); got {self.cell_size!r}")
+
+    def keeps_matrix(self, n: int, m: int, d: int) -> bool:
+        """Whether the solver keeps the cost matrix and prices every pair each round."""
+        return n * m <= (self.matrix_max_pairs if d <= 3 else self.matrix_max_pairs_high_d)
+
+    def coarsens_above(self, d: int) -> int:
+        """``coarsen_above``, or its default in dimension ``d``."""
+        if self.coarsen_above is not None:
+            return self.coarsen_above
+        return self.coarsen_above_low_d if d <= 3 else self.coarsen_above_high_d

@@ -1,0 +1,247 @@
+"""The network simplex as the sparse W1 solver drives it (:mod:`distances.sparse_w1`).
+
+:class:`Solver` holds the :class:`~distances.transport._simplex.TransportSimplex` of one column
+generation: its first basis (a spanning tree, or the big-M star above 3-D), the candidate
+edges it has been given, and the restart from the tree when the star leaves mass on an
+artificial arc. :func:`run_matrix_rounds` runs the rounds of a problem whose cost matrix is
+kept in one compiled loop (:mod:`distances.transport._rounds`). Private module.
+"""
+
+from __future__ import annotations
+
+import threading
+
+import numpy as np
+from numpy.typing import NDArray
+
+from ._candidates import EdgeSet, Flow, pair_cost
+from ._options import SparseOptions
+from ._problem import (
+    PRICING_RTOL,
+    SIMPLEX_EPS,
+    STALL_RTOL,
+    TINY_SCALE,
+    SolverError,
+    retry_at_limit,
+)
+
+__all__ = ["SCRATCH_MAX_BYTES", "Solver", "run_matrix_rounds", "scan_all", "scratch"]
+
+FloatArray = NDArray[np.float64]
+IntArray = NDArray[np.int64]
+
+#: Scratch arrays of up to this many bytes (the cost matrix, the mask of candidate pairs)
+#: are kept per thread between solves (:func:`scratch`).
+SCRATCH_MAX_BYTES = 1 << 23
+_SCRATCH = threading.local()
+
+
+def scratch(name: str, size: int, dtype: type) -> NDArray:
+    """An uninitialised 1-D array of ``size`` items, kept for this thread's next solve
+    when at most SCRATCH_MAX_BYTES (one array per ``name``: a caller must be done with it
+    before the next call with the same name). A fresh array of a few MB costs a page fault
+    every 4 KB each time the allocator has returned it to the system: n = 500 in 2-D took
+    11.2-11.7 ms in some processes and 13.1-13.5 ms in others, where the 2 MB cost matrix
+    alone took 1.25 ms instead of 0.31 ms."""
+    nbytes = size * np.dtype(dtype).itemsize
+    if nbytes > SCRATCH_MAX_BYTES:
+        return np.empty(size, dtype)
+    buf = getattr(_SCRATCH, name, None)
+    if buf is None or buf.size < size or buf.dtype != dtype:
+        buf = np.empty(max(size, 1 << 12), dtype)
+        setattr(_SCRATCH, name, buf)
+    return buf[:size]
+
+
+def scan_all(x, y, u, v, tol, per_row):
+    """Price all pairs of the Python rounds (compiled; numba is imported on first use),
+    computing the distances with the triangle-inequality bound. (With a kept cost matrix
+    the compiled rounds price from it: :func:`run_matrix_rounds`.)"""
+    from ._pricing import scan
+
+    return scan(x, y, u, v, tol, per_row=per_row)
+
+
+class Solver:
+    """The network simplex of :mod:`distances.transport._simplex` on the candidate edges, kept
+    between rounds: new edges join as non-basic arcs and the next solve continues from
+    the previous basis.
+
+    The first basis: in up to 3 dimensions ``tree`` (the coarse plan refined, or the
+    monotone plan: a feasible spanning tree); above, LEMON's big-M star (``star``), from
+    which the plain block search needed 3-8x fewer pivots there. The star's artificial
+    cost is 8 (1 + the largest candidate cost); should an artificial arc keep mass
+    (a cost that small can be beaten only by rerouting along long paths), the solver
+    starts over from ``tree`` with all the candidates."""
+
+    def __init__(self, x: FloatArray, y: FloatArray, a: FloatArray, b: FloatArray,
+                 rows: IntArray, cols: IntArray, mass: FloatArray, edges: EdgeSet,
+                 cost: FloatArray | None, opts: SparseOptions, star: bool = False) -> None:
+        from ._simplex import TransportSimplex  # imports numba (compiled kernels)
+
+        self.x, self.y, self.a, self.b, self.edges, self.cost = x, y, a, b, edges, cost
+        self.opts = opts
+        self.tree = (rows, cols, mass)
+        keys = rows * edges.m + cols
+        edges.add(np.sort(keys))
+        self.index = np.int32 if a.size + b.size >= opts.index32_nodes else np.int64
+        # The compiled rounds of the matrix mode read node numbers as points: no renumbering.
+        self.renumber = cost is None and a.size + b.size >= opts.renumber_nodes
+        self.simplex = TransportSimplex(
+            a, b, rows, cols, self._costs(rows, cols), mass, capacity=16 * keys.size,
+            index=self.index,
+        )
+        self.simplex.renumber = self.renumber
+        self.star = star
+        self.round_pivots = 0  # pivots of partial solves since the last complete one
+        self.restarts = 0
+        self.rounds = 0  # rounds run by run_matrix_rounds
+        self.eps = SIMPLEX_EPS
+
+    def add(self, keys: IntArray) -> None:
+        """Candidate edges not yet in the set (``EdgeSet.new``)."""
+        if keys.size == 0:
+            return
+        self.edges.add(keys)
+        rows, cols = keys // self.edges.m, keys % self.edges.m
+        self.simplex.add(rows, cols, self._costs(rows, cols))
+
+    def _costs(self, rows: IntArray, cols: IntArray) -> FloatArray:
+        if self.cost is not None:
+            return self.cost[rows, cols]
+        return pair_cost(self.x, self.y, rows, cols)
+
+    def _restart(self, star: bool) -> None:
+        """A new simplex on the same candidates: from the big-M star, or from the tree."""
+        from ._simplex import TransportSimplex
+
+        rows, cols, cost = self.simplex.arcs()
+        if star:
+            art = 8.0 * (1.0 + float(cost.max(initial=0.0)))
+            self.simplex = TransportSimplex.star(self.a, self.b, art, capacity=2 * rows.size,
+                                                 index=self.index)
+        else:
+            t_rows, t_cols, t_mass = self.tree
+            self.simplex = TransportSimplex(self.a, self.b, t_rows, t_cols,
+                                            self._costs(t_rows, t_cols), t_mass,
+                                            capacity=2 * rows.size, index=self.index)
+        self.simplex.renumber = self.renumber
+        self.simplex.add(rows, cols, cost)
+
+    def start(self) -> bool:
+        """Before the first solve: above 3-D move the candidates (all known now) to the
+        big-M star. Returns whether the simplex was replaced."""
+        if self.star and self.simplex.pivots == 0 and self.simplex.first_arc == 1:
+            self._restart(star=True)
+            return True
+        return False
+
+    def solve(self, max_iter: int) -> Flow:
+        """Pivot to the optimum on the current candidates (the iteration limit, then 10x
+        and 100x, then :class:`~distances.SolverError`)."""
+        from ._simplex import ITERATION_LIMIT, TREE_RULE
+
+        self.start()
+
+        def run(limit: int) -> tuple[None, int]:
+            return None, 3 if self.simplex.solve(limit, self.eps) == ITERATION_LIMIT else 1
+
+        retry_at_limit(run, max_iter, "sparse network simplex")
+        self.simplex.rule = TREE_RULE  # later rounds: few violated arcs, the list is faster
+        if self.simplex.artificial_flow() > self.opts.artificial_dust:
+            self.restarts += 1
+            self._restart(star=False)
+            retry_at_limit(run, max_iter, "sparse network simplex")
+        self.round_pivots = 0
+        return self._flow()
+
+    def partial(self, pivots: int) -> Flow | None:
+        """At most ``pivots`` pivots: the flow (plan and potentials of the current basis)
+        if the solve stopped there, None if it reached the optimum first (then call
+        :meth:`solve`, which returns at once)."""
+        from ._simplex import OPTIMAL
+
+        self.start()
+        before = self.simplex.pivots
+        status = self.simplex.solve(pivots, self.eps)
+        self.round_pivots += self.simplex.pivots - before
+        return None if status == OPTIMAL else self._flow()
+
+    def _flow(self) -> Flow:
+        rows, cols, mass = self.simplex.plan()
+        u, v = self.simplex.potentials()
+        # Potentials carry an arbitrary common offset (u + t, v - t): remove it
+        # (a . u = b . v) so that no round-off is lost to it.
+        shift = (self.b @ v - self.a @ u) / 2
+        return Flow(rows, cols, mass, u + shift, v - shift)
+
+
+# -- the rounds when the cost matrix is kept ------------------------------------------
+
+
+def run_matrix_rounds(
+    solver: Solver, cost: FloatArray, seeds: tuple[IntArray, IntArray], polish: float,
+    seed_only: bool,
+) -> tuple[bool, Flow, FloatArray, float, float]:
+    """Add the seed pairs (rows, columns; repeats allowed) and run the rounds compiled
+    (:mod:`distances.transport._rounds`), growing the arc arrays and restarting from the tree
+    when it asks. Returns (stopped before max_rounds, the last flow, its rows' smallest
+    reduced costs clipped at 0, the scale, the smallest reduced cost)."""
+    from ._rounds import ARTIFICIAL, DONE, FULL, ITERATION_LIMIT, matrix_rounds
+    from ._simplex import TREE_RULE
+
+    n, m = cost.shape
+    opts = solver.opts
+    per_row, max_iter = opts.per_row, opts.max_iter
+    assert not solver.renumber  # the compiled rounds read node numbers as points
+    # The candidate set as a mask of all pairs (the rounds keep it): the seeds not yet
+    # arcs join, sorted and without repeats, in one pass over the mask.
+    in_set = scratch("in_set", n * m, np.bool_)
+    in_set[:] = False
+    in_set[seeds[0] * m + seeds[1]] = True
+    # (solver.edges, the sorted keys the Python rounds use, is not kept up to date here)
+    arcs = solver.simplex
+    tree_rows, tree_cols, _ = arcs.arcs()
+    tree = tree_rows * m + tree_cols
+    in_set[tree] = False
+    new = np.flatnonzero(in_set)
+    in_set[tree] = True
+    arcs.reserve(new.size + per_row * n + m)  # room for the first round's additions
+    arcs.add(new // m, new % m, cost.ravel()[new])
+    in_set = in_set.reshape(n, m)
+    sx = solver.simplex
+    ints = np.array([sx.n_arcs, sx.first_arc, sx.rule, sx.next_arc, 0, 0, 0,
+                     opts.max_rounds, max_iter, per_row, int(seed_only)], dtype=np.int64)
+    if solver.start():
+        sx = solver.simplex
+        ints[:4] = sx.n_arcs, sx.first_arc, sx.rule, sx.next_arc
+    floats = np.array([solver.eps, PRICING_RTOL, STALL_RTOL, polish, opts.polish_rounds,
+                       np.inf, 0.0, -np.inf, opts.artificial_dust, TINY_SCALE])
+    u, v, row_min = np.empty(n), np.empty(m), np.zeros(n)
+    while True:
+        status = matrix_rounds(
+            cost, solver.a, solver.b, sx.src, sx.tgt, sx.cost, sx.flow, sx.state, sx.parent,
+            sx.pred, sx.forward, sx.thread, sx.rev_thread, sx.succ_num, sx.last_succ, sx.pi,
+            sx.dirty, in_set, ints, floats, u, v, row_min,
+        )
+        sx.n_arcs, sx.rule, sx.next_arc = int(ints[0]), int(ints[2]), int(ints[3])
+        if status == FULL:
+            sx.reserve(per_row * n + m)
+            continue
+        if status == ARTIFICIAL:
+            solver.restarts += 1
+            solver._restart(star=False)
+            sx = solver.simplex
+            ints[:4] = sx.n_arcs, sx.first_arc, TREE_RULE, sx.next_arc
+            continue
+        if status == ITERATION_LIMIT:
+            raise SolverError(
+                f"sparse network simplex stopped at its iteration limit ({100 * max_iter})"
+                f" 3 times; pass a larger max_iter"
+            )
+        break
+    sx.pivots += int(ints[4])
+    solver.rounds = int(ints[5])
+    rows, cols, mass = sx.plan()
+    return (status == DONE, Flow(rows, cols, mass, u.copy(), v.copy()), row_min,
+            float(floats[6]), float(floats[7]))
