@@ -417,8 +417,10 @@ def cmd_run(args: argparse.Namespace) -> int:
         else:
             r = run_module(module, cfg, equivalent, verbose=not args.quiet)
             r["command"] = f"python benchmarks/mutation.py run {module}"
+        # Read again before writing: another run may have recorded other modules meanwhile.
+        results = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
         results[module] = r
-        RESULTS.write_text(json.dumps(results, indent=1) + "\n")
+        RESULTS.write_text(json.dumps(results, indent=1, sort_keys=True) + "\n")
         print(f"   {module}: {r['mutants']} mutants, {r['killed']} killed, "
               f"{r['equivalent']} equivalent, {r['survived']} survived "
               f"({100 * r['score']:.1f} %) in {r['seconds']:.0f} s", flush=True)
@@ -486,18 +488,28 @@ def in_sample(m: Mutant, cfg: dict) -> bool:
 
 
 def cmd_sample(args: argparse.Namespace) -> int:
-    """CI: the mutants whose key hashes into the sample must all be killed."""
+    """CI: the mutants whose key hashes into the sample must all be killed.
+
+    The sample is the same from run to run and stable under edits elsewhere in a module
+    (a mutant is in it when the SHA-1 of its key is 0 modulo ``sample-one-in``).
+    """
     cfg = load_config()
     os.environ.setdefault("HYPOTHESIS_PROFILE", "ci")
     os.environ.setdefault("MPLBACKEND", "Agg")
     _preload()
     equivalent = load_equivalent()
+    results = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
     survivors: list[str] = []
     total = 0
     start = time.monotonic()
     for module in _modules(cfg, args.modules):
+        if module not in results:
+            print(f"  {module}: no full run recorded in {RESULTS.name}; not sampled")
+            continue
         keys = {m.key for m, _ in scoped_mutants(module, cfg) if in_sample(m, cfg)}
-        keys -= set(equivalent)
+        # Known survivors of the last full run are in the docs' table already; the sample
+        # guards the killed ones (and any new mutant) against decay.
+        keys -= set(equivalent) | set(results[module]["survivors"])
         if not keys:
             continue
         r = run_module(module, cfg, equivalent, only=keys, verbose=args.verbose,
