@@ -21,8 +21,10 @@ from wgan.checks import (
     check_example1_networks,
     check_figure2,
     check_figure3,
+    check_finite_sample,
     monte_carlo_allowance,
 )
+from wgan.dual_compare import PotentialComparison
 
 # -- Figure 3 ---------------------------------------------------------------------------------
 
@@ -156,11 +158,51 @@ def test_figure2_slope_ratio_exactly_at_the_minimum_passes() -> None:
     assert not any("smallest slope" in t for t in result.failures)
 
 
+def _two_gaussians(x: np.ndarray, sd: float) -> np.ndarray:
+    """The optimal discriminator between N(-2, sd^2) and N(2, sd^2)."""
+    pr = np.exp(-0.5 * ((x + 2) / sd) ** 2)
+    pf = np.exp(-0.5 * ((x - 2) / sd) ** 2)
+    return pr / (pr + pf)
+
+
+X401 = np.linspace(-5, 5, 401)
+CUBIC = -X401 - 10 * X401**3 / 125  # a critic bent away from its line, slope ratio 1/7
+
+
+def test_figure2_critic_bent_less_than_a_third_of_the_optimum_passes() -> None:
+    """Bent by 0.30 of the optimal D's deviation (between 1/4 and 1/3): close to linear."""
+    d = _two_gaussians(X401, 0.5)
+    result = check_figure2(_figure2(X401, d, d, CUBIC))
+    ratio = result.data["deviation"] / result.data["deviation_optimal_discriminator"]
+    assert 0.29 < ratio < 0.30
+    assert result.passed is True
+
+
+def test_figure2_critic_bent_more_than_a_third_of_the_optimum_fails() -> None:
+    """Against a smoother optimal D (sd 1), the same critic is bent by 0.39 of its
+    deviation (between 1/3 and 2/3): not close to linear."""
+    d = _two_gaussians(X401, 0.5)
+    result = check_figure2(_figure2(X401, d, _two_gaussians(X401, 1.0), CUBIC))
+    ratio = result.data["deviation"] / result.data["deviation_optimal_discriminator"]
+    assert 0.38 < ratio < 0.39
+    assert result.failures == (
+        "the critic deviates from its line by 13% of its range > 0.33 x the optimal D's 34%",
+    )
+
+
 def test_figure2_rising_critic_is_one_sign() -> None:
     """A critic with positive slope everywhere keeps one sign (the sign is not the rule)."""
     d = [0.0] * 5 + [1.0] * 5
     result = check_figure2(_figure2(X10, d, d, X10))
     assert "the critic's slope changes sign" not in result.failures
+
+
+def test_figure2_critic_rising_then_falling_changes_sign() -> None:
+    """Slopes +0.5 then -0.5 (all between -1 and 1): not monotone."""
+    f = -0.5 * np.abs(X10 - 5.0)
+    d = [0.0] * 5 + [1.0] * 5
+    result = check_figure2(_figure2(X10, d, d, f))
+    assert "the critic's slope changes sign" in result.failures
 
 
 def test_figure2_critic_with_a_flat_step_changes_sign() -> None:
@@ -177,6 +219,54 @@ def test_figure2_constant_critic_has_no_slope_ratio() -> None:
     result = check_figure2(_figure2(X10, d, d, np.zeros(10)))
     assert result.data["slope_ratio"] == 0.0
     assert result.data["deviation"] == math.inf
+
+
+# -- finite samples ------------------------------------------------------------------------------
+
+
+def _finite(*, exact: float, value: float, gap: float, span: float = 1.0,
+            unique: bool = True) -> PotentialComparison:
+    """A comparison with the numbers the rule reads: the LP potential's span, the exact and
+    normalised values, the normalised critic's largest distance to the potential."""
+    sol = SimpleNamespace(potential=np.array([0.0, span]), p=np.array([1.0, 0.0]),
+                          q=np.array([0.0, 1.0]))
+    return PotentialComparison(sol, None, np.zeros(2), 1.0, exact, value, value, gap, gap,
+                               0.0, unique, 0.0)
+
+
+def test_finite_sample_value_share_boundary() -> None:
+    """0.9 of W1(X, Y) passes; below it fails; on an exact value below 1 too."""
+    assert check_finite_sample(_finite(exact=0.5, value=0.45, gap=0.0)).passed is True
+    result = check_finite_sample(_finite(exact=0.5, value=0.4, gap=0.0))
+    assert result.failures == ("normalised critic 80.0% of W1(X, Y) < 90%",)
+
+
+def test_finite_sample_zero_exact_value_fails() -> None:
+    """W1(X, Y) = 0 gives no share (nan): the rule cannot pass on it."""
+    result = check_finite_sample(_finite(exact=0.0, value=0.0, gap=0.0))
+    assert result.failures == ("normalised critic nan% of W1(X, Y) < 90%",)
+
+
+def test_finite_sample_potential_share_boundary() -> None:
+    """Off the potential by 0.1 of its range passes, by 0.2 fails (span 0.5 < 1)."""
+    assert check_finite_sample(_finite(exact=1.0, value=1.0, gap=0.05, span=0.5)).passed is True
+    result = check_finite_sample(_finite(exact=1.0, value=1.0, gap=0.1, span=0.5))
+    assert result.failures == ("critic off the LP potential by 20.0% of its range > 10%",)
+
+
+def test_finite_sample_constant_potential_fails() -> None:
+    """An LP potential of span 0 gives an infinite relative gap."""
+    result = check_finite_sample(_finite(exact=1.0, value=1.0, gap=0.0, span=0.0))
+    assert result.failures == ("critic off the LP potential by inf% of its range > 10%",)
+
+
+def test_finite_sample_headline_and_claim() -> None:
+    result = check_finite_sample(_finite(exact=0.5, value=0.45, gap=0.025, span=0.5))
+    assert result.headline == (
+        "normalised critic 0.4500 = 90.0% of exact W1(X, Y) 0.5000; largest distance to the "
+        "LP potential 0.025 (5.0% of its range)"
+    )
+    assert result.claim.startswith("An LP critic fitted on 1 + 1 fixed points")
 
 
 # -- Example 1 and the Monte Carlo allowance ------------------------------------------------------
