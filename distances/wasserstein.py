@@ -48,7 +48,7 @@ from .transport._problem import (
 __all__ = [
     "CERTIFICATE_RTOL",
     "SPARSE_AUTO_MIN_ATOMS",
-    "SPARSE_AUTO_MIN_ATOMS_VALUE",
+    "SPARSE_AUTO_MIN_PAIRS_VALUE",
     "Certificate",
     "EarthMoverSolution",
     "SolverError",
@@ -73,12 +73,14 @@ for _public in (Certificate, EarthMoverSolution, SolverError, certify):
 #: memory where dense needs about 4 n^2 doubles.
 SPARSE_AUTO_MIN_ATOMS = 2000
 #: :func:`earth_mover` (the value only) with ``method="auto"`` switches to the sparse solver
-#: from this many atoms a side, in every dimension >= 2. Measured with
-#: benchmarks/bench_peers.py (benchmarks/results/bench_peers_small_quiet.txt, 4 shapes in
-#: 2-D, 8-D and 32-D): at 300 atoms sparse was faster than dense on all 12 (1.27x-1.84x),
-#: at 400 by 1.62x-3.08x; at 200 dense was faster on 4 of 12 (sparse at 0.93x-0.996x its
-#: speed; the threshold was 400 before the second round of tuning of the sparse solver).
-SPARSE_AUTO_MIN_ATOMS_VALUE = 300
+#: when the clouds have at least this many pairs (n m; 256 x 256), in every dimension
+#: >= 2: both sizes count. Measured with benchmarks/bench_peers.py (the crossover_*
+#: results: 2:1, 3:1 weighted, 5:1, 10:1 and 30:1, four shapes, 2-D, 8-D and 32-D, CPU
+#: seconds): from about 90,000 pairs sparse was faster than dense in all but 3 of 60
+#: cases (level there), at 45,000-50,000 in about half. Equal sizes: at 300 atoms
+#: sparse was faster on all 12 shape/dimension pairs (1.27x-1.84x), at 200 dense on 4
+#: of 12 (bench_peers_small_quiet). It was 300 atoms a side, whatever the other side.
+SPARSE_AUTO_MIN_PAIRS_VALUE = 1 << 16
 
 
 def _problem(P: Any, Q: Any, support: ArrayLike | None, cost: ArrayLike | None) -> Problem:
@@ -166,11 +168,11 @@ def earth_mover(
         and m; the result is then the optimal transport cost for that cost.
     method : {"auto", "closed_form_1d", "network_simplex", "sparse"}, default "auto"
         ``"auto"`` uses the closed form on the line, the sparse solver for point clouds in
-        dimension >= 2 with at least ``SPARSE_AUTO_MIN_ATOMS_VALUE`` (300) atoms each
-        (in :func:`earth_mover_solution`: ``SPARSE_AUTO_MIN_ATOMS``, 2000, so that the
-        plan stays dense below), and the dense network simplex otherwise (the crossover
-        was measured against the dense solver, see :doc:`/sparse_w1`; :func:`auto_method`
-        says which).
+        dimension >= 2 with at least ``SPARSE_AUTO_MIN_PAIRS_VALUE`` (65,536) pairs
+        (in :func:`earth_mover_solution`: ``SPARSE_AUTO_MIN_ATOMS``, 2000 atoms each, so
+        that the plan stays dense below), and the dense network simplex otherwise (the
+        crossover was measured against the dense solver and the peers, see
+        :doc:`/sparse_w1`; :func:`auto_method` says which).
         ``"sparse"`` (point clouds only) never builds the n x m cost matrix and certifies
         dual feasibility over all pairs (:func:`distances.sparse_w1.solve_sparse`); its
         plan is a scipy.sparse matrix.
@@ -310,5 +312,7 @@ def _use_sparse(method: str, prob: Problem, *, value_only: bool) -> bool:
         return True
     if method != "auto" or prob.x is None or prob.y is None or prob.x.shape[1] < 2:
         return False
-    n = min(prob.x.shape[0], prob.y.shape[0])
-    return n >= (SPARSE_AUTO_MIN_ATOMS_VALUE if value_only else SPARSE_AUTO_MIN_ATOMS)
+    n, m = prob.x.shape[0], prob.y.shape[0]
+    if value_only:
+        return n * m >= SPARSE_AUTO_MIN_PAIRS_VALUE
+    return min(n, m) >= SPARSE_AUTO_MIN_ATOMS

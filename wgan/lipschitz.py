@@ -33,6 +33,7 @@ __all__ = [
     "apply_spectral_norm",
     "bjorck_orthonormalise",
     "clip_weights",
+    "clipping_box_bound",
     "gradient_norms",
     "gradient_penalty",
     "interpolates",
@@ -50,6 +51,25 @@ def clip_weights(module: nn.Module, c: float) -> None:
     with torch.no_grad():
         for p in module.parameters():
             p.clamp_(-c, c)
+
+
+def clipping_box_bound(module: nn.Module, c: float) -> float:
+    """The Lipschitz bound every ReLU network with weights in [-c, c] obeys (Section 3's K).
+
+    Each linear layer's spectral norm is at most its Frobenius norm, at most
+    c sqrt(fan_in fan_out); ReLU is 1-Lipschitz; so the product of
+    these over the layers bounds the constant, whatever the weights inside the box.
+
+    >>> clipping_box_bound(nn.Sequential(nn.Linear(2, 8), nn.ReLU(), nn.Linear(8, 1)), 0.01)
+    0.0016
+    """
+    if not c > 0:
+        raise ValueError(f"clipping value c must be positive; got {c!r}")
+    bound = 1.0
+    for layer in module.modules():
+        if isinstance(layer, nn.Linear):
+            bound *= c * math.sqrt(layer.in_features * layer.out_features)
+    return round(bound, 15)
 
 
 def apply_spectral_norm(module: nn.Module, n_power_iterations: int = 1) -> nn.Module:

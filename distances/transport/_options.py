@@ -87,6 +87,15 @@ class SparseOptions:
         Up to this many pairs (n = m = 724) the first neighbours are found by brute force,
         above with two k-d trees (2-D, 8 neighbours: 8 Gaussians vs a Gaussian 0.62 vs
         0.94 ms at n = 500, 6.3 vs 5.3 at 2000).
+    bulk_radius : float, default 3.0
+        The seeds of problems whose cost matrix is kept (2-D and 3-D) are nearest
+        neighbours after mapping x by the transport map between the clouds' Gaussian
+        approximations; their moments leave out the points beyond ``bulk_radius`` times
+        the median Mahalanobis distance when those hold more than a tenth of the spread
+        (heavy tails; ``inf``: every point counts). Student t with 2 degrees of freedom
+        against a Gaussian (bench_peers ``heavy``), 2-D, 500 x 500, 1000 x 1000 and
+        500 x 250, three seeds: 26 % fewer pivots at 3 than with every point, 24 % at 4;
+        the seven other bench_peers shapes the same pivots.
     plan_neighbors : int, default 16
         Neighbours of each end of a plan pair checked by the local pricing.
     polish, polish_rounds, polish_max_pairs : float, int, int; default 1e-3, 2, 10**8
@@ -115,6 +124,7 @@ class SparseOptions:
     index32_nodes: int = 8192
     renumber_nodes: int = 8192
     brute_force_pairs: int = 1 << 19
+    bulk_radius: float = 3.0
     plan_neighbors: int = 16
     polish: float = 1e-3
     polish_rounds: int = 2
@@ -132,6 +142,10 @@ class SparseOptions:
                 if not (isinstance(value, (int, float, np.floating))
                         and not isinstance(value, bool) and 0 <= value <= 1):
                     raise ValueError(f"{f.name} must be a number in [0, 1]; got {value!r}")
+            elif f.name == "bulk_radius":
+                if not (isinstance(value, (int, float, np.floating))
+                        and not isinstance(value, bool) and value > 0):
+                    raise ValueError(f"bulk_radius must be a number > 0; got {value!r}")
             elif not (f.name == "coarsen_above" and value is None):
                 low = lows.get(f.name, 0)
                 if (isinstance(value, bool) or not isinstance(value, (int, np.integer))

@@ -12,7 +12,12 @@ import numpy as np
 import pytest
 
 from distances import Discrete, earth_mover, js_divergence, kl_divergence, total_variation
-from wgan.app.compare_files import SPARSE_BYTES_PER_POINT, _ticking, plan_solve
+from wgan.app.compare_files import (
+    BASE_BYTES,
+    SPARSE_BYTES_PER_POINT,
+    _ticking,
+    plan_solve,
+)
 from wgan.app.measure_files import read_measure_file
 from wgan.cli import main
 
@@ -208,8 +213,9 @@ class TestBadFiles:
         assert main(["distances", str(DATA / "a.csv"), str(DATA / "b.npy")]) == 2
         line = _one_line_error(capsys)
         # 4 + 4 points: the dense solve (640 bytes) is over half the machine, so the sparse
-        # solver's estimate (8 x SPARSE_BYTES_PER_POINT) is the one reported.
-        assert f"would need about {8 * SPARSE_BYTES_PER_POINT / 1e3:.1f} kB of memory" in line
+        # solver's estimate (BASE_BYTES + 8 x SPARSE_BYTES_PER_POINT) is the one reported.
+        need = (BASE_BYTES + 8 * SPARSE_BYTES_PER_POINT) / 1e6
+        assert f"would need about {need:.1f} MB of memory" in line
         assert "this machine has 100 bytes" in line
 
     def test_histogram_of_the_wrong_length(self, tmp_path, capsys):

@@ -33,15 +33,7 @@ def test_every_subcommand_is_checked():
             "reproduce", "benchmark", "figure2", "example1-nets"} <= set(SUBCOMMANDS)
 
 
-# benchmark.py belongs to the critic-benchmark work, which rewrites its help (issue 27).
-PENDING = {"benchmark"}
-
-
-@pytest.mark.parametrize("name", [
-    pytest.param(n, marks=pytest.mark.xfail(reason="help rewritten in the benchmark's own "
-                                             "change", strict=False)) if n in PENDING else n
-    for n in ["wgan-theory", *SUBCOMMANDS]
-])
+@pytest.mark.parametrize("name", ["wgan-theory", *SUBCOMMANDS])
 def test_help_has_no_sphinx_markup(name):
     parser = build_parser() if name == "wgan-theory" else _subparsers()[name]
     text = parser.format_help()

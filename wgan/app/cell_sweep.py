@@ -303,4 +303,6 @@ def run_jobs(
                 on_row(row)
     except KeyboardInterrupt:
         raise SweepInterrupted(p, len(new_rows), len(todo) - len(new_rows)) from None
+    finally:
+        stream.close()  # stops the workers at once, whatever ended the loop
     return JobsOutcome(tuple(kept + new_rows), len(todo), len(kept), tuple(notes))

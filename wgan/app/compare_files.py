@@ -22,6 +22,7 @@ import numpy as np
 from .memory import machine_memory, size_text
 
 __all__ = [
+    "BASE_BYTES",
     "DENSE_BYTES_PER_PAIR",
     "SPARSE_BYTES_PER_POINT",
     "Comparison",
@@ -35,10 +36,13 @@ __all__ = [
 #: Bytes per pair (i, j) of the dense network simplex and its certificate: the cost matrix,
 #: the plan, POT's arcs and the certificate's reduced costs, about five n x m float64 arrays.
 DENSE_BYTES_PER_PAIR = 40
-#: Bytes per point (both sides counted) of the sparse certified solver. Measured peak
-#: resident memory of ``wgan-theory distances`` on two 10^5-point 2-D files, less the
-#: interpreter and libraries (about 0.35 GB), divided by 2 x 10^5 points, with a margin.
-SPARSE_BYTES_PER_POINT = 4000
+#: Bytes per point (both sides counted) of the sparse certified solver, above
+#: :data:`BASE_BYTES`. Measured: ``wgan-theory distances`` on two 10^5-point 2-D files
+#: (N(0, I) against N((0.5, 0), I)) peaked at 1.04 GB resident (/usr/bin/time -v), of which
+#: about 0.35 GB is the interpreter and its libraries: 3.4 kB a point; rounded up.
+SPARSE_BYTES_PER_POINT = 3500
+#: The interpreter, numpy, scipy, POT and numba, loaded: about 0.35 GB; rounded up.
+BASE_BYTES = 400_000_000
 #: Dense is chosen (where ``method="auto"`` would) only while it needs less than this share
 #: of the machine's memory; above, the sparse solver is used instead.
 DENSE_SHARE = 0.5
@@ -90,7 +94,7 @@ def plan_solve(n: int, m: int, dim: int, memory: int | None = None) -> SolvePlan
     memory = machine_memory() if memory is None else memory
     if dim == 1:
         return SolvePlan("closed_form_1d", 64 * (n + m))
-    sparse = SolvePlan("sparse", SPARSE_BYTES_PER_POINT * (n + m))
+    sparse = SolvePlan("sparse", BASE_BYTES + SPARSE_BYTES_PER_POINT * (n + m))
     if min(n, m) >= SPARSE_AUTO_MIN_ATOMS:
         return sparse
     dense = SolvePlan("network_simplex", DENSE_BYTES_PER_PAIR * n * m)

@@ -67,6 +67,8 @@ class MeasureFile:
     path: Path
     points: NDArray[np.float64]
     weights: NDArray[np.float64] | None
+    support: Path | None = None
+    """The file of the points, for a histogram; None when ``path`` holds the points."""
 
     @property
     def dim(self) -> int:
@@ -74,8 +76,10 @@ class MeasureFile:
         return int(self.points.shape[1])
 
     def describe(self) -> str:
-        """``"a.csv: 6 points in 2-D, weights from its last column"``, for the table."""
+        """``"a.csv: 6 points in 2-D, uniform weights"``, for the table."""
         n = self.points.shape[0]
+        if self.support is not None:
+            return f"{self.path}: {n} weights on the points of {self.support} ({self.dim}-D)"
         w = "uniform weights" if self.weights is None else "weights from the file"
         return f"{self.path}: {n} point{'s' if n != 1 else ''} in {self.dim}-D, {w}"
 
@@ -145,7 +149,7 @@ def read_histograms(
                 f"{p}: a histogram needs one weight per point of the support {sup.path} "
                 f"({sup.points.shape[0]}); got {w.shape[0]}")
         _check_weights(p, w)
-        out.append(MeasureFile(p, sup.points, w))
+        out.append(MeasureFile(p, sup.points, w, sup.path))
     return tuple(out)
 
 

@@ -132,7 +132,12 @@ def _critic_configs(settings: Settings) -> list[Any]:
                else CriticConfig(pair=pair, method="clip", iterations=5000, seed=settings.seed))
         configs.append(cfg)
     for pair in PAIRS:  # `wgan-theory critic --method lp`'s defaults
-        cfg = (table_config("lp", pair, quick=True, seed=settings.seed) if settings.quick
+        # quick: the finite-sample stage's quick critic (64 wide, 1000 steps); the table's
+        # quick one (16 wide, 200 steps) is untrained on 8g-vs-25g (-72 %), which the
+        # two-sided rule of check_critic_estimates rightly fails
+        cfg = (CriticConfig(pair=pair, method="lp", width=64, depth=2, iterations=1000,  # type: ignore[arg-type]
+                            lr=1e-3, penalty_weight=100.0, n_eval=5000, n_lipschitz=300,
+                            seed=settings.seed) if settings.quick
                else CriticConfig(pair=pair, method="lp", seed=settings.seed))  # type: ignore[arg-type]
         configs.append(cfg)
     return [cfg.with_(device=settings.device) for cfg in configs]

@@ -222,18 +222,20 @@ class FunnelPair:
         return low + (t**self.degree)[:, None] * (up - low)
 
     def sample_plan(self, n: int, generator: torch.Generator) -> tuple[torch.Tensor, torch.Tensor]:
-        """n pairs (x, y) of the optimal plan: x ~ P, y = T(x) ~ Q; float64 on the CPU."""
+        """n pairs (x, y) of the optimal plan: x ~ P, y = T(x) ~ Q; float64 on the generator's
+        device (the CPU for a CPU generator)."""
         x = self._cube(n, generator)
         ys = [self.move(x[i : i + _CHUNK]) for i in range(0, n, _CHUNK)]
         return x, torch.cat(ys)
 
     def _cube(self, n: int, generator: torch.Generator) -> torch.Tensor:
         check_int("n", n, 1)
-        x = 2.0 * torch.rand(n, self.dim, generator=generator, dtype=torch.float64) - 1.0
+        x = 2.0 * torch.rand(n, self.dim, generator=generator, dtype=torch.float64,
+                             device=generator.device) - 1.0
         return x * self.half_width
 
     def sample_p(self, n: int, generator: torch.Generator) -> torch.Tensor:
-        """n points of P (uniform on the cube), float32 on the CPU (a critic's sampler).
+        """n points of P (uniform on the cube), float32 on the generator's device.
 
         Draws from ``generator`` exactly what :meth:`sample_plan` draws (the move is
         deterministic), so ``sample_p`` and ``sample_plan(...)[0]`` agree.
@@ -241,7 +243,7 @@ class FunnelPair:
         return self._cube(n, generator).float()
 
     def sample_q(self, n: int, generator: torch.Generator) -> torch.Tensor:
-        """n points of Q (moved cube points), float32 on the CPU (a critic's sampler)."""
+        """n points of Q (moved cube points), float32 on the generator's device."""
         return self.sample_plan(n, generator)[1].float()
 
 

@@ -58,8 +58,9 @@ def _new_critic(cell: Any, dim: int, device: torch.device) -> nn.Module:
 def fit_benchmark_critic(cell: Any, pair: FunnelPair) -> tuple[nn.Module, float, str]:
     """Fit the cell's critic on fresh batches of ``pair``: (critic, seconds, device name).
 
-    Batches are drawn on the CPU in float64 and cast to float32 on the fit's device
-    (:meth:`FunnelPair.sample_p`); ``benchmarks/gpu_critic_sweep.sh`` times the whole step.
+    Batches are drawn in float64 on the fit's device (on a GPU from a generator of the device,
+    so a GPU run's steps per second are the GPU's) and cast to float32;
+    ``benchmarks/gpu_critic_sweep.sh`` records them.
     """
     if cell.method == "ot":
         raise ValueError("the ot critic is solved, not fitted (wgan.benchmark.exact_ot)")
@@ -68,12 +69,15 @@ def fit_benchmark_critic(cell: Any, pair: FunnelPair) -> tuple[nn.Module, float,
     with torch_threads(cell.threads):
         critic = _new_critic(cell, pair.dim, device)
         optimizer = make_optimizer(critic.parameters(), settings)
-        gen = torch.Generator().manual_seed(cell.seed + 1)
+        gen = torch.Generator().manual_seed(cell.seed + 1)  # batches (CPU) and interpolates
+        # on a GPU the batches are drawn there, from a generator of the device
+        data = gen if device.type == "cpu" else torch.Generator(device=device).manual_seed(
+            cell.seed + 1)
         m = settings.batch_size
         start = time.perf_counter()
         for _ in range(cell.steps):
-            real = pair.sample_p(m, gen).to(device)
-            fake = pair.sample_q(m, gen).to(device)
+            real = pair.sample_p(m, data).to(device)
+            fake = pair.sample_q(m, data).to(device)
             critic_step(critic, optimizer, real, fake, method=cell.method,
                         penalty_weight=cell.penalty_weight, clip=cell.clip, generator=gen)
         seconds = time.perf_counter() - start
