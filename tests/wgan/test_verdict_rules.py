@@ -18,12 +18,15 @@ import pytest
 
 from wgan.checks import (
     CORRELATION_MIN,
+    check_clipping,
+    check_critic_estimates,
     check_example1_networks,
     check_figure2,
     check_figure3,
     check_finite_sample,
     monte_carlo_allowance,
 )
+from wgan.critic import CriticResult
 from wgan.dual_compare import PotentialComparison
 
 # -- Figure 3 ---------------------------------------------------------------------------------
@@ -289,3 +292,87 @@ def test_example1_networks_thresholds(wgan: float, gan: float, passed: bool) -> 
 def test_monte_carlo_allowance_is_four_standard_errors() -> None:
     assert monte_carlo_allowance(2) == 4.0
     assert monte_carlo_allowance(800) == 0.2
+
+
+# -- the critic's estimate and weight clipping ----------------------------------------------------
+
+
+def _critic(method: str = "lp", *, raw: float, k: float = 1.0, w1: float = 1.0,
+            raw_stderr: float = 0.0625, bound: float = math.nan, n_eval: int = 800,
+            pair: str = "translation") -> CriticResult:
+    normalised = raw / k if k > 0 else 0.0
+    return CriticResult(pair, method, w1, raw, k, k, normalised, raw / w1 - 1,
+                        normalised / w1 - 1, 100, 1.0, n_eval, raw_stderr, bound)
+
+
+class TestCriticEstimates:
+    """raw / (K W1) within [1/2 - 4 s, 1 + 4 s], s the measured noise relative to K W1."""
+
+    def test_both_ends_of_the_band_pass(self) -> None:
+        # s = 0.0625: the band is [0.25, 1.25]
+        assert check_critic_estimates([_critic(raw=1.25), _critic(raw=0.25)]).passed is True
+
+    def test_above_the_band_fails(self) -> None:
+        result = check_critic_estimates([_critic(raw=1.5)])
+        assert result.failures == ("translation/lp: raw / (K W1) = 1.5 outside [0.25, 1.25]",)
+
+    def test_below_the_band_fails(self) -> None:
+        result = check_critic_estimates([_critic(raw=0.125)])
+        assert result.failures == ("translation/lp: raw / (K W1) = 0.125 outside [0.25, 1.25]",)
+
+    def test_noise_is_relative_to_k_times_w1(self) -> None:
+        """s = 0.0625 / (K W1) with K W1 = 0.5: the band is [0, 1.5]; raw 0.75 is at its top."""
+        assert check_critic_estimates([_critic(raw=0.75, k=0.5)]).passed is True
+        result = check_critic_estimates([_critic(raw=0.8, k=0.5)])
+        assert result.failures == ("translation/lp: raw / (K W1) = 1.6 outside [0, 1.5]",)
+
+    def test_without_measured_noise_the_monte_carlo_allowance_is_used(self) -> None:
+        """No raw_stderr: 4 standard errors of two means of 800 values, 0.2: band [0.3, 1.2]."""
+        result = check_critic_estimates([_critic(raw=1.5, raw_stderr=math.nan)])
+        assert result.failures == ("translation/lp: raw / (K W1) = 1.5 outside [0.3, 1.2]",)
+
+    def test_flat_critic_fails_and_reports_no_noise(self) -> None:
+        result = check_critic_estimates([_critic(raw=0.0, k=0.0), _critic(raw=0.75)])
+        assert result.failures == ("translation/lp: K = 0, a flat critic estimates nothing",)
+        assert result.headline == ("normalised errors translation/lp -100.0%, "
+                                   "translation/lp -25.0% (+-25.0%)")
+
+    def test_claim_counts_the_critics_and_names_the_methods(self) -> None:
+        result = check_critic_estimates([_critic("lp", raw=1.0), _critic("gp", raw=1.0),
+                                         _critic("lp", raw=1.0, n_eval=900)])
+        assert result.claim.startswith(
+            "3 critics (gp, lp) on pairs of known W1, estimates on 800 fresh points per side")
+        assert "raw / (K W1) within [1/2, 1], widened by 4 standard errors" in result.claim
+
+
+class TestClipping:
+    """K at most the box's bound; raw / (K W1) at most 1 + 4 s."""
+
+    def test_k_at_the_bound_passes(self) -> None:
+        result = check_clipping([_critic("clip", raw=0.25, k=0.5, bound=0.5)])
+        assert result.passed is True
+        assert result.headline == ("translation: K 0.5 (box bound 0.5), raw / (K W1) 0.50 "
+                                   "(measured), raw -75.0% of W1")
+
+    def test_k_above_the_bound_fails(self) -> None:
+        result = check_clipping([_critic("clip", raw=0.25, k=0.5, bound=0.25)])
+        assert result.failures == (
+            "translation: K = 0.5 above the box's bound 0.25 (the weights are not in the box)",)
+
+    def test_no_recorded_bound_fails(self) -> None:
+        result = check_clipping([_critic("clip", raw=0.25, k=0.5)])
+        assert result.failures == ("translation: no bound of K from the clipping box was "
+                                   "recorded",)
+
+    def test_raw_at_the_top_of_the_band_passes_above_fails(self) -> None:
+        """s = 0.0625 / (K W1) = 0.125 with K = 0.5: raw / (K W1) up to 1.5."""
+        ok = _critic("clip", raw=0.75, k=0.5, bound=1.0)
+        assert check_clipping([ok]).passed is True
+        result = check_clipping([_critic("clip", raw=0.8, k=0.5, bound=1.0)])
+        assert result.failures == ("translation: raw / (K W1) = 1.6 > 1.5: raw / K beats W1, "
+                                   "so K underestimates the critic's constant",)
+
+    def test_only_clipped_critics_are_judged(self) -> None:
+        result = check_clipping([_critic("lp", raw=5.0), _critic("clip", raw=0.25, k=0.5,
+                                                                 bound=0.5)])
+        assert result.passed is True and result.headline.count("translation") == 1
