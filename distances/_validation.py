@@ -23,6 +23,7 @@ __all__ = [
     "as_weights",
     "check_same_dim",
     "check_same_length",
+    "points_hint",
 ]
 
 #: Relative tolerance on ``sum(weights) == 1`` (and on equal total masses).
@@ -68,7 +69,13 @@ def as_float_array(x: Any, name: str, *, ndim: tuple[int, ...] | None = None) ->
     arr = np.ascontiguousarray(raw, dtype=np.float64)
     if ndim is not None and arr.ndim not in ndim:
         allowed = " or ".join(str(k) for k in ndim)
-        raise ValueError(f"{name} must have {allowed} dimension(s); got shape {arr.shape}")
+        hint = ""
+        if name in ("P", "Q") and ndim == (1,) and arr.ndim == 2:  # points, not a vector
+            hint = (f": {name} looks like {arr.shape[0]} points in {arr.shape[1]}-D; a "
+                    "probability vector is 1-D. Wrap points in Discrete(...): pass Discrete(P) "
+                    "and Discrete(Q) (uniform weights), or Discrete(points, weights)")
+        raise ValueError(
+            f"{name} must have {allowed} dimension(s); got shape {arr.shape}{hint}")
     if arr.size == 0:
         raise ValueError(f"{name} must not be empty; got shape {arr.shape}")
     return arr
@@ -230,3 +237,34 @@ def check_same_dim(d_p: int, d_q: int, names: tuple[str, str] = ("P", "Q")) -> N
         raise ValueError(
             f"{names[0]} and {names[1]} must have atoms of the same dimension; got {d_p} and {d_q}"
         )
+
+
+def points_hint(P: Any, Q: Any) -> str:
+    """Advice for two arrays that look like point clouds passed where measures (or
+    probability vectors with ``support=``/``cost=``) are expected; ``""`` otherwise.
+
+    2-D arrays are points; 1-D arrays that are not probability vectors (a negative entry,
+    or a sum other than 1) are read as samples on the line.
+
+    >>> points_hint([[0., 0.], [1., 0.]], [[0., 1.], [1., 1.]])[:62]
+    'P and Q look like points (shapes (2, 2) and (2, 2)), not proba'
+    >>> points_hint([0.5, 0.5], [1.0, 0.0])
+    ''
+    """
+    try:
+        p, q = np.asarray(P, dtype=np.float64), np.asarray(Q, dtype=np.float64)
+    except (TypeError, ValueError):
+        return ""
+    if p.ndim == 2 or q.ndim == 2:
+        what = "points"
+    elif p.ndim == q.ndim == 1 and p.size and q.size and not all(
+        (v >= 0).all() and abs(float(v.sum()) - 1.0) <= SUM_RTOL for v in (p, q)
+    ):
+        what = "samples on the line"
+    else:
+        return ""
+    return (
+        f"P and Q look like {what} (shapes {p.shape} and {q.shape}), not probability "
+        "vectors: wrap them in Discrete(...), e.g. earth_mover(Discrete(P), Discrete(Q)) "
+        "(uniform weights; Discrete(points, weights) otherwise); "
+    )

@@ -7,11 +7,12 @@ quadrature reached (:class:`QuadratureResult`):
 
 .. math::
 
-    \delta(P, Q) = \tfrac12 \int |p - q|, \qquad
-    KL(P \| Q) = \int p \log \frac{p}{q}, \qquad
-    JS(P, Q) = \tfrac12 \int p \log\frac{2p}{p+q} + \tfrac12 \int q \log\frac{2q}{p+q},
-
-    W_1(P, Q) = \int_{\mathbb{R}} |F_P(t) - F_Q(t)| \, dt .
+    \begin{aligned}
+    \delta(P, Q) &= \tfrac12 \int |p - q|, \qquad
+    KL(P \| Q) = \int p \log \frac{p}{q}, \\
+    JS(P, Q) &= \tfrac12 \int p \log\frac{2p}{p+q} + \tfrac12 \int q \log\frac{2q}{p+q}, \\
+    W_1(P, Q) &= \int_{\mathbb{R}} |F_P(t) - F_Q(t)| \, dt .
+    \end{aligned}
 
 The integrals are split at the ends of the supports and at the points where the
 integrand's absolute value has a kink (the crossings of ``p`` and ``q``, or of the two

@@ -367,7 +367,9 @@ def plot_dual_lp_by_hand(
     grid = np.meshgrid(np.linspace(lo[0], hi[0], 200), np.linspace(lo[1], hi[1], 200))
     level = lp.objective[0] * grid[0] + lp.objective[1] * grid[1]
     cs = ax.contour(*grid, level, levels=9, cmap="viridis", linewidths=0.8, linestyles="--")
-    ax.clabel(cs, fontsize=10, fmt="%.2g")
+    # the levels' values on a colour bar: labels on the lines would collide with the
+    # constraints' labels
+    fig.colorbar(cs, ax=ax, shrink=0.8, pad=0.01).set_label("objective (dashed level lines)")
     ax.plot(*lp.polygon.T, "o", color="tab:green", ms=5)
     ax.plot(*lp.optimum, "*", color="tab:red", ms=16, label=f"optimum, value {lp.value:.4g}")
     ax.set(
@@ -420,7 +422,7 @@ def plot_dual_lp_by_hand(
         ax_q.text(k, v / 2, f"{v:g}", ha="center", va="center", fontsize=11, color="white")
 
     ax_c = fig.add_subplot(outer[2])
-    ax_c.imshow(cost, cmap="Oranges", aspect="auto")
+    ax_c.imshow(cost, cmap="Greys", vmax=1.6 * cost.max(), aspect="auto")  # orange is Q
     for (r, c), v in np.ndenumerate(cost):
         dark = v > 0.6 * cost.max()
         ax_c.text(

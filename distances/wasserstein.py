@@ -28,6 +28,7 @@ from ._validation import (
     as_weights,
     check_same_dim,
     check_same_length,
+    points_hint,
 )
 from .continuous import earth_mover_continuous, is_scipy_distribution
 from .measures import Discrete
@@ -99,6 +100,7 @@ def _problem(P: Any, Q: Any, support: ArrayLike | None, cost: ArrayLike | None) 
         return Problem(_unit_mass(P.weights), _unit_mass(Q.weights), P.atoms, Q.atoms, None)
     if (support is None) == (cost is None):
         raise ValueError(
+            points_hint(P, Q) +  # points passed where measures are expected: say Discrete
             "probability vectors need exactly one of support= (their common points) or "
             f"cost= (a ground cost matrix); got support={'given' if support is not None else None}"
             f", cost={'given' if cost is not None else None}"
@@ -168,8 +170,9 @@ def earth_mover(
         ``"auto"`` uses the closed form on the line, the sparse solver for point clouds in
         dimension >= 2 with at least ``SPARSE_AUTO_MIN_PAIRS_VALUE`` (65,536) pairs
         (in :func:`earth_mover_solution`: ``SPARSE_AUTO_MIN_ATOMS``, 2000 atoms each, so
-        that the plan stays dense below), and the dense network simplex otherwise (the crossover
-        measured by ``benchmarks/bench_peers.py``; :func:`auto_method` says which).
+        that the plan stays dense below), and the dense network simplex otherwise (the
+        crossover was measured against the dense solver and the peers, see
+        :doc:`/sparse_w1`; :func:`auto_method` says which).
         ``"sparse"`` (point clouds only) never builds the n x m cost matrix and certifies
         dual feasibility over all pairs (:func:`distances.sparse_w1.solve_sparse`); its
         plan is a scipy.sparse matrix.
@@ -185,7 +188,9 @@ def earth_mover(
     Raises
     ------
     ValueError
-        On invalid input (see :mod:`distances._validation` for the rules).
+        On invalid input (for example weights that are negative or do not sum to 1, atoms
+        or costs that are not finite, shapes that do not match, an unknown method); the
+        message states the rule and the value.
     SolverError
         If the network simplex does not reach an optimum it can certify.
 

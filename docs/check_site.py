@@ -14,7 +14,19 @@ the site exactly as a reader without a network does. A page fails when
 * it asks for anything that is not a local file (a CDN script, font or image),
 * a formula is left as raw LaTeX (a ``.math`` element that MathJax did not typeset),
   MathJax reports a TeX error (``mjx-merror``) or draws an undefined macro (red text),
+* a display formula is wider than its text column (split it with ``aligned`` or
+  ``multline``: a reader at 1280 px would have to scroll, or would not see its end),
+* TeX shows through as text: a backtick in a typeset formula (MathJax draws TeX's backtick as
+  a left quote, the sign of a ``:math:`` role around an inline literal) or in prose, or a
+  backslash-word such as ``\\frac`` in prose or in a formula's text (code blocks, literals
+  and signatures are exempt),
 * an image does not load (``naturalWidth == 0``),
+* a figure is shown below 40 % of its natural width, or so small that its smallest text is
+  under 8 px as shown (the text sizes come from ``_static/figure_text.json``, which the
+  gallery's scraper writes, see ``docs/_ext/figure_text.py``; gallery thumbnails and icons
+  under 64 px are exempt; the browser runs at a device pixel ratio of 1),
+* a slider (``input[type=range]``) changes nothing on the page when it is moved (the
+  interactive figures must work offline, from the page alone),
 * a link points to a local file that does not exist, or to an anchor (``#id``) that the
   target page does not have,
 * the browser's console logs an error (a JavaScript exception, a failed resource).
@@ -42,6 +54,8 @@ __all__ = ["PageReport", "check_pages", "find_browser", "main"]
 
 BROWSER_NAMES = ("chromium", "chromium-browser", "google-chrome", "chrome")
 DRIVER_NAMES = ("chromedriver",)
+#: The gallery figures' text sizes, relative to the site (written by docs/_ext/figure_text.py).
+TEXT_SIZES = "_static/figure_text.json"
 
 # The flags that work in a container without a display, with no network traffic of the
 # browser's own (updates, sync, field trials) and no DNS: every host resolves to nothing.
@@ -62,6 +76,93 @@ CHROME_FLAGS = (
 # Runs in the page: waits for MathJax (if the page loads it) and reports what a reader sees.
 _INSPECT_JS = r"""
 const done = arguments[arguments.length - 1];
+const textSizes = arguments[0] || {};
+const MIN_FIGURE_RATIO = 0.4, MIN_TEXT_PX = 8, MIN_IMAGE_PX = 64;
+// elements whose text may show TeX or backticks on purpose: code, literals, signatures
+const EXEMPT = 'script, style, pre, code, kbd, samp, tt, textarea, .highlight, .sig, ' +
+               'mjx-container, .math, .sphx-glr-script-out, [data-interactive] script';
+const proseProblems = () => {
+  const found = [];
+  const root = document.querySelector('article') || document.body;
+  const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const text = node.textContent;
+    if (!/[`\\]/.test(text) || node.parentElement.closest(EXEMPT)) continue;
+    const bit = (i) => text.slice(Math.max(0, i - 30), i + 30).replace(/\s+/g, ' ').trim();
+    const tick = text.indexOf('`');
+    if (tick >= 0) found.push('stray backtick in text: ' + JSON.stringify(bit(tick)));
+    const macro = text.search(/\\[A-Za-z]{2,}/);
+    if (macro >= 0) found.push('TeX in text: ' + JSON.stringify(bit(macro)));
+  }
+  return found;
+};
+const mathText = (c) => (c.querySelector('mjx-assistive-mml') || c).textContent;
+const mathProblems = () => {
+  const found = [];
+  for (const c of document.querySelectorAll('mjx-container')) {
+    // a TeX error or an undefined macro is reported as such, once
+    if (c.querySelector('mjx-merror, mjx-mtext[style*="color: red"]')) continue;
+    const text = mathText(c);
+    if (/[`\u2018]/.test(text)) found.push('stray backtick in math: ' +
+                                           JSON.stringify(text.slice(0, 60)));
+    else if (/\\[A-Za-z]{2,}/.test(text)) found.push('TeX in math text: ' +
+                                                     JSON.stringify(text.slice(0, 60)));
+  }
+  return found;
+};
+const wideDisplays = () => {
+  const found = [];
+  const displays = Array.from(document.querySelectorAll('mjx-container[display="true"]'));
+  for (const c of displays) {
+    const content = c.querySelector('mjx-math') || c;
+    const width = content.getBoundingClientRect().width;
+    const column = c.closest('div.math') || c.parentElement;
+    const style = getComputedStyle(column);
+    let room = column.clientWidth - parseFloat(style.paddingLeft) -
+               parseFloat(style.paddingRight);
+    const article = c.closest('article');
+    if (article) room = Math.min(room, article.clientWidth);
+    if (width > room + 1) found.push(`display formula ${Math.round(width)} px wide in a ` +
+        `${Math.round(room)} px column: ` + JSON.stringify(mathText(c).slice(0, 60)));
+  }
+  return [displays.length, found];
+};
+const figureProblems = () => {
+  const found = [];
+  for (const img of document.images) {
+    if (!(img.complete && img.naturalWidth > 0)) continue;    // reported as broken
+    if (img.closest('.sphx-glr-thumbcontainer')) continue;      // gallery thumbnails
+    const shown = img.getBoundingClientRect().width;
+    if (shown === 0 || img.naturalWidth < MIN_IMAGE_PX) continue;   // hidden, or an icon
+    const ratio = shown / img.naturalWidth;
+    const name = decodeURIComponent((img.currentSrc || img.src).split('/').pop());
+    if (ratio < MIN_FIGURE_RATIO) found.push(`figure shown at ${Math.round(100 * ratio)} % ` +
+        `of its natural width (${Math.round(shown)} of ${img.naturalWidth} px): ${name}`);
+    const size = textSizes[name];
+    if (size && size.min_text_px * ratio < MIN_TEXT_PX) found.push(
+        `figure text ${(size.min_text_px * ratio).toFixed(1)} px high as shown ` +
+        `(${JSON.stringify(size.text)}): ${name}`);
+  }
+  return found;
+};
+const sliderProblems = () => {
+  const found = [];
+  const sliders = Array.from(document.querySelectorAll('input[type="range"]'));
+  for (const input of sliders) {
+    const box = input.closest('[data-interactive]') || input.parentElement.parentElement;
+    const before = box.innerHTML, old = input.value;
+    input.value = Number(old) === Number(input.max || 100) ? input.min || 0 : input.max || 100;
+    input.dispatchEvent(new Event('input', {bubbles: true}));
+    input.dispatchEvent(new Event('change', {bubbles: true}));
+    const after = box.innerHTML;
+    input.value = old;
+    input.dispatchEvent(new Event('input', {bubbles: true}));
+    input.dispatchEvent(new Event('change', {bubbles: true}));
+    if (before === after) found.push('a slider changes nothing when moved: ' +
+                                     (input.id || input.getAttribute('aria-label') || '?'));
+  }
+  return [sliders.length, found];
+};
 const report = () => {
   const math = Array.from(document.querySelectorAll('.math'));
   const raw = math.filter(e => !e.querySelector('mjx-container, .katex'))
@@ -77,8 +178,13 @@ const report = () => {
   const broken = imgs.filter(i => !(i.complete && i.naturalWidth > 0))
                      .map(i => i.getAttribute('src'));
   const links = Array.from(document.querySelectorAll('a[href]')).map(a => a.href);
+  const [displays, wide] = wideDisplays();
+  const [sliders, deadSliders] = sliderProblems();
+  const readable = [...wide, ...mathProblems(), ...proseProblems(), ...figureProblems(),
+                    ...deadSliders];
   done(JSON.stringify({math: math.length, raw: raw, texErrors: errors, undef: undefinedMacros,
                        images: imgs.length, brokenImages: broken, links: links,
+                       displays: displays, sliders: sliders, readable: readable,
                        hasMathJax: !!(window.MathJax && window.MathJax.startup)}));
 };
 const wait = (tries) => {
@@ -103,6 +209,8 @@ class PageReport:
     page: str
     math: int = 0
     images: int = 0
+    displays: int = 0
+    sliders: int = 0
     local_links: int = 0
     external_links: int = 0
     problems: list[str] = field(default_factory=list)
@@ -154,6 +262,12 @@ def _check_link(href: str, root: Path, cache: dict[Path, set[str]]) -> str | Non
     return None
 
 
+def _text_sizes(root: Path) -> dict:
+    """The gallery figures' smallest text, in image pixels (docs/_ext/figure_text.py)."""
+    path = root / TEXT_SIZES
+    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+
+
 def _driver(browser: str, driver_path: str, width: int, profile: str):
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
@@ -164,6 +278,7 @@ def _driver(browser: str, driver_path: str, width: int, profile: str):
         options.add_argument(flag)
     options.add_argument(f"--user-data-dir={profile}")
     options.add_argument(f"--window-size={width},900")
+    options.add_argument("--force-device-scale-factor=1")  # figures' sizes in CSS px
     options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
     drv = webdriver.Chrome(service=Service(driver_path), options=options)
     drv.set_script_timeout(30)
@@ -208,6 +323,7 @@ def check_pages(
     """Open each page in the browser and return one :class:`PageReport` per page."""
     reports = []
     cache: dict[Path, set[str]] = {}
+    text_sizes = _text_sizes(root)
     with tempfile.TemporaryDirectory(prefix="check_site_profile_") as profile:
         drv = _driver(browser, driver_path, width, profile)
         try:
@@ -218,8 +334,10 @@ def check_pages(
                 drv.get_log("browser")  # drop what the previous page left
                 drv.get_log("performance")
                 drv.get(page.as_uri())
-                seen = json.loads(drv.execute_async_script(_INSPECT_JS))
+                seen = json.loads(drv.execute_async_script(_INSPECT_JS, text_sizes))
                 report.math, report.images = seen["math"], seen["images"]
+                report.displays, report.sliders = seen["displays"], seen["sliders"]
+                report.problems.extend(seen["readable"])
                 for text in seen["raw"]:
                     report.problems.append(f"unrendered math: {text!r}")
                 for text in seen["texErrors"]:

@@ -46,6 +46,10 @@ extensions = [
     "sphinx_gallery.gen_gallery",
     "cli_help",
     "answers",  # ``.. answer::``: the exercises' folded answers
+    "figure_text",  # collects the figures' text sizes into _static/figure_text.json
+    "example1_slider",  # ``.. example1-slider::``: Example 1 with a slider over theta
+    "offline_animations",  # the gallery's animation players without a CDN icon font
+    "distance_checks_table",  # ``.. distance-checks-table::``: distances.testing.list_checks()
 ]
 
 # -- bibliography: docs/references.bib, cited with :cite:`key`, listed on references.rst -----
@@ -73,25 +77,36 @@ sphinx_gallery_conf = {
     "examples_dirs": "../examples",
     "gallery_dirs": "auto_examples",
     "filename_pattern": r"/plot_",
+    # the gallery's sections, in the order of the course (examples/<section>/README.txt)
+    "subsection_order": "gallery_order.SECTION_ORDER",
     "within_subsection_order": "gallery_order.CourseOrder",  # docs/_ext: a course, in order
     "plot_gallery": os.environ.get("SPHINX_GALLERY_PLOT", "True"),
     "abort_on_example_error": True,
     "remove_config_comments": True,
-    "download_all_examples": False,
+    "download_all_examples": True,  # "download all" buttons (zipped .py and .ipynb)
     "min_reported_time": 0,
     "write_computation_times": False,  # each example page still shows its own run time
-    "image_scrapers": ("matplotlib",),
+    # every figure is saved as by sphinx-gallery, and the size of its smallest text is
+    # recorded for docs/check_site.py (docs/_ext/figure_text.py)
+    "image_scrapers": ("figure_text.matplotlib_scraper",),
     "reset_modules": ("gallery_order.reset_matplotlib",),  # defaults, with a larger font
     "capture_repr": ("_repr_html_", "__repr__"),
     # a figure is shown as the image; its repr ("<Figure size ... with N Axes>") is noise
     "ignore_repr_types": r"matplotlib\.(figure|axes|text|image)",
     "image_srcset": ["2x"],  # a high-resolution copy of every figure, for sharp zoom and print
+    # an Animation left at the end of a cell is embedded as JavaScript frames (no ffmpeg)
+    "matplotlib_animations": (True, "jshtml"),
+    # "Examples using X" on the API pages (docs/_templates/autosummary)
+    "backreferences_dir": "gen_modules/backreferences",
+    "doc_module": ("distances", "wgan"),
+    "reference_url": {"distances": None, "wgan": None},
 }
 
 # -- HTML ----------------------------------------------------------------------------------
 html_theme = "furo"
 html_title = "wgan-theory"
 html_static_path = ["_static"]
+html_css_files = ["course.css"]
 html_show_sourcelink = False
 
 

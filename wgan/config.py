@@ -14,6 +14,7 @@ This module imports no torch, so the CLI can build and validate a configuration 
 from __future__ import annotations
 
 import math
+import os
 from dataclasses import asdict, dataclass, fields, replace
 from typing import Any, Literal, get_args
 
@@ -21,6 +22,7 @@ __all__ = [
     "DATASETS",
     "DEVICES",
     "INITS",
+    "MAX_THREADS",
     "METHODS",
     "METHOD_DEFAULTS",
     "PAIRS",
@@ -48,6 +50,10 @@ DEVICES: tuple[str, ...] = get_args(Device)
 DATASETS: tuple[str, ...] = get_args(Dataset)
 PAIRS: tuple[str, ...] = get_args(PairName)
 INITS: tuple[str, ...] = get_args(Init)
+#: Most CPU threads a run may ask torch for: ``torch.set_num_threads(100_000)`` ends the
+#: interpreter with a segmentation fault (torch 2.13, 2 cores); 1024 works but is far past
+#: any use on a CPU of this decade.
+MAX_THREADS = 256
 
 
 @dataclass(frozen=True)
@@ -134,6 +140,11 @@ class _Common:
         _positive_int("width", self.width)
         _positive_int("depth", self.depth)
         _positive_int("threads", self.threads)
+        if self.threads > MAX_THREADS:
+            raise ValueError(
+                f"threads must be at most {MAX_THREADS} (torch's thread pool crashes the "
+                f"interpreter far above the core count; this machine has {os.cpu_count()} "
+                f"cores); got {self.threads}")
         if self.batch_size is not None:
             _positive_int("batch_size", self.batch_size)
         _positive_float("lr", self.lr, allow_none=True)

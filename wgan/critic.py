@@ -39,6 +39,7 @@ from .data import Pair, make_pair
 from .device import resolve_device, torch_threads
 from .lipschitz import (
     clip_weights,
+    clipping_box_bound,
     gradient_penalty,
     lipschitz_estimates,
     lipschitz_penalty,
@@ -240,6 +241,12 @@ class CriticResult:
         Wall time of the fit (not the evaluation).
     n_eval : int
         Points per side of the raw estimate.
+    raw_stderr : float
+        Standard error of ``raw`` from the two scoring samples' variances (the measured
+        scoring noise; NaN where not measured).
+    lipschitz_bound : float
+        For ``clip``: the bound of K that the clipping box gives
+        (:func:`wgan.lipschitz.clipping_box_bound`); NaN otherwise.
     """
 
     pair: str
@@ -254,6 +261,8 @@ class CriticResult:
     iterations: int
     seconds: float
     n_eval: int
+    raw_stderr: float = float("nan")
+    lipschitz_bound: float = float("nan")
 
     def to_dict(self) -> dict[str, object]:
         """The fields as a dict (for CSV and JSON)."""
@@ -283,10 +292,13 @@ def evaluate_critic(
     gen = torch.Generator().manual_seed(config.seed + 2)
     x = pair.sample_p(config.n_eval, gen).double()
     y = pair.sample_q(config.n_eval, gen).double()
-    raw = float(critic_values(f64, x).mean() - critic_values(f64, y).mean())
+    fx, fy = critic_values(f64, x), critic_values(f64, y)
+    raw = float(fx.mean() - fy.mean())
+    raw_stderr = float((fx.var() / len(fx) + fy.var() / len(fy)).sqrt())
     k = min(config.n_lipschitz, config.n_eval)
     lip = lipschitz_estimates(f64, x[:k], y[:k], gen)
     normalised = normalise(raw, lip.max_gradient_norm)
+    bound = clipping_box_bound(f64, config.clip) if config.method == "clip" else float("nan")
     result = CriticResult(
         pair=pair.name,
         method=config.method,
@@ -300,6 +312,8 @@ def evaluate_critic(
         iterations=config.iterations,
         seconds=seconds,
         n_eval=config.n_eval,
+        raw_stderr=raw_stderr,
+        lipschitz_bound=bound,
     )
     return result, critic
 

@@ -225,6 +225,7 @@ def potential_comparison_figure(
         ``grid`` (coordinates, exact, critic).
     """
     import matplotlib.pyplot as plt
+    from matplotlib.ticker import MaxNLocator
 
     if not (isinstance(grid_size, (int, np.integer)) and grid_size >= 2):
         raise ValueError(f"grid_size must be an integer >= 2; got {grid_size!r}")
@@ -269,7 +270,10 @@ def potential_comparison_figure(
     pts = np.column_stack([z1.ravel(), z2.ravel()])
     exact = sol.extend(pts).reshape(z1.shape)
     crit = comparison.critic_on(pts).reshape(z1.shape)
-    levels = np.linspace(min(exact.min(), crit.min()), max(exact.max(), crit.max()), 21)
+    # round levels, so that the colour bar's ticks are round numbers
+    levels = MaxNLocator(nbins=20).tick_values(
+        min(exact.min(), crit.min()), max(exact.max(), crit.max())
+    )
     fig, (ax_e, ax_c, ax_s) = plt.subplots(1, 3, figsize=(14, 4.4), layout="constrained")
     for ax, values, name in (
         (ax_e, exact, "exact potential (extension)"),
@@ -286,7 +290,7 @@ def potential_comparison_figure(
             label="Y (Q)",
         )
         ax.set(title=name, aspect="equal", xlabel="$z_1$", ylabel="$z_2$")
-    ax_e.legend(fontsize=7, loc="upper right")
+    ax_e.legend(loc="upper right")
     fig.colorbar(cs, ax=[ax_e, ax_c], shrink=0.9)
     ax_s.plot(sol.potential, critic_atoms, "o", ms=4, color="C3")
     ends = [

@@ -31,6 +31,8 @@ from __future__ import annotations
 import contextlib
 import copy
 import csv
+import errno
+import shutil
 import signal
 import sys
 import threading
@@ -240,9 +242,22 @@ def _clone(x: Any) -> Any:
 
 
 def _save(state: dict[str, Any], path: Path) -> None:
-    """Write a checkpoint atomically (a crash mid-write leaves the previous one)."""
+    """Write a checkpoint atomically (a crash mid-write leaves the previous one).
+
+    A write that fails (a full disk) raises OSError naming the file: ``torch.save`` reports
+    it as a RuntimeError of its zip writer, which says neither.
+    """
     tmp = path.with_suffix(".tmp")
-    torch.save(state, tmp)
+    try:
+        torch.save(state, tmp)
+    except RuntimeError as exc:
+        tmp.unlink(missing_ok=True)
+        free = shutil.disk_usage(path.parent).free
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else "write failed"
+        raise OSError(errno.ENOSPC if free < (1 << 20) else errno.EIO,
+                      f"{'No space left on device; ' if free < (1 << 20) else ''}"
+                      f"torch.save failed ({reason[:120]}); the previous checkpoint, if any, "
+                      "is kept", str(path)) from None
     tmp.replace(path)
 
 
@@ -281,13 +296,48 @@ def _deferred_sigint() -> Iterator[dict[str, bool]]:
 
 
 def _read_rows(path: Path, up_to: int) -> list[dict[str, float]]:
+    """The rows of ``metrics.csv`` up to the checkpoint's step ``up_to``.
+
+    A last line cut while it was written (no line end) is dropped when its step is past
+    ``up_to`` (it is made again). Any other damage raises ValueError naming the file and
+    the line, before anything is overwritten.
+    """
     if not path.exists():
         return []
-    with path.open(newline="") as fh:
-        rows = [{k: float(v) for k, v in row.items()} for row in csv.DictReader(fh)]
-    for row in rows:
+    fix = (f"; the checkpoint is intact, but the metrics up to its step ({up_to}) are read "
+           f"back from this file: repair it, or delete it to resume without them")
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"resuming: cannot read {path}: not a text CSV (byte at offset "
+                         f"{exc.start} is not UTF-8){fix}") from None
+    lines = text.splitlines()
+    reader = csv.DictReader(lines)
+    missing = [c for c in METRIC_COLUMNS if c not in (reader.fieldnames or [])]
+    if missing:
+        raise ValueError(f"resuming: cannot read {path}: no column {missing[0]!r} in its "
+                         f"header (line 1: {lines[0][:80] if lines else ''!r}){fix}")
+    rows = []
+    for k, raw in enumerate(reader, 2):
+        try:
+            row = {c: float(raw[c]) for c in METRIC_COLUMNS}
+        except (TypeError, ValueError):  # None: a short row; ValueError: not a number
+            cut_last = k == len(lines) and not text.endswith(("\n", "\r"))
+            step = _number_or_none(raw.get("step"))
+            if cut_last and step is not None and step > up_to:
+                break  # cut while being written; it is made again from the checkpoint
+            raise ValueError(f"resuming: cannot read {path}, line {k}: "
+                             f"{lines[k - 1][:80]!r} is cut or not a row of numbers{fix}") from None
         row["step"] = int(row["step"])
+        rows.append(row)
     return [row for row in rows if row["step"] <= up_to]
+
+
+def _number_or_none(text: str | None) -> float | None:
+    try:
+        return float(text) if text else None
+    except ValueError:
+        return None
 
 
 def _check_resumable(saved: dict[str, Any], config: TrainConfig, path: Path) -> None:

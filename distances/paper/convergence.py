@@ -11,9 +11,11 @@ the four statements and, at every n, the inequalities
 
 .. math::
 
-    \delta \le \sqrt{KL/2}\ \text{(Pinsker, both directions)}, \quad
-    \delta \le \sqrt{2\,JS} \le 2\sqrt{JS}, \quad JS \le \log(2)\, \delta, \quad
-    W_1 \le \operatorname{diam}(X)\, \delta .
+    \begin{aligned}
+    &\delta \le \sqrt{KL/2}\ \text{(Pinsker, both directions)}, \quad
+    \delta \le \sqrt{2\,JS} \le 2\sqrt{JS}, \\
+    &JS \le \log(2)\, \delta, \quad W_1 \le \operatorname{diam}(X)\, \delta .
+    \end{aligned}
 
 Verdict rule. A finite table cannot prove a limit; the rule used is: a distance
 "-> 0" when its values at the last two n are finite and it decays at least like

@@ -10,11 +10,13 @@ Example 1 of the paper (Arjovsky, Chintala, Bottou 2017): :math:`P_0` is the law
 
 .. math::
 
-    W_1(P_0, P_\theta) = |\theta|, \quad
-    JS(P_0, P_\theta) = \begin{cases} \log 2 & \theta \ne 0 \\ 0 & \theta = 0 \end{cases},
-    \quad KL(P_\theta \| P_0) = KL(P_0 \| P_\theta) =
-    \begin{cases} +\infty & \theta \ne 0 \\ 0 & \theta = 0 \end{cases},
-    \quad \delta(P_0, P_\theta) = \begin{cases} 1 & \theta \ne 0 \\ 0 & \theta = 0. \end{cases}
+    \begin{aligned}
+    W_1(P_0, P_\theta) &= |\theta|, \quad
+    JS(P_0, P_\theta) = \begin{cases} \log 2 & \theta \ne 0 \\ 0 & \theta = 0 \end{cases}, \\
+    KL(P_\theta \| P_0) = KL(P_0 \| P_\theta) &=
+    \begin{cases} +\infty & \theta \ne 0 \\ 0 & \theta = 0 \end{cases}, \quad
+    \delta(P_0, P_\theta) = \begin{cases} 1 & \theta \ne 0 \\ 0 & \theta = 0. \end{cases}
+    \end{aligned}
 
 The divergences jump because of one rule, :func:`mutually_singular_divergences`:
 two measures that live on disjoint sets (more generally, mutually singular measures,

@@ -47,9 +47,11 @@ STATEMENTS: dict[str, str] = {
     "1-Lipschitz f is W1(X, Y), attained by the LP's optimal potential: a critic trained on the "
     "points, divided by its largest slope, approaches both.",
     "Section 3, the critic's estimate": "A critic's estimate divided by its Lipschitz "
-    "constant K is at most W1.",
-    "Section 3, weight clipping (Algorithm 1)": "With clipped weights the critic is "
-    "K-Lipschitz for a small unknown K: the raw estimate is about K * W1, not W1.",
+    "constant K is about W1: at most W1 and within a factor of 2 of it, up to the measured "
+    "scoring noise.",
+    "Section 3, weight clipping (Algorithm 1)": "With weights clipped to a box the critic is "
+    "K-Lipschitz for a K that depends only on the box: K is at most the box's bound, and the "
+    "raw estimate is at most K * W1.",
     "Section 3, critics at the CLI's defaults": "Not a claim of the paper: how close a critic "
     "with a Lipschitz penalty comes to W1 on every pair (a measurement, no verdict).",
     "Critic benchmark (Korotin et al. 2022)": "Not a claim of the paper: what a WGAN critic's "

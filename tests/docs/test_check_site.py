@@ -8,6 +8,7 @@ offline MathJax (the ``sphinx-mathjax-offline`` package of the ``docs`` extra) i
 from __future__ import annotations
 
 import importlib.util
+import re
 import shutil
 import sys
 from pathlib import Path
@@ -101,3 +102,69 @@ def test_main_exit_codes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> 
     assert check_site.main([str(root), "--page", "index.html", "--page", "good.html"]) == 0
     assert check_site.main([str(root), "--page", "links.html"]) == 1
     assert "FAIL links.html" in capsys.readouterr().out
+
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+READABILITY_PAGES = (
+    "readable.html",
+    "wide_display.html",
+    "garbled_tex.html",
+    "small_figure.html",
+    "small_text.html",
+    "dead_slider.html",
+)
+
+
+@pytest.fixture(scope="module")
+def readability(tmp_path_factory: pytest.TempPathFactory) -> dict[str, check_site.PageReport]:
+    """The readability rules run on tests/docs/fixtures, one page breaking each rule."""
+    root = tmp_path_factory.mktemp("readability")
+    shutil.copytree(FIXTURES, root, dirs_exist_ok=True)
+    mathjax = Path(MATHJAX.submodule_search_locations[0]) / "static" / "mathjax"
+    shutil.copytree(mathjax, root / "_static" / "mathjax")
+    pages = [root / name for name in READABILITY_PAGES]
+    return {r.page: r for r in check_site.check_pages(root, pages, *FOUND)}
+
+
+def test_a_readable_page_passes(readability: dict[str, check_site.PageReport]) -> None:
+    # a split display, TeX and backticks inside code, a figure at its natural width with
+    # 20 px text, and a slider that updates its output: no problem, and all of it counted
+    page = readability["readable.html"]
+    assert page.problems == []
+    assert (page.displays, page.sliders, page.images) == (1, 1, 1)
+
+
+def test_a_display_wider_than_its_column_fails(readability) -> None:
+    (problem,) = readability["wide_display.html"].problems
+    assert problem.startswith("display formula ") and "px column" in problem
+    wide, room = (int(s) for s in re.findall(r"(\d+) px", problem)[:2])
+    assert wide > room and room <= 600  # the article is 600 px wide
+
+
+def test_tex_showing_through_fails(readability) -> None:
+    problems = readability["garbled_tex.html"].problems
+    assert len(problems) == 3, problems
+    assert problems[0].startswith("stray backtick in math: ")  # ``THETA`` inside \( \)
+    assert any(p.startswith("TeX in text: ") and "\\frac" in p for p in problems)
+    assert any(p.startswith("stray backtick in text: ") for p in problems)
+
+
+def test_a_squeezed_figure_fails(readability) -> None:
+    # 300 px shown of 1000: 30 % < 40 %; its 12 px text is then 3.6 px < 8 px as well
+    assert readability["small_figure.html"].problems == [
+        "figure shown at 30 % of its natural width (300 of 1000 px): wide.svg",
+        'figure text 3.6 px high as shown ("a tick label"): wide.svg',
+    ]
+
+
+def test_small_figure_text_fails(readability) -> None:
+    # 500 of 1000 px is allowed (50 % >= 40 %), but 12 px text at 50 % is 6 px < 8 px
+    assert readability["small_text.html"].problems == [
+        'figure text 6.0 px high as shown ("a tick label"): wide.svg'
+    ]
+
+
+def test_a_slider_that_changes_nothing_fails(readability) -> None:
+    page = readability["dead_slider.html"]
+    assert page.sliders == 1
+    assert page.problems == ["a slider changes nothing when moved: dead"]

@@ -13,8 +13,22 @@ from wgan.benchmark import BenchmarkCell, gradient_agreement, make_funnel_pair, 
 from wgan.benchmark.table import BenchmarkTable, SweepSettings, benchmark_table
 from wgan.cli import main
 
-TINY = dict(n_funnels=4, steps=30, width=16, depth=2, n_eval=256, n_lipschitz=64,
-            n_ot=64, n_mc=2048, device="cpu")
+TINY = dict(n_funnels=4, steps=30, width=16, depth=2, n_eval=256, n_ot=64, n_mc=2048,
+            device="cpu")
+
+
+def result_row(method="gp", dim=2, err=0.0, cos=0.5, seed=0, n_funnels=4):
+    """A CellResult with the given value error and cosine (W1 = 1, K = 1)."""
+    from wgan.benchmark.cell import CellResult
+
+    return CellResult(key=f"d{dim}-k{n_funnels}-{method}-s{seed}", dim=dim,
+                      n_funnels=n_funnels, method=method, seed=seed,
+                      pair=f"funnels-d{dim}-k{n_funnels}", w1=1.0, w1_stderr=0.0, raw=1 + err,
+                      raw_stderr=0.01, lipschitz=1.0, normalised=1 + err, raw_error=err,
+                      raw_error_lo=err - 0.02, raw_error_hi=err + 0.02, normalised_error=err,
+                      grad_cosine=cos, grad_cosine_lo=cos - 0.01, grad_cosine_hi=cos + 0.01,
+                      grad_l2=0.0, grad_l2_normalised=0.0, steps=1, seconds=1.0,
+                      steps_per_second=1.0, total_seconds=1.0, device="cpu", eval_device="cpu")
 
 
 def timeless(rows) -> list[dict]:
@@ -58,18 +72,16 @@ class TestGradientAgreement:
             gradient_agreement(torch.zeros(3, 2), torch.zeros(3, 3))
 
 
-def test_ot_baseline_value_is_the_exact_discrete_w1():
-    from distances import Discrete, earth_mover
+def test_ot_cell_scores_the_exact_ot_critic():
+    from wgan.benchmark import evaluate_critic, fit_exact_ot_critic
 
     cell = BenchmarkCell(dim=2, method="ot", **TINY)
     res = run_cell(cell)
     pair = cell.pair()
-    g = torch.Generator().manual_seed(3_000_017)
-    xs = pair.sample_plan(64, g)[0].numpy()
-    ys = pair.sample_plan(64, g)[1].numpy()
-    assert res.raw == pytest.approx(earth_mover(Discrete(xs), Discrete(ys)), rel=1e-12)
-    assert res.lipschitz == 1.0 and res.steps == 0 and res.device == "cpu"
-    assert -1.0 <= res.grad_cosine <= 1.0
+    fit = fit_exact_ot_critic(pair, 64, seed=0)
+    score = evaluate_critic(fit.critic, pair, n=256, seed=1_000_003)
+    assert (res.raw, res.grad_cosine) == (score.raw, score.cosine)  # the same critic, scored
+    assert res.lipschitz <= 1 + 1e-12 and res.steps == 0 and res.device == "cpu"
 
 
 def test_critic_cell_reports_its_fit_and_errors():
@@ -77,6 +89,7 @@ def test_critic_cell_reports_its_fit_and_errors():
     assert (res.key, res.steps, res.eval_device) == ("d3-k4-sn-s0", 30, "cpu")
     assert res.raw_error == pytest.approx(res.raw / res.w1 - 1, rel=1e-9)
     assert res.normalised == pytest.approx(res.raw / res.lipschitz, rel=1e-12)
+    assert res.raw_error_lo < res.raw_error < res.raw_error_hi
 
 
 def test_benchmark_table_summarises_over_seeds():
@@ -86,19 +99,16 @@ def test_benchmark_table_summarises_over_seeds():
     errs = [r.raw_error for r in table.rows]
     assert s.raw_error == pytest.approx(np.mean(errs), rel=1e-12)
     assert s.raw_error_std == pytest.approx(np.std(errs, ddof=1), rel=1e-9)
-    assert s.paper_error == "+0% to +14%"
+    # their released number for the same method (dot = discrete OT) on their 2-D, 4-funnel pair
+    from wgan.benchmark import anchor_metrics
+
+    assert s.their_cosine == anchor_metrics(2, 4)["dot"].cosine
+
 
 
 def test_breakdowns_find_the_first_failing_dimension():
-    from wgan.benchmark.cell import CellResult
-
     def row(dim, cos, err):
-        return CellResult(key=f"d{dim}", dim=dim, n_funnels=4, method="gp", seed=0, w1=1.0,
-                          w1_stderr=0.0, raw=1 + err, lipschitz=1.0, normalised=1 + err,
-                          raw_error=err, normalised_error=err, grad_cosine=cos, grad_l2=0.0,
-                          grad_l2_normalised=0.0, steps=1, seconds=1.0,
-                          steps_per_second=1.0, total_seconds=1.0, device="cpu",
-                          eval_device="cpu")
+        return result_row(dim=dim, cos=cos, err=err)
 
     table = BenchmarkTable.from_rows([row(2, 0.95, 0.05), row(8, 0.85, 0.05),
                                       row(32, 0.80, -0.2)])
@@ -113,7 +123,7 @@ def test_sweep_writes_a_row_per_cell_and_resume_skips_them(tmp_path):
     with (tmp_path / "cells.csv").open() as fh:
         rows = list(csv.DictReader(fh))
     assert [r["key"] for r in rows] == [c.key for c in settings.cells()]
-    assert tuple(rows[0]) == CELL_COLUMNS
+    assert tuple(rows[0]) == (*CELL_COLUMNS, "settings")
     for name in ("summary.csv", "summary.md", "value_error.png", "gradient_cosine.png"):
         assert (tmp_path / name).stat().st_size > 0
     seen = []
@@ -160,7 +170,7 @@ def test_cli_benchmark_writes_outputs_and_rejects_bad_input(tmp_path, capsys):
 
 
 def test_cell_rejects_bad_settings():
-    with pytest.raises(ValueError, match="method must be one of clip, gp, lp, sn, ot"):
+    with pytest.raises(ValueError, match="method must be one of clip, gp, lp, sn, groupsort, ot"):
         BenchmarkCell(dim=2, method="wgan")  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="workers must be a positive integer; got 0"):
         run_sweep(tiny_settings(), "x", workers=0)
@@ -170,16 +180,11 @@ def test_cell_rejects_bad_settings():
 def test_figures_draw_one_line_per_method_and_switch_to_symlog_only_when_needed():
     import matplotlib.pyplot as plt
 
-    from wgan.benchmark.cell import CellResult
     from wgan.benchmark.plots import cosine_figure, value_error_figure
 
     def row(method, dim, err, seed=0):
-        return CellResult(key=f"{method}{dim}{seed}", dim=dim, n_funnels=4, method=method,
-                          seed=seed, w1=1.0, w1_stderr=0.0, raw=1 + err, lipschitz=1.0,
-                          normalised=1 + err, raw_error=err, normalised_error=err,
-                          grad_cosine=0.5 + 0.1 * seed, grad_l2=0.0, grad_l2_normalised=0.0,
-                          steps=1, seconds=1.0, steps_per_second=1.0, total_seconds=1.0,
-                          device="cpu", eval_device="cpu")
+        return result_row(method=method, dim=dim, err=err, cos=0.5 + 0.1 * seed, seed=seed,
+                          n_funnels=5)  # not one of the anchor's pairs: no 'their best'
 
     small = BenchmarkTable.from_rows([row("gp", 2, -0.2), row("gp", 8, -0.3),
                                       row("lp", 2, 0.1), row("lp", 2, 0.05, seed=1)])

@@ -19,7 +19,6 @@ import pytest
 from distances import Discrete
 from distances.dual import kantorovich_dual
 from wgan.checks import (
-    CLIP_BAND_LOW,
     check_clipping,
     check_critic_estimates,
     check_example1_networks,
@@ -130,30 +129,76 @@ def test_finite_sample_non_unique_potential_fails(lp_solution) -> None:
 
 
 def _critic(method: str, *, w1: float = 1.0, raw: float, k: float, n_eval: int = 5000,
-            pair: str = "translation") -> CriticResult:
-    normalised = raw / k
+            pair: str = "translation", raw_stderr: float = 0.005,
+            bound: float = math.nan) -> CriticResult:
+    normalised = raw / k if k > 0 else 0.0
     return CriticResult(pair, method, w1, raw, k, k, normalised, raw / w1 - 1,
-                        normalised / w1 - 1, 100, 1.0, n_eval)
+                        normalised / w1 - 1, 100, 1.0, n_eval, raw_stderr, bound)
 
 
-def test_critic_estimate_above_w1_fails() -> None:
-    ok = [_critic("lp", raw=0.98, k=1.0)]
+def test_critic_estimate_rule_is_two_sided() -> None:
+    # trained critics as measured (LP -0.6 .. -5.6 %, clip on translation -31 %) pass
+    ok = [_critic("lp", raw=0.95, k=1.0), _critic("clip", raw=0.0028, k=0.0041,
+                                                   raw_stderr=1e-5)]
     assert check_critic_estimates(ok).passed is True
-    not_lipschitz = [_critic("lp", raw=1.5, k=1.2)]  # K underestimated: normalised 1.25 W1
-    assert check_critic_estimates(not_lipschitz).passed is False
+    worlds = {
+        "above W1: K underestimated": _critic("lp", raw=1.5, k=1.2),  # normalised 1.25 W1
+        "untrained": _critic("lp", raw=0.23, k=1.0),  # -77 %, the untrained critic
+        "zero": _critic("lp", raw=0.0, k=0.0),
+        "negated": _critic("lp", raw=-0.95, k=1.0),
+    }
+    for name, r in worlds.items():
+        result = check_critic_estimates([*ok, r])
+        assert result.passed is False, name
+        assert len(result.failures) == 1 and ("raw / (K W1)" in result.failures[0]
+                                              or "K = 0" in result.failures[0]), name
+
+
+def test_critic_estimate_allowance_comes_from_the_measured_noise() -> None:
+    # raw / (K W1) = 1.03: beyond 1 + 4 s with s = 0.005, within it with s = 0.01
+    assert check_critic_estimates([_critic("lp", raw=1.03, k=1.0)]).passed is False
+    assert check_critic_estimates([_critic("lp", raw=1.03, k=1.0,
+                                           raw_stderr=0.01)]).passed is True
 
 
 def test_clipping_rule() -> None:
-    assert check_clipping([_critic("clip", raw=0.003, k=0.004)]).passed is True  # ratio 0.75
-    # raw far below K * W1 (ratio 0.25 < 1/2): "about K * W1" is false
-    low = check_clipping([_critic("clip", raw=0.001, k=0.004)])
-    assert low.passed is False and f"[{CLIP_BAND_LOW}" in low.failures[0]
+    # the box bound of the CLI's 2 -> 128 x 3 -> 1 critic at c = 0.01 is about 0.03
+    ok = _critic("clip", raw=0.003, k=0.004, raw_stderr=1e-5, bound=0.03)  # ratio 0.75
+    assert check_clipping([ok]).passed is True
+    # as on the funnel pairs: raw / (K W1) = 0.2 is a measurement, not a failure
+    funnel = _critic("clip", raw=0.0008, k=0.004, raw_stderr=1e-5, bound=0.03)
+    assert check_clipping([funnel]).passed is True
+    # weights outside the box (an unclipped critic): K above the box's bound
+    unclipped = check_clipping([_critic("clip", raw=0.95, k=1.0, bound=0.03)])
+    assert unclipped.passed is False and "above the box's bound" in unclipped.failures[0]
     # raw above K * W1: raw / K would beat W1, impossible for a K-Lipschitz critic
-    assert check_clipping([_critic("clip", raw=0.006, k=0.004)]).passed is False
-    # an unclipped critic: raw near W1, not K * W1 with a small K
-    assert check_clipping([_critic("clip", raw=0.95, k=1.0)]).passed is False
+    above = check_clipping([_critic("clip", raw=0.006, k=0.004, raw_stderr=1e-5, bound=0.03)])
+    assert above.passed is False and "beats W1" in above.failures[0]
+    # no bound recorded: the rule cannot be judged, so it fails
+    assert check_clipping([_critic("clip", raw=0.003, k=0.004)]).passed is False
     with pytest.raises(ValueError, match="at least one clipped critic"):
         check_clipping([_critic("lp", raw=1.0, k=1.0)])
+
+
+def test_clipping_box_bound_is_a_bound() -> None:
+    import torch
+
+    from wgan.lipschitz import clip_weights, clipping_box_bound
+    from wgan.nets import make_critic
+
+    torch.manual_seed(0)
+    net = make_critic(2, width=16, depth=2).double()
+    clip_weights(net, 0.05)
+    with torch.no_grad():  # the worst weights in the box: every entry +c
+        for p in net.parameters():
+            p.fill_(0.05)
+    x = torch.rand(500, 2, dtype=torch.float64).requires_grad_(True)
+    (g,) = torch.autograd.grad(net(x).sum(), x)
+    bound = clipping_box_bound(net, 0.05)
+    assert float(g.norm(dim=1).max()) <= bound * (1 + 1e-12)
+    # all-equal weights make every layer rank one with spectral norm = Frobenius norm:
+    # the bound is attained
+    assert float(g.norm(dim=1).max()) == pytest.approx(bound, rel=1e-12)
 
 
 def test_lp_critics_are_a_measurement_without_verdict() -> None:

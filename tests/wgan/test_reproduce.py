@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import re
 from pathlib import Path
 
@@ -14,10 +16,48 @@ LINK = re.compile(r"\]\(([^)]+)\)")
 
 
 @pytest.fixture(scope="module")
-def quick_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[int, Path]:
+def quick_run_printed(tmp_path_factory: pytest.TempPathFactory) -> tuple[int, Path, str]:
     out = tmp_path_factory.mktemp("reproduce")
-    code = main(["reproduce", "--out", str(out), "--quick", "--device", "cpu"])
-    return code, out
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):
+        code = main(["reproduce", "--out", str(out), "--quick", "--device", "cpu"])
+    return code, out, printed.getvalue()
+
+
+@pytest.fixture(scope="module")
+def quick_run(quick_run_printed: tuple[int, Path, str]) -> tuple[int, Path]:
+    return quick_run_printed[:2]
+
+
+def test_quick_run_reports_each_cell_of_the_long_stages(
+    quick_run_printed: tuple[int, Path, str],
+) -> None:
+    # The critics stage ran 288 s silent and the benchmark stage passed progress=False.
+    lines = quick_run_printed[2].splitlines()
+    critics = [line for line in lines if line.startswith("[6/8] critics: critic ")]
+    cells = [line for line in lines if line.startswith("[8/8] benchmark: cell ")]
+    assert [line.split()[3].rstrip(":") for line in critics] == [f"{k}/7" for k in range(1, 8)]
+    assert len(cells) >= 2 and cells[-1].split()[3] == f"{len(cells)}/{len(cells)}", cells
+
+
+def _sleeping_stage(out: Path, settings: Settings) -> StageReport:
+    import time
+
+    from wgan.app.reproduce import tell
+
+    tell("first cell")
+    time.sleep(0.5)  # silent for 10 heartbeats
+    return StageReport((Claim("Example", "ok", "nothing", "1 = 1", None, True),), ())
+
+
+def test_a_silent_stage_gets_still_running_lines(tmp_path: Path) -> None:
+    lines: list[str] = []
+    reproduce(tmp_path, Settings(quick=True), stages=(Stage("slow", _sleeping_stage),),
+              progress=lines.append, heartbeat=0.05)
+    assert lines[0] == "[1/1] slow ..." and lines[1] == "[1/1] slow: first cell"
+    beats = [line for line in lines if line.startswith("[1/1] slow: still running, ")]
+    assert len(beats) >= 2  # 0.5 s at one per 0.05 s of silence, however loaded the machine
+    assert lines[-1].startswith("[1/1] slow pass")  # and none after the stage ended
 
 
 def test_quick_run_passes(quick_run: tuple[int, Path]) -> None:
@@ -97,3 +137,24 @@ def test_cuda_asked_for_without_a_gpu_is_a_one_line_error(tmp_path: Path, capsys
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "torch.cuda.is_available() is False" in err[0]
     assert not (tmp_path / "r").exists()
+
+
+def _ctrl_c_in_a_kernel(out: Path, settings: Settings) -> StageReport:
+    try:
+        raise KeyboardInterrupt
+    except KeyboardInterrupt:
+        # what numba raises when Ctrl-C arrives inside a compiled kernel
+        raise SystemError("<numba kernel> returned a result with an exception set") from None
+
+
+def test_ctrl_c_turned_into_another_error_still_stops_the_run(tmp_path: Path) -> None:
+    ran: list[str] = []
+
+    def after(out: Path, settings: Settings) -> StageReport:
+        ran.append("after")
+        return StageReport()
+
+    stages = (Stage("kernel", _ctrl_c_in_a_kernel), Stage("after", after))
+    with pytest.raises(KeyboardInterrupt):
+        reproduce(tmp_path, Settings(quick=True), stages=stages, progress=lambda _: None)
+    assert ran == []  # not reported as a failed stage and carried on

@@ -1,42 +1,48 @@
-"""The critic-benchmark sweep runner: cells in parallel, one CSV row per finished cell.
+"""The critic-benchmark sweep: benchmark cells through the generic runner, then the summary.
 
-:func:`run_sweep` runs the cells of a :class:`~wgan.benchmark.table.SweepSettings`
-
-* in this process (``workers=1``),
-* in ``workers`` local processes (:class:`concurrent.futures.ProcessPoolExecutor`, spawned so
-  that no torch thread pool is forked), or
-* on a Ray cluster (``ray_address``: an address such as ``"ray://host:10001"`` or ``"auto"``,
-  or ``"local"`` to start a local Ray instance; needs the ``[distributed]`` extra),
-
-appends each finished cell to ``cells.csv`` as it finishes (so an interrupted sweep loses at
-most the cells in flight), skips the cells already in ``cells.csv`` with ``resume=True``,
-and at the end writes the summary (CSV and Markdown, the paper's numbers beside ours) and
-the figures (PNG and PDF, with their data in ``summary.csv``).
+:func:`run_sweep` turns the cells of a :class:`~wgan.benchmark.table.SweepSettings` into jobs of
+:mod:`wgan.app.cell_sweep` (key ``d{dim}-k{funnels}-{method}-s{seed}``, settings
+:meth:`~wgan.benchmark.cell.BenchmarkCell.settings`), which runs them in this process, in local
+processes or on Ray, appends each finished cell to ``cells.csv`` with its settings, and with
+``resume=True`` keeps the cells already there only where their settings match (refusing a
+folder computed with other settings in one line). At the end it writes the summary (CSV and
+Markdown, Korotin et al.'s numbers beside ours, each pair's best method against theirs) and
+the figures (PNG and PDF, their data in ``summary.csv``).
 """
 
 from __future__ import annotations
 
-import csv
+import os
 import time
-from collections.abc import Callable, Iterator
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, fields
-from multiprocessing import get_context
 from pathlib import Path
+from typing import Any
 
 from ..benchmark.cell import BenchmarkCell, CellResult, run_cell
 from ..benchmark.table import (
     COSINE_THRESHOLD,
     VALUE_ERROR_THRESHOLD,
     BenchmarkTable,
+    PairBest,
     SummaryRow,
     SweepSettings,
 )
-from .artifacts import append_csv_row, save_figure, write_csv, write_text
+from .artifacts import save_figure, write_csv, write_text
+from .cell_sweep import Job, SweepFileError, SweepInterrupted, read_rows, run_jobs
 
-__all__ = ["CELL_COLUMNS", "SweepOutcome", "read_cells", "run_sweep", "summary_markdown"]
+__all__ = [
+    "CELL_COLUMNS",
+    "SweepFileError",
+    "SweepInterrupted",
+    "SweepOutcome",
+    "check_memory",
+    "read_cells",
+    "run_sweep",
+    "summary_markdown",
+]
 
-#: Columns of cells.csv, in order.
+#: Columns of cells.csv before the settings column, in order.
 CELL_COLUMNS: tuple[str, ...] = tuple(f.name for f in fields(CellResult))
 
 
@@ -54,6 +60,8 @@ class SweepOutcome:
         Wall time of the sweep.
     paths : tuple of Path
         Files written.
+    notes : tuple of str
+        What the resume repaired or counted once (one line each).
     """
 
     table: BenchmarkTable
@@ -61,92 +69,51 @@ class SweepOutcome:
     skipped: int
     seconds: float
     paths: tuple[Path, ...]
+    notes: tuple[str, ...] = ()
+
+
+def _check_row(row: dict[str, str]) -> None:
+    res = CellResult.from_dict(row)
+    expected = f"d{res.dim}-k{res.n_funnels}-{res.method}-s{res.seed}"
+    if res.key != expected:
+        raise ValueError(f"key {res.key} contradicts its columns (dim {res.dim}, funnels "
+                         f"{res.n_funnels}, method {res.method}, seed {res.seed})")
 
 
 def read_cells(path: str | Path) -> list[CellResult]:
-    """The rows of a ``cells.csv`` (empty if the file does not exist)."""
-    p = Path(path)
-    if not p.exists():
-        return []
-    with p.open(newline="") as fh:
-        return [CellResult.from_dict(row) for row in csv.DictReader(fh)]
+    """The rows of a ``cells.csv`` (empty if the file does not exist); SweepFileError, naming
+    the file, for one that cannot be read."""
+    rows, _ = read_rows(Path(path), CELL_COLUMNS, check_row=_check_row)
+    return [CellResult.from_dict(r) for r in rows]
 
 
-def _append_row(path: Path, result: CellResult) -> None:
-    row = result.to_dict()
-    append_csv_row(path, CELL_COLUMNS, [row[c] for c in CELL_COLUMNS])
+def _run(cell: BenchmarkCell) -> dict[str, Any]:
+    return run_cell(cell).to_dict()
 
 
-def _write_summary_csv(path: Path, summary: tuple[SummaryRow, ...]) -> Path:
-    cols = [f.name for f in fields(SummaryRow)]
-    return write_csv(path, cols, ([asdict(s)[c] for c in cols] for s in summary))
+def _memory_bytes(cell: BenchmarkCell) -> int:
+    """A floor of one cell's peak memory: Monte Carlo chunks, scoring points, critic weights."""
+    width = cell.critic_width(cell.dim)
+    chunk = min(cell.n_mc, 16384)
+    points = 8 * cell.dim * (6 * chunk + 4 * cell.n_eval + 2 * (cell.batch_size or 256))
+    weights = 4 * 4 * width * (cell.dim + cell.depth * width)  # weights, grads, Adam's two
+    ot = 8 * cell.n_ot * cell.dim * 4 if cell.method == "ot" else 0
+    return points + weights + ot
 
 
-def summary_markdown(table: BenchmarkTable, *, title: str = "Critic benchmark") -> str:
-    """The summary as Markdown: one row per (method, dimension), the paper's number beside
-    ours, and where each method falls below cosine 0.9 / beyond 10 % value error."""
-    lines = [f"# {title}", "",
-             "Signed relative errors (estimate - W1) / W1, mean +- std over seeds; gradient "
-             "cosine E_Q cos(grad f, grad u) on the generated side. Measurements, no verdict.",
-             "",
-             "| method | d | seeds | W1 | raw error | normalised error | cosine | L2 | K | "
-             "fit s | paper (Korotin et al.) |",
-             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
-    for s in table.summary:
-        lines.append(
-            f"| {s.method} | {s.dim} | {s.n_seeds} | {s.w1:.4f} | "
-            f"{s.raw_error:+.1%} +- {s.raw_error_std:.1%} | "
-            f"{s.normalised_error:+.1%} +- {s.normalised_error_std:.1%} | "
-            f"{s.grad_cosine:.3f} +- {s.grad_cosine_std:.3f} | {s.grad_l2:.3f} | "
-            f"{s.lipschitz:.3f} | {s.seconds:.1f} | {s.paper_error} |")
-    lines += ["", f"Where each method breaks down (smallest dimension of the sweep; "
-              f"'-' where it never does): cosine below {COSINE_THRESHOLD}, |error| beyond "
-              f"{VALUE_ERROR_THRESHOLD:.0%}.", "",
-              "| method | cosine < 0.9 from d | normalised error > 10 % from d | "
-              "raw error > 10 % from d |", "|---|---:|---:|---:|"]
-    for method, b in table.breakdowns().items():
-        cells = ["-" if b[k] is None else str(b[k])
-                 for k in ("cosine_below", "normalised_beyond", "raw_beyond")]
-        lines.append(f"| {method} | " + " | ".join(cells) + " |")
-    return "\n".join(lines) + "\n"
-
-
-def _run_local(cells: list[BenchmarkCell], workers: int) -> Iterator[CellResult]:
-    if workers == 1:
-        for cell in cells:
-            yield run_cell(cell)
+def check_memory(settings: SweepSettings) -> None:
+    """ValueError, before anything runs, when one cell alone needs more than the machine has."""
+    try:
+        total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (ValueError, OSError, AttributeError):  # pragma: no cover - non-POSIX
         return
-    with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
-        pending = {pool.submit(run_cell, c) for c in cells}
-        while pending:
-            done, pending = wait(pending, return_when=FIRST_COMPLETED)
-            for fut in done:
-                yield fut.result()
-
-
-def _run_ray(cells: list[BenchmarkCell], address: str, workers: int) -> Iterator[CellResult]:
-    try:
-        import ray
-    except ImportError as exc:  # pragma: no cover - depends on the environment
+    worst = max(settings.cells(), key=_memory_bytes)
+    need = _memory_bytes(worst)
+    if need > total:
         raise ValueError(
-            "--ray needs the optional dependency ray: pip install 'wgan-theory[distributed]'"
-        ) from exc
-    started = not ray.is_initialized()
-    if started:
-        if address == "local":
-            ray.init(num_cpus=workers, include_dashboard=False, log_to_driver=False)
-        else:
-            ray.init(address=address, log_to_driver=False)
-    try:
-        remote = ray.remote(num_cpus=1)(run_cell)
-        pending = [remote.remote(c) for c in cells]
-        while pending:
-            done, pending = ray.wait(pending, num_returns=1)
-            for ref in done:
-                yield ray.get(ref)
-    finally:
-        if started:
-            ray.shutdown()
+            f"a cell in dimension {worst.dim} needs at least {need / 2**30:.0f} GiB (Monte Carlo "
+            f"chunks of {min(worst.n_mc, 16384)} points, {worst.n_eval} scoring points, the "
+            f"critic's weights); this machine has {total / 2**30:.0f} GiB")
 
 
 def run_sweep(
@@ -158,6 +125,7 @@ def run_sweep(
     resume: bool = False,
     progress: bool = True,
     on_result: Callable[[CellResult], None] | None = None,
+    on_note: Callable[[str], None] | None = None,
 ) -> SweepOutcome:
     """Run the sweep, writing ``cells.csv`` row by row, then the summary and figures.
 
@@ -166,8 +134,8 @@ def run_sweep(
     settings : SweepSettings
         The grid and the per-cell settings.
     out_dir : path
-        Output folder (created): ``cells.csv``, ``summary.csv``, ``summary.md``,
-        ``value_error.png/pdf``, ``gradient_cosine.png/pdf``.
+        Output folder (created once the configuration is accepted): ``cells.csv``,
+        ``summary.csv``, ``summary.md``, ``value_error.png/pdf``, ``gradient_cosine.png/pdf``.
     workers : int, default 1
         Local processes (or Ray CPUs with ``ray_address="local"``). The processes are
         spawned, so a script that calls this with ``workers > 1`` needs the
@@ -175,50 +143,125 @@ def run_sweep(
     ray_address : str, optional
         Send the cells to Ray at this address (``"local"`` starts a local instance).
     resume : bool, default False
-        Keep the rows of an existing ``cells.csv`` and run only the missing cells; without
-        it an existing ``cells.csv`` is replaced.
+        Keep the rows of an existing ``cells.csv`` whose key and settings match a cell and run
+        only the others; a row with the same key and other settings is refused
+        (:class:`~wgan.app.cell_sweep.SweepFileError`). Without it an existing ``cells.csv``
+        is replaced.
     progress : bool, default True
         A tqdm progress bar on stderr.
     on_result : callable, optional
         Called with each newly finished cell.
+    on_note : callable, optional
+        Called with each one-line note of the resume (a cut last row, a duplicate row).
+
+    Raises
+    ------
+    SweepInterrupted
+        On Ctrl-C, after every finished cell has been written (a KeyboardInterrupt).
     """
     if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
         raise ValueError(f"workers must be a positive integer; got {workers!r}")
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    cells_csv = out / "cells.csv"
-    wanted = {c.key: c for c in settings.cells()}
-    kept: list[CellResult] = []
-    if resume:
-        kept = [r for r in read_cells(cells_csv) if r.key in wanted]
-    elif cells_csv.exists():
-        cells_csv.unlink()
-    done_keys = {r.key for r in kept}
-    todo = [c for k, c in wanted.items() if k not in done_keys]
-    start = time.perf_counter()
-    results = list(kept)
-    bar = None
-    if progress:
-        from tqdm.auto import tqdm
+    check_memory(settings)
+    if ray_address is not None:
+        from .cell_sweep import check_ray_address
 
-        bar = tqdm(total=len(wanted), initial=len(kept), desc="benchmark cells", unit="cell")
-    stream = (_run_ray(todo, ray_address, workers) if ray_address is not None
-              else _run_local(todo, workers))
-    for res in stream:
-        _append_row(cells_csv, res)
+        check_ray_address(ray_address)
+    out = Path(out_dir)
+    cells_csv = out / "cells.csv"
+    out.mkdir(parents=True, exist_ok=True)
+    cells = settings.cells()
+    jobs = [Job(c.key, c.settings(), c) for c in cells]
+    start = time.perf_counter()
+    bar = None
+    results: list[CellResult] = []
+
+    def on_row(row: Any) -> None:
+        res = CellResult.from_dict(row)
         results.append(res)
         if on_result is not None:
             on_result(res)
         if bar is not None:
             bar.set_postfix_str(res.key)
             bar.update(1)
-    if bar is not None:
-        bar.close()
-    order = {k: i for i, k in enumerate(wanted)}
-    results.sort(key=lambda r: order[r.key])
-    table = BenchmarkTable.from_rows(results)
+
+    if progress:
+        from tqdm.auto import tqdm
+
+        bar = tqdm(total=len(cells), desc="benchmark cells", unit="cell")
+    try:
+        done = run_jobs(jobs, _run, cells_csv, CELL_COLUMNS, resume=resume, workers=workers,
+                        ray_address=ray_address, check_row=_check_row, on_row=on_row,
+                        on_note=on_note)
+    finally:
+        if bar is not None:
+            bar.close()
+    order = {c.key: i for i, c in enumerate(cells)}
+    rows = sorted((CellResult.from_dict(r) for r in done.rows), key=lambda r: order[r.key])
+    table = BenchmarkTable.from_rows(rows)
     paths = [cells_csv, *_write_outputs(table, out)]
-    return SweepOutcome(table, len(todo), len(kept), time.perf_counter() - start, tuple(paths))
+    return SweepOutcome(table, done.ran, done.kept, time.perf_counter() - start, tuple(paths),
+                        done.notes)
+
+
+def _write_summary_csv(path: Path, summary: tuple[SummaryRow, ...]) -> Path:
+    cols = [f.name for f in fields(SummaryRow)]
+    return write_csv(path, cols, ([asdict(s)[c] for c in cols] for s in summary))
+
+
+def _pct(x: float) -> str:
+    return "-" if x != x else f"{x:+.1%}"
+
+
+def _num(x: float) -> str:
+    return "-" if x != x else f"{x:.3f}"
+
+
+def best_markdown(best: tuple[PairBest, ...]) -> list[str]:
+    """Each pair's best method here against the best published cosine (Markdown lines)."""
+    lines = ["| d | funnels | our best | cosine (seed std; 95 % scoring noise) | their best | "
+             "their cosine | ours - theirs | reaches theirs |",
+             "|---:|---:|---|---:|---|---:|---:|---|"]
+    for b in best:
+        lines.append(f"| {b.dim} | {b.n_funnels} | {b.method} | {b.cosine:.3f} "
+                     f"(+- {b.cosine_std:.3f}; +- {b.cosine_noise:.3f}) | {b.their_method} | "
+                     f"{b.their_cosine:.3f} | {b.margin:+.3f} | {'yes' if b.reaches else 'no'} |")
+    return lines
+
+
+def summary_markdown(table: BenchmarkTable, *, title: str = "Critic benchmark") -> str:
+    """The summary as Markdown: one row per (method, dimension, funnels) with Korotin et al.'s
+    number for the same method and pair size beside ours, the scoring noise, each pair's best
+    method against theirs, and where each method falls below cosine 0.9 / beyond 10 %."""
+    lines = [f"# {title}", "",
+             "Signed relative errors (estimate - W1) / W1 and gradient cosines "
+             "E_Q cos(grad f, grad u): mean +- std over seeds, and the half-width of one "
+             "cell's 95 % scoring interval (noise). 'theirs': Korotin et al.'s released number "
+             "for the same method on their pair of this size. Measurements, no verdict.", "",
+             "| method | d | funnels | pair | seeds | steps | raw error | noise | their error | "
+             "normalised error | cosine | noise | their cosine | L2 | K | fit s |",
+             "|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for s in table.summary:
+        lines.append(
+            f"| {s.method} | {s.dim} | {s.n_funnels} | {s.pair} | {s.n_seeds} | {s.steps} | "
+            f"{s.raw_error:+.1%} +- {s.raw_error_std:.1%} | {s.raw_error_noise:.1%} | "
+            f"{_pct(s.their_error)} | "
+            f"{s.normalised_error:+.1%} +- {s.normalised_error_std:.1%} | "
+            f"{s.grad_cosine:.3f} +- {s.grad_cosine_std:.3f} | {s.grad_cosine_noise:.3f} | "
+            f"{_num(s.their_cosine)} | {s.grad_l2:.3f} | {s.lipschitz:.3f} | {s.seconds:.1f} |")
+    best = table.best()
+    if best:
+        lines += ["", "Each pair's best method here against the best published cosine on it:",
+                  "", *best_markdown(best)]
+    lines += ["", f"Where each method breaks down (smallest dimension of the sweep; "
+              f"'-' where it never does): cosine below {COSINE_THRESHOLD}, |error| beyond "
+              f"{VALUE_ERROR_THRESHOLD:.0%}.", "",
+              "| method | cosine < 0.9 from d | normalised error > 10 % from d | "
+              "raw error > 10 % from d |", "|---|---:|---:|---:|"]
+    for method, b in table.breakdowns().items():
+        cells = ["-" if b[k] is None else str(b[k])
+                 for k in ("cosine_below", "normalised_beyond", "raw_beyond")]
+        lines.append(f"| {method} | " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"
 
 
 def _write_outputs(table: BenchmarkTable, out: Path) -> list[Path]:

@@ -25,6 +25,7 @@ __all__ = [
     "Stage",
     "StageOutcome",
     "StageReport",
+    "run_context",
     "write_report",
 ]
 
@@ -34,7 +35,7 @@ class Settings:
     """What every stage is told."""
 
     quick: bool = False
-    """Small settings (the whole run in about 90 s on 2 CPU cores); what the tests run."""
+    """Small settings (the whole run in about a minute on 2 CPU cores); what the tests run."""
     device: Literal["auto", "cpu", "cuda"] = "auto"
     """Where the WGAN stages train: ``auto`` picks CUDA when present."""
     seed: int = 0
@@ -115,8 +116,32 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
-def write_report(out_dir: str | Path, settings: Settings, outcomes: Sequence[StageOutcome]) -> Path:
-    """Write ``REPORT.md``: the claims table, settings, device, versions, stage times."""
+def run_context(started: float | None = None) -> dict[str, str]:
+    """What names a run: the commit of the code, the machine's cores and its load average
+    when the run started (the caller reads it before any stage, ``os.getloadavg()[0]``)."""
+    import os
+    import subprocess
+
+    here = Path(__file__).resolve().parent
+    try:
+        commit = subprocess.run(["git", "rev-parse", "--short=12", "HEAD"], cwd=here,
+                                capture_output=True, text=True, timeout=10).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"],
+                               cwd=here, capture_output=True, text=True,
+                               timeout=10).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        commit, dirty = "", ""
+    return {
+        "commit": (commit + (" (with uncommitted changes)" if dirty else "")) or "unknown",
+        "cpu cores": str(os.cpu_count()),
+        "load average at the start": "unknown" if started is None else f"{started:.1f}",
+    }
+
+
+def write_report(out_dir: str | Path, settings: Settings, outcomes: Sequence[StageOutcome],
+                 context: dict[str, str] | None = None) -> Path:
+    """Write ``REPORT.md``: the claims table, settings, the run (commit, load, total time),
+    device, versions, stage times."""
     out = Path(out_dir)
     n_claims = sum(len(o.report.claims) for o in outcomes)
     n_passed = sum(c.passed is True for o in outcomes for c in o.report.claims)
@@ -157,9 +182,13 @@ def write_report(out_dir: str | Path, settings: Settings, outcomes: Sequence[Sta
         + (" --quick" if settings.quick else "")
         + f" --device {settings.device} --seed {settings.seed}`",
         "",
-        "## Versions",
+        "## Run",
         "",
     ]
+    total = sum(o.seconds for o in outcomes)
+    lines += [f"- {k}: {v}" for k, v in (context or {}).items()]
+    lines += [f"- total time of the stages: {total:.0f} s ({int(total // 60)} min "
+              f"{total % 60:.0f} s)", "", "## Versions", ""]
     lines += [f"- {k}: {v}" for k, v in _versions().items()]
     lines += ["", "## Stages", "", "| Stage | Time (s) | Files | Result |", "|---|---|---|---|"]
     for o in outcomes:

@@ -1,81 +1,103 @@
-"""One cell of the critic benchmark: a (pair, method, seed) fitted and measured.
+"""One cell of the critic benchmark: a (pair, method, seed) fitted and scored.
 
-:func:`run_cell` builds the funnel pair of the cell, fits the critic (or solves the exact
-discrete OT for the ``ot`` baseline), and returns a frozen :class:`CellResult`. It writes no
-file: the sweep runner (``wgan.app.benchmark_sweep``) does.
+:func:`run_cell` builds the funnel pair of the cell, fits the critic
+(:mod:`~wgan.benchmark.training`) or solves the exact-OT critic (:mod:`~wgan.benchmark.exact_ot`),
+scores it with :func:`~wgan.benchmark.score.evaluate_critic` and returns a frozen
+:class:`CellResult`. It writes no file: the sweep runner (``wgan.app.benchmark_sweep``) does.
 
-Evaluation always runs on the CPU in float64 (a copy of the critic), whatever device the fit
+Scoring always runs on the CPU in float64 (a copy of the critic), whatever device the fit
 used: ``CellResult.device`` names the fit's device and ``CellResult.eval_device`` says "cpu".
-The ``ot`` baseline runs entirely on the CPU (POT's network simplex), and says so.
+The ``ot`` critic runs entirely on the CPU, and says so.
 """
 
 from __future__ import annotations
 
-import copy
+import math
 import time
 from dataclasses import asdict, dataclass, fields
 from typing import Any, Literal, get_args
 
-import numpy as np
-import torch
-from torch import nn
-
-from ..config import DEVICES, INITS, CriticConfig
-from ..lipschitz import lipschitz_estimates, normalise
-from ..nets import critic_values
+from ..config import DEVICES, INITS
+from ..device import torch_threads
 from .funnels import FunnelPair, make_funnel_pair
-from .metrics import gradient_agreement, relative_error
+from .score import CriticScore, evaluate_critic
 
 __all__ = [
     "BENCH_METHODS",
+    "IDENTITY_FIELDS",
+    "PAIR_SOURCES",
+    "RUN_ONLY_FIELDS",
     "BenchMethod",
     "BenchmarkCell",
     "CellResult",
-    "fit_cell_critic",
+    "PairSource",
     "run_cell",
 ]
 
-BenchMethod = Literal["clip", "gp", "lp", "sn", "ot"]
-"""A critic's Lipschitz control (as in :data:`wgan.config.Method`), or ``ot``: the exact
-discrete OT on ``n_ot`` samples per side (value) with its LP potential extended by McShane
-(gradient)."""
+BenchMethod = Literal["clip", "gp", "lp", "sn", "groupsort", "ot"]
+"""A critic's Lipschitz control: weight clipping, gradient penalty, Lipschitz penalty, spectral
+normalisation, GroupSort with Björck-orthonormal weights (Anil et al. 2019); or ``ot``, the
+exact-OT critic (:mod:`~wgan.benchmark.exact_ot`: the certified discrete W1 of ``n_ot``
+independent samples per side, its potential extended by McShane)."""
 BENCH_METHODS: tuple[str, ...] = get_args(BenchMethod)
+PairSource = Literal["generated", "kkb22"]
+"""``generated``: :func:`~.funnels.make_funnel_pair` with ``pair_seed``; ``kkb22``: Korotin et
+al.'s stored pair (:func:`~.anchor.load_anchor_pair`)."""
+PAIR_SOURCES: tuple[str, ...] = get_args(PairSource)
+
+#: Fields that say where or how fast a cell runs, not what it computes: left out of
+#: :meth:`BenchmarkCell.settings` (a sweep may resume on another device or thread count).
+RUN_ONLY_FIELDS: tuple[str, ...] = ("device", "threads")
+#: Fields that name the cell inside a sweep (:attr:`BenchmarkCell.key`).
+IDENTITY_FIELDS: tuple[str, ...] = ("dim", "n_funnels", "method", "seed")
 
 
 @dataclass(frozen=True)
 class BenchmarkCell:
     """Everything one cell needs; small and picklable, so it travels to worker processes.
 
-    The critic's optimiser settings are those of :data:`wgan.config.METHOD_DEFAULTS` unless
-    ``lr`` or ``batch_size`` are given (RMSProp 5e-5 with clipping 0.01 for ``clip``; Adam
-    1e-4, betas (0.5, 0.9) otherwise); the penalty weight is 10 (WGAN-GP's, and the W1
-    benchmark's code's).
+    The optimiser settings are those of :data:`wgan.config.METHOD_DEFAULTS` unless given
+    (RMSProp 5e-5 with clipping 0.01 for ``clip``; Adam 1e-4, betas (0.5, 0.9) for gp, lp, sn;
+    Adam 1e-4 with PyTorch's betas for ``groupsort``); the penalty weight is 10.
+    :func:`~.table.anchor_settings` sets everything to the W1 benchmark's values.
     """
 
     dim: int
     """Dimension d of the pair."""
     method: BenchMethod
-    """``clip``, ``gp``, ``lp``, ``sn`` or the ``ot`` baseline."""
+    """``clip``, ``gp``, ``lp``, ``sn``, ``groupsort`` or the exact-OT critic ``ot``."""
     seed: int = 0
-    """Seed of the critic (initialisation, batches) and of the evaluation points."""
+    """Seed of the critic (initialisation, batches; ``ot``: its samples) and of the scoring."""
     n_funnels: int = 16
     """Funnels of the pair's potential (the difficulty knob)."""
+    pairs: PairSource = "generated"
+    """Which pairs: ours (``generated``, with ``pair_seed``) or Korotin et al.'s (``kkb22``)."""
     pair_seed: int = 0
-    """Seed of the pair (funnel centres and offsets); fixed across methods and seeds."""
+    """Seed of a generated pair (funnel centres and offsets); fixed across methods and seeds."""
     steps: int = 2000
     """Critic optimisation steps."""
-    width: int = 128
-    """Hidden units per layer of the critic."""
+    width: int | None = 128
+    """Hidden units per layer; None: max(2 d, 128), the W1 benchmark's."""
     depth: int = 3
     """Hidden layers of the critic."""
     batch_size: int | None = None
     """Samples per side per step; None: the method's default (64 for clip, 256 otherwise)."""
     lr: float | None = None
     """Learning rate; None: the method's default."""
+    optimizer: str | None = None
+    """``adam`` or ``rmsprop``; None: the method's default."""
+    betas: tuple[float, float] | None = None
+    """Adam's betas; None: the method's default."""
     penalty_weight: float = 10.0
     """lambda of gp / lp."""
     clip: float = 0.01
     """Weight-clipping box for ``clip``."""
+    power_iterations: int = 1
+    """Power iterations per training step of spectral normalisation (``sn``)."""
+    group_size: int | None = 2
+    """GroupSort's group size (``groupsort``); None: the whole layer (FullSort)."""
+    bjorck_iterations: int = 20
+    """Björck iterations per forward pass (``groupsort``)."""
     init: str = "wgan-gp"
     """Critic initialisation (:data:`wgan.nets.Init`)."""
     device: str = "auto"
@@ -83,11 +105,9 @@ class BenchmarkCell:
     threads: int = 1
     """torch CPU threads in this cell."""
     n_eval: int = 8192
-    """Fresh plan samples for the value and gradient metrics."""
-    n_lipschitz: int = 1000
-    """Points per side for the Lipschitz estimate."""
+    """Scoring points per side (:func:`~.score.evaluate_critic`)."""
     n_ot: int = 1024
-    """Samples per side of the ``ot`` baseline."""
+    """Samples per side of the ``ot`` critic."""
     n_mc: int = 2**17
     """Plan samples behind the pair's Monte Carlo W1."""
 
@@ -95,41 +115,76 @@ class BenchmarkCell:
         if self.method not in BENCH_METHODS:
             raise ValueError(f"method must be one of {', '.join(BENCH_METHODS)}; "
                              f"got {self.method!r}")
+        if self.pairs not in PAIR_SOURCES:
+            raise ValueError(f"pairs must be one of {', '.join(PAIR_SOURCES)}; "
+                             f"got {self.pairs!r}")
         if self.init not in INITS:
             raise ValueError(f"init must be one of {', '.join(INITS)}; got {self.init!r}")
         if self.device not in DEVICES:
             raise ValueError(f"device must be one of {', '.join(DEVICES)}; got {self.device!r}")
-        for name in ("dim", "n_funnels", "steps", "width", "depth", "threads", "n_eval",
-                     "n_lipschitz", "n_ot", "n_mc"):
-            v = getattr(self, name)
-            if isinstance(v, bool) or not isinstance(v, int) or v < 1:
-                raise ValueError(f"{name} must be a positive integer; got {v!r}")
+        if self.optimizer not in (None, "adam", "rmsprop"):
+            raise ValueError(f"optimizer must be adam or rmsprop; got {self.optimizer!r}")
+        for name in ("dim", "n_funnels", "steps", "depth", "threads", "n_eval", "n_mc",
+                     "power_iterations", "bjorck_iterations"):
+            _positive(name, getattr(self, name))
+        for name in ("width", "batch_size", "group_size"):
+            if getattr(self, name) is not None:
+                _positive(name, getattr(self, name))
         for name in ("seed", "pair_seed"):
             v = getattr(self, name)
             if isinstance(v, bool) or not isinstance(v, int) or v < 0:
                 raise ValueError(f"{name} must be a non-negative integer; got {v!r}")
-        if self.n_ot < 2:
-            raise ValueError(f"n_ot must be at least 2; got {self.n_ot}")
+        if isinstance(self.n_ot, bool) or not isinstance(self.n_ot, int) or self.n_ot < 2:
+            raise ValueError(f"n_ot must be an integer >= 2; got {self.n_ot!r}")
+        for name in ("lr", "penalty_weight", "clip"):
+            v = getattr(self, name)
+            if v is not None and (isinstance(v, bool) or not isinstance(v, (int, float))
+                                  or not (math.isfinite(v) and v > 0)):
+                raise ValueError(f"{name} must be a finite positive number; got {v!r}")
+        if self.betas is not None and not (
+                len(self.betas) == 2 and all(isinstance(b, (int, float)) and 0 <= b < 1
+                                             for b in self.betas)):
+            raise ValueError(f"betas must be two numbers in [0, 1); got {self.betas!r}")
+        if self.pairs == "kkb22":
+            from .anchor import ANCHOR_DIMS, ANCHOR_FUNNELS
+
+            if self.dim not in ANCHOR_DIMS or self.n_funnels not in ANCHOR_FUNNELS:
+                raise ValueError(
+                    f"Korotin et al.'s pairs have dim in {ANCHOR_DIMS} and n_funnels in "
+                    f"{ANCHOR_FUNNELS}; got dim={self.dim}, n_funnels={self.n_funnels}")
 
     @property
     def key(self) -> str:
         """The cell's identity in a sweep: ``d{dim}-k{n_funnels}-{method}-s{seed}``."""
         return f"d{self.dim}-k{self.n_funnels}-{self.method}-s{self.seed}"
 
+    def settings(self) -> dict[str, Any]:
+        """Every field that changes the cell's numbers, except its identity (:attr:`key`).
+
+        The sweep records it beside each row and refuses to resume a cell whose recorded
+        settings differ. Device and threads are left out (:data:`RUN_ONLY_FIELDS`).
+        """
+        skip = set(RUN_ONLY_FIELDS) | set(IDENTITY_FIELDS)
+        out = {f.name: getattr(self, f.name) for f in fields(self) if f.name not in skip}
+        out["betas"] = list(self.betas) if self.betas is not None else None
+        return out
+
+    def critic_width(self, dim: int) -> int:
+        """Hidden units of the critic in dimension ``dim``."""
+        return self.width if self.width is not None else max(2 * dim, 128)
+
     def pair(self) -> FunnelPair:
-        """The cell's funnel pair (deterministic in dim, n_funnels, pair_seed, n_mc)."""
+        """The cell's funnel pair (deterministic in its settings)."""
+        if self.pairs == "kkb22":
+            from .anchor import load_anchor_pair
+
+            return load_anchor_pair(self.dim, self.n_funnels, n_mc=self.n_mc)
         return make_funnel_pair(self.dim, self.n_funnels, seed=self.pair_seed, n_mc=self.n_mc)
 
-    def critic_config(self) -> CriticConfig:
-        """The :class:`~wgan.config.CriticConfig` of the fit (not for ``ot``)."""
-        if self.method == "ot":
-            raise ValueError("the ot baseline fits no critic")
-        return CriticConfig(method=self.method, width=self.width,  # type: ignore[arg-type]
-                            depth=self.depth, batch_size=self.batch_size, lr=self.lr,
-                            penalty_weight=self.penalty_weight, clip=self.clip,
-                            seed=self.seed, device=self.device,  # type: ignore[arg-type]
-                            threads=self.threads, iterations=self.steps,
-                            init=self.init)  # type: ignore[arg-type]
+
+def _positive(name: str, v: object) -> None:
+    if isinstance(v, bool) or not isinstance(v, int) or v < 1:
+        raise ValueError(f"{name} must be a positive integer; got {v!r}")
 
 
 @dataclass(frozen=True)
@@ -139,20 +194,25 @@ class CellResult:
     Attributes
     ----------
     key, dim, n_funnels, method, seed : identity of the cell
+    pair : str
+        The pair's name (``funnels-d2-k4``, ``kkb22-d2-k4``).
     w1, w1_stderr : float
         The pair's W1 (Monte Carlo) and its standard error.
-    raw : float
-        :math:`E_P f - E_Q f` on ``n_eval`` fresh points per side (``ot``: the exact discrete
-        W1 of ``n_ot`` samples per side).
+    raw, raw_stderr : float
+        :math:`E_P f - E_Q f` on ``n_eval`` + ``n_eval`` fresh independent points, and its
+        standard error from the two samples' variances (the scoring noise).
     lipschitz : float
-        Largest gradient norm over samples and interpolates (``ot``: 1, the potential's
-        McShane extension is 1-Lipschitz by construction).
+        K: the largest gradient norm over the scoring points and their interpolates.
     normalised : float
-        raw / lipschitz.
+        raw / K.
     raw_error, normalised_error : float
         Signed relative errors against ``w1``.
+    raw_error_lo, raw_error_hi : float
+        95 % interval of ``raw_error`` from the scoring noise.
     grad_cosine, grad_l2, grad_l2_normalised : float
-        See :mod:`wgan.benchmark.metrics`.
+        See :class:`~.score.CriticScore` (``cosine``, ``l2``, ``l2_normalised``).
+    grad_cosine_lo, grad_cosine_hi : float
+        95 % interval of the cosine from the scoring sample.
     steps : int
         Critic steps (0 for ``ot``).
     seconds : float
@@ -160,9 +220,9 @@ class CellResult:
     steps_per_second : float
         steps / seconds (0 for ``ot``).
     total_seconds : float
-        Wall time of the whole cell: pair, fit, evaluation.
+        Wall time of the whole cell: pair, fit, scoring.
     device, eval_device : str
-        Where the fit and the evaluation ran.
+        Where the fit and the scoring ran.
     """
 
     key: str
@@ -170,14 +230,20 @@ class CellResult:
     n_funnels: int
     method: str
     seed: int
+    pair: str
     w1: float
     w1_stderr: float
     raw: float
+    raw_stderr: float
     lipschitz: float
     normalised: float
     raw_error: float
+    raw_error_lo: float
+    raw_error_hi: float
     normalised_error: float
     grad_cosine: float
+    grad_cosine_lo: float
+    grad_cosine_hi: float
     grad_l2: float
     grad_l2_normalised: float
     steps: int
@@ -193,70 +259,34 @@ class CellResult:
 
     @classmethod
     def from_dict(cls, row: dict[str, Any]) -> CellResult:
-        """Inverse of :meth:`to_dict`, also from a CSV row of strings."""
+        """Inverse of :meth:`to_dict`, also from a CSV row of strings (ValueError naming the
+        field when one is missing or does not parse)."""
         kw: dict[str, Any] = {}
         for f in fields(cls):
+            if row.get(f.name) is None:
+                raise ValueError(f"column {f.name!r} is missing")
             v = row[f.name]
-            kw[f.name] = v if f.type == "str" else (int(v) if f.type == "int" else float(v))
+            try:
+                kw[f.name] = v if f.type == "str" else (int(v) if f.type == "int" else float(v))
+            except (TypeError, ValueError):
+                raise ValueError(f"column {f.name!r} holds {v!r}, not a number") from None
         return cls(**kw)
 
 
-def fit_cell_critic(cell: BenchmarkCell, pair: FunnelPair) -> tuple[nn.Module, float, str]:
-    """Fit the cell's critic on fresh batches of the pair; (critic, seconds, device name)."""
-    from ..critic import fit_critic
-    from ..device import resolve_device
-
-    cfg = cell.critic_config()
-    device = resolve_device(cfg.device)
-    critic, seconds = fit_critic(pair.sample_p, pair.sample_q, cfg, dim=pair.dim)
-    return critic, seconds, device.type
-
-
-def _eval_points(cell: BenchmarkCell, pair: FunnelPair) -> tuple[torch.Tensor, torch.Tensor]:
-    gen = torch.Generator().manual_seed(1_000_003 + cell.seed)
-    return pair.sample_plan(cell.n_eval, gen)
-
-
 def _critic_row(cell: BenchmarkCell, pair: FunnelPair) -> dict[str, Any]:
-    critic, seconds, device = fit_cell_critic(cell, pair)
-    f64 = copy.deepcopy(critic).to("cpu").double().eval()
-    x, y = _eval_points(cell, pair)
-    raw = float(critic_values(f64, x).mean() - critic_values(f64, y).mean())
-    k = min(cell.n_lipschitz, cell.n_eval)
-    gen = torch.Generator().manual_seed(2_000_003 + cell.seed)
-    lip = lipschitz_estimates(f64, x[:k], y[:k], gen).max_gradient_norm
-    yq = y.clone().requires_grad_(True)
-    (grad_f,) = torch.autograd.grad(f64(yq).sum(), yq)
-    agree = gradient_agreement(grad_f, pair.gradient(y), lipschitz=lip if lip > 0 else 1.0)
-    return {"raw": raw, "lipschitz": lip, "normalised": normalise(raw, lip), "agree": agree,
-            "steps": cell.steps, "seconds": seconds, "device": device}
+    from .training import fit_benchmark_critic
+
+    critic, seconds, device = fit_benchmark_critic(cell, pair)
+    score = evaluate_critic(critic, pair, n=cell.n_eval, seed=1_000_003 + cell.seed)
+    return {"score": score, "steps": cell.steps, "seconds": seconds, "device": device}
 
 
 def _ot_row(cell: BenchmarkCell, pair: FunnelPair) -> dict[str, Any]:
-    from distances import Discrete, earth_mover_solution
+    from .exact_ot import fit_exact_ot_critic
 
-    gen = torch.Generator().manual_seed(3_000_017 + cell.seed)
-    xs = pair.sample_plan(cell.n_ot, gen)[0].numpy()
-    ys = pair.sample_plan(cell.n_ot, gen)[1].numpy()  # an independent draw: not the plan
-    start = time.perf_counter()
-    sol = earth_mover_solution(Discrete(xs), Discrete(ys))
-    seconds = time.perf_counter() - start
-    assert sol.y is not None
-    _, y = _eval_points(cell, pair)
-    z = y.numpy()
-    # McShane (c-transform) extension f(z) = min_j |z - y_j| - v_j, 1-Lipschitz and optimal
-    # on the samples (distances.dual.c_transform); its gradient is the unit vector from the
-    # minimising atom.
-    grads = np.empty_like(z)
-    for s in range(0, len(z), 2048):
-        d = z[s : s + 2048, None, :] - sol.y[None, :, :]
-        dist = np.sqrt((d**2).sum(axis=2))
-        j = (dist - sol.v[None, :]).argmin(axis=1)
-        g = d[np.arange(len(j)), j]
-        grads[s : s + 2048] = g / np.maximum(np.linalg.norm(g, axis=1, keepdims=True), 1e-300)
-    agree = gradient_agreement(torch.from_numpy(grads), pair.gradient(y))
-    return {"raw": sol.value, "lipschitz": 1.0, "normalised": sol.value, "agree": agree,
-            "steps": 0, "seconds": seconds, "device": "cpu"}
+    fit = fit_exact_ot_critic(pair, cell.n_ot, seed=cell.seed)
+    score = evaluate_critic(fit.critic, pair, n=cell.n_eval, seed=1_000_003 + cell.seed)
+    return {"score": score, "steps": 0, "seconds": fit.seconds, "device": "cpu"}
 
 
 def run_cell(cell: BenchmarkCell) -> CellResult:
@@ -265,25 +295,25 @@ def run_cell(cell: BenchmarkCell) -> CellResult:
     Examples
     --------
     >>> cell = BenchmarkCell(dim=2, method="gp", n_funnels=4, steps=20, width=16, depth=2,
-    ...                      n_eval=256, n_lipschitz=64, n_mc=4096, device="cpu")
+    ...                      n_eval=256, n_mc=4096, device="cpu")
     >>> res = run_cell(cell)
     >>> res.key, res.steps, -1.0 <= res.grad_cosine <= 1.0
     ('d2-k4-gp-s0', 20, True)
     """
     start = time.perf_counter()
-    torch.set_num_threads(cell.threads)
-    pair = cell.pair()
-    row = _ot_row(cell, pair) if cell.method == "ot" else _critic_row(cell, pair)
-    agree = row["agree"]
+    with torch_threads(cell.threads):
+        pair = cell.pair()
+        row = _ot_row(cell, pair) if cell.method == "ot" else _critic_row(cell, pair)
+    s: CriticScore = row["score"]
     seconds = float(row["seconds"])
     return CellResult(
         key=cell.key, dim=cell.dim, n_funnels=cell.n_funnels, method=cell.method,
-        seed=cell.seed, w1=pair.w1, w1_stderr=pair.w1_stderr, raw=float(row["raw"]),
-        lipschitz=float(row["lipschitz"]), normalised=float(row["normalised"]),
-        raw_error=relative_error(row["raw"], pair.w1),
-        normalised_error=relative_error(row["normalised"], pair.w1),
-        grad_cosine=agree.cosine, grad_l2=agree.l2, grad_l2_normalised=agree.l2_normalised,
-        steps=int(row["steps"]), seconds=seconds,
+        seed=cell.seed, pair=pair.name, w1=pair.w1, w1_stderr=pair.w1_stderr, raw=s.raw,
+        raw_stderr=s.raw_stderr, lipschitz=s.lipschitz, normalised=s.normalised,
+        raw_error=s.raw_error, raw_error_lo=s.raw_error_ci[0], raw_error_hi=s.raw_error_ci[1],
+        normalised_error=s.normalised_error, grad_cosine=s.cosine,
+        grad_cosine_lo=s.cosine_ci[0], grad_cosine_hi=s.cosine_ci[1], grad_l2=s.l2,
+        grad_l2_normalised=s.l2_normalised, steps=int(row["steps"]), seconds=seconds,
         steps_per_second=row["steps"] / seconds if row["steps"] and seconds > 0 else 0.0,
         total_seconds=time.perf_counter() - start,
         device=str(row["device"]), eval_device="cpu",

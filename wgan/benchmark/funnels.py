@@ -59,13 +59,14 @@ from dataclasses import dataclass, field
 import numpy as np
 import torch
 
-__all__ = ["FunnelPair", "make_funnel_pair"]
+__all__ = ["FunnelPair", "check_int", "make_funnel_pair", "monte_carlo_w1"]
 
 _CHUNK = 16384
 _EXACT = "donot_use_mm_for_euclid_dist"  # the mm form loses ~1e-8 to cancellation
 
 
-def _check_int(name: str, value: object, low: int) -> None:
+def check_int(name: str, value: object, low: int) -> None:
+    """ValueError unless ``value`` is an integer (not a bool) >= ``low``."""
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
         raise ValueError(f"{name} must be an integer >= {low}; got {value!r}")
 
@@ -102,6 +103,9 @@ class FunnelPair:
         The standard error of ``w1`` (sample standard deviation of ``|x - y|`` / sqrt(n_mc)).
     n_mc : int
         Plan samples behind ``w1``.
+    source : str
+        ``"generated"`` (:func:`make_funnel_pair`) or ``"kkb22"`` (one of Korotin et al.'s
+        stored pairs, :func:`~wgan.benchmark.anchor.load_anchor_pair`).
     """
 
     centres: np.ndarray = field(repr=False)
@@ -112,6 +116,7 @@ class FunnelPair:
     w1: float
     w1_stderr: float
     n_mc: int
+    source: str = "generated"
 
     @property
     def dim(self) -> int:
@@ -125,8 +130,9 @@ class FunnelPair:
 
     @property
     def name(self) -> str:
-        """``funnels-d{dim}-k{n_funnels}``."""
-        return f"funnels-d{self.dim}-k{self.n_funnels}"
+        """``funnels-d{dim}-k{n_funnels}``, or ``kkb22-d{dim}-k{n_funnels}`` for their pairs."""
+        prefix = "kkb22" if self.source == "kkb22" else "funnels"
+        return f"{prefix}-d{self.dim}-k{self.n_funnels}"
 
     def _params(self, like: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         c = torch.as_tensor(self.centres, dtype=torch.float64, device=like.device)
@@ -216,18 +222,20 @@ class FunnelPair:
         return low + (t**self.degree)[:, None] * (up - low)
 
     def sample_plan(self, n: int, generator: torch.Generator) -> tuple[torch.Tensor, torch.Tensor]:
-        """n pairs (x, y) of the optimal plan: x ~ P, y = T(x) ~ Q; float64 on the CPU."""
+        """n pairs (x, y) of the optimal plan: x ~ P, y = T(x) ~ Q; float64 on the generator's
+        device (the CPU for a CPU generator)."""
         x = self._cube(n, generator)
         ys = [self.move(x[i : i + _CHUNK]) for i in range(0, n, _CHUNK)]
         return x, torch.cat(ys)
 
     def _cube(self, n: int, generator: torch.Generator) -> torch.Tensor:
-        _check_int("n", n, 1)
-        x = 2.0 * torch.rand(n, self.dim, generator=generator, dtype=torch.float64) - 1.0
+        check_int("n", n, 1)
+        x = 2.0 * torch.rand(n, self.dim, generator=generator, dtype=torch.float64,
+                             device=generator.device) - 1.0
         return x * self.half_width
 
     def sample_p(self, n: int, generator: torch.Generator) -> torch.Tensor:
-        """n points of P (uniform on the cube), float32 on the CPU (a critic's sampler).
+        """n points of P (uniform on the cube), float32 on the generator's device.
 
         Draws from ``generator`` exactly what :meth:`sample_plan` draws (the move is
         deterministic), so ``sample_p`` and ``sample_plan(...)[0]`` agree.
@@ -235,7 +243,7 @@ class FunnelPair:
         return self._cube(n, generator).float()
 
     def sample_q(self, n: int, generator: torch.Generator) -> torch.Tensor:
-        """n points of Q (moved cube points), float32 on the CPU (a critic's sampler)."""
+        """n points of Q (moved cube points), float32 on the generator's device."""
         return self.sample_plan(n, generator)[1].float()
 
 
@@ -285,10 +293,10 @@ def make_funnel_pair(
     ...
     ValueError: n_funnels must be an integer >= 1; got 0
     """
-    _check_int("dim", dim, 1)
-    _check_int("n_funnels", n_funnels, 1)
-    _check_int("seed", seed, 0)
-    _check_int("n_mc", n_mc, 2)
+    check_int("dim", dim, 1)
+    check_int("n_funnels", n_funnels, 1)
+    check_int("seed", seed, 0)
+    check_int("n_mc", n_mc, 2)
     _check_positive("half_width", half_width)
     if isinstance(degree, bool) or not isinstance(degree, (int, float)) or not (
         math.isfinite(degree) and degree >= 1
@@ -304,9 +312,20 @@ def make_funnel_pair(
     biases = bias_scale * torch.randn(n_funnels, generator=gen, dtype=torch.float64)
     draft = FunnelPair(centres.numpy(), biases.numpy(), float(half_width), float(degree),
                        int(seed), math.nan, math.nan, int(n_mc))
-    x, y = draft.sample_plan(n_mc, gen)
-    cost = (x - y).norm(dim=1)
-    w1 = float(cost.mean())
-    stderr = float(cost.std()) / math.sqrt(n_mc)
+    w1, stderr = monte_carlo_w1(draft, n_mc, gen)
     return FunnelPair(draft.centres, draft.biases, draft.half_width, draft.degree, draft.seed,
                       w1, stderr, int(n_mc))
+
+
+def monte_carlo_w1(pair: FunnelPair, n: int, generator: torch.Generator) -> tuple[float, float]:
+    """W1 = E|x - T(x)| by Monte Carlo over ``n`` plan samples: (mean, standard error)."""
+    check_int("n", n, 2)
+    total, total_sq = 0.0, 0.0
+    for start in range(0, n, _CHUNK):
+        x = pair._cube(min(_CHUNK, n - start), generator)
+        cost = (x - pair.move(x)).norm(dim=1)
+        total += float(cost.sum())
+        total_sq += float((cost**2).sum())
+    mean = total / n
+    var = max(total_sq / n - mean**2, 0.0) * n / (n - 1)
+    return mean, math.sqrt(var / n)

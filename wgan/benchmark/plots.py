@@ -18,14 +18,23 @@ __all__ = ["cosine_figure", "value_error_figure"]
 
 
 #: One colour per method in every figure.
-_COLOURS = {"clip": "C0", "gp": "C1", "lp": "C2", "ot": "C3", "sn": "C4"}
+_COLOURS = {"clip": "C0", "gp": "C1", "lp": "C2", "ot": "C3", "sn": "C4", "groupsort": "C5"}
+_STYLES = ("-", "--", ":", "-.")
 
 
 def _by_method(summary: Sequence[SummaryRow]) -> dict[str, list[SummaryRow]]:
+    """Rows per line: one line per method, or per (method, funnels) when funnels vary."""
+    several = len({s.n_funnels for s in summary}) > 1
     out: dict[str, list[SummaryRow]] = {}
     for s in summary:
-        out.setdefault(s.method, []).append(s)
+        out.setdefault(f"{s.method} k={s.n_funnels}" if several else s.method, []).append(s)
     return {m: sorted(rs, key=lambda r: r.dim) for m, rs in out.items()}
+
+
+def _style(rows: Sequence[SummaryRow], summary: Sequence[SummaryRow]) -> dict[str, str]:
+    ks = sorted({s.n_funnels for s in summary})
+    return {"color": _COLOURS.get(rows[0].method, "k"),
+            "ls": _STYLES[ks.index(rows[0].n_funnels) % len(_STYLES)]}
 
 
 def value_error_figure(summary: Sequence[SummaryRow]) -> Figure:
@@ -42,7 +51,7 @@ def value_error_figure(summary: Sequence[SummaryRow]) -> Figure:
         for method, rs in _by_method(summary).items():
             ax.errorbar([r.dim for r in rs], [100 * getattr(r, attr) for r in rs],
                         yerr=[100 * getattr(r, std) for r in rs], marker="o", capsize=3,
-                        color=_COLOURS.get(method, "k"), label=method)
+                        label=method, **_style(rs, summary))
         for y in (-100 * VALUE_ERROR_THRESHOLD, 100 * VALUE_ERROR_THRESHOLD):
             ax.axhline(y, color="0.6", ls=":", lw=1)
         ax.axhline(0, color="k", lw=0.8)
@@ -66,10 +75,18 @@ def cosine_figure(summary: Sequence[SummaryRow]) -> Figure:
     for method, rs in _by_method(summary).items():
         ax.errorbar([r.dim for r in rs], [r.grad_cosine for r in rs],
                     yerr=[r.grad_cosine_std for r in rs], marker="o", capsize=3,
-                    color=_COLOURS.get(method, "k"), label=method)
+                    label=method, **_style(rs, summary))
+    from .anchor import ANCHOR_DIMS, ANCHOR_FUNNELS, anchor_best
+
+    theirs = sorted({(s.dim, s.n_funnels) for s in summary
+                     if s.dim in ANCHOR_DIMS and s.n_funnels in ANCHOR_FUNNELS})
+    if theirs:
+        ax.scatter([d for d, _ in theirs], [anchor_best(d, k).cosine for d, k in theirs],
+                   marker="x", color="k", zorder=5, label="their best (Korotin et al.)")
     ax.axhline(COSINE_THRESHOLD, color="0.6", ls=":", lw=1, label=f"{COSINE_THRESHOLD}")
     ax.set_xscale("log", base=2)
-    ax.set(xlabel="dimension d", ylabel="E_Q cos(grad f, grad u)", ylim=(-0.05, 1.02),
+    low = min([-0.05, *(s.grad_cosine - 0.05 for s in summary)])
+    ax.set(xlabel="dimension d", ylabel="E_Q cos(grad f, grad u)", ylim=(low, 1.02),
            title="Gradient cosine on the generated side (bars: std over seeds)")
     ax.legend(fontsize=8)
     return fig

@@ -1,15 +1,14 @@
 """A sweep of benchmark cells as settings, and its table of results as an object.
 
-:class:`SweepSettings` names the grid (dimensions x methods x seeds) and the per-cell
-settings; :meth:`SweepSettings.cells` lists the cells. :func:`summarise` reduces finished
-:class:`~wgan.benchmark.cell.CellResult` rows to one row per (dimension, method) with the mean
-and the standard deviation over seeds, and the first dimension where a method falls below
-cosine 0.9 or beyond 10 % value error. :func:`benchmark_table` computes a small sweep
-serially and returns a :class:`BenchmarkTable` (the ``reproduce`` stage calls it);
-the parallel runner that writes files is ``wgan.app.benchmark_sweep``.
-
-The numbers Korotin et al. (2022) report are in :data:`PAPER_RELATIVE_ERRORS`, for the
-table's side-by-side columns.
+:class:`SweepSettings` names the grid (dimensions x funnels x methods x seeds), the per-cell
+settings, and per-method changes to them; :meth:`SweepSettings.cells` lists the cells.
+:func:`summarise` reduces finished :class:`~wgan.benchmark.cell.CellResult` rows to one row per
+(dimension, funnels, method) with the mean and the standard deviation over seeds, the scoring
+noise, and Korotin et al.'s released number for the same method on the same pair
+(:mod:`~wgan.benchmark.anchor`). :func:`best_per_pair` names each pair's best method against
+their best published cosine. :func:`benchmark_table` computes a small sweep serially (the
+``reproduce`` stage calls it); the parallel runner that writes files is
+``wgan.app.benchmark_sweep``.
 """
 
 from __future__ import annotations
@@ -19,18 +18,23 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from .anchor import ANCHOR_DIMS, ANCHOR_FUNNELS, OUR_NAMES, anchor_best, anchor_metrics
 from .cell import BENCH_METHODS, BenchmarkCell, CellResult, run_cell
 
 __all__ = [
+    "ANCHOR_GRID_DIMS",
+    "ANCHOR_GRID_FUNNELS",
+    "ANCHOR_STEPS",
     "COSINE_THRESHOLD",
     "DEFAULT_DIMS",
-    "PAPER_RELATIVE_ERRORS",
     "VALUE_ERROR_THRESHOLD",
     "BenchmarkTable",
+    "PairBest",
     "SummaryRow",
     "SweepSettings",
     "anchor_settings",
     "benchmark_table",
+    "best_per_pair",
     "quick_settings",
     "summarise",
 ]
@@ -40,29 +44,24 @@ COSINE_THRESHOLD = 0.9
 """A gradient cosine below this is reported as 'falls below'."""
 VALUE_ERROR_THRESHOLD = 0.10
 """A relative value error beyond this (in absolute value) is reported as 'falls beyond'."""
+ANCHOR_GRID_DIMS: tuple[int, ...] = (2, 16, 64)
+ANCHOR_GRID_FUNNELS: tuple[int, ...] = (4, 16, 64)
+#: Steps per method in the W1 benchmark's notebook at the commit of its released metrics
+#: (0af1e05, notebooks/test_nd.ipynb): GP/LP 40 000, clipping and SN 5 000, sort-out 15 000.
+#: (Its later commit 6ae670b has 60 000, 5 000, 10 000 and 25 000.)
+ANCHOR_STEPS: dict[str, int] = {"gp": 40_000, "lp": 40_000, "clip": 5_000, "sn": 5_000,
+                                "groupsort": 15_000, "ot": 1}
 
-#: Signed relative errors of the W1 estimate reported by Korotin et al. (2022) (their
-#: ``metrics/`` files, as collected in the team's REFERENCE.md): keys (dimension, method),
-#: values per number of funnels where known. Clipping and SN: raw estimates.
-PAPER_RELATIVE_ERRORS: dict[tuple[int, str], dict[int | str, float]] = {
-    (2, "gp"): {4: 0.049, 16: -0.094, 64: -0.449, 256: -0.691},
-    (2, "lp"): {4: 0.083, 16: 0.027, 64: -0.029, 256: -0.215},
-    (2, "sn"): {"low": -1.01, "high": -0.81},
-    (2, "clip"): {"low": -1.05, "high": -0.90},
-    (2, "ot"): {"low": 0.003, "high": 0.136},
-    (128, "gp"): {"any": -0.14},
-    (128, "lp"): {"any": -0.19},
-    (128, "sn"): {"any": -0.73},
-    (128, "clip"): {"any": 4.52},
-}
+Override = tuple[str, tuple[tuple[str, Any], ...]]
 
 
 @dataclass(frozen=True)
 class SweepSettings:
     """The grid of a sweep and the settings every cell shares.
 
-    ``template`` carries the per-cell settings (steps, network, device, ...); its ``dim``,
-    ``method`` and ``seed`` are replaced by each grid point.
+    ``template`` carries the per-cell settings; its ``dim``, ``n_funnels``, ``method`` and
+    ``seed`` are replaced by each grid point. ``funnels`` None keeps the template's.
+    ``overrides`` changes fields for one method: ``(("clip", (("steps", 5000),)), ...)``.
     """
 
     dims: tuple[int, ...] = DEFAULT_DIMS
@@ -71,20 +70,28 @@ class SweepSettings:
     template: BenchmarkCell = field(
         default_factory=lambda: BenchmarkCell(dim=2, method="gp")
     )
+    funnels: tuple[int, ...] | None = None
+    overrides: tuple[Override, ...] = ()
 
     def __post_init__(self) -> None:
         for name in ("dims", "methods", "seeds"):
             if not getattr(self, name):
                 raise ValueError(f"{name} must not be empty; got {getattr(self, name)!r}")
+        if self.funnels is not None and not self.funnels:
+            raise ValueError(f"funnels must not be empty; got {self.funnels!r}")
         bad = [m for m in self.methods if m not in BENCH_METHODS]
         if bad:
             raise ValueError(f"methods must be among {', '.join(BENCH_METHODS)}; got {bad}")
+        self.cells()  # every cell validated before any work starts
 
     def cells(self) -> list[BenchmarkCell]:
-        """Every (dim, method, seed) cell; the ``ot`` baseline is deterministic in the pair,
-        so it gets the seeds too (its samples change with the seed)."""
-        return [replace(self.template, dim=d, method=m, seed=s)  # type: ignore[arg-type]
-                for d in self.dims for m in self.methods for s in self.seeds]
+        """Every (dim, funnels, method, seed) cell (the ``ot`` critic gets the seeds too:
+        its samples change with the seed)."""
+        extra = dict(self.overrides)
+        ks = self.funnels if self.funnels is not None else (self.template.n_funnels,)
+        return [replace(self.template, dim=d, n_funnels=k, method=m, seed=s,  # type: ignore[arg-type]
+                        **dict(extra.get(m, ())))
+                for d in self.dims for k in ks for m in self.methods for s in self.seeds]
 
 
 def quick_settings(device: str = "cpu") -> SweepSettings:
@@ -99,40 +106,86 @@ def quick_settings(device: str = "cpu") -> SweepSettings:
                                                 device=device))  # type: ignore[arg-type]
 
 
-def anchor_settings(device: str = "auto", *, n_funnels: int = 4) -> SweepSettings:
-    """The anchor check: 2-D, GP and LP at the W1 benchmark's settings, three seeds.
+def anchor_settings(
+    device: str = "auto",
+    *,
+    dims: Sequence[int] = ANCHOR_GRID_DIMS,
+    funnels: Sequence[int] = ANCHOR_GRID_FUNNELS,
+    methods: Sequence[str] = ("clip", "gp", "lp", "sn", "groupsort", "ot"),
+    seeds: Sequence[int] = (0,),
+    steps_scale: float = 1.0,
+    n_ot: int = 4096,
+) -> SweepSettings:
+    """The W1 benchmark's settings on its own pairs (Korotin et al. 2022, ``test_nd.ipynb``).
 
-    Their code's settings (see REFERENCE.md): penalty weight 10, Adam with learning rate
-    2e-4, batch 1024, 40 000 steps. Their critic's hidden sizes and Adam betas are not in the
-    files we read; we keep our 128 x 3 ReLU critic and betas (0.5, 0.9). About 40 000 x 1024
-    samples per side per cell: a GPU job (``benchmarks/gpu_critic_sweep.sh``).
+    Their stored pairs (``pairs="kkb22"``), a critic with 2 hidden layers of max(2 d, 128)
+    units and PyTorch's initialisation, Adam 2e-4 with betas (0, 0.9) (GroupSort: PyTorch's
+    betas, as their sort-out), batch 1024, penalty 10, clipping box 0.04, spectral norm
+    with 5 power iterations, GroupSort as one group per layer (their ``NUM_UNITS = 1``),
+    the steps of :data:`ANCHOR_STEPS`, and scoring on 4096 + 4096 points. The exact-OT critic
+    solves ``n_ot`` + ``n_ot`` samples (their discrete OT used 4096).
+
+    ``steps_scale`` multiplies every method's steps (at least 1 step): a reduced grid for a
+    machine without a GPU. The sweep records the steps beside each row, so a reduced folder
+    is never read as the full one.
     """
-    return SweepSettings(dims=(2,), methods=("gp", "lp"), seeds=(0, 1, 2),
-                         template=BenchmarkCell(dim=2, method="gp", n_funnels=n_funnels,
-                                                steps=40_000, batch_size=1024, lr=2e-4,
-                                                penalty_weight=10.0,
-                                                device=device))  # type: ignore[arg-type]
+    if not (isinstance(steps_scale, (int, float)) and 0 < steps_scale <= 1):
+        raise ValueError(f"steps_scale must be in (0, 1]; got {steps_scale!r}")
+    template = BenchmarkCell(
+        dim=2, method="gp", pairs="kkb22", n_funnels=4, steps=1, width=None, depth=2,
+        batch_size=1024, lr=2e-4, optimizer="adam", betas=(0.0, 0.9), penalty_weight=10.0,
+        clip=0.04, power_iterations=5, group_size=None, init="torch", n_eval=4096,
+        n_ot=n_ot, device=device)  # type: ignore[arg-type]
+    overrides: list[Override] = []
+    for m in methods:
+        change: list[tuple[str, Any]] = [("steps", max(1, round(ANCHOR_STEPS[m] * steps_scale)))]
+        if m == "groupsort":
+            change.append(("betas", (0.9, 0.999)))
+        overrides.append((m, tuple(change)))
+    return SweepSettings(dims=tuple(dims), methods=tuple(methods), seeds=tuple(seeds),
+                         template=template, funnels=tuple(funnels), overrides=tuple(overrides))
+
+
+def _their(dim: int, n_funnels: int, method: str) -> tuple[float, float]:
+    """Korotin et al.'s (cosine, relative error) for our ``method`` on their pair, or NaNs."""
+    if dim not in ANCHOR_DIMS or n_funnels not in ANCHOR_FUNNELS:
+        return math.nan, math.nan
+    theirs = {OUR_NAMES[k]: v for k, v in anchor_metrics(dim, n_funnels).items()
+              if k in OUR_NAMES}
+    if method not in theirs:
+        return math.nan, math.nan
+    return theirs[method].cosine, theirs[method].relative_error
 
 
 @dataclass(frozen=True)
 class SummaryRow:
-    """One (dimension, method) of a sweep: mean and standard deviation over seeds."""
+    """One (dimension, funnels, method) of a sweep: mean and spread over seeds, scoring noise,
+    and Korotin et al.'s number for the same method on their pair of that size."""
 
     dim: int
+    n_funnels: int
     method: str
+    pair: str
     n_seeds: int
     w1: float
     raw_error: float
     raw_error_std: float
+    raw_error_noise: float
+    """Half-width of the 95 % scoring interval of one cell's raw error (mean over seeds)."""
     normalised_error: float
     normalised_error_std: float
     grad_cosine: float
     grad_cosine_std: float
+    grad_cosine_noise: float
+    """Half-width of the 95 % scoring interval of one cell's cosine (mean over seeds)."""
     grad_l2: float
     lipschitz: float
+    steps: int
     seconds: float
-    paper_error: str
-    """Korotin et al.'s reported relative error at this dimension and method, or ''."""
+    their_cosine: float
+    """Their cosine for this method on their pair of this size (NaN where they have none)."""
+    their_error: float
+    """Their relative value error, likewise."""
 
 
 def _mean_std(values: Sequence[float]) -> tuple[float, float]:
@@ -143,36 +196,67 @@ def _mean_std(values: Sequence[float]) -> tuple[float, float]:
     return mean, math.sqrt(sum((v - mean) ** 2 for v in values) / (n - 1))
 
 
-def _paper(dim: int, method: str, n_funnels: int) -> str:
-    got = PAPER_RELATIVE_ERRORS.get((dim, method))
-    if not got:
-        return ""
-    if n_funnels in got:
-        return f"{got[n_funnels]:+.1%}"
-    if "any" in got:
-        return f"{got['any']:+.1%}"
-    return f"{got['low']:+.0%} to {got['high']:+.0%}"
-
-
 def summarise(rows: Sequence[CellResult]) -> tuple[SummaryRow, ...]:
-    """One :class:`SummaryRow` per (dim, method), sorted by method then dimension."""
-    groups: dict[tuple[int, str], list[CellResult]] = {}
+    """One :class:`SummaryRow` per (dim, funnels, method), sorted by method, dim, funnels."""
+    groups: dict[tuple[int, int, str], list[CellResult]] = {}
     for r in rows:
-        groups.setdefault((r.dim, r.method), []).append(r)
+        groups.setdefault((r.dim, r.n_funnels, r.method), []).append(r)
     out = []
-    for (dim, method), rs in sorted(groups.items(), key=lambda kv: (kv[0][1], kv[0][0])):
+    for (dim, k, method), rs in sorted(groups.items(), key=lambda kv: (kv[0][2], kv[0][:2])):
         raw, raw_s = _mean_std([r.raw_error for r in rs])
         nor, nor_s = _mean_std([r.normalised_error for r in rs])
         cos, cos_s = _mean_std([r.grad_cosine for r in rs])
+        their_cos, their_err = _their(dim, k, method)
         out.append(SummaryRow(
-            dim=dim, method=method, n_seeds=len(rs), w1=rs[0].w1, raw_error=raw,
-            raw_error_std=raw_s, normalised_error=nor, normalised_error_std=nor_s,
-            grad_cosine=cos, grad_cosine_std=cos_s,
+            dim=dim, n_funnels=k, method=method, pair=rs[0].pair, n_seeds=len(rs),
+            w1=rs[0].w1, raw_error=raw, raw_error_std=raw_s,
+            raw_error_noise=_mean_std([(r.raw_error_hi - r.raw_error_lo) / 2 for r in rs])[0],
+            normalised_error=nor, normalised_error_std=nor_s, grad_cosine=cos,
+            grad_cosine_std=cos_s,
+            grad_cosine_noise=_mean_std([(r.grad_cosine_hi - r.grad_cosine_lo) / 2
+                                         for r in rs])[0],
             grad_l2=_mean_std([r.grad_l2 for r in rs])[0],
             lipschitz=_mean_std([r.lipschitz for r in rs])[0],
-            seconds=_mean_std([r.seconds for r in rs])[0],
-            paper_error=_paper(dim, method, rs[0].n_funnels),
+            steps=rs[0].steps, seconds=_mean_std([r.seconds for r in rs])[0],
+            their_cosine=their_cos, their_error=their_err,
         ))
+    return tuple(out)
+
+
+@dataclass(frozen=True)
+class PairBest:
+    """A pair's best method here against the best published cosine on it.
+
+    ``reaches`` is whether our best mean cosine is at least theirs; ``margin`` ours - theirs.
+    """
+
+    dim: int
+    n_funnels: int
+    method: str
+    cosine: float
+    cosine_std: float
+    cosine_noise: float
+    their_method: str
+    their_cosine: float
+    margin: float
+    reaches: bool
+
+
+def best_per_pair(summary: Sequence[SummaryRow]) -> tuple[PairBest, ...]:
+    """For each (dim, funnels) of their grid in ``summary``: our best method by mean cosine
+    against their best published one (:func:`~.anchor.anchor_best`)."""
+    pairs: dict[tuple[int, int], list[SummaryRow]] = {}
+    for s in summary:
+        if s.dim in ANCHOR_DIMS and s.n_funnels in ANCHOR_FUNNELS:
+            pairs.setdefault((s.dim, s.n_funnels), []).append(s)
+    out = []
+    for (dim, k), rs in sorted(pairs.items()):
+        best = max(rs, key=lambda s: s.grad_cosine)
+        theirs = anchor_best(dim, k)
+        margin = best.grad_cosine - theirs.cosine
+        out.append(PairBest(dim, k, best.method, best.grad_cosine, best.grad_cosine_std,
+                            best.grad_cosine_noise, theirs.method, theirs.cosine, margin,
+                            margin >= 0))
     return tuple(out)
 
 
@@ -185,7 +269,7 @@ class BenchmarkTable:
     rows : tuple of CellResult
         One per finished cell.
     summary : tuple of SummaryRow
-        Mean and standard deviation over seeds per (dimension, method).
+        Mean and standard deviation over seeds per (dimension, funnels, method).
     """
 
     rows: tuple[CellResult, ...]
@@ -195,6 +279,10 @@ class BenchmarkTable:
     def from_rows(cls, rows: Sequence[CellResult]) -> BenchmarkTable:
         """The table of ``rows`` (summary computed)."""
         return cls(tuple(rows), summarise(rows))
+
+    def best(self) -> tuple[PairBest, ...]:
+        """:func:`best_per_pair` of the summary."""
+        return best_per_pair(self.summary)
 
     def breakdowns(self) -> dict[str, dict[str, Any]]:
         """Per method: the smallest dimension where the mean gradient cosine falls below

@@ -50,7 +50,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     A user's mistake is one line on stderr and exit status 2, never a traceback: a
     :class:`~wgan.cli._common.UsageError` (raised by a command, or by the ``--out``
     check every command gets here), a checkpoint that ``--resume`` cannot read, and an
-    output file that cannot be written.
+    output file that cannot be written. Ctrl-C is one line too, with exit status 130
+    (``train`` first finishes its iteration and checkpoints it, and returns 130 itself).
     """
     args = build_parser().parse_args(argv)
     prog = f"wgan-theory {args.command}"
@@ -70,8 +71,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as exc:  # the folder checked out, but writing failed (disk full, races)
         where = f" {exc.filename}" if exc.filename else ""
         message = f"cannot write{where}: {exc.strerror or exc}"
+    except KeyboardInterrupt:
+        return _interrupted(prog, args)
+    except SystemError as exc:  # numba reports Ctrl-C inside a compiled kernel so
+        if not isinstance(exc.__cause__ or exc.__context__, KeyboardInterrupt):
+            raise
+        return _interrupted(prog, args)
     print(f"{prog}: error: {message}", file=sys.stderr)
     return 2
+
+
+def _interrupted(prog: str, args: argparse.Namespace) -> int:
+    kept = getattr(args, "out", None)
+    kept_text = f"; the files finished before it are in {kept}" if kept else ""
+    print(f"\n{prog}: interrupted (Ctrl-C){kept_text}", file=sys.stderr)
+    return 130
 
 
 if __name__ == "__main__":  # pragma: no cover

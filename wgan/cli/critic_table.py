@@ -29,7 +29,7 @@ def run(args: argparse.Namespace) -> int:
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("critic-table", help="method x pair table of critic errors",
-                                   description=__doc__)
+                                   description=__doc__.replace("``", ""))  # plain for a terminal
     parser.add_argument("--quick", action="store_true", help="tiny settings (seconds)")
     parser.add_argument("--methods", nargs="+", choices=METHODS, default=list(METHODS))
     parser.add_argument("--pairs", nargs="+", choices=PAIRS, default=list(PAIRS))

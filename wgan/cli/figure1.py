@@ -10,10 +10,11 @@ __all__ = ["register", "run"]
 def run(args: argparse.Namespace) -> int:
     """Write Figure 1 (PNG, PDF), its extended version, the CSV data and learning parallel lines.
 
-    Exit code 1 if a claim of Figure 1 fails (the rules of
-    :func:`distances.paper.example1.check_figure1` and ``check_learning``): W1 on the same z
-    must equal |theta| to 1e-12, W1 on independent z must lie in [|theta|, |theta| + floor],
-    JS, KL and TV must take their closed-form values, and W1's gradient must move theta to 0.
+    Exit code 1 if a claim of Figure 1 fails (the rules of check_figure1 and check_learning
+    in distances.paper.example1): W1 on the same z must equal |theta| to 1e-12, W1 on
+    independent z must lie in [|theta|, |theta| + floor] (floor: the exact W1 between two
+    independent samples of one line), JS, KL and TV must take their closed-form values, and
+    gradient descent on W1 must move theta to 0.
     """
     from ..app.paper_outputs import write_figure1
 

@@ -1,9 +1,4 @@
-"""``wgan-theory train``: train a WGAN on toy data, tracking the exact W1 beside the estimate.
-
-Writes metrics.csv (streamed), checkpoint.pt, training_curves.png/pdf, samples.png/pdf with
-their data, and report.md into --out. Ctrl-C finishes the current iteration, checkpoints it
-and draws the figures from it; --resume continues (the seconds column too).
-"""
+"""``wgan-theory train``: train a WGAN on toy data, tracking the exact W1 beside the estimate."""
 
 from __future__ import annotations
 
@@ -15,9 +10,22 @@ from ._common import add_common_options, common_kwargs
 
 __all__ = ["register", "run"]
 
+DESCRIPTION = """\
+Train a WGAN on toy data, logging the critic's estimate of W1 beside the exact W1.
+
+Every --log-every generator iterations, metrics.csv gets the critic's estimate, the exact
+W1 between --n-exact real and generated points and the sampling floor (the exact W1
+between two independent real samples of that size: closer than the floor, the samples
+cannot tell the two apart). Also writes checkpoint.pt, training_curves.png/pdf,
+samples.png/pdf with their data, and report.md into --out.
+
+Ctrl-C finishes the current iteration, checkpoints it, draws the figures from it and
+exits with status 130; --resume continues from OUT/checkpoint.pt (the seconds column too).
+"""
+
 
 def run(args: argparse.Namespace) -> int:
-    """Build the TrainConfig, call :func:`wgan.train.train`, write the figures."""
+    """Build the TrainConfig, call wgan.train.train, write the figures."""
     from ..config import TrainConfig
 
     try:
@@ -56,7 +64,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "train",
         help="train a WGAN on toy data; log the critic's estimate beside the exact W1",
-        description=__doc__,
+        description=DESCRIPTION,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--dataset", choices=DATASETS, default="8gaussians",

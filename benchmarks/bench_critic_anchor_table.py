@@ -1,0 +1,154 @@
+"""The 9-pair anchor table: run (or resume) the anchor grid, then write it beside their numbers.
+
+Runs ``anchor_settings`` (Korotin et al.'s settings on their own pairs, d in {2, 16, 64} x
+funnels in {4, 16, 64}) for ``--methods`` at ``--steps-scale`` times their steps into
+``benchmarks/results/critic_benchmark_anchor_s{scale}/`` with ``--resume`` (cells already
+there with the same settings are kept), then reads every
+``benchmarks/results/critic_benchmark_anchor_*/cells.csv`` and writes, for each pair, every
+method's cosine (mean and std over seeds, the 95 % scoring noise, the steps it ran) beside their
+released cosine for the same method, and the pair's best method against their best published
+cosine, into:
+
+* ``benchmarks/results/critic_benchmark_anchor_table.md`` and ``.csv``;
+* ``docs/critic_benchmark.rst``, between the lines ``.. anchor-table-start`` and
+  ``.. anchor-table-end``.
+
+Where a method ran at several step counts, the row with the most steps is used (and its steps
+are printed). The command's wall time and the load average are written beside the table.
+
+Run: ``nice -n 10 python benchmarks/bench_critic_anchor_table.py --methods ot groupsort
+--steps-scale 0.05`` (``--no-run`` only rebuilds the table from the folders).
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import os
+import time
+from pathlib import Path
+
+from wgan.app.benchmark_sweep import read_cells, run_sweep
+from wgan.benchmark import anchor_best, anchor_metrics, anchor_settings
+from wgan.benchmark.anchor import OUR_NAMES
+from wgan.benchmark.table import ANCHOR_GRID_DIMS, ANCHOR_GRID_FUNNELS, summarise
+
+ROOT = Path(__file__).resolve().parents[1]
+RESULTS = ROOT / "benchmarks" / "results"
+DOCS = ROOT / "docs" / "critic_benchmark.rst"
+START, END = ".. anchor-table-start", ".. anchor-table-end"
+THEIRS = {ours: theirs for theirs, ours in OUR_NAMES.items()}
+
+
+def _rows():
+    rows = []
+    for folder in sorted(RESULTS.glob("critic_benchmark_anchor_s*")):
+        if (folder / "cells.csv").exists():
+            rows += [r for r in read_cells(folder / "cells.csv") if r.pair.startswith("kkb22")]
+    best: dict[tuple[int, int, str], int] = {}
+    for r in rows:
+        k = (r.dim, r.n_funnels, r.method)
+        best[k] = max(best.get(k, 0), r.steps)
+    return [r for r in rows if r.steps == best[(r.dim, r.n_funnels, r.method)]]
+
+
+def _table(rows) -> tuple[list[list[str]], list[list[str]]]:
+    summary = summarise(rows)
+    per_pair: list[list[str]] = []
+    best_rows: list[list[str]] = []
+    for d in ANCHOR_GRID_DIMS:
+        for k in ANCHOR_GRID_FUNNELS:
+            ours = [s for s in summary if (s.dim, s.n_funnels) == (d, k)]
+            theirs = anchor_best(d, k)
+            for s in sorted(ours, key=lambda s: -s.grad_cosine):
+                their = anchor_metrics(d, k).get(THEIRS.get(s.method, ""), None)
+                per_pair.append([str(d), str(k), s.method, str(s.steps), str(s.n_seeds),
+                                 f"{s.grad_cosine:.3f}", f"{s.grad_cosine_std:.3f}",
+                                 f"{s.grad_cosine_noise:.3f}", f"{s.raw_error:+.1%}",
+                                 f"{s.raw_error_noise:.1%}",
+                                 "-" if their is None else f"{their.cosine:.3f}",
+                                 "-" if their is None else f"{their.relative_error:+.1%}"])
+            if ours:
+                b = max(ours, key=lambda s: s.grad_cosine)
+                margin = b.grad_cosine - theirs.cosine
+                best_rows.append([str(d), str(k), b.method, str(b.steps), f"{b.grad_cosine:.3f}",
+                                  f"{b.grad_cosine_noise:.3f}", theirs.method,
+                                  f"{theirs.cosine:.3f}", f"{margin:+.3f}",
+                                  "yes" if margin >= 0 else "no"])
+            else:
+                best_rows.append([str(d), str(k), "not run", "-", "-", "-", theirs.method,
+                                  f"{theirs.cosine:.3f}", "-", "-"])
+    return best_rows, per_pair
+
+
+BEST_HEAD = ["d", "funnels", "our best", "steps", "cosine", "noise (95 %)", "their best",
+             "their cosine", "ours - theirs", "reaches theirs"]
+PAIR_HEAD = ["d", "funnels", "method", "steps", "seeds", "cosine", "seed std", "noise (95 %)",
+             "raw error", "noise (95 %)", "their cosine", "their error"]
+
+
+def _rst(head: list[str], body: list[list[str]], title: str) -> list[str]:
+    out = [f".. list-table:: {title}", "   :header-rows: 1", ""]
+    for row in [head, *body]:
+        out.append("   * - " + row[0])
+        out += [f"     - {c}" for c in row[1:]]
+    return out
+
+
+def _md(head: list[str], body: list[list[str]]) -> list[str]:
+    return ["| " + " | ".join(head) + " |", "|" + "---|" * len(head),
+            *("| " + " | ".join(r) + " |" for r in body)]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--methods", nargs="+", default=["ot", "groupsort"])
+    parser.add_argument("--steps-scale", type=float, default=1.0)
+    parser.add_argument("--seeds", nargs="+", type=int, default=[0])
+    parser.add_argument("--dims", nargs="+", type=int, default=list(ANCHOR_GRID_DIMS))
+    parser.add_argument("--funnels", nargs="+", type=int, default=list(ANCHOR_GRID_FUNNELS))
+    parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--no-run", action="store_true")
+    args = parser.parse_args()
+    start = time.perf_counter()
+    if not args.no_run:
+        settings = anchor_settings("cpu", dims=args.dims, funnels=args.funnels,
+                                   methods=args.methods, seeds=args.seeds,
+                                   steps_scale=args.steps_scale)
+        out = RESULTS / f"critic_benchmark_anchor_s{args.steps_scale:g}"
+        done = run_sweep(settings, out, resume=True, workers=args.workers, progress=False,
+                         on_result=lambda r: print(r.key, f"cos {r.grad_cosine:.3f}",
+                                                   flush=True))
+        print(f"{done.ran} cells run, {done.skipped} resumed")
+    best_rows, per_pair = _table(_rows())
+    wall = time.perf_counter() - start
+    load = " ".join(f"{x:.1f}" for x in os.getloadavg())
+    stamp = (f"Written by ``python benchmarks/bench_critic_anchor_table.py "
+             f"{'--no-run' if args.no_run else '--methods ' + ' '.join(args.methods)}"
+             f"{'' if args.no_run else f' --steps-scale {args.steps_scale:g}'}`` in "
+             f"{wall:.0f} s wall (load average {load}, 2 shared CPU cores, no GPU), "
+             f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}.")
+    md = ["# Critic benchmark on Korotin et al.'s pairs, beside their numbers", "", stamp, "",
+          "## Each pair's best method against their best published cosine", "",
+          *_md(BEST_HEAD, best_rows), "", "## Every method run, per pair", "",
+          *_md(PAIR_HEAD, per_pair), ""]
+    (RESULTS / "critic_benchmark_anchor_table.md").write_text("\n".join(md))
+    with (RESULTS / "critic_benchmark_anchor_table.csv").open("w") as fh:
+        fh.write(",".join(PAIR_HEAD) + "\n")
+        fh.writelines(",".join(r) + "\n" for r in per_pair)
+    rst = [START, "", stamp, "", *_rst(BEST_HEAD, best_rows,
+                                       "Each pair's best method here against theirs"), "",
+           *_rst(PAIR_HEAD, per_pair, "Every method run, per pair (their number beside)"),
+           "", END]
+    text = DOCS.read_text()
+    if START in text and END in text:
+        head, rest = text.split(START, 1)
+        text = head + "\n".join(rst) + rest.split(END, 1)[1]
+        DOCS.write_text(text)
+    print("\n".join(md))
+    if any(math.isnan(float(r[4])) for r in best_rows if r[4] != "-"):
+        raise SystemExit("a cosine is NaN")
+
+
+if __name__ == "__main__":  # worker processes are spawned: they re-import this file
+    main()
