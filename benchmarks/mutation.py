@@ -417,8 +417,10 @@ def cmd_run(args: argparse.Namespace) -> int:
         else:
             r = run_module(module, cfg, equivalent, verbose=not args.quiet)
             r["command"] = f"python benchmarks/mutation.py run {module}"
+        # Read again before writing: another run may have recorded other modules meanwhile.
+        results = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
         results[module] = r
-        RESULTS.write_text(json.dumps(results, indent=1) + "\n")
+        RESULTS.write_text(json.dumps(results, indent=1, sort_keys=True) + "\n")
         print(f"   {module}: {r['mutants']} mutants, {r['killed']} killed, "
               f"{r['equivalent']} equivalent, {r['survived']} survived "
               f"({100 * r['score']:.1f} %) in {r['seconds']:.0f} s", flush=True)
@@ -481,23 +483,41 @@ def cmd_list(args: argparse.Namespace) -> int:
     return 0
 
 
-def in_sample(m: Mutant, cfg: dict) -> bool:
-    return m.sample_hash % int(cfg["sample-one-in"]) == 0
+def sample_of(mutants: list[Mutant], cfg: dict, skip: set[str]) -> set[str]:
+    """The keys of CI's sample among ``mutants`` (less those in ``skip``).
+
+    A mutant is in it when the SHA-1 of its key is 0 modulo ``sample-one-in``, and so are the
+    ``sample-min`` mutants of smallest hash: each module is sampled, and the sample does not
+    move when other lines of the module change.
+    """
+    pool = sorted((m for m in mutants if m.key not in skip), key=lambda m: m.sample_hash)
+    keys = {m.key for m in pool if m.sample_hash % int(cfg["sample-one-in"]) == 0}
+    return keys | {m.key for m in pool[: int(cfg["sample-min"])]}
 
 
 def cmd_sample(args: argparse.Namespace) -> int:
-    """CI: the mutants whose key hashes into the sample must all be killed."""
+    """CI: the mutants whose key hashes into the sample must all be killed.
+
+    The sample is the same from run to run and stable under edits elsewhere in a module
+    (a mutant is in it when the SHA-1 of its key is 0 modulo ``sample-one-in``).
+    """
     cfg = load_config()
     os.environ.setdefault("HYPOTHESIS_PROFILE", "ci")
     os.environ.setdefault("MPLBACKEND", "Agg")
     _preload()
     equivalent = load_equivalent()
+    results = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
     survivors: list[str] = []
     total = 0
     start = time.monotonic()
     for module in _modules(cfg, args.modules):
-        keys = {m.key for m, _ in scoped_mutants(module, cfg) if in_sample(m, cfg)}
-        keys -= set(equivalent)
+        if module not in results:
+            print(f"  {module}: no full run recorded in {RESULTS.name}; not sampled")
+            continue
+        # Known survivors of the last full run are in the docs' table already; the sample
+        # guards the killed ones (and any new mutant) against decay.
+        skip = set(equivalent) | set(results[module]["survivors"])
+        keys = sample_of([m for m, _ in scoped_mutants(module, cfg)], cfg, skip)
         if not keys:
             continue
         r = run_module(module, cfg, equivalent, only=keys, verbose=args.verbose,

@@ -49,6 +49,7 @@ extensions = [
     "figure_text",  # collects the figures' text sizes into _static/figure_text.json
     "example1_slider",  # ``.. example1-slider::``: Example 1 with a slider over theta
     "offline_animations",  # the gallery's animation players without a CDN icon font
+    "distance_checks_table",  # ``.. distance-checks-table::``: distances.testing.list_checks()
 ]
 
 # -- bibliography: docs/references.bib, cited with :cite:`key`, listed on references.rst -----

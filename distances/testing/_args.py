@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import numbers
 from typing import Any
 
 from hypothesis.strategies import SearchStrategy
@@ -10,6 +11,7 @@ from hypothesis.strategies import SearchStrategy
 __all__ = [
     "check_bound",
     "check_choice",
+    "check_count",
     "check_dim",
     "check_flag",
     "check_sizes",
@@ -18,14 +20,22 @@ __all__ = [
 
 
 def _is_int(v: Any) -> bool:
-    return isinstance(v, int) and not isinstance(v, bool)
+    """A whole number: Python or numpy integers, not bools."""
+    return isinstance(v, numbers.Integral) and not isinstance(v, bool)
+
+
+def _typed(v: Any) -> str:
+    """``repr(v)`` and its type, for values that print alike (``'2'`` and ``2``)."""
+    return f"{v!r} ({type(v).__name__})"
 
 
 def check_sizes(min_size: Any, max_size: Any, *, what: str = "atoms", minimum: int = 1) -> None:
     """``minimum <= min_size <= max_size``, both whole numbers."""
     for name, v in (("min_size", min_size), ("max_size", max_size)):
         if not _is_int(v):
-            raise ValueError(f"{name} (the number of {what}) must be an integer; got {v!r}")
+            raise ValueError(
+                f"{name} (the number of {what}) must be an integer; got {_typed(v)}"
+            )
     if min_size < minimum:
         raise ValueError(
             f"min_size must be at least {minimum} (a measure has at least one atom); "
@@ -40,23 +50,32 @@ def check_sizes(min_size: Any, max_size: Any, *, what: str = "atoms", minimum: i
 def check_dim(dim: Any) -> None:
     """``dim`` is a positive integer, or None (drawn from 1, 2, 3)."""
     if dim is not None and (not _is_int(dim) or dim < 1):
-        raise ValueError(f"dim must be a positive integer or None (1, 2 or 3); got {dim!r}")
+        raise ValueError(
+            f"dim must be a positive integer or None (1, 2 or 3); got {_typed(dim)}"
+        )
 
 
 def check_bound(bound: Any, name: str = "bound") -> None:
     """A finite positive number."""
     if (
         isinstance(bound, bool)
-        or not isinstance(bound, (int, float))
+        or not isinstance(bound, numbers.Real)
         or not (math.isfinite(bound) and bound > 0)
     ):
-        raise ValueError(f"{name} must be a finite positive number; got {bound!r}")
+        raise ValueError(f"{name} must be a finite positive number; got {_typed(bound)}")
+
+
+def check_count(value: Any, name: str) -> int:
+    """A positive whole number (numpy integers too), returned as an int."""
+    if not _is_int(value) or value < 1:
+        raise ValueError(f"{name} must be a positive integer; got {_typed(value)}")
+    return int(value)
 
 
 def check_flag(value: Any, name: str) -> None:
     """A bool."""
     if not isinstance(value, bool):
-        raise ValueError(f"{name} must be True or False; got {value!r}")
+        raise ValueError(f"{name} must be True or False; got {_typed(value)}")
 
 
 def check_strategy(value: Any, name: str) -> None:

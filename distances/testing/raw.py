@@ -7,9 +7,12 @@ the arrays themselves, each with the :class:`~distances.Discrete` it stands for:
 * atoms of shape ``(n, d)`` in every dimension (``dim=None`` draws d from 1, 2, 3), in
   the order drawn (``unsorted``), with repeated rows that carry their own weights
   (``duplicates``), ``0.0`` and ``-0.0`` side by side (``signed_zeros``), and, on
-  request, very large and very small coordinates (``extreme_coordinates``);
-* weights with exact zeros (``zero_weights``), subnormal ones on request
-  (``subnormal_weights``), and either normalised or not (``normalized``).
+  request, coordinates of every magnitude (``extreme_coordinates``);
+* weights with exact zeros (``zero_weights``), subnormal ones (``subnormal_weights``),
+  and either normalised or not (``normalized``);
+* two draws in three at the boundaries where distance code breaks (``boundaries``, see
+  :mod:`distances.testing.boundaries`): tiny and subnormal masses beside mass 1,
+  coordinates up to 1e300, atoms a few ulps apart, one-atom measures.
 
 The normalising convention: the measure of ``(atoms, weights)`` is
 ``Discrete(atoms, weights / weights.sum())``. Repeated rows are one atom whose weight is
@@ -22,16 +25,35 @@ raw masses (before normalising). Arguments are validated when the strategy is bu
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
-from functools import lru_cache
-from typing import Any, Literal
+from dataclasses import replace
+from typing import Literal
 
 import numpy as np
 from hypothesis import strategies as st
-from hypothesis.extra import numpy as hnp
 from numpy.typing import NDArray
 
-from ._args import check_bound, check_dim, check_flag, check_sizes, check_strategy
+from ._args import check_dim, check_sizes
+from ._draws import (
+    STEP,
+    UNIT,
+    Options,
+    append_mass,
+    array_of,
+    atoms,
+    draw_dimension,
+    draw_raw,
+    flip_zeros,
+    indices,
+    ints,
+    make_options,
+    masses,
+    near_rows,
+    permutation,
+    sorted_rows,
+    with_regime,
+    with_tiny_mass,
+)
+from .boundaries import HUGE_SCALES, tiny_mass
 from .cases import RawMeasure, RawPair, make_pair, measure_of
 
 __all__ = [
@@ -53,8 +75,9 @@ Relation = Literal[
 ]
 #: How the two measures of a :func:`raw_pairs` draw relate: equal-size uniform samples (the
 #: empirical case), Q a small perturbation of P (of its weights or of its atoms), Q on P's
-#: atoms with positive weights of its own (so KL(P||Q) is finite), some atoms shared, the
-#: same measure given as other arrays, no atom shared, independent draws.
+#: atoms with positive weights of its own (so KL(P||Q) is finite, unless a tiny-mass draw
+#: gave P an atom of its own), some atoms shared, the same measure given as other arrays, no
+#: atom shared, independent draws.
 RELATIONS: tuple[str, ...] = (
     "empirical",
     "perturbation",
@@ -64,163 +87,6 @@ RELATIONS: tuple[str, ...] = (
     "disjoint",
     "independent",
 )
-_UNIT = st.floats(0.0, 1.0, allow_subnormal=False)
-_STEP = st.integers(-1, 1).map(float)
-
-
-@dataclass(frozen=True)
-class _Options:
-    """What a raw measure may contain (the switches of :func:`raw_measures`)."""
-
-    coordinates: st.SearchStrategy[float]
-    weights: st.SearchStrategy[float]
-    unsorted: bool
-    duplicates: bool
-    signed_zeros: bool
-    normalized: bool
-    #: Step of the coarse grid that default coordinates are floored to in some draws
-    #: (None for injected or extreme coordinates), and whether this draw uses it.
-    grid_step: float | None = None
-    on_grid: bool = False
-
-
-def _options(
-    coordinates: st.SearchStrategy[float] | None,
-    weights: st.SearchStrategy[float] | None,
-    *,
-    unsorted: bool,
-    duplicates: bool,
-    signed_zeros: bool,
-    zero_weights: bool,
-    subnormal_weights: bool,
-    normalized: bool,
-    extreme_coordinates: bool,
-    bound: float,
-) -> _Options:
-    flags = {
-        "unsorted": unsorted,
-        "duplicates": duplicates,
-        "signed_zeros": signed_zeros,
-        "zero_weights": zero_weights,
-        "subnormal_weights": subnormal_weights,
-        "normalized": normalized,
-        "extreme_coordinates": extreme_coordinates,
-    }
-    for name, value in flags.items():
-        check_flag(value, name)
-    check_strategy(coordinates, "coordinates")
-    check_strategy(weights, "weights")
-    check_bound(bound)
-    step = None
-    if coordinates is None:
-        coordinates = _default_coordinates(bound, extreme_coordinates)
-        step = None if extreme_coordinates else bound / 3.0
-    if weights is None:
-        weights = _default_weights(zero_weights, subnormal_weights)
-    return _Options(coordinates, weights, unsorted, duplicates, signed_zeros, normalized, step)
-
-
-def _maybe_on_grid(draw: st.DrawFn, opt: _Options) -> _Options:
-    """In about one draw in four, default coordinates are floored to a grid of 7 values
-    per axis: shared atoms, shared coordinates and ties become common. Cheaper than a
-    one_of of integers and floats for each coordinate, which cost 5x the draw time."""
-    if opt.grid_step is None or draw(_ints(0, 3)) != 0:
-        return opt
-    return replace(opt, on_grid=True)
-
-
-def _default_coordinates(bound: float, extreme: bool) -> st.SearchStrategy[float]:
-    # One st.floats, not a one_of of several: inside hnp.arrays a one_of drew 5x fewer
-    # arrays per second (40 against 208 pairs of 20 x 3 arrays; measured). Hypothesis's
-    # floats favour 0.0, -0.0, small integers and the bounds, and the fill value of
-    # hnp.arrays repeats rows, so ties and shared atoms still come often.
-    return st.floats(
-        -1e300 if extreme else -bound, 1e300 if extreme else bound, allow_subnormal=False
-    )
-
-
-def _default_weights(zero: bool, subnormal: bool) -> st.SearchStrategy[float]:
-    return st.floats(0.0 if zero else 1e-3, 4.0, allow_subnormal=subnormal)
-
-
-@lru_cache(maxsize=4096)
-def _array(shape: tuple[int, ...], elements: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
-    """One array strategy per (shape, elements), built once: building and validating a
-    strategy on every draw cost a third of the generation time (measured with cProfile)."""
-    return hnp.arrays(np.float64, shape, elements=elements)
-
-
-@lru_cache(maxsize=4096)
-def _ints(lo: int, hi: int) -> st.SearchStrategy[int]:
-    return st.integers(lo, hi)
-
-
-@lru_cache(maxsize=4096)
-def _indices(n: int, min_size: int, max_size: int) -> st.SearchStrategy[list[int]]:
-    """Lists of indices into n rows."""
-    return st.lists(st.integers(0, n - 1), min_size=min_size, max_size=max_size)
-
-
-@lru_cache(maxsize=4096)
-def _permutation(n: int) -> st.SearchStrategy[list[int]]:
-    return st.permutations(range(n))
-
-
-def _atoms(draw: st.DrawFn, n: int, d: int, opt: _Options) -> FloatArray:
-    x = np.asarray(draw(_array((n, d), opt.coordinates)), float)
-    if not np.isfinite(x).all():
-        raise ValueError(f"coordinates must draw finite floats; got {x[~np.isfinite(x)][0]}")
-    if opt.on_grid and opt.grid_step is not None:
-        x = np.floor(x / opt.grid_step)  # keeps -0.0: floor(-0.0) is -0.0
-    return x if opt.signed_zeros else x + 0.0
-
-
-def _masses(draw: st.DrawFn, n: int, opt: _Options) -> FloatArray:
-    w = np.asarray(draw(_array((n,), opt.weights)), float)
-    if not (np.isfinite(w).all() and (w >= 0).all()):
-        raise ValueError(f"weights must draw finite non-negative floats; got {w.tolist()}")
-    if not (w > 0).any():
-        w[draw(_ints(0, n - 1))] = 1.0
-    return w / w.sum() if opt.normalized else w
-
-
-def _with_duplicates(
-    draw: st.DrawFn, x: FloatArray, w: FloatArray, opt: _Options, max_rows: int
-) -> tuple[FloatArray, FloatArray]:
-    """Append repeated rows (with their own weights), then shuffle the rows if unsorted."""
-    n = x.shape[0]
-    if opt.duplicates and max_rows > n:
-        extra = draw(_indices(n, 0, min(max_rows - n, 4)))
-        if extra:
-            copies = _flip_zeros(draw, x[extra], opt)
-            w_extra = _masses(draw, len(extra), opt)
-            scale = w.sum() / (w.sum() + w_extra.sum()) if opt.normalized else 1.0
-            x = np.concatenate([x, copies])
-            w = np.concatenate([w, w_extra]) * scale
-    if opt.unsorted:
-        if x.shape[0] > n:  # repeated rows were appended: move them among the others
-            order = np.array(draw(_permutation(x.shape[0])), dtype=np.intp)
-            x, w = x[order], w[order]
-    else:
-        order = np.lexsort(x.T[::-1])
-        x, w = x[order], w[order]
-    return x, w
-
-
-def _draw_raw(
-    draw: st.DrawFn, lo: int, hi: int, d: int, opt: _Options
-) -> tuple[FloatArray, FloatArray]:
-    """Arrays of between lo and hi rows (repeats included)."""
-    rows = draw(_ints(lo, hi))
-    base = rows if not opt.duplicates else max(1, rows - draw(_ints(0, rows // 2)))
-    x = _atoms(draw, base, d, opt)
-    return _with_duplicates(draw, x, _masses(draw, base, opt), opt, rows)
-
-
-def _draw_dimension(draw: st.DrawFn, dim: int | None) -> int:
-    return dim if dim is not None else draw(_ints(1, 3))
-
-
 def raw_measures(
     min_size: int = 1,
     max_size: int = 8,
@@ -232,10 +98,11 @@ def raw_measures(
     duplicates: bool = True,
     signed_zeros: bool = True,
     zero_weights: bool = True,
-    subnormal_weights: bool = False,
+    subnormal_weights: bool = True,
     normalized: bool = True,
     extreme_coordinates: bool = False,
     bound: float = 100.0,
+    boundaries: bool = True,
 ) -> st.SearchStrategy[RawMeasure]:
     """Raw ``(atoms, weights)`` arrays with the :class:`~distances.Discrete` they stand for.
 
@@ -257,15 +124,21 @@ def raw_measures(
         Repeat some rows, each copy with its own weight.
     signed_zeros : bool, default True
         Let ``0.0`` and ``-0.0`` both occur, also in copies of one row.
-    zero_weights, subnormal_weights : bool, default True and False
-        Draw exact zero weights; draw subnormal weights (below 2.2e-308).
+    zero_weights, subnormal_weights : bool, default True
+        Draw exact zero weights; draw subnormal weights (below 2.2e-308). A correct-looking
+        JS that forms ``m = (p + q) / 2`` returns inf at the smallest subnormal (half of it
+        rounds to 0); that is a finding, not a false alarm.
     normalized : bool, default True
         Divide the weights by their sum; False leaves masses of any positive total.
     extreme_coordinates : bool, default False
-        Coordinates of every magnitude up to 1e300 (tiny ones included) instead of
-        ``[-bound, bound]``.
+        Every coordinate of every magnitude up to 1e300 (tiny ones included) instead of
+        ``[-bound, bound]``. Without it, ``"huge_coordinates"`` draws still reach 1e300.
     bound : float, default 100.0
         Bound of the default float coordinates.
+    boundaries : bool, default True
+        Put two draws in three at the boundaries of
+        :mod:`distances.testing.boundaries` (tiny and subnormal masses, coordinates up to
+        1e300, atoms a few ulps apart, one-atom measures); False draws the bulk only.
 
     Returns
     -------
@@ -289,7 +162,8 @@ def raw_measures(
     """
     check_sizes(min_size, max_size)
     check_dim(dim)
-    opt = _options(
+    min_size, max_size, dim = int(min_size), int(max_size), None if dim is None else int(dim)
+    opt = make_options(
         coordinates,
         weights,
         unsorted=unsorted,
@@ -300,13 +174,19 @@ def raw_measures(
         normalized=normalized,
         extreme_coordinates=extreme_coordinates,
         bound=bound,
+        boundaries=boundaries,
     )
     return _raw_measures(min_size, max_size, dim, opt)
 
 
 @st.composite
-def _raw_measures(draw: st.DrawFn, lo: int, hi: int, dim: int | None, opt: _Options) -> RawMeasure:
-    x, w = _draw_raw(draw, lo, hi, _draw_dimension(draw, dim), _maybe_on_grid(draw, opt))
+def _raw_measures(draw: st.DrawFn, lo: int, hi: int, dim: int | None, opt: Options) -> RawMeasure:
+    opt = with_regime(draw, opt)
+    x, w = draw_raw(draw, lo, hi, draw_dimension(draw, dim), opt)
+    if opt.regime == "tiny_masses":
+        x, w = sorted_rows(*with_tiny_mass(draw, x, w, opt, hi), opt)
+    elif opt.regime == "huge_coordinates":
+        x = x * draw(st.sampled_from(HUGE_SCALES))
     for arr in (x, w):
         arr.flags.writeable = False
     return RawMeasure(x, w, measure_of(x, w))
@@ -324,10 +204,11 @@ def raw_pairs(
     duplicates: bool = True,
     signed_zeros: bool = True,
     zero_weights: bool = True,
-    subnormal_weights: bool = False,
+    subnormal_weights: bool = True,
     normalized: bool = True,
     extreme_coordinates: bool = False,
     bound: float = 100.0,
+    boundaries: bool = True,
 ) -> st.SearchStrategy[RawPair]:
     """Pairs of raw measures of one dimension, in every relation of :data:`RELATIONS`.
 
@@ -343,7 +224,7 @@ def raw_pairs(
         (Q on P's atoms, positive weights of its own), ``"partial_overlap"``,
         ``"identical"`` (the same measure, other arrays), ``"disjoint"``, ``"independent"``.
     coordinates, weights, unsorted, duplicates, signed_zeros, zero_weights, \
-subnormal_weights, normalized, extreme_coordinates, bound
+subnormal_weights, normalized, extreme_coordinates, bound, boundaries
         As in :func:`raw_measures`.
 
     Returns
@@ -364,6 +245,7 @@ subnormal_weights, normalized, extreme_coordinates, bound
     """
     check_sizes(min_size, max_size)
     check_dim(dim)
+    min_size, max_size, dim = int(min_size), int(max_size), None if dim is None else int(dim)
     if (
         not isinstance(relations, (tuple, list))
         or not relations
@@ -373,7 +255,7 @@ subnormal_weights, normalized, extreme_coordinates, bound
             f"relations must be a non-empty tuple of {', '.join(map(repr, RELATIONS))}; "
             f"got {relations!r}"
         )
-    opt = _options(
+    opt = make_options(
         coordinates,
         weights,
         unsorted=unsorted,
@@ -384,25 +266,46 @@ subnormal_weights, normalized, extreme_coordinates, bound
         normalized=normalized,
         extreme_coordinates=extreme_coordinates,
         bound=bound,
+        boundaries=boundaries,
     )
     return _raw_pairs(min_size, max_size, dim, tuple(relations), opt)
 
 
 @st.composite
 def _raw_pairs(
-    draw: st.DrawFn, lo: int, hi: int, dim: int | None, relations: tuple[str, ...], opt: _Options
+    draw: st.DrawFn, lo: int, hi: int, dim: int | None, relations: tuple[str, ...], opt: Options
 ) -> RawPair:
-    d = _draw_dimension(draw, dim)
+    d = draw_dimension(draw, dim)
     relation = draw(st.sampled_from(relations))
-    opt = _maybe_on_grid(draw, opt)
+    opt = with_regime(draw, opt)
+    if opt.regime == "tiny_masses" and hi == lo:  # no room for an atom of tiny mass
+        opt = replace(opt, regime="bulk")
+    # A tiny mass may add a row to each measure: draw one row fewer.
+    x, a, y, b = _related(draw, lo, hi - (opt.regime == "tiny_masses"), d, relation, opt)
+    if opt.regime == "tiny_masses":
+        x, a, y, b = _tiny_masses(draw, x, a, y, b, relation, opt)
+    elif opt.regime == "near_atoms" and relation in ("empirical", "independent", "disjoint"):
+        y = near_rows(draw, y, x)
+    elif opt.regime == "huge_coordinates":
+        scale = draw(st.sampled_from(HUGE_SCALES))
+        x, y = x * scale, y * scale
+    if relation == "disjoint":
+        y, b = _disjoint_from(x, y, b)
+    return make_pair(*sorted_rows(x, a, opt), *sorted_rows(y, b, opt), relation)
+
+
+def _related(
+    draw: st.DrawFn, lo: int, hi: int, d: int, relation: str, opt: Options
+) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
+    """(x, a) and (y, b) in the relation."""
     if relation == "empirical":
-        n = draw(_ints(lo, hi))
-        x, y = _atoms(draw, n, d, opt), _atoms(draw, n, d, opt)
+        n = lo if opt.regime == "one_atom" else draw(ints(lo, hi))
+        x, y = atoms(draw, n, d, opt), atoms(draw, n, d, opt)
         a = b = np.full(n, 1.0 / n) if opt.normalized else np.ones(n)
-        return make_pair(x, a, y, b, relation)
-    x, a = _draw_raw(draw, lo, hi, d, opt)
+        return x, a, y, b
+    x, a = draw_raw(draw, lo, hi, d, opt)
     if relation == "independent":
-        y, b = _draw_raw(draw, lo, hi, d, opt)
+        y, b = draw_raw(draw, lo, hi, d, opt)
     elif relation == "identical":
         y, b = _same_measure(draw, x, a, opt, hi)
     elif relation == "perturbation":
@@ -412,25 +315,56 @@ def _raw_pairs(
     elif relation == "partial_overlap":
         y, b = _overlapping(draw, x, lo, hi, d, opt)
     else:
-        y, b = _disjoint_from(x, *_draw_raw(draw, lo, hi, d, opt))
-    return make_pair(x, a, y, b, relation)
+        y, b = draw_raw(draw, lo, hi, d, opt)
+    return x, a, y, b
 
 
-def _flip_zeros(draw: st.DrawFn, rows: FloatArray, opt: _Options) -> FloatArray:
-    """The rows, or (if signed zeros are on, and drawn so) with 0.0 and -0.0 swapped."""
-    if opt.signed_zeros and (rows == 0.0).any() and draw(st.booleans()):
-        return np.where(rows == 0.0, -rows, rows)
-    return rows
+def _tiny_masses(
+    draw: st.DrawFn,
+    x: FloatArray,
+    a: FloatArray,
+    y: FloatArray,
+    b: FloatArray,
+    relation: str,
+    opt: Options,
+) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
+    """An atom of tiny mass at a fresh point (mostly off both supports) beside the pair's
+    mass 1: in P only (3 times in 5: an unmatched mass, where KL(P||Q) turns infinite), in
+    Q only, or in both (with
+    masses of their own; the same mass in an ``"identical"`` pair). Empirical pairs keep
+    their uniform weights: one of their atoms is moved to a point of the other instead."""
+    if relation == "empirical":
+        if draw(st.booleans()):
+            y = y.copy()
+            y[draw(ints(0, y.shape[0] - 1))] = x[draw(ints(0, x.shape[0] - 1))]
+        return x, a, y, b
+    mode = 3 if relation == "identical" else draw(st.sampled_from([0, 0, 0, 1, 2]))
+    if mode in (1, 2) and relation == "perturbation" and not opt.zero_weights:
+        mode = 3
+    point = atoms(draw, 1, x.shape[1], replace(opt, regime="bulk"))
+    if draw(ints(0, 3)):  # mostly off both supports (a drawn point is often 0.0, an atom)
+        point[0, 0] = max(float(np.abs(x).max()), float(np.abs(y).max())) + 1.0 + abs(point[0, 0])
+    m_p = draw(tiny_mass(opt.subnormal)) if mode != 1 else 0.0
+    m_q = m_p if relation == "identical" else draw(tiny_mass(opt.subnormal))
+    if mode == 0:
+        m_q = 0.0
+    # In a perturbation the two keep one shape (a zero weight where one has no leak).
+    both = relation == "perturbation"
+    if m_p > 0 or both:
+        x, a = np.concatenate([x, point]), append_mass(a, m_p, opt)
+    if m_q > 0 or both:
+        y, b = np.concatenate([y, point]), append_mass(b, m_q, opt)
+    return x, a, y, b
 
 
 def _same_measure(
-    draw: st.DrawFn, x: FloatArray, a: FloatArray, opt: _Options, hi: int
+    draw: st.DrawFn, x: FloatArray, a: FloatArray, opt: Options, hi: int
 ) -> tuple[FloatArray, FloatArray]:
     """The same measure as (x, a): rows shuffled, and one row split in two if room."""
-    order = np.array(draw(_permutation(x.shape[0])), dtype=np.intp)
-    y, b = _flip_zeros(draw, x[order], opt), a[order]
+    order = np.array(draw(permutation(x.shape[0])), dtype=np.intp)
+    y, b = flip_zeros(draw, x[order], opt), a[order]
     if y.shape[0] < hi and draw(st.booleans()):
-        i = draw(_ints(0, y.shape[0] - 1))
+        i = draw(ints(0, y.shape[0] - 1))
         half = b[i] / 2.0  # exact, except for the smallest subnormals
         y = np.concatenate([y, y[i : i + 1]])
         b = np.concatenate([b, [b[i] - half]])
@@ -439,37 +373,46 @@ def _same_measure(
 
 
 def _on_the_atoms_of(
-    draw: st.DrawFn, x: FloatArray, opt: _Options
+    draw: st.DrawFn, x: FloatArray, opt: Options
 ) -> tuple[FloatArray, FloatArray]:
     """Q on the rows of x (shuffled) with positive weights of its own."""
-    order = np.array(draw(_permutation(x.shape[0])), dtype=np.intp)
-    b = _masses(draw, x.shape[0], opt)
+    order = np.array(draw(permutation(x.shape[0])), dtype=np.intp)
+    b = masses(draw, x.shape[0], opt)
     b = np.where(b > 0, b, b.max())
-    return _flip_zeros(draw, x[order], opt), (b / b.sum() if opt.normalized else b)
+    return flip_zeros(draw, x[order], opt), (b / b.sum() if opt.normalized else b)
 
 
 def _perturbed(
-    draw: st.DrawFn, x: FloatArray, a: FloatArray, opt: _Options
+    draw: st.DrawFn, x: FloatArray, a: FloatArray, opt: Options
 ) -> tuple[FloatArray, FloatArray]:
-    """Q near P: P's weights moved a little, or P's atoms moved a little."""
-    step = draw(st.sampled_from([1e-9, 1e-6, 1e-3]))
-    if draw(st.booleans()):
-        noise = np.asarray(draw(_array(a.shape, _UNIT)))
+    """Q near P: P's weights moved a little (a quarter of the draws), a tiny mass moved
+    from P's heaviest row to another row (half), or P's atoms moved a little."""
+    step = draw(st.sampled_from([1e-10, 1e-9, 1e-3, 1e-12, 1e-6, 1e-15]))
+    how = draw(ints(0, 3))
+    if how == 0:
+        noise = np.asarray(draw(array_of(a.shape, UNIT)))
         b = a + step * noise * a.sum()
         return x.copy(), (b / b.sum() if opt.normalized else b)
-    direction = np.asarray(draw(_array(x.shape, _STEP)))
+    if how in (1, 2):  # TV is the moved mass: 1e-13 to 7.5e-9 of the total
+        b = a.copy()
+        i, j = int(np.argmax(a)), draw(ints(0, a.size - 1))
+        moved = draw(tiny_mass(deep=False)) * float(a.sum())
+        b[i] -= moved
+        b[j] += moved
+        return x.copy(), b
+    direction = np.asarray(draw(array_of(x.shape, STEP)))
     return x + step * direction * np.maximum(np.abs(x), 1.0), a.copy()
 
 
 def _overlapping(
-    draw: st.DrawFn, x: FloatArray, lo: int, hi: int, d: int, opt: _Options
+    draw: st.DrawFn, x: FloatArray, lo: int, hi: int, d: int, opt: Options
 ) -> tuple[FloatArray, FloatArray]:
     """Some rows of x (at least one) and some new rows, with fresh weights."""
-    shared = draw(_indices(x.shape[0], 1, hi))
-    new_rows = draw(_ints(max(0, lo - len(shared)), hi - len(shared)))
-    old = _flip_zeros(draw, x[shared], opt)
-    y = np.concatenate([old, _atoms(draw, new_rows, d, opt)]) if new_rows else old
-    return y, _masses(draw, y.shape[0], opt)
+    shared = draw(indices(x.shape[0], 1, hi))
+    new_rows = draw(ints(max(0, lo - len(shared)), hi - len(shared)))
+    old = flip_zeros(draw, x[shared], opt)
+    y = np.concatenate([old, atoms(draw, new_rows, d, opt)]) if new_rows else old
+    return y, masses(draw, y.shape[0], opt)
 
 
 def _disjoint_from(x: FloatArray, y: FloatArray, b: FloatArray) -> tuple[FloatArray, FloatArray]:

@@ -165,7 +165,54 @@ class TestScales:
         assert cert.dual_infeasibility == 0.5
 
 
+class TestShapes:
+    @pytest.mark.parametrize("shape", [(0, 2), (2, 0), (0, 0)])
+    def test_empty_plan_is_refused(self, shape: tuple[int, int]) -> None:
+        n, m = shape
+        with pytest.raises(ValueError, match="plan must be a non-empty"):
+            certify(np.zeros(shape), np.zeros(n), np.zeros(m), np.zeros(n), np.zeros(m),
+                    np.zeros(shape))
+
+    def test_one_by_one_plan_is_certified(self) -> None:
+        """A Dirac against a Dirac at the same point: the smallest problem there is."""
+        cert = certify([[1.0]], [0.0], [0.0], [1.0], [1.0], [[0.0]])
+        assert (cert.marginal_error, cert.dual_infeasibility, cert.duality_gap) == (0, 0, 0)
+        assert cert.ok
+
+    def test_plan_must_be_a_matrix(self) -> None:
+        with pytest.raises(ValueError, match=r"plan must be a non-empty \(n, m\) matrix"):
+            certify(TWO, [0.0, 0.0], [0.0, 0.0], TWO, TWO, SWAP)
+
+
+class TestInfeasibilityIsClipped:
+    def test_strictly_feasible_dual_has_zero_infeasibility(self) -> None:
+        """Every u_i + v_j is 1 below c_ij: the infeasibility is 0, not -1 (it is clipped
+        below at 0, as documented)."""
+        cert = certify(STAY, [0.0, 0.0], [0.0, 0.0], TWO, TWO, np.ones((2, 2)))
+        assert cert.dual_infeasibility == 0.0
+
+
+class TestCostScale:
+    def test_cost_scale_is_never_negative(self) -> None:
+        """Costs shifted below 0 (an LP with the same optimal plans): the cost scale, which
+        scales tolerances, is floored at 0 rather than becoming negative."""
+        cert = certify([[1.0]], [0.0], [-0.5], [1.0], [1.0], [[-0.5]])
+        assert cert.cost_scale == 0.0 and cert.ok
+
+
 class TestLargeProblems:
+    def test_more_columns_than_a_block_holds(self) -> None:
+        """One row of 2^18 + 1 columns: a block holds at least one row, whatever m."""
+        m = (1 << 18) + 1
+        b = np.zeros(m)
+        b[0] = 1.0
+        plan = b[None, :].copy()
+        cost = np.ones((1, m))
+        cost[0, 0] = 0.0
+        cert = certify(plan, [0.0], np.zeros(m), [1.0], b, cost)
+        assert (cert.marginal_error, cert.dual_infeasibility, cert.duality_gap) == (0, 0, 0)
+        assert cert.cost_scale == 1.0 and cert.ok
+
     def test_violation_in_a_late_block_of_rows_is_found(self) -> None:
         """The dual slack is checked a block of rows at a time (2^18 entries): a violation
         and the largest cost in the last rows of a 700 x 700 problem are both seen."""

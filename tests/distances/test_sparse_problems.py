@@ -88,7 +88,9 @@ def _heavy(rng: np.random.Generator, n: int, m: int, d: int, weighted: bool):
 
 @pytest.mark.parametrize(
     ("n", "m", "d", "weighted"),
-    [(400, 200, 2, False), (150, 450, 2, True), (300, 100, 8, True), (350, 350, 2, False)],
+    [(400, 200, 2, False), (150, 450, 2, True), (300, 100, 8, True), (350, 350, 2, False),
+     # one side of at most 100 points in 2-D and 3-D: no coarse level, the big-M star start
+     (600, 60, 2, False), (40, 500, 3, True)],
 )
 def test_heavy_tails_and_unequal_sizes_agree_with_pot(
     rng: np.random.Generator, n: int, m: int, d: int, weighted: bool

@@ -82,9 +82,9 @@ def test_unnormalised_totals_other_than_one_are_drawn() -> None:
     assert m.weights.sum() > 2
 
 
-def test_subnormal_weights_and_extreme_coordinates_on_request() -> None:
+def test_subnormal_weights_by_default_and_extreme_coordinates_on_request() -> None:
     tiny = float(np.finfo(float).tiny)
-    m = find(raw_measures(subnormal_weights=True, normalized=False),
+    m = find(raw_measures(normalized=False),
              lambda m: bool(((m.weights > 0) & (m.weights < tiny)).any()), settings=FAST)
     assert ((m.weights > 0) & (m.weights < tiny)).any()
     big = find(raw_measures(extreme_coordinates=True), lambda m: np.abs(m.atoms).max() > 1e100,
@@ -114,9 +114,9 @@ def test_pairs_share_a_dimension_and_stand_for_their_measures(pair: RawPair) -> 
     assert 1 <= pair.x.shape[0] <= 6 and 1 <= pair.y.shape[0] <= 6
 
 
-@given(raw_pairs())
-def test_default_weights_survive_halving(pair: RawPair) -> None:
-    # Without subnormal_weights=True no positive weight is so small that w / 2 == 0 (which
+@given(raw_pairs(subnormal_weights=False))
+def test_weights_survive_halving_without_subnormals(pair: RawPair) -> None:
+    # With subnormal_weights=False no positive weight is so small that w / 2 == 0 (which
     # makes m = (p + q) / 2 vanish where p > 0 and a correct-looking JS return inf).
     for w in (pair.a, pair.b):
         assert (w[w > 0] / 2 > 0).all()
@@ -150,7 +150,7 @@ def test_partial_overlap_pairs_share_an_atom(pair: RawPair) -> None:
     assert p.size < pair.P.size + pair.Q.size
 
 
-@given(raw_pairs(relations=("perturbation",)))
+@given(raw_pairs(relations=("perturbation",), boundaries=False))
 def test_perturbations_are_small(pair: RawPair) -> None:
     # Weights moved by at most 1e-3 of the mass, or atoms by 1e-3 of max(|x|, 1) per
     # coordinate: the same number of rows, close arrays.
@@ -158,6 +158,15 @@ def test_perturbations_are_small(pair: RawPair) -> None:
     scale = np.maximum(np.abs(pair.x), 1.0)
     assert (np.abs(pair.y - pair.x) <= 1e-3 * scale * (1 + 1e-12)).all()
     np.testing.assert_allclose(pair.b, pair.a, rtol=0, atol=2e-3)
+
+
+@given(raw_pairs(relations=("perturbation",)))
+def test_perturbations_stay_perturbations_at_the_boundaries(pair: RawPair) -> None:
+    # An atom of tiny mass goes to both (one may weigh 0); huge draws scale x and y alike.
+    assert pair.x.shape == pair.y.shape
+    np.testing.assert_allclose(pair.b, pair.a, rtol=0, atol=2e-3)
+    extent = max(float(np.abs(pair.x).max()), 1.0)
+    assert (np.abs(pair.y - pair.x) <= 1e-3 * extent * (1 + 1e-12)).all() or extent > 1e150
 
 
 def test_from_type_draws_measures_and_pairs() -> None:

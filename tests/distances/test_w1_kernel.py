@@ -14,7 +14,7 @@ from scipy.optimize import linear_sum_assignment
 
 from distances import Discrete, certify, earth_mover, earth_mover_solution
 from distances.sparse_w1 import solve_sparse
-from distances.wasserstein import CERTIFICATE_RTOL, SPARSE_AUTO_MIN_ATOMS_VALUE, auto_method
+from distances.wasserstein import CERTIFICATE_RTOL, SPARSE_AUTO_MIN_PAIRS_VALUE, auto_method
 
 
 @pytest.fixture
@@ -129,12 +129,19 @@ def test_import_distances_does_not_import_pot_or_torch():
 
 
 class TestAutoMethod:
-    """The crossovers of method="auto" (measured by benchmarks/bench_peers.py)."""
+    """The crossovers of method="auto" (measured by benchmarks/bench_peers.py), once the
+    sparse solver's kernels are loaded (before, see test_transport_runtime.py)."""
+
+    @pytest.fixture(autouse=True)
+    def _kernels_loaded(self, monkeypatch):
+        import distances.wasserstein as w
+
+        monkeypatch.setattr(w, "ready", lambda prob: True)
 
     @pytest.mark.parametrize("d", [2, 8, 32])
-    def test_the_value_goes_sparse_from_300_atoms_in_every_dimension(self, rng, d):
-        assert SPARSE_AUTO_MIN_ATOMS_VALUE == 300
-        x, y = rng.normal(size=(300, d)), rng.normal(size=(300, d)) * 0.5 + 1.0
+    def test_the_value_goes_sparse_from_65536_pairs_in_every_dimension(self, rng, d):
+        assert SPARSE_AUTO_MIN_PAIRS_VALUE == 256 * 256
+        x, y = rng.normal(size=(256, d)), rng.normal(size=(256, d)) * 0.5 + 1.0
         P, Q = Discrete(x), Discrete(y)
         assert auto_method(P, Q) == "sparse"
         assert_allclose(earth_mover(P, Q), earth_mover(P, Q, method="network_simplex"),
@@ -142,8 +149,22 @@ class TestAutoMethod:
         # earth_mover_solution keeps its dense plan below SPARSE_AUTO_MIN_ATOMS.
         assert auto_method(P, Q, value_only=False) == "network_simplex"
         assert earth_mover_solution(P, Q).method == "network_simplex"
-        # One atom fewer on one side: dense.
-        assert auto_method(Discrete(x[:299]), Q) == "network_simplex"
+        # One atom fewer on one side: fewer pairs, dense.
+        assert auto_method(Discrete(x[:255]), Q) == "network_simplex"
+
+    @pytest.mark.parametrize(("n", "m"), [(512, 128), (128, 512), (1024, 64), (2048, 32)])
+    def test_both_sizes_count(self, rng, n, m):
+        # 65,536 pairs: sparse, however unequal the sizes (it was 300 atoms a side, so
+        # 1000 x 250 went dense); one pair fewer than that on the smaller side: dense.
+        x, y = rng.normal(size=(n, 2)), rng.normal(size=(m, 2)) * 0.5 + 1.0
+        P, Q = Discrete(x), Discrete(y)
+        assert auto_method(P, Q) == "sparse"
+        assert_allclose(earth_mover(P, Q), earth_mover(P, Q, method="network_simplex"),
+                        rtol=1e-12)
+        if n < m:
+            assert auto_method(Discrete(x[:-1]), Q) == "network_simplex"
+        else:
+            assert auto_method(P, Discrete(y[:-1])) == "network_simplex"
 
     def test_the_solution_goes_sparse_from_2000_atoms(self, rng):
         P, Q = Discrete(rng.normal(size=(2000, 2))), Discrete(rng.normal(size=(2000, 2)))
