@@ -344,10 +344,13 @@ def rewrite_from_csv() -> None:
     _write_bugs(rows, seeds, 100, load=None)
 
 
-def bench_correct(examples: int) -> None:
-    out = {"examples_per_property": examples, "kinds": {}}
+def bench_correct(examples: int, only: list[str] | None = None) -> None:
+    """Runs the correct code; ``only`` selects runs by "kind-form" (e.g. "w1-arrays"), and
+    the results are merged into bench_proptest_correct.json (several processes at once)."""
+    out: dict = {"examples_per_property": examples, "kinds": {}}
     runs = [(kind, fn, "arrays") for kind, fn in CORRECT.items()]
     runs += [(kind, fn, "vectors") for kind, fn in CORRECT_VECTORS.items()]
+    runs = [r for r in runs if not only or f"{r[0]}-{r[2]}" in only]
     for kind, fn, form in runs:
         t0 = time.perf_counter()
         fired = None
@@ -366,9 +369,19 @@ def bench_correct(examples: int) -> None:
         }
         print(kind, form, len(names), "passed", "FALSE ALARM:\n" + fired if fired else "",
               flush=True)
-    out["load_at_end"] = os.getloadavg()[0]
+    out["load_at_end"] = round(os.getloadavg()[0], 1)
     RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "bench_proptest_correct.json").write_text(json.dumps(out, indent=2) + "\n")
+    path = RESULTS / "bench_proptest_correct.json"
+    if only and path.exists():  # merge with the other parts of the same run
+        old = json.loads(path.read_text())
+        if old.get("examples_per_property") == examples:
+            out["kinds"] = {**old.get("kinds", {}), **out["kinds"]}
+            out["load_at_end"] = max(out["load_at_end"], old.get("load_at_end", 0.0))
+    out["command"] = (
+        f"PYTHONPATH=. python benchmarks/bench_proptest.py --correct {examples}"
+        + (" --only-correct " + " ".join(only) if only else "")
+    )
+    path.write_text(json.dumps(out, indent=2) + "\n")
 
 
 def _draws_per_second(strategy: st.SearchStrategy, n: int) -> float:
@@ -413,6 +426,7 @@ def main() -> None:
     parser.add_argument("--seeds", type=int, default=4, help="the default seed and 1 .. N-1")
     parser.add_argument("--plain", action="store_true", help="also the plain-lists suite")
     parser.add_argument("--only", nargs="*", help="only these bugs")
+    parser.add_argument("--only-correct", nargs="*", help='with --correct: e.g. "w1-arrays"')
     parser.add_argument("--examples", type=int, default=100, help="per property")
     parser.add_argument("--correct", type=int, default=0, metavar="N")
     parser.add_argument("--speed", action="store_true")
@@ -423,7 +437,7 @@ def main() -> None:
     elif args.speed:
         bench_speed()
     elif args.correct:
-        bench_correct(args.correct)
+        bench_correct(args.correct, args.only_correct)
     else:
         bench_bugs(args.seeds, args.examples, args.plain, args.only)
 

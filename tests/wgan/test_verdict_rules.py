@@ -18,11 +18,16 @@ import pytest
 
 from wgan.checks import (
     CORRELATION_MIN,
+    check_clipping,
+    check_critic_estimates,
     check_example1_networks,
     check_figure2,
     check_figure3,
+    check_finite_sample,
     monte_carlo_allowance,
 )
+from wgan.critic import CriticResult
+from wgan.dual_compare import PotentialComparison
 
 # -- Figure 3 ---------------------------------------------------------------------------------
 
@@ -156,11 +161,51 @@ def test_figure2_slope_ratio_exactly_at_the_minimum_passes() -> None:
     assert not any("smallest slope" in t for t in result.failures)
 
 
+def _two_gaussians(x: np.ndarray, sd: float) -> np.ndarray:
+    """The optimal discriminator between N(-2, sd^2) and N(2, sd^2)."""
+    pr = np.exp(-0.5 * ((x + 2) / sd) ** 2)
+    pf = np.exp(-0.5 * ((x - 2) / sd) ** 2)
+    return pr / (pr + pf)
+
+
+X401 = np.linspace(-5, 5, 401)
+CUBIC = -X401 - 10 * X401**3 / 125  # a critic bent away from its line, slope ratio 1/7
+
+
+def test_figure2_critic_bent_less_than_a_third_of_the_optimum_passes() -> None:
+    """Bent by 0.30 of the optimal D's deviation (between 1/4 and 1/3): close to linear."""
+    d = _two_gaussians(X401, 0.5)
+    result = check_figure2(_figure2(X401, d, d, CUBIC))
+    ratio = result.data["deviation"] / result.data["deviation_optimal_discriminator"]
+    assert 0.29 < ratio < 0.30
+    assert result.passed is True
+
+
+def test_figure2_critic_bent_more_than_a_third_of_the_optimum_fails() -> None:
+    """Against a smoother optimal D (sd 1), the same critic is bent by 0.39 of its
+    deviation (between 1/3 and 2/3): not close to linear."""
+    d = _two_gaussians(X401, 0.5)
+    result = check_figure2(_figure2(X401, d, _two_gaussians(X401, 1.0), CUBIC))
+    ratio = result.data["deviation"] / result.data["deviation_optimal_discriminator"]
+    assert 0.38 < ratio < 0.39
+    assert result.failures == (
+        "the critic deviates from its line by 13% of its range > 0.33 x the optimal D's 34%",
+    )
+
+
 def test_figure2_rising_critic_is_one_sign() -> None:
     """A critic with positive slope everywhere keeps one sign (the sign is not the rule)."""
     d = [0.0] * 5 + [1.0] * 5
     result = check_figure2(_figure2(X10, d, d, X10))
     assert "the critic's slope changes sign" not in result.failures
+
+
+def test_figure2_critic_rising_then_falling_changes_sign() -> None:
+    """Slopes +0.5 then -0.5 (all between -1 and 1): not monotone."""
+    f = -0.5 * np.abs(X10 - 5.0)
+    d = [0.0] * 5 + [1.0] * 5
+    result = check_figure2(_figure2(X10, d, d, f))
+    assert "the critic's slope changes sign" in result.failures
 
 
 def test_figure2_critic_with_a_flat_step_changes_sign() -> None:
@@ -177,6 +222,54 @@ def test_figure2_constant_critic_has_no_slope_ratio() -> None:
     result = check_figure2(_figure2(X10, d, d, np.zeros(10)))
     assert result.data["slope_ratio"] == 0.0
     assert result.data["deviation"] == math.inf
+
+
+# -- finite samples ------------------------------------------------------------------------------
+
+
+def _finite(*, exact: float, value: float, gap: float, span: float = 1.0,
+            unique: bool = True) -> PotentialComparison:
+    """A comparison with the numbers the rule reads: the LP potential's span, the exact and
+    normalised values, the normalised critic's largest distance to the potential."""
+    sol = SimpleNamespace(potential=np.array([0.0, span]), p=np.array([1.0, 0.0]),
+                          q=np.array([0.0, 1.0]))
+    return PotentialComparison(sol, None, np.zeros(2), 1.0, exact, value, value, gap, gap,
+                               0.0, unique, 0.0)
+
+
+def test_finite_sample_value_share_boundary() -> None:
+    """0.9 of W1(X, Y) passes; below it fails; on an exact value below 1 too."""
+    assert check_finite_sample(_finite(exact=0.5, value=0.45, gap=0.0)).passed is True
+    result = check_finite_sample(_finite(exact=0.5, value=0.4, gap=0.0))
+    assert result.failures == ("normalised critic 80.0% of W1(X, Y) < 90%",)
+
+
+def test_finite_sample_zero_exact_value_fails() -> None:
+    """W1(X, Y) = 0 gives no share (nan): the rule cannot pass on it."""
+    result = check_finite_sample(_finite(exact=0.0, value=0.0, gap=0.0))
+    assert result.failures == ("normalised critic nan% of W1(X, Y) < 90%",)
+
+
+def test_finite_sample_potential_share_boundary() -> None:
+    """Off the potential by 0.1 of its range passes, by 0.2 fails (span 0.5 < 1)."""
+    assert check_finite_sample(_finite(exact=1.0, value=1.0, gap=0.05, span=0.5)).passed is True
+    result = check_finite_sample(_finite(exact=1.0, value=1.0, gap=0.1, span=0.5))
+    assert result.failures == ("critic off the LP potential by 20.0% of its range > 10%",)
+
+
+def test_finite_sample_constant_potential_fails() -> None:
+    """An LP potential of span 0 gives an infinite relative gap."""
+    result = check_finite_sample(_finite(exact=1.0, value=1.0, gap=0.0, span=0.0))
+    assert result.failures == ("critic off the LP potential by inf% of its range > 10%",)
+
+
+def test_finite_sample_headline_and_claim() -> None:
+    result = check_finite_sample(_finite(exact=0.5, value=0.45, gap=0.025, span=0.5))
+    assert result.headline == (
+        "normalised critic 0.4500 = 90.0% of exact W1(X, Y) 0.5000; largest distance to the "
+        "LP potential 0.025 (5.0% of its range)"
+    )
+    assert result.claim.startswith("An LP critic fitted on 1 + 1 fixed points")
 
 
 # -- Example 1 and the Monte Carlo allowance ------------------------------------------------------
@@ -199,3 +292,87 @@ def test_example1_networks_thresholds(wgan: float, gan: float, passed: bool) -> 
 def test_monte_carlo_allowance_is_four_standard_errors() -> None:
     assert monte_carlo_allowance(2) == 4.0
     assert monte_carlo_allowance(800) == 0.2
+
+
+# -- the critic's estimate and weight clipping ----------------------------------------------------
+
+
+def _critic(method: str = "lp", *, raw: float, k: float = 1.0, w1: float = 1.0,
+            raw_stderr: float = 0.0625, bound: float = math.nan, n_eval: int = 800,
+            pair: str = "translation") -> CriticResult:
+    normalised = raw / k if k > 0 else 0.0
+    return CriticResult(pair, method, w1, raw, k, k, normalised, raw / w1 - 1,
+                        normalised / w1 - 1, 100, 1.0, n_eval, raw_stderr, bound)
+
+
+class TestCriticEstimates:
+    """raw / (K W1) within [1/2 - 4 s, 1 + 4 s], s the measured noise relative to K W1."""
+
+    def test_both_ends_of_the_band_pass(self) -> None:
+        # s = 0.0625: the band is [0.25, 1.25]
+        assert check_critic_estimates([_critic(raw=1.25), _critic(raw=0.25)]).passed is True
+
+    def test_above_the_band_fails(self) -> None:
+        result = check_critic_estimates([_critic(raw=1.5)])
+        assert result.failures == ("translation/lp: raw / (K W1) = 1.5 outside [0.25, 1.25]",)
+
+    def test_below_the_band_fails(self) -> None:
+        result = check_critic_estimates([_critic(raw=0.125)])
+        assert result.failures == ("translation/lp: raw / (K W1) = 0.125 outside [0.25, 1.25]",)
+
+    def test_noise_is_relative_to_k_times_w1(self) -> None:
+        """s = 0.0625 / (K W1) with K W1 = 0.5: the band is [0, 1.5]; raw 0.75 is at its top."""
+        assert check_critic_estimates([_critic(raw=0.75, k=0.5)]).passed is True
+        result = check_critic_estimates([_critic(raw=0.8, k=0.5)])
+        assert result.failures == ("translation/lp: raw / (K W1) = 1.6 outside [0, 1.5]",)
+
+    def test_without_measured_noise_the_monte_carlo_allowance_is_used(self) -> None:
+        """No raw_stderr: 4 standard errors of two means of 800 values, 0.2: band [0.3, 1.2]."""
+        result = check_critic_estimates([_critic(raw=1.5, raw_stderr=math.nan)])
+        assert result.failures == ("translation/lp: raw / (K W1) = 1.5 outside [0.3, 1.2]",)
+
+    def test_flat_critic_fails_and_reports_no_noise(self) -> None:
+        result = check_critic_estimates([_critic(raw=0.0, k=0.0), _critic(raw=0.75)])
+        assert result.failures == ("translation/lp: K = 0, a flat critic estimates nothing",)
+        assert result.headline == ("normalised errors translation/lp -100.0%, "
+                                   "translation/lp -25.0% (+-25.0%)")
+
+    def test_claim_counts_the_critics_and_names_the_methods(self) -> None:
+        result = check_critic_estimates([_critic("lp", raw=1.0), _critic("gp", raw=1.0),
+                                         _critic("lp", raw=1.0, n_eval=900)])
+        assert result.claim.startswith(
+            "3 critics (gp, lp) on pairs of known W1, estimates on 800 fresh points per side")
+        assert "raw / (K W1) within [1/2, 1], widened by 4 standard errors" in result.claim
+
+
+class TestClipping:
+    """K at most the box's bound; raw / (K W1) at most 1 + 4 s."""
+
+    def test_k_at_the_bound_passes(self) -> None:
+        result = check_clipping([_critic("clip", raw=0.25, k=0.5, bound=0.5)])
+        assert result.passed is True
+        assert result.headline == ("translation: K 0.5 (box bound 0.5), raw / (K W1) 0.50 "
+                                   "(measured), raw -75.0% of W1")
+
+    def test_k_above_the_bound_fails(self) -> None:
+        result = check_clipping([_critic("clip", raw=0.25, k=0.5, bound=0.25)])
+        assert result.failures == (
+            "translation: K = 0.5 above the box's bound 0.25 (the weights are not in the box)",)
+
+    def test_no_recorded_bound_fails(self) -> None:
+        result = check_clipping([_critic("clip", raw=0.25, k=0.5)])
+        assert result.failures == ("translation: no bound of K from the clipping box was "
+                                   "recorded",)
+
+    def test_raw_at_the_top_of_the_band_passes_above_fails(self) -> None:
+        """s = 0.0625 / (K W1) = 0.125 with K = 0.5: raw / (K W1) up to 1.5."""
+        ok = _critic("clip", raw=0.75, k=0.5, bound=1.0)
+        assert check_clipping([ok]).passed is True
+        result = check_clipping([_critic("clip", raw=0.8, k=0.5, bound=1.0)])
+        assert result.failures == ("translation: raw / (K W1) = 1.6 > 1.5: raw / K beats W1, "
+                                   "so K underestimates the critic's constant",)
+
+    def test_only_clipped_critics_are_judged(self) -> None:
+        result = check_clipping([_critic("lp", raw=5.0), _critic("clip", raw=0.25, k=0.5,
+                                                                 bound=0.5)])
+        assert result.passed is True and result.headline.count("translation") == 1
