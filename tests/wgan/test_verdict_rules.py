@@ -117,6 +117,17 @@ def test_figure3_second_half_of_two_points_has_no_correlation() -> None:
                result.failures)
 
 
+def test_figure3_correlation_of_series_spanning_exactly_one() -> None:
+    """Estimates and W1 that each span exactly 1 over the run have a correlation (only a
+    series of span 0 has none)."""
+    raw = [0.0, 1.5, 1.25, 1.0, 0.5]
+    exact = [2.0, 1.75, 1.5, 1.25, 0.75]
+    result = check_figure3(_history([0, 1, 2, 3, 4], exact, raw))
+    corr = np.corrcoef(raw[1:], exact[1:])[0, 1]
+    assert f"whole run {corr:.2f}," in result.headline
+    assert result.passed is True
+
+
 def test_figure3_constant_estimate_has_no_correlation() -> None:
     result = check_figure3(_history(STEPS, EXACT, [0.0, 0.5, 0.5, 0.5, 0.5]))
     assert "whole run nan" in result.headline
