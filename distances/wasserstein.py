@@ -319,9 +319,10 @@ def _sparse_ready(method: str, prob: Problem) -> bool:
 def auto_method(P: Discrete, Q: Discrete, *, value_only: bool = True) -> Method:
     """The method ``method="auto"`` uses for two Discrete measures: in :func:`earth_mover`
     (``value_only=True``), or in :func:`earth_mover_solution` (``False``), which keeps the
-    dense plan below ``SPARSE_AUTO_MIN_ATOMS`` atoms whatever the shapes. While a process
-    loads the sparse solver's compiled kernels (its first seconds), and without numba,
-    problems whose dense matrix is small get ``"network_simplex"`` instead of ``"sparse"``.
+    dense plan below ``SPARSE_AUTO_MIN_ATOMS`` atoms whatever the shapes (``"network_simplex"``
+    where numba is not installed). The sizes decide, not the moment: in the first seconds
+    of a process, while the sparse solver's compiled kernels load in the background, a call
+    it sends to ``"sparse"`` is answered by the dense solver if its matrix is small.
 
     Examples
     --------
@@ -334,7 +335,7 @@ def auto_method(P: Discrete, Q: Discrete, *, value_only: bool = True) -> Method:
     prob = _problem(P, Q, None, None)
     if prob.is_1d:
         return "closed_form_1d"
-    if _use_sparse("auto", prob, value_only=value_only) and _sparse_ready("auto", prob):
+    if _use_sparse("auto", prob, value_only=value_only) and numba_available(warn=False):
         return "sparse"
     return "network_simplex"
 
