@@ -236,6 +236,14 @@ def test_figure2_critic_with_a_flat_step_changes_sign() -> None:
     assert "the critic's slope changes sign" in result.failures
 
 
+def test_figure2_rising_critic_with_a_flat_step_changes_sign() -> None:
+    f = X10.copy()
+    f[5] = f[4]
+    d = [0.0] * 5 + [1.0] * 5
+    result = check_figure2(_figure2(X10, d, d, f))
+    assert "the critic's slope changes sign" in result.failures
+
+
 def test_figure2_constant_critic_has_no_slope_ratio() -> None:
     d = [0.0] * 5 + [1.0] * 5
     result = check_figure2(_figure2(X10, d, d, np.zeros(10)))
