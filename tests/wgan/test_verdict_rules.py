@@ -108,6 +108,22 @@ def test_figure3_flat_second_half_reports_how_little_it_moved() -> None:
             "not informative)") in result.headline
 
 
+def test_figure3_second_half_moving_exactly_the_floor_is_not_informative() -> None:
+    """Exact W1 falls 0.5 over the second half, the floor is 0.5: not more than the floor."""
+    result = check_figure3(_history([0, 1, 2, 3, 4], [2.0, 1.5, 1.0, 0.75, 0.5],
+                                    [0.0, 1.6, 1.2, 0.8, 0.4], floor=[0.5] * 5))
+    assert "moved 0.500 < 0.500, not informative" in result.headline
+
+
+def test_figure3_second_half_correlation_of_zero_fails() -> None:
+    """Exact W1 moves 0.5 > floor 0.05 in the second half, the estimate's correlation with
+    it there is exactly 0: it does not track it."""
+    result = check_figure3(_history([0, 1, 2, 3, 4], [2.0, 1.5, 1.0, 0.75, 0.5],
+                                    [0.0, 1.0, 0.5, 0.25, 0.5]))
+    assert ("second half: exact W1 moved 0.5 > floor 0.05 but the correlation there is 0.00"
+            in result.failures)
+
+
 def test_figure3_second_half_of_two_points_has_no_correlation() -> None:
     """Fewer than three points give no correlation (nan), not a spurious +-1."""
     result = check_figure3(_history([0, 1, 2, 3], [4.0, 3.0, 1.0, 0.5],
