@@ -405,6 +405,13 @@ class TestCriticEstimates:
         assert result.headline == ("normalised errors translation/lp -100.0%, "
                                    "translation/lp -25.0% (+-25.0%)")
 
+    def test_critics_after_a_flat_one_are_still_judged(self) -> None:
+        result = check_critic_estimates([_critic(raw=0.0, k=0.0), _critic(raw=1.5)])
+        assert result.failures == (
+            "translation/lp: K = 0, a flat critic estimates nothing",
+            "translation/lp: raw / (K W1) = 1.5 outside [0.25, 1.25]",
+        )
+
     def test_claim_counts_the_critics_and_names_the_methods(self) -> None:
         result = check_critic_estimates([_critic("lp", raw=1.0), _critic("gp", raw=1.0),
                                          _critic("lp", raw=1.0, n_eval=900)])
