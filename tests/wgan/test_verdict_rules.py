@@ -117,6 +117,17 @@ def test_figure3_second_half_of_two_points_has_no_correlation() -> None:
                result.failures)
 
 
+def test_figure3_correlation_of_series_spanning_exactly_one() -> None:
+    """Estimates and W1 that each span exactly 1 over the run have a correlation (only a
+    series of span 0 has none)."""
+    raw = [0.0, 1.5, 1.25, 1.0, 0.5]
+    exact = [2.0, 1.75, 1.5, 1.25, 0.75]
+    result = check_figure3(_history([0, 1, 2, 3, 4], exact, raw))
+    corr = np.corrcoef(raw[1:], exact[1:])[0, 1]
+    assert f"whole run {corr:.2f}," in result.headline
+    assert result.passed is True
+
+
 def test_figure3_constant_estimate_has_no_correlation() -> None:
     result = check_figure3(_history(STEPS, EXACT, [0.0, 0.5, 0.5, 0.5, 0.5]))
     assert "whole run nan" in result.headline
@@ -193,6 +204,14 @@ def test_figure2_critic_bent_more_than_a_third_of_the_optimum_fails() -> None:
     )
 
 
+def test_figure2_slopes_are_rise_over_run_on_an_uneven_grid() -> None:
+    """x steps 1 and 2: a straight critic has slope ratio 1; slopes 2 and 0.5 give 0.25."""
+    x = [0.0, 1.0, 3.0]
+    d = [0.0, 0.5, 1.0]
+    assert check_figure2(_figure2(x, d, d, [0.0, -1.0, -3.0])).data["slope_ratio"] == 1.0
+    assert check_figure2(_figure2(x, d, d, [0.0, -2.0, -3.0])).data["slope_ratio"] == 0.25
+
+
 def test_figure2_rising_critic_is_one_sign() -> None:
     """A critic with positive slope everywhere keeps one sign (the sign is not the rule)."""
     d = [0.0] * 5 + [1.0] * 5
@@ -228,10 +247,11 @@ def test_figure2_constant_critic_has_no_slope_ratio() -> None:
 
 
 def _finite(*, exact: float, value: float, gap: float, span: float = 1.0,
-            unique: bool = True) -> PotentialComparison:
-    """A comparison with the numbers the rule reads: the LP potential's span, the exact and
-    normalised values, the normalised critic's largest distance to the potential."""
-    sol = SimpleNamespace(potential=np.array([0.0, span]), p=np.array([1.0, 0.0]),
+            unique: bool = True, low: float = 0.0) -> PotentialComparison:
+    """A comparison with the numbers the rule reads: the LP potential (from ``low`` to
+    ``low + span``), the exact and normalised values, the normalised critic's largest
+    distance to the potential."""
+    sol = SimpleNamespace(potential=np.array([low, low + span]), p=np.array([1.0, 0.0]),
                           q=np.array([0.0, 1.0]))
     return PotentialComparison(sol, None, np.zeros(2), 1.0, exact, value, value, gap, gap,
                                0.0, unique, 0.0)
@@ -255,6 +275,12 @@ def test_finite_sample_potential_share_boundary() -> None:
     assert check_finite_sample(_finite(exact=1.0, value=1.0, gap=0.05, span=0.5)).passed is True
     result = check_finite_sample(_finite(exact=1.0, value=1.0, gap=0.1, span=0.5))
     assert result.failures == ("critic off the LP potential by 20.0% of its range > 10%",)
+
+
+def test_finite_sample_potential_range_is_max_minus_min() -> None:
+    """A potential from -0.25 to 0.25 has range 0.5: off by 0.05 is 10 %, which passes."""
+    result = check_finite_sample(_finite(exact=1.0, value=1.0, gap=0.05, span=0.5, low=-0.25))
+    assert result.passed is True and "(10.0% of its range)" in result.headline
 
 
 def test_finite_sample_constant_potential_fails() -> None:
@@ -287,6 +313,16 @@ def test_example1_networks_thresholds(wgan: float, gan: float, passed: bool) -> 
     result = check_example1_networks(summary)
     assert result.passed is passed
     assert result.headline == f"final theta: WGAN {wgan:+.3f}, GAN {gan:+.4f}"
+
+
+@pytest.mark.parametrize(("wgan", "gan", "passed"),
+                         [(0.4, 1.85, True), (0.6, 1.85, False), (0.4, 1.0, False)])
+def test_example1_networks_thresholds_scale_with_theta0(wgan: float, gan: float,
+                                                        passed: bool) -> None:
+    """From theta0 = 2: WGAN below 0.5, GAN above 1.8."""
+    summary = {"theta0": 2.0, "lr": 0.02, "updates": 60, "final_theta_wgan": wgan,
+               "final_theta_gan": gan}
+    assert check_example1_networks(summary).passed is passed
 
 
 def test_monte_carlo_allowance_is_four_standard_errors() -> None:
@@ -325,6 +361,14 @@ class TestCriticEstimates:
         assert check_critic_estimates([_critic(raw=0.75, k=0.5)]).passed is True
         result = check_critic_estimates([_critic(raw=0.8, k=0.5)])
         assert result.failures == ("translation/lp: raw / (K W1) = 1.6 outside [0, 1.5]",)
+
+    def test_ratio_and_noise_are_relative_to_w1(self) -> None:
+        """W1 = 2, K = 1: raw 2 is the band's centre of duality (ratio 1); s = 0.0625 / 2, so
+        the band is [0.375, 1.125] and raw 2.5 (ratio 1.25) is outside."""
+        assert check_critic_estimates([_critic(raw=2.0, w1=2.0)]).passed is True
+        result = check_critic_estimates([_critic(raw=2.5, w1=2.0)])
+        assert result.failures == (
+            f"translation/lp: raw / (K W1) = 1.25 outside [0.375, {1.125:.3g}]",)
 
     def test_without_measured_noise_the_monte_carlo_allowance_is_used(self) -> None:
         """No raw_stderr: 4 standard errors of two means of 800 values, 0.2: band [0.3, 1.2]."""
@@ -370,6 +414,14 @@ class TestClipping:
         assert check_clipping([ok]).passed is True
         result = check_clipping([_critic("clip", raw=0.8, k=0.5, bound=1.0)])
         assert result.failures == ("translation: raw / (K W1) = 1.6 > 1.5: raw / K beats W1, "
+                                   "so K underestimates the critic's constant",)
+
+    def test_ratio_is_relative_to_w1(self) -> None:
+        """W1 = 2, K = 0.5, raw 0.5: raw / (K W1) = 0.5, inside; raw 2 gives 2 > 1 + 4 x 0.0625."""
+        ok = check_clipping([_critic("clip", raw=0.5, k=0.5, w1=2.0, bound=1.0)])
+        assert ok.passed is True and "raw / (K W1) 0.50 (measured)" in ok.headline
+        result = check_clipping([_critic("clip", raw=2.0, k=0.5, w1=2.0, bound=1.0)])
+        assert result.failures == ("translation: raw / (K W1) = 2 > 1.25: raw / K beats W1, "
                                    "so K underestimates the critic's constant",)
 
     def test_only_clipped_critics_are_judged(self) -> None:
