@@ -483,8 +483,16 @@ def cmd_list(args: argparse.Namespace) -> int:
     return 0
 
 
-def in_sample(m: Mutant, cfg: dict) -> bool:
-    return m.sample_hash % int(cfg["sample-one-in"]) == 0
+def sample_of(mutants: list[Mutant], cfg: dict, skip: set[str]) -> set[str]:
+    """The keys of CI's sample among ``mutants`` (less those in ``skip``).
+
+    A mutant is in it when the SHA-1 of its key is 0 modulo ``sample-one-in``, and so are the
+    ``sample-min`` mutants of smallest hash: each module is sampled, and the sample does not
+    move when other lines of the module change.
+    """
+    pool = sorted((m for m in mutants if m.key not in skip), key=lambda m: m.sample_hash)
+    keys = {m.key for m in pool if m.sample_hash % int(cfg["sample-one-in"]) == 0}
+    return keys | {m.key for m in pool[: int(cfg["sample-min"])]}
 
 
 def cmd_sample(args: argparse.Namespace) -> int:
@@ -506,10 +514,10 @@ def cmd_sample(args: argparse.Namespace) -> int:
         if module not in results:
             print(f"  {module}: no full run recorded in {RESULTS.name}; not sampled")
             continue
-        keys = {m.key for m, _ in scoped_mutants(module, cfg) if in_sample(m, cfg)}
         # Known survivors of the last full run are in the docs' table already; the sample
         # guards the killed ones (and any new mutant) against decay.
-        keys -= set(equivalent) | set(results[module]["survivors"])
+        skip = set(equivalent) | set(results[module]["survivors"])
+        keys = sample_of([m for m, _ in scoped_mutants(module, cfg)], cfg, skip)
         if not keys:
             continue
         r = run_module(module, cfg, equivalent, only=keys, verbose=args.verbose,

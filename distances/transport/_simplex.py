@@ -49,9 +49,9 @@ References
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
 from numpy.typing import NDArray
 
+from ._jit import kernel
 from ._tree import build_tree, relabel, sort_arcs
 
 __all__ = ["ITERATION_LIMIT", "OPTIMAL", "STAR_RULE", "TREE_RULE", "TransportSimplex", "pivots"]
@@ -75,11 +75,10 @@ _DRIFT = 16.0
 _INT32_MAX = int(np.iinfo(np.int32).max)
 
 
-_jit = njit(cache=True, nogil=True)
 
 
 
-@_jit
+@kernel
 def pivots(first_arc, n_arcs, src, tgt, cost, flow, state, parent, pred, forward, thread,
            rev_thread, succ_num, last_succ, pi, dirty, next_arc, max_iter, eps, list_div):
     """Pivot until no arc among first_arc .. n_arcs - 1 has reduced cost below -eps.

@@ -173,6 +173,12 @@ class TestShapes:
             certify(np.zeros(shape), np.zeros(n), np.zeros(m), np.zeros(n), np.zeros(m),
                     np.zeros(shape))
 
+    def test_one_by_one_plan_is_certified(self) -> None:
+        """A Dirac against a Dirac at the same point: the smallest problem there is."""
+        cert = certify([[1.0]], [0.0], [0.0], [1.0], [1.0], [[0.0]])
+        assert (cert.marginal_error, cert.dual_infeasibility, cert.duality_gap) == (0, 0, 0)
+        assert cert.ok
+
     def test_plan_must_be_a_matrix(self) -> None:
         with pytest.raises(ValueError, match=r"plan must be a non-empty \(n, m\) matrix"):
             certify(TWO, [0.0, 0.0], [0.0, 0.0], TWO, TWO, SWAP)
@@ -184,6 +190,14 @@ class TestInfeasibilityIsClipped:
         below at 0, as documented)."""
         cert = certify(STAY, [0.0, 0.0], [0.0, 0.0], TWO, TWO, np.ones((2, 2)))
         assert cert.dual_infeasibility == 0.0
+
+
+class TestCostScale:
+    def test_cost_scale_is_never_negative(self) -> None:
+        """Costs shifted below 0 (an LP with the same optimal plans): the cost scale, which
+        scales tolerances, is floored at 0 rather than becoming negative."""
+        cert = certify([[1.0]], [0.0], [-0.5], [1.0], [1.0], [[-0.5]])
+        assert cert.cost_scale == 0.0 and cert.ok
 
 
 class TestLargeProblems:

@@ -129,7 +129,14 @@ def test_import_distances_does_not_import_pot_or_torch():
 
 
 class TestAutoMethod:
-    """The crossovers of method="auto" (measured by benchmarks/bench_peers.py)."""
+    """The crossovers of method="auto" (measured by benchmarks/bench_peers.py), once the
+    sparse solver's kernels are loaded (before, see test_transport_runtime.py)."""
+
+    @pytest.fixture(autouse=True)
+    def _kernels_loaded(self, monkeypatch):
+        import distances.wasserstein as w
+
+        monkeypatch.setattr(w, "ready", lambda prob: True)
 
     @pytest.mark.parametrize("d", [2, 8, 32])
     def test_the_value_goes_sparse_from_65536_pairs_in_every_dimension(self, rng, d):

@@ -18,11 +18,16 @@ import pytest
 
 from wgan.checks import (
     CORRELATION_MIN,
+    check_clipping,
+    check_critic_estimates,
     check_example1_networks,
     check_figure2,
     check_figure3,
+    check_finite_sample,
     monte_carlo_allowance,
 )
+from wgan.critic import CriticResult
+from wgan.dual_compare import PotentialComparison
 
 # -- Figure 3 ---------------------------------------------------------------------------------
 
@@ -112,6 +117,17 @@ def test_figure3_second_half_of_two_points_has_no_correlation() -> None:
                result.failures)
 
 
+def test_figure3_correlation_of_series_spanning_exactly_one() -> None:
+    """Estimates and W1 that each span exactly 1 over the run have a correlation (only a
+    series of span 0 has none)."""
+    raw = [0.0, 1.5, 1.25, 1.0, 0.5]
+    exact = [2.0, 1.75, 1.5, 1.25, 0.75]
+    result = check_figure3(_history([0, 1, 2, 3, 4], exact, raw))
+    corr = np.corrcoef(raw[1:], exact[1:])[0, 1]
+    assert f"whole run {corr:.2f}," in result.headline
+    assert result.passed is True
+
+
 def test_figure3_constant_estimate_has_no_correlation() -> None:
     result = check_figure3(_history(STEPS, EXACT, [0.0, 0.5, 0.5, 0.5, 0.5]))
     assert "whole run nan" in result.headline
@@ -156,11 +172,59 @@ def test_figure2_slope_ratio_exactly_at_the_minimum_passes() -> None:
     assert not any("smallest slope" in t for t in result.failures)
 
 
+def _two_gaussians(x: np.ndarray, sd: float) -> np.ndarray:
+    """The optimal discriminator between N(-2, sd^2) and N(2, sd^2)."""
+    pr = np.exp(-0.5 * ((x + 2) / sd) ** 2)
+    pf = np.exp(-0.5 * ((x - 2) / sd) ** 2)
+    return pr / (pr + pf)
+
+
+X401 = np.linspace(-5, 5, 401)
+CUBIC = -X401 - 10 * X401**3 / 125  # a critic bent away from its line, slope ratio 1/7
+
+
+def test_figure2_critic_bent_less_than_a_third_of_the_optimum_passes() -> None:
+    """Bent by 0.30 of the optimal D's deviation (between 1/4 and 1/3): close to linear."""
+    d = _two_gaussians(X401, 0.5)
+    result = check_figure2(_figure2(X401, d, d, CUBIC))
+    ratio = result.data["deviation"] / result.data["deviation_optimal_discriminator"]
+    assert 0.29 < ratio < 0.30
+    assert result.passed is True
+
+
+def test_figure2_critic_bent_more_than_a_third_of_the_optimum_fails() -> None:
+    """Against a smoother optimal D (sd 1), the same critic is bent by 0.39 of its
+    deviation (between 1/3 and 2/3): not close to linear."""
+    d = _two_gaussians(X401, 0.5)
+    result = check_figure2(_figure2(X401, d, _two_gaussians(X401, 1.0), CUBIC))
+    ratio = result.data["deviation"] / result.data["deviation_optimal_discriminator"]
+    assert 0.38 < ratio < 0.39
+    assert result.failures == (
+        "the critic deviates from its line by 13% of its range > 0.33 x the optimal D's 34%",
+    )
+
+
+def test_figure2_slopes_are_rise_over_run_on_an_uneven_grid() -> None:
+    """x steps 1 and 2: a straight critic has slope ratio 1; slopes 2 and 0.5 give 0.25."""
+    x = [0.0, 1.0, 3.0]
+    d = [0.0, 0.5, 1.0]
+    assert check_figure2(_figure2(x, d, d, [0.0, -1.0, -3.0])).data["slope_ratio"] == 1.0
+    assert check_figure2(_figure2(x, d, d, [0.0, -2.0, -3.0])).data["slope_ratio"] == 0.25
+
+
 def test_figure2_rising_critic_is_one_sign() -> None:
     """A critic with positive slope everywhere keeps one sign (the sign is not the rule)."""
     d = [0.0] * 5 + [1.0] * 5
     result = check_figure2(_figure2(X10, d, d, X10))
     assert "the critic's slope changes sign" not in result.failures
+
+
+def test_figure2_critic_rising_then_falling_changes_sign() -> None:
+    """Slopes +0.5 then -0.5 (all between -1 and 1): not monotone."""
+    f = -0.5 * np.abs(X10 - 5.0)
+    d = [0.0] * 5 + [1.0] * 5
+    result = check_figure2(_figure2(X10, d, d, f))
+    assert "the critic's slope changes sign" in result.failures
 
 
 def test_figure2_critic_with_a_flat_step_changes_sign() -> None:
@@ -177,6 +241,61 @@ def test_figure2_constant_critic_has_no_slope_ratio() -> None:
     result = check_figure2(_figure2(X10, d, d, np.zeros(10)))
     assert result.data["slope_ratio"] == 0.0
     assert result.data["deviation"] == math.inf
+
+
+# -- finite samples ------------------------------------------------------------------------------
+
+
+def _finite(*, exact: float, value: float, gap: float, span: float = 1.0,
+            unique: bool = True, low: float = 0.0) -> PotentialComparison:
+    """A comparison with the numbers the rule reads: the LP potential (from ``low`` to
+    ``low + span``), the exact and normalised values, the normalised critic's largest
+    distance to the potential."""
+    sol = SimpleNamespace(potential=np.array([low, low + span]), p=np.array([1.0, 0.0]),
+                          q=np.array([0.0, 1.0]))
+    return PotentialComparison(sol, None, np.zeros(2), 1.0, exact, value, value, gap, gap,
+                               0.0, unique, 0.0)
+
+
+def test_finite_sample_value_share_boundary() -> None:
+    """0.9 of W1(X, Y) passes; below it fails; on an exact value below 1 too."""
+    assert check_finite_sample(_finite(exact=0.5, value=0.45, gap=0.0)).passed is True
+    result = check_finite_sample(_finite(exact=0.5, value=0.4, gap=0.0))
+    assert result.failures == ("normalised critic 80.0% of W1(X, Y) < 90%",)
+
+
+def test_finite_sample_zero_exact_value_fails() -> None:
+    """W1(X, Y) = 0 gives no share (nan): the rule cannot pass on it."""
+    result = check_finite_sample(_finite(exact=0.0, value=0.0, gap=0.0))
+    assert result.failures == ("normalised critic nan% of W1(X, Y) < 90%",)
+
+
+def test_finite_sample_potential_share_boundary() -> None:
+    """Off the potential by 0.1 of its range passes, by 0.2 fails (span 0.5 < 1)."""
+    assert check_finite_sample(_finite(exact=1.0, value=1.0, gap=0.05, span=0.5)).passed is True
+    result = check_finite_sample(_finite(exact=1.0, value=1.0, gap=0.1, span=0.5))
+    assert result.failures == ("critic off the LP potential by 20.0% of its range > 10%",)
+
+
+def test_finite_sample_potential_range_is_max_minus_min() -> None:
+    """A potential from -0.25 to 0.25 has range 0.5: off by 0.05 is 10 %, which passes."""
+    result = check_finite_sample(_finite(exact=1.0, value=1.0, gap=0.05, span=0.5, low=-0.25))
+    assert result.passed is True and "(10.0% of its range)" in result.headline
+
+
+def test_finite_sample_constant_potential_fails() -> None:
+    """An LP potential of span 0 gives an infinite relative gap."""
+    result = check_finite_sample(_finite(exact=1.0, value=1.0, gap=0.0, span=0.0))
+    assert result.failures == ("critic off the LP potential by inf% of its range > 10%",)
+
+
+def test_finite_sample_headline_and_claim() -> None:
+    result = check_finite_sample(_finite(exact=0.5, value=0.45, gap=0.025, span=0.5))
+    assert result.headline == (
+        "normalised critic 0.4500 = 90.0% of exact W1(X, Y) 0.5000; largest distance to the "
+        "LP potential 0.025 (5.0% of its range)"
+    )
+    assert result.claim.startswith("An LP critic fitted on 1 + 1 fixed points")
 
 
 # -- Example 1 and the Monte Carlo allowance ------------------------------------------------------
@@ -196,6 +315,116 @@ def test_example1_networks_thresholds(wgan: float, gan: float, passed: bool) -> 
     assert result.headline == f"final theta: WGAN {wgan:+.3f}, GAN {gan:+.4f}"
 
 
+@pytest.mark.parametrize(("wgan", "gan", "passed"),
+                         [(0.4, 1.85, True), (0.6, 1.85, False), (0.4, 1.0, False)])
+def test_example1_networks_thresholds_scale_with_theta0(wgan: float, gan: float,
+                                                        passed: bool) -> None:
+    """From theta0 = 2: WGAN below 0.5, GAN above 1.8."""
+    summary = {"theta0": 2.0, "lr": 0.02, "updates": 60, "final_theta_wgan": wgan,
+               "final_theta_gan": gan}
+    assert check_example1_networks(summary).passed is passed
+
+
 def test_monte_carlo_allowance_is_four_standard_errors() -> None:
     assert monte_carlo_allowance(2) == 4.0
     assert monte_carlo_allowance(800) == 0.2
+
+
+# -- the critic's estimate and weight clipping ----------------------------------------------------
+
+
+def _critic(method: str = "lp", *, raw: float, k: float = 1.0, w1: float = 1.0,
+            raw_stderr: float = 0.0625, bound: float = math.nan, n_eval: int = 800,
+            pair: str = "translation") -> CriticResult:
+    normalised = raw / k if k > 0 else 0.0
+    return CriticResult(pair, method, w1, raw, k, k, normalised, raw / w1 - 1,
+                        normalised / w1 - 1, 100, 1.0, n_eval, raw_stderr, bound)
+
+
+class TestCriticEstimates:
+    """raw / (K W1) within [1/2 - 4 s, 1 + 4 s], s the measured noise relative to K W1."""
+
+    def test_both_ends_of_the_band_pass(self) -> None:
+        # s = 0.0625: the band is [0.25, 1.25]
+        assert check_critic_estimates([_critic(raw=1.25), _critic(raw=0.25)]).passed is True
+
+    def test_above_the_band_fails(self) -> None:
+        result = check_critic_estimates([_critic(raw=1.5)])
+        assert result.failures == ("translation/lp: raw / (K W1) = 1.5 outside [0.25, 1.25]",)
+
+    def test_below_the_band_fails(self) -> None:
+        result = check_critic_estimates([_critic(raw=0.125)])
+        assert result.failures == ("translation/lp: raw / (K W1) = 0.125 outside [0.25, 1.25]",)
+
+    def test_noise_is_relative_to_k_times_w1(self) -> None:
+        """s = 0.0625 / (K W1) with K W1 = 0.5: the band is [0, 1.5]; raw 0.75 is at its top."""
+        assert check_critic_estimates([_critic(raw=0.75, k=0.5)]).passed is True
+        result = check_critic_estimates([_critic(raw=0.8, k=0.5)])
+        assert result.failures == ("translation/lp: raw / (K W1) = 1.6 outside [0, 1.5]",)
+
+    def test_ratio_and_noise_are_relative_to_w1(self) -> None:
+        """W1 = 2, K = 1: raw 2 is the band's centre of duality (ratio 1); s = 0.0625 / 2, so
+        the band is [0.375, 1.125] and raw 2.5 (ratio 1.25) is outside."""
+        assert check_critic_estimates([_critic(raw=2.0, w1=2.0)]).passed is True
+        result = check_critic_estimates([_critic(raw=2.5, w1=2.0)])
+        assert result.failures == (
+            f"translation/lp: raw / (K W1) = 1.25 outside [0.375, {1.125:.3g}]",)
+
+    def test_without_measured_noise_the_monte_carlo_allowance_is_used(self) -> None:
+        """No raw_stderr: 4 standard errors of two means of 800 values, 0.2: band [0.3, 1.2]."""
+        result = check_critic_estimates([_critic(raw=1.5, raw_stderr=math.nan)])
+        assert result.failures == ("translation/lp: raw / (K W1) = 1.5 outside [0.3, 1.2]",)
+
+    def test_flat_critic_fails_and_reports_no_noise(self) -> None:
+        result = check_critic_estimates([_critic(raw=0.0, k=0.0), _critic(raw=0.75)])
+        assert result.failures == ("translation/lp: K = 0, a flat critic estimates nothing",)
+        assert result.headline == ("normalised errors translation/lp -100.0%, "
+                                   "translation/lp -25.0% (+-25.0%)")
+
+    def test_claim_counts_the_critics_and_names_the_methods(self) -> None:
+        result = check_critic_estimates([_critic("lp", raw=1.0), _critic("gp", raw=1.0),
+                                         _critic("lp", raw=1.0, n_eval=900)])
+        assert result.claim.startswith(
+            "3 critics (gp, lp) on pairs of known W1, estimates on 800 fresh points per side")
+        assert "raw / (K W1) within [1/2, 1], widened by 4 standard errors" in result.claim
+
+
+class TestClipping:
+    """K at most the box's bound; raw / (K W1) at most 1 + 4 s."""
+
+    def test_k_at_the_bound_passes(self) -> None:
+        result = check_clipping([_critic("clip", raw=0.25, k=0.5, bound=0.5)])
+        assert result.passed is True
+        assert result.headline == ("translation: K 0.5 (box bound 0.5), raw / (K W1) 0.50 "
+                                   "(measured), raw -75.0% of W1")
+
+    def test_k_above_the_bound_fails(self) -> None:
+        result = check_clipping([_critic("clip", raw=0.25, k=0.5, bound=0.25)])
+        assert result.failures == (
+            "translation: K = 0.5 above the box's bound 0.25 (the weights are not in the box)",)
+
+    def test_no_recorded_bound_fails(self) -> None:
+        result = check_clipping([_critic("clip", raw=0.25, k=0.5)])
+        assert result.failures == ("translation: no bound of K from the clipping box was "
+                                   "recorded",)
+
+    def test_raw_at_the_top_of_the_band_passes_above_fails(self) -> None:
+        """s = 0.0625 / (K W1) = 0.125 with K = 0.5: raw / (K W1) up to 1.5."""
+        ok = _critic("clip", raw=0.75, k=0.5, bound=1.0)
+        assert check_clipping([ok]).passed is True
+        result = check_clipping([_critic("clip", raw=0.8, k=0.5, bound=1.0)])
+        assert result.failures == ("translation: raw / (K W1) = 1.6 > 1.5: raw / K beats W1, "
+                                   "so K underestimates the critic's constant",)
+
+    def test_ratio_is_relative_to_w1(self) -> None:
+        """W1 = 2, K = 0.5, raw 0.5: raw / (K W1) = 0.5, inside; raw 2 gives 2 > 1 + 4 x 0.0625."""
+        ok = check_clipping([_critic("clip", raw=0.5, k=0.5, w1=2.0, bound=1.0)])
+        assert ok.passed is True and "raw / (K W1) 0.50 (measured)" in ok.headline
+        result = check_clipping([_critic("clip", raw=2.0, k=0.5, w1=2.0, bound=1.0)])
+        assert result.failures == ("translation: raw / (K W1) = 2 > 1.25: raw / K beats W1, "
+                                   "so K underestimates the critic's constant",)
+
+    def test_only_clipped_critics_are_judged(self) -> None:
+        result = check_clipping([_critic("lp", raw=5.0), _critic("clip", raw=0.25, k=0.5,
+                                                                 bound=0.5)])
+        assert result.passed is True and result.headline.count("translation") == 1
