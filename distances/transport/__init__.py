@@ -29,7 +29,10 @@ the top of a call down, and what flows between them::
     _rounds      the rounds of a kept cost matrix in one compiled loop (simplex, price
                  every pair from the matrix, add, stop).
     _simplex     TransportSimplex: LEMON's primal network simplex on a growing arc set,
-                 keeping its basis between solves; pivots (the compiled pivot loop).
+                 keeping its basis between solves (starts, arcs added, plan, potentials).
+    _pivots      Arcs, Tree -> pivots: one pivot in LEMON's steps (find_entering_arc,
+                 find_join_node, find_leaving_arc, change_flow, update_tree_structure,
+                 update_potentials) on named state (Arcs, Tree, Pivot).
     _tree        the spanning tree's arrays (parent, pred, thread, succ_num, last_succ):
                  built from arcs, renumbered in thread order.
     _bases       first bases: north-west corner, a coarse plan refined to a spanning tree.
@@ -42,8 +45,8 @@ the top of a call down, and what flows between them::
                  ready(Problem) says whether the sparse solver can answer at once.
 
 Imports point down this list (``_problem`` and ``_resources`` at the bottom); only the
-compiled modules (``_rounds`` ... ``_jit``) import numba, and only when a sparse solve or
-the warm-up runs. After editing a compiled module in a source checkout, delete
+compiled modules (``_rounds`` ... ``_nearest``, ``_jit``) import numba, and only when a
+sparse solve or the warm-up runs. After editing a compiled module in a source checkout, delete
 ``distances/transport/__pycache__/*.nbi`` and ``*.nbc`` (numba's cache checks only the
 time stamp of the file that defines a kernel, not of the kernels it calls).
 """

@@ -26,9 +26,10 @@ include ``insert_sorted``.
 from __future__ import annotations
 
 from ._jit import kernel
+from ._pivots import pivots
 from ._pricing import price_matrix
 from ._problem import RETRIES
-from ._simplex import TREE_RULE, pivots
+from ._simplex import TREE_RULE
 
 __all__ = [
     "ARTIFICIAL", "DONE", "FULL", "ITERATION_LIMIT", "MAX_ROUNDS", "centre", "matrix_rounds",
@@ -39,10 +40,9 @@ DONE, MAX_ROUNDS, FULL, ITERATION_LIMIT, ARTIFICIAL = 1, 2, 3, 4, 5
 
 
 @kernel
-def matrix_rounds(cost, a, b, src, tgt, arc_cost, flow, state, parent, pred, forward, thread,
-                  rev_thread, succ_num, last_succ, pi, dirty, in_set, ints, floats, u, v,
-                  row_min):
-    """Rounds until a stop (see the module docstring).
+def matrix_rounds(cost, a, b, arcs, tree, in_set, ints, floats, u, v, row_min):
+    """Rounds until a stop (see the module docstring). ``arcs`` and ``tree``: the
+    simplex's state (:class:`~distances.transport._simplex.Arcs`, ``Tree``).
 
     ``ints``: [n_arcs, first_arc, rule, next_arc, pivots, rounds, (unused), max_rounds,
     max_iter, per_row, seed_only]; ``floats``: [eps, pricing_rtol, stall_rtol, polish,
@@ -51,6 +51,8 @@ def matrix_rounds(cost, a, b, src, tgt, arc_cost, flow, state, parent, pred, for
     ``u``, ``v``, ``row_min`` receive the last round's potentials (common offset removed)
     and row minima. Returns the status."""
     n, m = cost.shape
+    src, tgt, arc_cost, flow, state = arcs.src, arcs.tgt, arcs.cost, arcs.flow, arcs.state
+    pi = tree.pi
     cap = src.shape[0]
     while ints[5] < ints[7]:
         if ints[0] + ints[9] * n + m > cap:
@@ -61,9 +63,8 @@ def matrix_rounds(cost, a, b, src, tgt, arc_cost, flow, state, parent, pred, for
         status = 2
         for _ in range(RETRIES + 1):  # the limit, then 10x and 100x
             status, done, nxt = pivots(
-                ints[1], ints[0], src, tgt, arc_cost, flow, state, parent, pred, forward,
-                thread, rev_thread, succ_num, last_succ, pi, dirty,
-                min(max(ints[3], ints[1]), ints[0] - 1), limit, floats[0], ints[2])
+                ints[1], ints[0], arcs, tree, min(max(ints[3], ints[1]), ints[0] - 1), limit,
+                floats[0], ints[2])
             ints[3] = nxt
             ints[4] += done
             if status != 2:

@@ -219,11 +219,8 @@ def run_matrix_rounds(
                        0.0, -np.inf, opts.artificial_dust, TINY_SCALE, np.inf, 0.0])
     u, v, row_min = np.empty(n), np.empty(m), np.zeros(n)
     while True:
-        status = matrix_rounds(
-            cost, solver.a, solver.b, sx.src, sx.tgt, sx.cost, sx.flow, sx.state, sx.parent,
-            sx.pred, sx.forward, sx.thread, sx.rev_thread, sx.succ_num, sx.last_succ, sx.pi,
-            sx.dirty, in_set, ints, floats, u, v, row_min,
-        )
+        status = matrix_rounds(cost, solver.a, solver.b, sx.arcs_state(), sx.tree_state(),
+                               in_set, ints, floats, u, v, row_min)
         sx.n_arcs, sx.rule, sx.next_arc = int(ints[0]), int(ints[2]), int(ints[3])
         if status == FULL:
             sx.reserve(per_row * n + m)

@@ -75,12 +75,12 @@ class TestFirstCall:
         from numba.core.registry import CPUDispatcher
 
         from distances.sparse_w1 import SparseOptions
-        from distances.transport import _bases, _nearest, _pricing, _rounds, _simplex, _tree
+        from distances.transport import _bases, _nearest, _pivots, _pricing, _rounds, _tree
         from distances.transport._problem import Problem
         from distances.transport._sparse import solve_with_options
 
         assert _warmup.wait(timeout=1200)
-        kernels = [k for mod in (_bases, _nearest, _pricing, _rounds, _simplex, _tree)
+        kernels = [k for mod in (_bases, _nearest, _pivots, _pricing, _rounds, _tree)
                    for k in vars(mod).values() if isinstance(k, CPUDispatcher)]
         before = sum(len(k.signatures) for k in kernels)
         rng = np.random.default_rng(3)
