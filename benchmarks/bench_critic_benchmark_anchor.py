@@ -1,24 +1,25 @@
-"""A reduced anchor check: 2-D, 4 funnels, GP and LP at the W1 benchmark's settings but with
-a tenth of its steps (4 000 instead of 40 000; batch 1024, Adam 2e-4, penalty 10), one seed.
+"""A reduced anchor check: GP and LP at the W1 benchmark's settings on its own 2-D pair with
+4 funnels, with a fraction of its steps (``STEPS`` instead of 40 000), ``N_SEEDS`` seeds.
 
-The full anchor check (``wgan-theory benchmark --anchor --funnels 4``) is a GPU job
-(benchmarks/gpu_critic_sweep.sh). Run: ``PYTHONPATH=. python
-benchmarks/bench_critic_benchmark_anchor.py [OUT] [STEPS] [N_SEEDS]``.
+The full anchor grid is ``wgan-theory benchmark --anchor`` (benchmarks/gpu_critic_sweep.sh on
+a GPU). Run: ``PYTHONPATH=. python benchmarks/bench_critic_benchmark_anchor.py [OUT] [STEPS]
+[N_SEEDS]``.
 """
 
 import sys
-from dataclasses import replace
 
 from wgan.app.benchmark_sweep import run_sweep, summary_markdown
 from wgan.benchmark import anchor_settings
+from wgan.benchmark.table import ANCHOR_STEPS
 
 
 def main() -> None:
-    out = sys.argv[1] if len(sys.argv) > 1 else "benchmarks/results/critic_benchmark_anchor_reduced"
     steps = int(sys.argv[2]) if len(sys.argv) > 2 else 4000
+    out = sys.argv[1] if len(sys.argv) > 1 else (
+        f"benchmarks/results/critic_benchmark_anchor_s{steps / ANCHOR_STEPS['gp']:g}")
     seeds = tuple(range(int(sys.argv[3]))) if len(sys.argv) > 3 else (0,)
-    base = anchor_settings(device="cpu", n_funnels=4)
-    settings = replace(base, seeds=seeds, template=replace(base.template, steps=steps))
+    settings = anchor_settings("cpu", dims=(2,), funnels=(4,), methods=("gp", "lp"),
+                               seeds=seeds, steps_scale=steps / ANCHOR_STEPS["gp"])
     outcome = run_sweep(settings, out, workers=2, resume=True, progress=False)
     print(summary_markdown(outcome.table, title=f"Reduced anchor check ({steps} steps)"))
     print(f"{outcome.ran} cells, {outcome.seconds:.0f} s")

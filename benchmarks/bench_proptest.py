@@ -61,7 +61,6 @@ from distances.testing import (
 RESULTS = Path(__file__).resolve().parent / "results"
 EXACT = {"tv": total_variation, "kl": kl_divergence, "js": js_divergence, "w1": earth_mover}
 RTOL, ATOL = 1e-9, 1e-12  # the same allowance as the checks' defaults
-LOAD_OF_RUN = "6.3"  # of the run recorded in results/ (2026-11-30), for --from-csv
 LOG2 = math.log(2.0)
 
 
@@ -263,14 +262,24 @@ def _write_bugs(rows: list[dict], seeds: int, examples: int, load: str | None = 
         "",
         f"`PYTHONPATH=. python benchmarks/bench_proptest.py --seeds {seeds} --examples "
         f"{examples}`: seeds default (derandomized), 1 .. {seeds - 1}; load average at the "
-        f"end: {load or LOAD_OF_RUN} on {os.cpu_count()} cores (a machine shared with other "
+        f"end: {load} on {os.cpu_count()} cores (a machine shared with other "
         "jobs: times are not comparable across runs). Times include shrinking; median over "
-        "the seeds that caught. Rare: the bug classes of issue 23.",
+        "the seeds that caught. Rare: the bug classes of issue 23. Correct code against "
+        "1,000 examples per check: bench_proptest_correct.json.",
         "",
-        "| bug | kind | form | rare | checks caught | plain caught | checks median s "
-        "| plain median s | checks property |",
-        "|---|---|---|---|---|---|---|---|---|",
     ]
+    with_plain = any(r["approach"] == "plain" for r in rows)
+    if with_plain:
+        lines += [
+            "| bug | kind | form | rare | checks caught | plain caught | checks median s "
+            "| plain median s | checks property |",
+            "|---|---|---|---|---|---|---|---|---|",
+        ]
+    else:
+        lines += [
+            "| bug | kind | form | rare | checks caught | checks median s | checks property |",
+            "|---|---|---|---|---|---|---|",
+        ]
     totals = {"checks": 0, "plain": 0}
     counts = {"checks": 0, "plain": 0}
     ratios = []
@@ -297,20 +306,25 @@ def _write_bugs(rows: list[dict], seeds: int, examples: int, load: str | None = 
         lines.append(
             f"| {bug} | {kind} | {form} | {'yes' if str(rare) == 'True' else ''} | "
             f"{cells['checks'][0]}/{cells['checks'][1]} | "
-            f"{cells['plain'][0]}/{cells['plain'][1]} | {cells['checks'][2]:.2f} | "
-            f"{cells['plain'][2]:.2f} | {', '.join(props)} |"
+            + (f"{cells['plain'][0]}/{cells['plain'][1]} | " if with_plain else "")
+            + f"{cells['checks'][2]:.2f} | "
+            + (f"{cells['plain'][2]:.2f} | " if with_plain else "")
+            + f"{', '.join(props)} |"
         )
     both = [r for r in rows if r["caught"]]
     plain_times = [r["seconds"] for r in both if r["approach"] == "plain"] or [math.nan]
     rare_rows = [r for r in rows if str(r.get("rare")) == "True" and r["approach"] == "checks"]
+    plain_part = (
+        f", plain lists {totals['plain']}/{counts['plain']}" if counts["plain"] else ""
+    )
     summary = [
-        f"Caught: checks {totals['checks']}/{counts['checks']}, plain lists "
-        f"{totals['plain']}/{counts['plain']} ({len(bugs)} bugs x {seeds} seeds).",
+        f"Caught: checks {totals['checks']}/{counts['checks']}{plain_part} "
+        f"({len(bugs)} bugs x {seeds} seeds).",
         f"Rare bug classes of issue 23 caught by the checks: "
         f"{sum(r['caught'] for r in rare_rows)}/{len(rare_rows)}.",
         f"Median time to catch, all caught runs: checks "
-        f"{statistics.median(r['seconds'] for r in both if r['approach'] == 'checks'):.2f} s, "
-        f"plain {statistics.median(plain_times):.2f} s.",
+        f"{statistics.median(r['seconds'] for r in both if r['approach'] == 'checks'):.2f} s"
+        + (f", plain {statistics.median(plain_times):.2f} s." if counts["plain"] else "."),
     ]
     if counts["plain"]:
         summary += [
@@ -329,6 +343,8 @@ def _write_bugs(rows: list[dict], seeds: int, examples: int, load: str | None = 
 
 def rewrite_from_csv() -> None:
     """Re-render bench_proptest.md from bench_proptest.csv (no rerun)."""
+    text = (RESULTS / "bench_proptest.csv").read_text()
+    load = text.rsplit("# load average at the end: ", 1)[-1].split(" ")[0]
     with open(RESULTS / "bench_proptest.csv") as fh:
         rows = [
             {
@@ -341,13 +357,16 @@ def rewrite_from_csv() -> None:
             if not r["bug"].startswith("#")
         ]
     seeds = len({r["seed"] for r in rows})
-    _write_bugs(rows, seeds, 100, load=None)
+    _write_bugs(rows, seeds, 100, load=load)
 
 
-def bench_correct(examples: int) -> None:
-    out = {"examples_per_property": examples, "kinds": {}}
+def bench_correct(examples: int, only: list[str] | None = None) -> None:
+    """Runs the correct code; ``only`` selects runs by "kind-form" (e.g. "w1-arrays"), and
+    the results are merged into bench_proptest_correct.json (several processes at once)."""
+    out: dict = {"examples_per_property": examples, "kinds": {}}
     runs = [(kind, fn, "arrays") for kind, fn in CORRECT.items()]
     runs += [(kind, fn, "vectors") for kind, fn in CORRECT_VECTORS.items()]
+    runs = [r for r in runs if not only or f"{r[0]}-{r[2]}" in only]
     for kind, fn, form in runs:
         t0 = time.perf_counter()
         fired = None
@@ -366,9 +385,19 @@ def bench_correct(examples: int) -> None:
         }
         print(kind, form, len(names), "passed", "FALSE ALARM:\n" + fired if fired else "",
               flush=True)
-    out["load_at_end"] = os.getloadavg()[0]
+    out["load_at_end"] = round(os.getloadavg()[0], 1)
     RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "bench_proptest_correct.json").write_text(json.dumps(out, indent=2) + "\n")
+    path = RESULTS / "bench_proptest_correct.json"
+    if only and path.exists():  # merge with the other parts of the same run
+        old = json.loads(path.read_text())
+        if old.get("examples_per_property") == examples:
+            out["kinds"] = {**old.get("kinds", {}), **out["kinds"]}
+            out["load_at_end"] = max(out["load_at_end"], old.get("load_at_end", 0.0))
+    out["command"] = (
+        f"PYTHONPATH=. python benchmarks/bench_proptest.py --correct {examples}"
+        + (" --only-correct " + " ".join(only) if only else "")
+    )
+    path.write_text(json.dumps(out, indent=2) + "\n")
 
 
 def _draws_per_second(strategy: st.SearchStrategy, n: int) -> float:
@@ -413,6 +442,7 @@ def main() -> None:
     parser.add_argument("--seeds", type=int, default=4, help="the default seed and 1 .. N-1")
     parser.add_argument("--plain", action="store_true", help="also the plain-lists suite")
     parser.add_argument("--only", nargs="*", help="only these bugs")
+    parser.add_argument("--only-correct", nargs="*", help='with --correct: e.g. "w1-arrays"')
     parser.add_argument("--examples", type=int, default=100, help="per property")
     parser.add_argument("--correct", type=int, default=0, metavar="N")
     parser.add_argument("--speed", action="store_true")
@@ -423,7 +453,7 @@ def main() -> None:
     elif args.speed:
         bench_speed()
     elif args.correct:
-        bench_correct(args.correct)
+        bench_correct(args.correct, args.only_correct)
     else:
         bench_bugs(args.seeds, args.examples, args.plain, args.only)
 

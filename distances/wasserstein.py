@@ -15,9 +15,11 @@ value that fails the check, or a solve that stops at its iteration limit, raises
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any, Literal
 
 import numpy as np
+import scipy.sparse as sp
 from numpy.typing import ArrayLike, NDArray
 
 from ._validation import (
@@ -44,11 +46,14 @@ from .transport._problem import (
     certify,
     check_max_iter,
 )
+from .transport._resources import interruptible, numba_available
+from .transport._warmup import DENSE_WHILE_COMPILING_PAIRS, ready, start
 
 __all__ = [
     "CERTIFICATE_RTOL",
     "SPARSE_AUTO_MIN_ATOMS",
     "SPARSE_AUTO_MIN_PAIRS_VALUE",
+    "SPARSE_AUTO_MIN_SIDE_VALUE",
     "Certificate",
     "EarthMoverSolution",
     "SolverError",
@@ -75,12 +80,17 @@ SPARSE_AUTO_MIN_ATOMS = 2000
 #: :func:`earth_mover` (the value only) with ``method="auto"`` switches to the sparse solver
 #: when the clouds have at least this many pairs (n m; 256 x 256), in every dimension
 #: >= 2: both sizes count. Measured with benchmarks/bench_peers.py (the crossover_*
-#: results: 2:1, 3:1 weighted, 5:1, 10:1 and 30:1, four shapes, 2-D, 8-D and 32-D, CPU
-#: seconds): from about 90,000 pairs sparse was faster than dense in all but 3 of 60
-#: cases (level there), at 45,000-50,000 in about half. Equal sizes: at 300 atoms
+#: results, four shapes, 2-D, 8-D and 32-D, CPU seconds): sparse faster than dense at
+#: about 50,000 / 90,000 / 150,000 pairs in 9, 12, 12 of 12 cases at 2:1; 8, 10, 11
+#: at 3:1 weighted; 9, 12, 12 at 5:1; 4, 9, 10 at 10:1. Equal sizes: at 300 atoms
 #: sparse was faster on all 12 shape/dimension pairs (1.27x-1.84x), at 200 dense on 4
 #: of 12 (bench_peers_small_quiet). It was 300 atoms a side, whatever the other side.
 SPARSE_AUTO_MIN_PAIRS_VALUE = 1 << 16
+#: ... and when the smaller cloud has more than this many atoms: with a side of at most 100
+#: points (no coarse level) dense was faster at 30:1 on 8 Gaussians and two moons vs a
+#: Gaussian (1220 x 41 to 2120 x 71, 2-D and 8-D: 1.2x-2.6x; crossover_30to1), and at
+#: 10:1 (710 x 71) on 8 of 12 cases.
+SPARSE_AUTO_MIN_SIDE_VALUE = 100
 
 
 def _problem(P: Any, Q: Any, support: ArrayLike | None, cost: ArrayLike | None) -> Problem:
@@ -168,11 +178,14 @@ def earth_mover(
         and m; the result is then the optimal transport cost for that cost.
     method : {"auto", "closed_form_1d", "network_simplex", "sparse"}, default "auto"
         ``"auto"`` uses the closed form on the line, the sparse solver for point clouds in
-        dimension >= 2 with at least ``SPARSE_AUTO_MIN_PAIRS_VALUE`` (65,536) pairs
+        dimension >= 2 with at least ``SPARSE_AUTO_MIN_PAIRS_VALUE`` (65,536) pairs and
+        more than ``SPARSE_AUTO_MIN_SIDE_VALUE`` (100) atoms on the smaller side
         (in :func:`earth_mover_solution`: ``SPARSE_AUTO_MIN_ATOMS``, 2000 atoms each, so
         that the plan stays dense below), and the dense network simplex otherwise (the
         crossover was measured against the dense solver and the peers, see
-        :doc:`/sparse_w1`; :func:`auto_method` says which).
+        :doc:`/sparse_w1`; :func:`auto_method` says which). No call waits for the sparse
+        solver's compilation: while a process loads its kernels in the background, and
+        without numba, the dense solver answers instead.
         ``"sparse"`` (point clouds only) never builds the n x m cost matrix and certifies
         dual feasibility over all pairs (:func:`distances.sparse_w1.solve_sparse`); its
         plan is a scipy.sparse matrix.
@@ -282,16 +295,40 @@ def _check_method(method: str, prob: Problem) -> None:
 
 
 def _solve(prob: Problem, method: str, max_iter: int, *, value_only: bool) -> EarthMoverSolution:
-    """The dense or the sparse solver (not the line), as ``method`` and the sizes say."""
-    if _use_sparse(method, prob, value_only=value_only):
-        return solve_sparse_problem(prob, max_iter=max_iter).solution
-    return solve_simplex(prob, max_iter)
+    """The dense or the sparse solver (not the line), as ``method`` and the sizes say.
+
+    The dense network simplex stands in for the sparse solver without numba (one
+    warning), and, with ``method="auto"``, for problems of up to
+    ``DENSE_WHILE_COMPILING_PAIRS`` pairs while this process loads the sparse solver's
+    compiled kernels in the background (:mod:`distances.transport._warmup`): no call
+    waits for a compilation. Its plan is then a ``csr_array`` as the sparse one would be."""
+    with interruptible():
+        if not _use_sparse(method, prob, value_only=value_only):
+            return solve_simplex(prob, max_iter)
+        if _sparse_ready(method, prob):
+            return solve_sparse_problem(prob, max_iter=max_iter).solution
+        sol = solve_simplex(prob, max_iter)
+    if numba_available(warn=False):
+        start()  # load the kernels in the background, now that this call has its answer
+    return sol if value_only else replace(sol, plan=sp.csr_array(sol.plan))
+
+
+def _sparse_ready(method: str, prob: Problem) -> bool:
+    """Whether the sparse solver answers now: numba is installed, and with ``"auto"`` the
+    kernels are loaded or the problem is too large for the dense solver."""
+    if not numba_available():  # warns once
+        return False
+    assert prob.x is not None and prob.y is not None
+    small = prob.x.shape[0] * prob.y.shape[0] <= DENSE_WHILE_COMPILING_PAIRS
+    return method != "auto" or not small or ready(prob)
 
 
 def auto_method(P: Discrete, Q: Discrete, *, value_only: bool = True) -> Method:
     """The method ``method="auto"`` uses for two Discrete measures: in :func:`earth_mover`
     (``value_only=True``), or in :func:`earth_mover_solution` (``False``), which keeps the
-    dense plan below ``SPARSE_AUTO_MIN_ATOMS`` atoms whatever the shapes.
+    dense plan below ``SPARSE_AUTO_MIN_ATOMS`` atoms whatever the shapes. While a process
+    loads the sparse solver's compiled kernels (its first seconds), and without numba,
+    problems whose dense matrix is small get ``"network_simplex"`` instead of ``"sparse"``.
 
     Examples
     --------
@@ -304,7 +341,9 @@ def auto_method(P: Discrete, Q: Discrete, *, value_only: bool = True) -> Method:
     prob = _problem(P, Q, None, None)
     if prob.is_1d:
         return "closed_form_1d"
-    return "sparse" if _use_sparse("auto", prob, value_only=value_only) else "network_simplex"
+    if _use_sparse("auto", prob, value_only=value_only) and _sparse_ready("auto", prob):
+        return "sparse"
+    return "network_simplex"
 
 
 def _use_sparse(method: str, prob: Problem, *, value_only: bool) -> bool:
@@ -314,5 +353,5 @@ def _use_sparse(method: str, prob: Problem, *, value_only: bool) -> bool:
         return False
     n, m = prob.x.shape[0], prob.y.shape[0]
     if value_only:
-        return n * m >= SPARSE_AUTO_MIN_PAIRS_VALUE
+        return n * m >= SPARSE_AUTO_MIN_PAIRS_VALUE and min(n, m) > SPARSE_AUTO_MIN_SIDE_VALUE
     return min(n, m) >= SPARSE_AUTO_MIN_ATOMS

@@ -274,7 +274,7 @@ def potential_comparison_figure(
     levels = MaxNLocator(nbins=20).tick_values(
         min(exact.min(), crit.min()), max(exact.max(), crit.max())
     )
-    fig, (ax_e, ax_c, ax_s) = plt.subplots(1, 3, figsize=(14, 4.4), layout="constrained")
+    fig, (ax_e, ax_c, ax_s) = plt.subplots(1, 3, figsize=(12, 4.2), layout="constrained")
     for ax, values, name in (
         (ax_e, exact, "exact potential (extension)"),
         (ax_c, crit, "critic / K + c"),
@@ -304,8 +304,8 @@ def potential_comparison_figure(
         title=f"largest gap {comparison.normalised_gap:.3g}"
         + ("" if comparison.unique_on_atoms else " (potential not unique)"),
     )
-    ax_s.legend(fontsize=8)
-    fig.suptitle(title, fontsize=10)
+    ax_s.legend()
+    fig.suptitle(title)
     tables = {
         "atoms": {
             "z1": sol.atoms[:, 0],

@@ -61,7 +61,7 @@ def clipping_box_bound(module: nn.Module, c: float) -> float:
     these over the layers bounds the constant, whatever the weights inside the box.
 
     >>> clipping_box_bound(nn.Sequential(nn.Linear(2, 8), nn.ReLU(), nn.Linear(8, 1)), 0.01)
-    0.0016
+    0.001131370849898
     """
     if not c > 0:
         raise ValueError(f"clipping value c must be positive; got {c!r}")

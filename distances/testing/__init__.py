@@ -16,6 +16,7 @@ the strategies. Nothing here is imported by ``import distances``.
 :func:`measure_tuples`                k measures of one dimension
 :func:`shared_support_pairs`          two measures on the same atoms
 :func:`disjoint_support_pairs`        two measures with no atom in common
+:func:`vector_pairs`                  two probability vectors (``input="vectors"``)
 :data:`distance_settings`             hypothesis settings without a deadline
 :data:`LONG_PROFILE`                  the profile of a long run (1,000 examples)
 :mod:`~distances.testing.boundaries`  where the draws aim: tiny masses, huge coordinates

@@ -47,7 +47,6 @@ __all__ = [
     "CheckInfo",
     "CheckReport",
     "DistanceCheck",
-    "DistanceCheckFailure",
     "InputForm",
     "check_distance",
     "distance_checks",

@@ -26,7 +26,6 @@ from .boundaries import diameter, norm
 from .cases import RawPair, make_pair
 from .context import (
     ARRAY_FORMS,
-    KINDS,
     LOG2,
     Context,
     Property,
@@ -38,7 +37,7 @@ from .context import (
 )
 from .tolerances import w1_atol
 
-__all__ = ["KINDS", "PROPERTIES", "Context", "Property", "PropertyViolation"]
+__all__ = ["PROPERTIES"]
 
 # -- transformations of a pair ---------------------------------------------------------------
 def _map_atoms(pair: RawPair, f: Callable[[np.ndarray], np.ndarray]) -> RawPair:

@@ -7,9 +7,12 @@ the arrays themselves, each with the :class:`~distances.Discrete` it stands for:
 * atoms of shape ``(n, d)`` in every dimension (``dim=None`` draws d from 1, 2, 3), in
   the order drawn (``unsorted``), with repeated rows that carry their own weights
   (``duplicates``), ``0.0`` and ``-0.0`` side by side (``signed_zeros``), and, on
-  request, very large and very small coordinates (``extreme_coordinates``);
-* weights with exact zeros (``zero_weights``), subnormal ones on request
-  (``subnormal_weights``), and either normalised or not (``normalized``).
+  request, coordinates of every magnitude (``extreme_coordinates``);
+* weights with exact zeros (``zero_weights``), subnormal ones (``subnormal_weights``),
+  and either normalised or not (``normalized``);
+* two draws in three at the boundaries where distance code breaks (``boundaries``, see
+  :mod:`distances.testing.boundaries`): tiny and subnormal masses beside mass 1,
+  coordinates up to 1e300, atoms a few ulps apart, one-atom measures.
 
 The normalising convention: the measure of ``(atoms, weights)`` is
 ``Discrete(atoms, weights / weights.sum())``. Repeated rows are one atom whose weight is
@@ -72,8 +75,9 @@ Relation = Literal[
 ]
 #: How the two measures of a :func:`raw_pairs` draw relate: equal-size uniform samples (the
 #: empirical case), Q a small perturbation of P (of its weights or of its atoms), Q on P's
-#: atoms with positive weights of its own (so KL(P||Q) is finite), some atoms shared, the
-#: same measure given as other arrays, no atom shared, independent draws.
+#: atoms with positive weights of its own (so KL(P||Q) is finite, unless a tiny-mass draw
+#: gave P an atom of its own), some atoms shared, the same measure given as other arrays, no
+#: atom shared, independent draws.
 RELATIONS: tuple[str, ...] = (
     "empirical",
     "perturbation",

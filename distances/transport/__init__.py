@@ -1,17 +1,52 @@
-"""The exact W1 solver's internals, for maintainers (users: :mod:`distances.wasserstein`
-and :mod:`distances.sparse_w1`).
+"""The exact W1 solver's internals: a map for maintainers.
 
-Placeholder map (the plain move; refined in the next commits)::
+Users call :func:`distances.earth_mover` and :func:`distances.earth_mover_solution`
+(:mod:`distances.wasserstein`, the public face: validation and the choice of method) or
+:func:`distances.sparse_w1.solve_sparse`. Everything here is private; the modules, from
+the top of a call down, and what flows between them::
 
-    _problem     Problem, EarthMoverSolution, Certificate, certify, SolverError, POT
-    _dense       closed form on the line; POT's dense network simplex, certified
-    _sparse      solve_sparse: column generation (the Python rounds)
-    _solver      Solver: the simplex of one column generation; run_matrix_rounds
-    _rounds      the compiled rounds when the cost matrix is kept
-    _candidates  candidate edges: seeds, cells, local lists, EdgeSet, Flow
-    _simplex     TransportSimplex: LEMON's network simplex on a growing arc set
-    _tree        spanning-tree bookkeeping of the simplex
-    _bases       first bases: northwest corner, a coarse plan refined
-    _pricing     reduced costs of all pairs (scans)
-    _nearest     distances and nearest neighbours, compiled
+    wasserstein (face) --Problem--> _dense    (line, or POT's dense simplex) --> EarthMoverSolution
+                       --Problem--> _sparse   (column generation)            --> SparseResult
+                       asks _warmup.ready(Problem) first; _resources for numba and memory
+
+    _problem     Problem (a, b; x, y or cost), EarthMoverSolution, Certificate, certify,
+                 SolverError; the tolerances (CERTIFICATE_RTOL, PRICING_RTOL, SIMPLEX_EPS,
+                 STALL_RTOL, one floor TINY_SCALE: tolerance(rtol, scale)); max_iter rule and
+                 retry_at_limit; exact power-of-two cost scaling; POT imported once.
+    _resources   memory estimates and refusals (check_memory), numba's presence, Ctrl-C
+                 (interruptible): what a solve needs from the machine.
+    _options     SparseOptions: every tuning value of the sparse solver, frozen, measured.
+    _dense       Problem -> certified EarthMoverSolution: closed form on the line; POT's
+                 network simplex on the full cost matrix.
+    _sparse      Problem, SparseOptions -> SparseResult: scaling, atoms without mass
+                 (c-transforms), the coarse levels, the rounds (solve on candidates, price,
+                 add, stop) and the certificate of the last round.
+    _candidates  point clouds -> candidate edges: EdgeSet, Flow (rows, cols, mass, u, v),
+                 first neighbours, local lists, cells of the coarse level, monotone tree,
+                 largest cost, row repair of the last scan, c-transform.
+    _solver      Solver: the simplex of one column generation (first basis, big-M star and
+                 restart, candidates added, Flow out); run_matrix_rounds drives _rounds.
+    _rounds      the rounds of a kept cost matrix in one compiled loop (simplex, price
+                 every pair from the matrix, add, stop).
+    _simplex     TransportSimplex: LEMON's primal network simplex on a growing arc set,
+                 keeping its basis between solves (starts, arcs added, plan, potentials).
+    _pivots      Arcs, Tree -> pivots: one pivot in LEMON's steps (find_entering_arc,
+                 find_join_node, find_leaving_arc, change_flow, update_tree_structure,
+                 update_potentials) on named state (Arcs, Tree, Pivot).
+    _tree        the spanning tree's arrays (parent, pred, thread, succ_num, last_succ):
+                 built from arcs, renumbered in thread order.
+    _bases       first bases: north-west corner, a coarse plan refined to a spanning tree.
+    _pricing     reduced costs against potentials (u, v) -> violated pairs, row minima:
+                 scans of all pairs (k-d blocks, triangle-inequality skips, threads), the
+                 matrix pricing, the local lists' pricing.
+    _nearest     compiled distances: the cost matrix, nearest neighbours, squared rows.
+    _jit         the kernels' decorator (numba, cached on disk where it can be).
+    _warmup      the kernels loaded in a background thread after the first dense answer;
+                 ready(Problem) says whether the sparse solver can answer at once.
+
+Imports point down this list (``_problem`` and ``_resources`` at the bottom); only the
+compiled modules (``_rounds`` ... ``_nearest``, ``_jit``) import numba, and only when a
+sparse solve or the warm-up runs. After editing a compiled module in a source checkout, delete
+``distances/transport/__pycache__/*.nbi`` and ``*.nbc`` (numba's cache checks only the
+time stamp of the file that defines a kernel, not of the kernels it calls).
 """

@@ -17,18 +17,18 @@ Private module: importing it imports numba.
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
 from numpy.typing import NDArray
+
+from ._jit import kernel
 
 __all__ = ["northwest_corner", "refine_basis", "span"]
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
 
-_jit = njit(cache=True, nogil=True)
 
 
-@_jit
+@kernel
 def _northwest(a, b):
     """The north-west-corner plan of a (n) and b (m) in the given order: n + m - 1
     pieces (some of them of mass 0 where cumulative masses meet), a spanning tree."""
@@ -55,7 +55,7 @@ def _northwest(a, b):
         k += 1
     return rows, cols, mass
 
-@_jit
+@kernel
 def _nw_pieces(sup, dem):
     """North-west corner between two mass lists: (supply index, demand index, mass) of
     the pieces, zero-mass pieces dropped."""
@@ -83,7 +83,7 @@ def _nw_pieces(sup, dem):
     return si[:k], di[:k], mass[:k]
 
 
-@_jit
+@kernel
 def _split_cells(mass, order, size, arc_cell, arc_flow):
     """Split each cell's coarse arcs among its points by a north-west corner: pieces
     (point, coarse arc, mass). Points of cell c are order[c*size : (c+1)*size]."""
@@ -110,7 +110,7 @@ def _split_cells(mass, order, size, arc_cell, arc_flow):
     return out_p[:cnt], out_k[:cnt], out_m[:cnt]
 
 
-@_jit
+@kernel
 def _refine(a, b, ox, oy, size, arc_i, arc_j, arc_f):
     """A feasible fine plan from a coarse one, as a forest: each cell's points share its
     coarse arcs by north-west corners, then each coarse arc's share of the points of its
@@ -147,7 +147,7 @@ def _refine(a, b, ox, oy, size, arc_i, arc_j, arc_f):
     return rows[:cnt], cols[:cnt], mass[:cnt]
 
 
-@_jit
+@kernel
 def span(n, m, rows, cols, mass):
     """Complete a forest of arcs to a spanning tree of the bipartite graph with arcs of
     mass 0. Returns the tree, or arrays of size 0 when the arcs hold a cycle."""

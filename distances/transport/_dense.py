@@ -23,6 +23,7 @@ from ._problem import (
     retry_at_limit,
     scaled,
 )
+from ._resources import DENSE_BYTES_PER_PAIR, check_memory
 
 __all__ = ["solve_line", "solve_simplex", "w1_line"]
 
@@ -143,6 +144,12 @@ _PERMUTATION_SEED = 20170126
 
 
 def _solve_simplex(prob: Problem, max_iter: int) -> EarthMoverSolution:
+    n, m = prob.a.size, prob.b.size
+    check_memory(DENSE_BYTES_PER_PAIR * n * m,
+                 f"the dense network simplex on {n} x {m} atoms ({DENSE_BYTES_PER_PAIR} "
+                 "bytes a pair)",
+                 "method='sparse' solves point clouds in O(n + m) memory" if prob.x is not None
+                 else "the cost matrix is too large for this machine")
     unit, s = prob.unit_ground_cost()  # solve with costs O(1), then scale back by s
     a, b = prob.a, prob.b  # unit masses: POT needs equal masses
     plan, u, v = _network_simplex(a, b, unit, max_iter)

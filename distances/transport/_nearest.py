@@ -15,16 +15,16 @@ Private module: importing it imports numba.
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
+
+from ._jit import kernel
 
 __all__ = [
     "euclidean_matrix", "insert_sorted", "nearest_in_matrix", "nearest_points", "squared_row",
 ]
 
-_jit = njit(cache=True, nogil=True)
 
 
-@_jit
+@kernel
 def insert_sorted(best, arg, filled, r, j):
     """Insert (r, j) into the ascending list ``best[:filled]`` (``arg`` alongside), which
     holds at most ``best.size`` entries (when full, the caller has checked that r beats the
@@ -38,7 +38,7 @@ def insert_sorted(best, arg, filled, r, j):
     return filled + 1 if filled < size else filled
 
 
-@_jit
+@kernel
 def _nearest_row(i, r, rows_best, rows_arg, cols_best, cols_arg, col_kth):
     """Offer row i's values ``r`` (one per column) to row i's list and to every column's;
     ``col_kth[j]`` mirrors the last (largest) entry of column j's list."""
@@ -55,7 +55,7 @@ def _nearest_row(i, r, rows_best, rows_arg, cols_best, cols_arg, col_kth):
             col_kth[j] = cols_best[j, k_col - 1]
 
 
-@_jit
+@kernel
 def _nearest_in_matrix(dist, k_row, k_col):
     n, m = dist.shape
     rows_best = np.full((n, k_row), np.inf)
@@ -68,7 +68,7 @@ def _nearest_in_matrix(dist, k_row, k_col):
     return rows_arg, cols_arg
 
 
-@njit(cache=True, nogil=True, inline="always")  # inlined: a call per block of 64 cost 22 %
+@kernel(inline="always")  # inlined: a call per block of 64 cost 22 %
 def squared_row(xi, yt, lo, out):
     """out[q] = ||xi - y_(lo + q)||^2 for q < out.size (summed over the coordinates in
     order, as cdist does), ``yt`` the points coordinate by coordinate (C order). The loops
@@ -88,7 +88,7 @@ def squared_row(xi, yt, lo, out):
             out[q] += diff * diff
 
 
-@_jit
+@kernel
 def _distances(x, yt, out):
     for i in range(x.shape[0]):
         row = out[i]
@@ -119,7 +119,7 @@ def euclidean_matrix(x: np.ndarray, y: np.ndarray, out: np.ndarray | None = None
     return out
 
 
-@_jit
+@kernel
 def _nearest_pass(x, yt, k, order):
     """Each x_i's k nearest y_j (ascending), rows visited in ``order``. A row's k-th
     distance is at most its largest distance to the previous row's k neighbours: only

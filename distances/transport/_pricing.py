@@ -21,11 +21,11 @@ pair can change: the columns' minima lie below -tol and the row's matters below 
 (8 Gaussians vs a Gaussian, n = 20,000, at the optimum, one thread: 0.11 s a scan, 0.30-0.37
 s computing every reduced cost of the blocks kept).
 
-The rows are split into ranges scanned on numba's threads (all cores unless
-``NUMBA_NUM_THREADS`` says otherwise; 8 Gaussians vs a Gaussian, n = 20,000, at the
-optimum: 0.106 s on one thread, 0.067 s on two), merged in row order: the result does not
-depend on the number of threads. Forked workers and threads other than the main one scan
-serially (see ``_ranges``).
+The rows are split into ranges scanned on Python threads running the compiled kernel
+without the GIL (all cores unless ``NUMBA_NUM_THREADS`` says otherwise; 8 Gaussians vs a
+Gaussian, n = 20,000, at the optimum: 0.106 s on one thread, 0.067 s on two), merged in row
+order: the result does not depend on the number of threads. Not numba's ``parallel=True``
+(see ``_pool``).
 
 Also compiled here: the cheap pricing of the local lists before a scan
 (:func:`local_violations`). The cost matrix and the nearest neighbours of the problems
@@ -38,21 +38,22 @@ from __future__ import annotations
 
 import os
 import threading
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
-from numba import get_num_threads, njit, prange
+from numba import config as numba_config
 
+from ._jit import kernel
 from ._nearest import insert_sorted, squared_row
 
 __all__ = ["local_violations", "price_matrix", "scan", "scan_matrix"]
 
-_jit = njit(cache=True, nogil=True)
 #: Margin of a scan's squared-distance block test, relative to 1 + max|u| + max|v| + tol
 #: (the round-off it covers is a few 1e-16 of those).
 _MARGIN = 1e-12
 
 
-@_jit
+@kernel
 def _append(out_rows, out_cols, n_out, i, cols, count):
     """Append the pairs (i, cols[q]), q < count, to the output buffers (doubled when
     full). Returns the buffers and the new length."""
@@ -70,7 +71,7 @@ def _append(out_rows, out_cols, n_out, i, cols, count):
     return out_rows, out_cols, n_out
 
 
-@_jit
+@kernel
 def _block_hit(i, x, yt, v, lo_k, size, lift, sq):
     """Whether some j in the block lo_k .. lo_k + size - 1 has ||x_i - y_j|| < lift + v_j
     (a reduced cost below lift - u_i), tested on squared distances (no square roots: a loop
@@ -85,7 +86,7 @@ def _block_hit(i, x, yt, v, lo_k, size, lift, sq):
     return hit > 0
 
 
-@_jit
+@kernel
 def _scan_rows(lo, hi, x, yt, u, v, order, starts, centre, reach, tol, per_row, col_best,
                col_arg, out_cols, counts, row_min, margin):
     """Rows lo .. hi - 1 of a scan: row i's smallest reduced cost clipped at 0 goes to
@@ -158,26 +159,38 @@ def _scan_rows(lo, hi, x, yt, u, v, order, starts, centre, reach, tol, per_row, 
     return min(worst, tol), priced
 
 
-#: Row ranges of a parallel scan: 4 per numba thread for balance, at most 16 (each range
-#: keeps its own column minima: 16 bytes a column).
+#: Row ranges of a parallel scan: 4 per thread for balance, at most 16 (each range keeps
+#: its own column minima: 16 bytes a column).
 _MAX_RANGES = 16
-_owner: list[int] = []  # the process whose numba threads run scans (see _ranges)
+_POOL: list[tuple[int, ThreadPoolExecutor]] = []  # (process id, its scan threads)
+_POOL_LOCK = threading.Lock()
+
+
+def _threads() -> int:
+    """Threads of a scan: ``NUMBA_NUM_THREADS`` (default: the CPU count). Read from numba's
+    configuration, not ``numba.get_num_threads()``, which starts numba's threading layer."""
+    return max(1, int(numba_config.NUMBA_NUM_THREADS))
 
 
 def _ranges() -> int:
-    """How many row ranges the next scan runs in parallel; 1: the serial kernel. Parallel
-    only on the main thread of the process that first ran a parallel scan: numba's OpenMP
-    threads do not survive a fork (a forked worker's scan would hang), and its workqueue
-    layer aborts on concurrent calls from several threads."""
-    threads = get_num_threads()
-    if threads < 2 or threading.current_thread() is not threading.main_thread():
-        return 1
-    if not _owner:
-        _owner.append(os.getpid())
-    return min(4 * threads, _MAX_RANGES) if _owner[0] == os.getpid() else 1
+    """How many row ranges the next scan splits its rows into; 1: the serial kernel."""
+    threads = _threads()
+    return 1 if threads < 2 else min(4 * threads, _MAX_RANGES)
 
 
-@_jit
+def _pool() -> ThreadPoolExecutor:
+    """This process's scan threads. Plain Python threads running the compiled ``nogil``
+    kernel, not numba's ``parallel=True``: numba's OpenMP layer hung a forked worker (after
+    the parent ran a torch matmul) and, once started in a parent, hung torch in a forked
+    child; its workqueue layer aborts on concurrent calls from several threads (issue 27).
+    A forked child gets its own threads (those of the parent do not survive a fork)."""
+    with _POOL_LOCK:
+        if not _POOL or _POOL[0][0] != os.getpid():
+            _POOL[:] = [(os.getpid(), ThreadPoolExecutor(_threads(), "distances-scan"))]
+        return _POOL[0][1]
+
+
+@kernel
 def _buffers(n, m, per_row, chunks, tol):
     """Row bounds of the ranges and the arrays the ranges fill."""
     bounds = np.linspace(0, n, chunks + 1).astype(np.int64)
@@ -187,7 +200,7 @@ def _buffers(n, m, per_row, chunks, tol):
             col_best, col_arg, np.empty(chunks), np.empty(chunks, np.int64))
 
 
-@_jit
+@kernel
 def _merged(col_best, col_arg, counts, out_cols_by_row, per_row):
     """Each column's most violated pair (the first range, lowest rows, wins ties) and the
     rows' pairs in row order."""
@@ -210,21 +223,24 @@ def _merged(col_best, col_arg, counts, out_cols_by_row, per_row):
     return out_rows, out_cols, best_arg
 
 
-@njit(cache=True, nogil=True, parallel=True)
 def _scan_parallel(x, yt, u, v, order, starts, centre, reach, tol, per_row, chunks, margin):
-    """The rows in ``chunks`` contiguous ranges on numba's threads, merged in row order:
-    the outcome does not depend on the number of ranges."""
+    """The rows in ``chunks`` contiguous ranges on this process's scan threads, merged in
+    row order: the outcome does not depend on the number of ranges or threads."""
     (bounds, row_min, counts, out_cols_by_row, col_best, col_arg, worsts,
      priceds) = _buffers(x.shape[0], yt.shape[1], per_row, chunks, tol)
-    for c in prange(chunks):
-        worsts[c], priceds[c] = _scan_rows(
+
+    def rows(c: int) -> tuple[float, int]:
+        return _scan_rows(
             bounds[c], bounds[c + 1], x, yt, u, v, order, starts, centre, reach, tol, per_row,
             col_best[c], col_arg[c], out_cols_by_row, counts, row_min, margin)
-    rows, cols, col_arg = _merged(col_best, col_arg, counts, out_cols_by_row, per_row)
-    return rows, cols, col_arg, worsts.min(), priceds.sum(), row_min
+
+    for c, (worst, priced) in enumerate(_pool().map(rows, range(chunks))):
+        worsts[c], priceds[c] = worst, priced
+    rows_, cols, col_arg = _merged(col_best, col_arg, counts, out_cols_by_row, per_row)
+    return rows_, cols, col_arg, worsts.min(), priceds.sum(), row_min
 
 
-@_jit
+@kernel
 def _scan_serial(x, yt, u, v, order, starts, centre, reach, tol, per_row, chunks, margin):
     """:func:`_scan_parallel` on the calling thread."""
     (bounds, row_min, counts, out_cols_by_row, col_best, col_arg, worsts,
@@ -269,13 +285,13 @@ def scan(
     radius = np.linalg.norm(ys - np.repeat(centre, sizes, axis=0), axis=1)
     reach = np.maximum.reduceat(radius + vs, starts[:-1])
     chunks = _ranges()
-    kernel = _scan_parallel if chunks > 1 else _scan_serial
+    run = _scan_parallel if chunks > 1 else _scan_serial
     # The margin of the block tests: the round-off of r = ||x_i - y_j|| - u_i - v_j and of
     # the squared test is a few 1e-16 of |u_i| + |v_j| + ||x_i - y_j||, and distances that
     # matter are below |u_i| + |v_j| + tol.
     margin = _MARGIN * (1.0 + float(np.abs(u).max(initial=0.0)) + float(np.abs(v).max(initial=0.0))
                         + abs(float(tol)))
-    rows, cols, col_arg, worst, priced, row_min = kernel(
+    rows, cols, col_arg, worst, priced, row_min = run(
         np.ascontiguousarray(x), np.ascontiguousarray(ys.T), np.ascontiguousarray(u), vs,
         order, starts, np.ascontiguousarray(centre), reach, float(tol), int(per_row), chunks,
         margin,
@@ -286,7 +302,7 @@ def scan(
     return rows, cols, float(worst), int(priced), row_min
 
 
-@_jit
+@kernel
 def price_matrix(cost, u, v, tol, per_row):
     n, m = cost.shape
     row_min = np.zeros(n)
@@ -345,7 +361,7 @@ def local_violations(x, y, u, v, cols, cost_r, rows, cost_c, plan_rows, plan_col
                              near_x, near_y, float(tol))
 
 
-@_jit
+@kernel
 def _distance(x, i, y, j):
     s = 0.0
     for t in range(x.shape[1]):
@@ -354,7 +370,7 @@ def _distance(x, i, y, j):
     return np.sqrt(s)
 
 
-@_jit
+@kernel
 def _local_violations(x, y, u, v, cols, cost_r, rows, cost_c, plan_rows, plan_cols, near_x,
                       near_y, tol):
     n, m, e = cols.shape[0], rows.shape[0], plan_rows.shape[0]

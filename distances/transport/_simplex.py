@@ -25,7 +25,7 @@ strongly feasible leaving-arc rule (Cunningham), against cycling on degenerate p
 * **Potentials of the smaller side.** A pivot shifts the potentials of the subtree it
   re-hangs (LEMON walks it); when that subtree holds more than half of the nodes, the
   others shift the opposite way instead (only differences matter; recentred on the root
-  past ``_DRIFT``). 8 Gaussians vs a Gaussian, n = 20,000: 63 % of the updates came from
+  past ``_pivots._DRIFT``). 8 Gaussians vs a Gaussian, n = 20,000: 63 % of the updates came from
   1.5 % of the pivots (subtrees of 40-80 % of the nodes); 30 % fewer updates, 13.8 -> 11.5 s.
 * **Nodes renumbered in the tree's order** (``renumber``, large problems): before each
   solve the nodes are numbered along the thread and the arcs sorted by source
@@ -49,12 +49,12 @@ References
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
 from numpy.typing import NDArray
 
+from ._pivots import Arcs, Tree, pivots
 from ._tree import build_tree, relabel, sort_arcs
 
-__all__ = ["ITERATION_LIMIT", "OPTIMAL", "STAR_RULE", "TREE_RULE", "TransportSimplex", "pivots"]
+__all__ = ["ITERATION_LIMIT", "OPTIMAL", "STAR_RULE", "TREE_RULE", "TransportSimplex"]
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
@@ -67,235 +67,10 @@ _LOWER, _TREE = 1, 0  # arc states (uncapacitated: no arc sits at an upper bound
 #: there needed 3-8x fewer pivots (benchmarks: alike n = 8000 in 8-D, 82k pivots against
 #: 557k; in 2-D the list was 2-5x faster).
 TREE_RULE, STAR_RULE = 4, 0
-#: The root's potential is brought back to 0 (all potentials shifted alike) when it drifts
-#: beyond this (the sparse solver's costs are at most 1), so that the potentials, and the
-#: round-off of each update, stay of the size of the costs. (At 1024 a dense start on
-#: 1500 points left tree arcs 1e-13 off zero, against 3e-15 without the shifts.)
-_DRIFT = 16.0
 _INT32_MAX = int(np.iinfo(np.int32).max)
 
 
-_jit = njit(cache=True, nogil=True)
 
-
-
-@_jit
-def pivots(first_arc, n_arcs, src, tgt, cost, flow, state, parent, pred, forward, thread,
-           rev_thread, succ_num, last_succ, pi, dirty, next_arc, max_iter, eps, list_div):
-    """Pivot until no arc among first_arc .. n_arcs - 1 has reduced cost below -eps.
-    ``list_div`` 0: LEMON's block search (the best arc of the first block holding a
-    violated one); k > 0: a candidate list of block / k arcs (see below).
-    Returns (status, pivots done, next arc of the block search)."""
-    block = max(int(np.sqrt(n_arcs - first_arc)), 10)
-    n_nodes = parent.shape[0]
-    root = n_nodes - 1
-    cand = np.empty(max(block // list_div, 16) if list_div > 0 else 0, np.int64)
-    n_cand = 0
-    it = 0
-    while True:
-        # -- entering arc: candidate list, refilled by a block search -------------
-        # Minor iterations take the most violated arc of the list (re-priced with the
-        # current potentials, the others dropped); when none is left, a major iteration
-        # scans on from next_arc, block by block, until it has collected violated arcs
-        # (all of them, up to the list's size, near the optimum, where a plain block
-        # search would rescan the whole arc set for each of the last few pivots).
-        best = -eps
-        in_arc = -1
-        kept = 0
-        for q in range(n_cand):
-            e = cand[q]
-            c = state[e] * (cost[e] + pi[src[e]] - pi[tgt[e]])
-            if c < -eps:
-                cand[kept] = e
-                kept += 1
-                if c < best:
-                    best = c
-                    in_arc = e
-        n_cand = kept
-        if in_arc < 0:
-            cnt = block
-            e = next_arc
-            for _ in range(n_arcs - first_arc):
-                c = state[e] * (cost[e] + pi[src[e]] - pi[tgt[e]])
-                if c < -eps:
-                    if n_cand < cand.shape[0]:
-                        cand[n_cand] = e
-                        n_cand += 1
-                    if c < best:
-                        best = c
-                        in_arc = e
-                cnt -= 1
-                e += 1
-                if e == n_arcs:
-                    e = first_arc
-                if cnt == 0:
-                    if n_cand >= cand.shape[0] // 2 and in_arc >= 0:
-                        break
-                    cnt = block
-            if in_arc >= 0 and n_cand == 0 and cand.shape[0] > 0:
-                cand[0] = in_arc
-                n_cand = 1
-            next_arc = e
-        if in_arc < 0:
-            return 1, it, next_arc
-        if it >= max_iter:
-            return 2, it, next_arc
-        it += 1
-        # -- join node ---------------------------------------------------------
-        u, v = src[in_arc], tgt[in_arc]
-        while u != v:
-            if succ_num[u] < succ_num[v]:
-                u = parent[u]
-            else:
-                v = parent[v]
-        join = u
-        # -- leaving arc (the last blocking arc in the cycle's orientation) -----
-        first, second = src[in_arc], tgt[in_arc]  # state LOWER: push along the arc
-        delta = np.inf
-        result = 0
-        u_out = -1
-        u = first
-        while u != join:
-            if forward[u] and flow[pred[u]] < delta:
-                delta = flow[pred[u]]
-                u_out = u
-                result = 1
-            u = parent[u]
-        u = second
-        while u != join:
-            if (not forward[u]) and flow[pred[u]] <= delta:
-                delta = flow[pred[u]]
-                u_out = u
-                result = 2
-            u = parent[u]
-        if result == 0:
-            return 3, it, next_arc
-        if result == 1:
-            u_in, v_in = first, second
-        else:
-            u_in, v_in = second, first
-        # -- push delta around the cycle ---------------------------------------
-        if delta > 0:
-            flow[in_arc] += delta
-            u = src[in_arc]
-            while u != join:
-                flow[pred[u]] += -delta if forward[u] else delta
-                u = parent[u]
-            u = tgt[in_arc]
-            while u != join:
-                flow[pred[u]] += delta if forward[u] else -delta
-                u = parent[u]
-        state[in_arc] = 0
-        out_arc = pred[u_out]
-        flow[out_arc] = 0.0  # exactly: it carried delta, or was degenerate
-        state[out_arc] = 1
-        # -- re-hang the subtree of u_out below v_in through in_arc ----------------
-        old_rev_thread = rev_thread[u_out]
-        old_succ_num = succ_num[u_out]
-        old_last_succ = last_succ[u_out]
-        v_out = parent[u_out]
-        u = last_succ[u_in]
-        right = thread[u]
-        if old_rev_thread == v_in:
-            last = thread[last_succ[u_out]]
-        else:
-            last = thread[v_in]
-        stem = u_in
-        thread[v_in] = stem
-        n_dirty = 0
-        dirty[n_dirty] = v_in
-        n_dirty += 1
-        par_stem = v_in
-        while stem != u_out:
-            new_stem = parent[stem]
-            thread[u] = new_stem
-            dirty[n_dirty] = u
-            n_dirty += 1
-            w = rev_thread[stem]
-            thread[w] = right
-            rev_thread[right] = w
-            parent[stem] = par_stem
-            par_stem = stem
-            stem = new_stem
-            if last_succ[stem] == last_succ[par_stem]:
-                u = rev_thread[par_stem]
-            else:
-                u = last_succ[stem]
-            right = thread[u]
-        parent[u_out] = par_stem
-        thread[u] = last
-        rev_thread[last] = u
-        last_succ[u_out] = u
-        if old_rev_thread != v_in:
-            thread[old_rev_thread] = right
-            rev_thread[right] = old_rev_thread
-        for k in range(n_dirty):
-            w = dirty[k]
-            rev_thread[thread[w]] = w
-        tmp_sc = 0
-        tmp_ls = last_succ[u_out]
-        u = u_out
-        while u != u_in:
-            w = parent[u]
-            pred[u] = pred[w]
-            forward[u] = not forward[w]
-            tmp_sc += succ_num[u] - succ_num[w]
-            succ_num[u] = tmp_sc
-            last_succ[w] = tmp_ls
-            u = w
-        pred[u_in] = in_arc
-        forward[u_in] = u_in == src[in_arc]
-        succ_num[u_in] = old_succ_num
-        up_limit_in = -1
-        up_limit_out = -1
-        if last_succ[join] == v_in:
-            up_limit_out = join
-        else:
-            up_limit_in = join
-        u = v_in
-        while u != up_limit_in and last_succ[u] == v_in:
-            last_succ[u] = last_succ[u_out]
-            u = parent[u]
-        if join != old_rev_thread and v_in != old_rev_thread:
-            u = v_out
-            while u != up_limit_out and last_succ[u] == old_last_succ:
-                last_succ[u] = old_rev_thread
-                u = parent[u]
-        else:
-            u = v_out
-            while u != up_limit_out and last_succ[u] == old_last_succ:
-                last_succ[u] = last_succ[u_out]
-                u = parent[u]
-        u = v_in
-        while u != join:
-            succ_num[u] += old_succ_num
-            u = parent[u]
-        u = v_out
-        while u != join:
-            succ_num[u] -= old_succ_num
-            u = parent[u]
-        # -- potentials of the moved subtree -----------------------------------
-        if forward[u_in]:
-            sigma = pi[v_in] - pi[u_in] - cost[in_arc]
-        else:
-            sigma = pi[v_in] - pi[u_in] + cost[in_arc]
-        # Only differences of potentials matter: when the moved subtree holds more than
-        # half of the nodes, the others (root included) move by -sigma instead.
-        end = thread[last_succ[u_in]]
-        if 2 * succ_num[u_in] <= n_nodes:
-            u = u_in
-            while u != end:
-                pi[u] += sigma
-                u = thread[u]
-        else:
-            u = end
-            while u != u_in:
-                pi[u] -= sigma
-                u = thread[u]
-            if abs(pi[root]) > _DRIFT:  # keep the potentials of the size of the costs
-                shift = pi[root]
-                for w in range(n_nodes):
-                    pi[w] -= shift
 
 
 class TransportSimplex:
@@ -405,6 +180,15 @@ class TransportSimplex:
         self.label: IntArray | None = None  # caller's number of each node, once renumbered
         self._current: IntArray | None = None  # its inverse
 
+    def arcs_state(self) -> Arcs:
+        """The arc arrays as the kernels take them (views: the kernels update them)."""
+        return Arcs(self.src, self.tgt, self.cost, self.flow, self.state)
+
+    def tree_state(self) -> Tree:
+        """The spanning tree's arrays as the kernels take them."""
+        return Tree(self.parent, self.pred, self.forward, self.thread, self.rev_thread,
+                    self.succ_num, self.last_succ, self.pi, self.dirty)
+
     def artificial_flow(self) -> float:
         """The largest mass on an artificial arc (0 for a tree start, and at the optimum
         of a star start whose ``art`` was large enough)."""
@@ -459,9 +243,7 @@ class TransportSimplex:
             sort_arcs(self.first_arc, self.n_arcs, self.src, self.tgt, self.cost,
                        self.flow, self.state, self.pred)
         status, done, self.next_arc = pivots(
-            self.first_arc, self.n_arcs, self.src, self.tgt, self.cost, self.flow, self.state,
-            self.parent, self.pred, self.forward, self.thread, self.rev_thread,
-            self.succ_num, self.last_succ, self.pi, self.dirty,
+            self.first_arc, self.n_arcs, self.arcs_state(), self.tree_state(),
             min(max(self.next_arc, self.first_arc), self.n_arcs - 1), int(max_iter),
             float(eps), self.rule,
         )

@@ -168,12 +168,12 @@ class Solver:
         return None if status == OPTIMAL else self._flow()
 
     def _flow(self) -> Flow:
+        from ._rounds import centre
+
         rows, cols, mass = self.simplex.plan()
         u, v = self.simplex.potentials()
-        # Potentials carry an arbitrary common offset (u + t, v - t): remove it
-        # (a . u = b . v) so that no round-off is lost to it.
-        shift = (self.b @ v - self.a @ u) / 2
-        return Flow(rows, cols, mass, u + shift, v - shift)
+        centre(u, v, self.a, self.b)  # the common offset removed, as in the compiled rounds
+        return Flow(rows, cols, mass, u, v)
 
 
 # -- the rounds when the cost matrix is kept ------------------------------------------
@@ -216,14 +216,11 @@ def run_matrix_rounds(
         sx = solver.simplex
         ints[:4] = sx.n_arcs, sx.first_arc, sx.rule, sx.next_arc
     floats = np.array([solver.eps, PRICING_RTOL, STALL_RTOL, polish, opts.polish_rounds,
-                       np.inf, 0.0, -np.inf, opts.artificial_dust, TINY_SCALE])
+                       0.0, -np.inf, opts.artificial_dust, TINY_SCALE, np.inf, 0.0])
     u, v, row_min = np.empty(n), np.empty(m), np.zeros(n)
     while True:
-        status = matrix_rounds(
-            cost, solver.a, solver.b, sx.src, sx.tgt, sx.cost, sx.flow, sx.state, sx.parent,
-            sx.pred, sx.forward, sx.thread, sx.rev_thread, sx.succ_num, sx.last_succ, sx.pi,
-            sx.dirty, in_set, ints, floats, u, v, row_min,
-        )
+        status = matrix_rounds(cost, solver.a, solver.b, sx.arcs_state(), sx.tree_state(),
+                               in_set, ints, floats, u, v, row_min)
         sx.n_arcs, sx.rule, sx.next_arc = int(ints[0]), int(ints[2]), int(ints[3])
         if status == FULL:
             sx.reserve(per_row * n + m)
@@ -244,4 +241,4 @@ def run_matrix_rounds(
     solver.rounds = int(ints[5])
     rows, cols, mass = sx.plan()
     return (status == DONE, Flow(rows, cols, mass, u.copy(), v.copy()), row_min,
-            float(floats[6]), float(floats[7]))
+            float(floats[5]), float(floats[6]))

@@ -8,6 +8,7 @@ calls on a problem it has validated.
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -41,9 +42,19 @@ from ._problem import (
     scaled,
     tolerance,
 )
+from ._resources import (
+    SPARSE_BYTES_PER_POINT,
+    available_memory,
+    check_memory,
+    interruptible,
+    numba_available,
+)
 from ._solver import Solver, run_matrix_rounds, scan_all, scratch
 
-__all__ = ["PRICING_RTOL", "SparseOptions", "SparseResult", "solve_problem", "solve_sparse"]
+__all__ = [
+    "PRICING_RTOL", "SparseOptions", "SparseResult", "solve_problem", "solve_sparse",
+    "solve_with_options",
+]
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
@@ -144,6 +155,9 @@ def solve_sparse(
         On invalid input.
     SolverError
         If the loop does not reach a certified optimum.
+    ModuleNotFoundError
+        If numba is not installed (:func:`distances.earth_mover` then answers with the
+        dense network simplex).
 
     Examples
     --------
@@ -164,16 +178,48 @@ def solve_sparse(
         default = SparseOptions()
         opts = replace(options, **{k: v for k, v in given.items()
                                    if not _same(v, getattr(default, k))})
-    return _solve_problem(Problem(wa, wb, xs, ys, None), opts)
+    return solve_with_options(Problem(wa, wb, xs, ys, None), opts)
 
 
 def solve_problem(prob: Problem, *, max_iter: int = DEFAULT_MAX_ITER) -> SparseResult:
     """:func:`solve_sparse` with the default options on a problem validated by the caller
     (:mod:`distances.wasserstein`): point clouds ``prob.x``, ``prob.y`` and unit masses."""
-    return _solve_problem(prob, SparseOptions(max_iter=max_iter))
+    return solve_with_options(prob, SparseOptions(max_iter=max_iter))
 
 
-def _solve_problem(prob: Problem, opts: SparseOptions) -> SparseResult:
+def solve_with_options(prob: Problem, opts: SparseOptions) -> SparseResult:
+    """:func:`solve_sparse` on a validated problem, with the given options."""
+    if not numba_available(warn=False):
+        raise ModuleNotFoundError(
+            "the sparse W1 solver needs numba (pip install numba); "
+            "earth_mover(P, Q, method='network_simplex') solves without it", name="numba")
+    assert prob.x is not None and prob.y is not None
+    _check_memory(prob.a.size, prob.b.size, prob.x.shape[1], opts)
+    # Writable weights, whoever owns them (Discrete's are read-only): numba compiles one
+    # specialisation per array type, and read-only arrays are another type.
+    prob = replace(prob, a=np.require(prob.a, requirements="W"),
+                   b=np.require(prob.b, requirements="W"))
+    with interruptible():
+        return _solve_scaled(prob, opts)
+
+
+def _check_memory(n: int, m: int, d: int, opts: SparseOptions) -> None:
+    """Refuse up front (MemoryError) a problem whose estimated peak exceeds the memory
+    available, and warn when it takes more than half of it."""
+    need = SPARSE_BYTES_PER_POINT * (n + m)
+    if opts.keeps_matrix(n, m, d):
+        need += 9 * n * m  # the cost matrix and the mask of candidate pairs
+    what = (f"the sparse solver on {n} + {m} points (estimated peak: "
+            f"{SPARSE_BYTES_PER_POINT} bytes a point, measured in 2-D at 10^4-6 x 10^4 points)")
+    check_memory(need, what, "solve a subsample, or on a machine with more memory")
+    avail = available_memory()
+    if avail is not None and need > avail / 2:
+        warnings.warn(f"{what} needs about {need / 2**30:.1f} GiB of the "
+                      f"{avail / 2**30:.1f} GiB available", RuntimeWarning, stacklevel=4)
+
+
+def _solve_scaled(prob: Problem, opts: SparseOptions) -> SparseResult:
+    """The solve on coordinates scaled by a power of two (exactly) to costs of order 1."""
     assert prob.x is not None and prob.y is not None
     x, y = prob.x, prob.y
     s = power_of_two_below(max(float(np.abs(x).max()), float(np.abs(y).max())))
@@ -313,10 +359,11 @@ def _solve_full(
     # The Python rounds: no cost matrix here, the local lists price first.
     assert local is not None
     solver.add(edges.new(*seeds))
+    from ._rounds import stops  # the stop rule of the compiled rounds too
+
     budget = opts.partial_pivots * n
     worst = -np.inf
-    last_scan_value = np.inf
-    polished = 0
+    memory = np.array([np.inf, 0.0])  # the last full scan's value, rounds within tol
     complete = 0  # rounds that reached the optimum on their candidates
     while complete < opts.max_rounds:
         stats.rounds += 1
@@ -339,14 +386,8 @@ def _solve_full(
             rows, cols, worst, priced, row_worst = scanned
             stats.pairs_priced += priced
             new = edges.new(rows, cols)
-            # Round-off floor: the remaining violations are within the certificate's
-            # tolerance and the pairs added since the last scan did not lower the value.
-            stalled = -worst <= STALL_RTOL * scale and value >= last_scan_value
-            last_scan_value = value
-            # Polish: violations within tol already certify; up to opts.polish_rounds more
-            # rounds add the pairs violated beyond tol * opts.polish (value to ~1e-15).
-            polished += -worst <= tol
-            if new.size == 0 or stalled or polished > opts.polish_rounds:
+            if stops(worst, value, scale, tol, new.size, STALL_RTOL, opts.polish_rounds,
+                     memory):
                 if seed_only:
                     return flow
                 return _certified(x, y, a, b, flow, (row_worst, largest, scale),

@@ -15,14 +15,14 @@ Private module: importing it imports numba.
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
+
+from ._jit import kernel
 
 __all__ = ["build_tree", "relabel", "sort_arcs"]
 
-_jit = njit(cache=True, nogil=True)
 
 
-@_jit
+@kernel
 def build_tree(nodes, src, tgt, cost, tree_arcs, parent, pred, forward, thread,
                rev_thread, succ_num, last_succ, pi):
     """Tree structure of the spanning tree formed by ``tree_arcs`` (arc 0 joins the
@@ -80,7 +80,7 @@ def build_tree(nodes, src, tgt, cost, tree_arcs, parent, pred, forward, thread,
     return True
 
 
-@_jit
+@kernel
 def relabel(n_arcs, src, tgt, parent, pred, forward, thread, rev_thread, succ_num,
              last_succ, pi, label):
     """Renumber the nodes in the order of the tree's thread (preorder; the root keeps the
@@ -108,7 +108,7 @@ def relabel(n_arcs, src, tgt, parent, pred, forward, thread, rev_thread, succ_nu
         tgt[e] = pos[tgt[e]]
 
 
-@_jit
+@kernel
 def sort_arcs(first_arc, n_arcs, src, tgt, cost, flow, state, pred):
     """Order the arcs from ``first_arc`` on by their source node (a stable counting sort),
     so that the pricing reads the potentials of the sources in order; ``pred`` follows."""
@@ -132,7 +132,7 @@ def sort_arcs(first_arc, n_arcs, src, tgt, cost, flow, state, pred):
             pred[w] = newpos[pred[w]]
 
 
-@_jit
+@kernel
 def _permute(arr, newpos, lo, hi):
     """arr[newpos[e]] = arr[e] for lo <= e < hi."""
     old = arr[lo:hi].copy()
@@ -140,7 +140,7 @@ def _permute(arr, newpos, lo, hi):
         arr[newpos[e]] = old[e - lo]
 
 
-@_jit
+@kernel
 def _move_nodes(arr, pos):
     """arr[pos[w]] = pos[arr[w]] (-1, no node, stays)."""
     old = arr.copy()

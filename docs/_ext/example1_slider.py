@@ -94,9 +94,10 @@ _HTML = """
     const curves = document.getElementById(uid + "-curves");
     curves.appendChild(el("line", {{x1: 420, y1: 240, x2: 700, y2: 240, class: "axis"}}));
     curves.appendChild(el("line", {{x1: 560, y1: 240, x2: 560, y2: 30, class: "axis"}}));
-    curves.appendChild(el("text", {{x: 700, y: 262, "text-anchor": "end"}}, "\u03b8"));
-    curves.appendChild(el("text", {{x: 424, y: 262}}, "-1"));
-    curves.appendChild(el("text", {{x: 690, y: 256}}, "1"));
+    curves.appendChild(el("text", {{x: 708, y: 245}}, "\u03b8"));
+    curves.appendChild(el("text", {{x: 420, y: 260, "text-anchor": "middle"}}, "-1"));
+    curves.appendChild(el("text", {{x: 560, y: 260, "text-anchor": "middle"}}, "0"));
+    curves.appendChild(el("text", {{x: 700, y: 260, "text-anchor": "middle"}}, "1"));
     const pts = (f) => data.rows.map((r) => rx(r.theta) + "," + ry(f(r))).join(" ");
     curves.appendChild(el("polyline", {{points: pts((r) => r.w1), class: "w1"}}));
     const js = data.rows.filter((r) => r.theta !== 0);
@@ -105,8 +106,8 @@ _HTML = """
     curves.appendChild(el("polyline", {{points: half(-1), class: "js"}}));
     curves.appendChild(el("polyline", {{points: half(1), class: "js"}}));
     curves.appendChild(el("circle", {{cx: rx(0), cy: ry(0), r: 4, class: "js-dot"}}));
-    curves.appendChild(el("text", {{x: 430, y: 40, class: "w1-label"}}, "W1 = |\u03b8|"));
-    curves.appendChild(el("text", {{x: 430, y: 58, class: "js-label"}},
+    curves.appendChild(el("text", {{x: 420, y: 18, class: "w1-label"}}, "W1 = |\u03b8|"));
+    curves.appendChild(el("text", {{x: 700, y: 18, class: "js-label", "text-anchor": "end"}},
                           "JS = log 2 for \u03b8 \u2260 0"));
     const mw = el("circle", {{r: 6, class: "w1-dot"}});
     const mj = el("circle", {{r: 6, class: "js-now"}});

@@ -1,8 +1,8 @@
 """The size of the smallest text of every gallery figure, for the browser check.
 
 A figure's text is drawn into its PNG, where a browser cannot measure it; so the gallery's
-image scraper (:func:`matplotlib_scraper`, sphinx-gallery's own, wrapped) draws each figure
-once more, records the font size of every text it draws, and writes beside each image a
+image scraper (:func:`matplotlib_scraper`, sphinx-gallery's own, wrapped) records the font
+size of every text drawn while it saves each figure, and writes beside each image a
 sidecar ``<image>.text.json`` with the smallest text height in the image's pixels (the font
 size in points times dpi / 72, for the image and for each of its ``image_srcset`` copies).
 
@@ -17,9 +17,17 @@ reads it and fails a page whose figure is shown so small that its smallest text 
 from __future__ import annotations
 
 import json
+from contextlib import contextmanager
 from pathlib import Path
 
-__all__ = ["MANIFEST", "SIDECAR_SUFFIX", "drawn_text", "matplotlib_scraper", "write_manifest"]
+__all__ = [
+    "MANIFEST",
+    "SIDECAR_SUFFIX",
+    "drawn_text",
+    "matplotlib_scraper",
+    "recording_text",
+    "write_manifest",
+]
 
 #: Where the merged sizes go, relative to the built site.
 MANIFEST = "_static/figure_text.json"
@@ -27,30 +35,46 @@ MANIFEST = "_static/figure_text.json"
 SIDECAR_SUFFIX = ".text.json"
 
 
-def drawn_text(fig) -> list[tuple[float, str]]:
-    """Font size (points) and string of every non-empty text drawn when ``fig`` is drawn."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
+@contextmanager
+def recording_text():
+    """Record, per figure, the font size (points) and string of every non-empty text drawn.
+
+    Yields a dict from ``id(figure)`` to a list of ``(points, text)``; the figure is the root
+    figure (a subfigure's text counts for its figure).
+    """
     from matplotlib.text import Text
 
-    seen: list[tuple[float, str]] = []
+    seen: dict[int, list[tuple[float, str]]] = {}
     original = Text.draw
 
     def draw(self, renderer):
         if self.get_visible() and self.get_text().strip() and self.get_alpha() != 0:
-            seen.append((float(self.get_fontsize()), self.get_text()))
+            fig = self.get_figure(root=True)
+            seen.setdefault(id(fig), []).append((float(self.get_fontsize()), self.get_text()))
         return original(self, renderer)
 
     Text.draw = draw
     try:
-        # a figure closed by pyplot has lost its Agg canvas: draw on a fresh one
-        FigureCanvasAgg(fig).draw()
+        yield seen
     finally:
         Text.draw = original
-    return seen
+
+
+def drawn_text(fig) -> list[tuple[float, str]]:
+    """Font size (points) and string of every non-empty text drawn when ``fig`` is drawn."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    with recording_text() as seen:
+        # a figure closed by pyplot has lost its Agg canvas: draw on a fresh one
+        FigureCanvasAgg(fig).draw()
+    return seen.get(id(fig), [])
 
 
 def matplotlib_scraper(block, block_vars, gallery_conf, **kwargs) -> str:
-    """sphinx-gallery's matplotlib scraper, writing a text-size sidecar beside each image."""
+    """sphinx-gallery's matplotlib scraper, writing a text-size sidecar beside each image.
+
+    The sizes are recorded while the scraper saves the figures (no extra drawing).
+    """
     import matplotlib
     import matplotlib.pyplot as plt
     from matplotlib.animation import Animation
@@ -64,12 +88,11 @@ def matplotlib_scraper(block, block_vars, gallery_conf, **kwargs) -> str:
     figures = [plt.figure(num) for num in plt.get_fignums()]
     paths = block_vars["image_path_iterator"]
     first = len(paths)
-    rst = scrape(block, block_vars, gallery_conf, **kwargs)
+    with recording_text() as seen:
+        rst = scrape(block, block_vars, gallery_conf, **kwargs)
     for fig, image in zip(figures, paths.paths[first:], strict=False):
-        if fig in animated:  # embedded as JavaScript frames, no PNG of its own
-            continue
-        texts = drawn_text(fig)
-        if not texts:
+        texts = seen.get(id(fig))
+        if fig in animated or not texts:  # an animation is embedded as frames, not a PNG
             continue
         points, text = min(texts)
         dpi = matplotlib.rcParams["savefig.dpi"]

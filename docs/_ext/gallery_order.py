@@ -45,6 +45,7 @@ COURSE = (
     "plot_sampling_floor.py",
     "plot_critic_estimates.py",
     "plot_critic_vs_potential.py",
+    "plot_score_your_critic.py",
 )
 
 

@@ -4,8 +4,8 @@ sphinx-gallery embeds a matplotlib animation with ``Animation.to_jshtml()``, who
 loads Font Awesome from ``maxcdn.bootstrapcdn.com`` for the icons of its buttons. Offline
 (and for ``docs/check_site.py``, which fails any network request) that link is dead and
 the buttons are blank. This extension removes the link from every page and replaces each
-icon by a Unicode symbol with the same meaning; the buttons keep their ``title`` and
-``aria-label``.
+icon by a Unicode symbol with the same meaning, chosen from those that common fonts (DejaVu,
+Liberation) draw; the buttons keep their ``title`` and ``aria-label``.
 """
 
 from __future__ import annotations
@@ -17,12 +17,12 @@ __all__ = ["ICONS", "offline_player"]
 #: Font Awesome class of each button of matplotlib's player, and the symbol shown instead.
 ICONS = {
     "fa-minus": "\u2212",  # slower
-    "fa-fast-backward": "\u23ee",  # first frame
-    "fa-step-backward": "\u23f4\u2759",  # previous frame
+    "fa-fast-backward": "\u21e4",  # first frame
+    "fa-step-backward": "\u2039",  # previous frame
     "fa-play": "\u25b6",  # play (and, flipped, play backwards: see _ICON)
-    "fa-pause": "\u23f8",
-    "fa-step-forward": "\u2759\u23f5",  # next frame
-    "fa-fast-forward": "\u23ed",  # last frame
+    "fa-pause": "\u2016",
+    "fa-step-forward": "\u203a",  # next frame
+    "fa-fast-forward": "\u21e5",  # last frame
     "fa-plus": "+",  # faster
 }
 _LINK = re.compile(r'<link rel="stylesheet"\s+href="https://maxcdn\.bootstrapcdn\.com/[^"]*">')

@@ -49,7 +49,7 @@ print(f"largest |W1 - |s||: {np.max(np.abs(w1 - np.abs(shifts))):.1e}")
 # %%
 # The figure: TV, JS and KL jump at :math:`s = 0` and are flat elsewhere; W1 is
 # :math:`|s|`, continuous, with a gradient that points towards :math:`s = 0`.
-fig, axes = plt.subplots(1, 4, figsize=(13, 3.2), layout="constrained")
+fig, axes = plt.subplots(1, 4, figsize=(11.5, 3.4), layout="constrained")
 # markers only for JS and TV: joining them by lines would draw a continuity they do not have
 for ax, values, name, style in zip(
     axes[:3], (w1, js, tv), ("W1", "JS", "TV"), ("o-", "o", "o"), strict=True

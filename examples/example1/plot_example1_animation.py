@@ -18,7 +18,7 @@ plays offline in the page (JavaScript frames, no server).
 # %%
 # The knobs: change one line and rerun.
 N_POINTS = 10  # points on each line
-FRAMES = 41  # animation frames, theta from 1 to -1
+FRAMES = 21  # animation frames, theta from 1 to -1 (each frame costs a render: keep it short)
 STILLS = (1.0, 0.5, 0.1, 0.0)  # the theta of the still figures
 
 # %%
@@ -88,10 +88,12 @@ plt.show()
 # :math:`|\theta|` and W1 follows them down to 0; JS does not move until the lines meet, and
 # jumps back to :math:`\log 2` as soon as they part.
 from matplotlib.animation import FuncAnimation
+from matplotlib.collections import LineCollection
 
 thetas = np.linspace(1.0, -1.0, FRAMES)
+solutions = [solve(theta) for theta in thetas]
 fig_anim, (ax_l, ax_r) = plt.subplots(
-    1, 2, figsize=(8.5, 3.4), dpi=72, width_ratios=[1, 1.3], layout="constrained"
+    1, 2, figsize=(8.5, 3.5), dpi=72, width_ratios=[1, 1.3], layout="constrained"
 )
 ax_r.plot(grid, w1_curve, color="tab:blue", label="$W_1$")
 ax_r.plot(grid[grid < 0], np.array(js_curve)[grid < 0], color="tab:orange", label="JS")
@@ -100,17 +102,22 @@ ax_r.plot(grid[grid > 0], np.array(js_curve)[grid > 0], color="tab:orange")
 (dot_js,) = ax_r.plot([], [], "o", color="tab:orange", ms=9)
 ax_r.set(xlabel=r"$\theta$", ylim=(-0.05, 1.05))
 ax_r.legend(loc="upper center")
+plan = ax_l.add_collection(LineCollection([], color="0.4", lw=1.5))
+(pts_0,) = ax_l.plot(np.zeros(N_POINTS), z, "o", color="tab:blue", ms=6, label=r"$P_0$")
+(pts_t,) = ax_l.plot(np.zeros(N_POINTS), z, "s", color="tab:red", ms=6, label=r"$P_\theta$")
+ax_l.set(xlim=(-1.2, 1.2), ylim=(-0.05, 1.05), xlabel="$x_1$", ylabel="$x_2$")
+ax_l.legend(loc="center left")
+title = ax_l.set_title("")
 
 
 def draw_frame(k):
-    theta = thetas[k]
-    em, js = solve(theta)
-    ax_l.clear()
-    draw_lines(ax_l, theta, em)
-    ax_l.set_title(rf"$\theta$ = {theta:+.2f}: $W_1$ = {em.value:.2f}, JS = {js:.3f}")
+    theta, (em, js) = thetas[k], solutions[k]
+    plan.set_segments([[em.x[i], em.y[j]] for i, j in np.argwhere(em.plan > 0)])
+    pts_t.set_xdata(em.y[:, 0])
+    title.set_text(rf"$\theta$ = {theta:+.2f}: $W_1$ = {em.value:.2f}, JS = {js:.3f}")
     dot_w1.set_data([theta], [em.value])
     dot_js.set_data([theta], [js])
-    return dot_w1, dot_js
+    return plan, pts_t, title, dot_w1, dot_js
 
 
 animation = FuncAnimation(fig_anim, draw_frame, frames=FRAMES, interval=120)

@@ -35,7 +35,7 @@ N_PARTICLES = 48  # particles of Q
 STEP = 0.1  # the largest distance a particle moves in one step
 STEPS = 80
 FRAMES = (0, 10, 25, 45, 80)  # the steps drawn as stills
-ANIMATION_EVERY = 2  # one animation frame every this many steps (41 frames)
+ANIMATION_EVERY = 4  # one animation frame every this many steps (21 frames: each costs a render)
 SEED = 0
 
 # %%
@@ -132,7 +132,7 @@ from matplotlib.animation import FuncAnimation
 
 shown = list(range(0, STEPS + 1, ANIMATION_EVERY))
 fig_anim, (ax_p, ax_w) = plt.subplots(
-    1, 2, figsize=(8.5, 3.6), dpi=72, width_ratios=[1.25, 1], layout="constrained"
+    1, 2, figsize=(8.5, 3.5), dpi=72, width_ratios=[1.25, 1], layout="constrained"
 )
 ax_p.scatter(*x.T, s=12, color="0.55", label="target P")
 dots = ax_p.scatter(*path[0].T, s=12, color="tab:blue", label="particles")

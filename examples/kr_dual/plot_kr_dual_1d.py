@@ -30,6 +30,7 @@ from distances.paper.dual_figures import dual_figure_1d
 P = Discrete(P_ATOMS, P_WEIGHTS)
 Q = Discrete(Q_ATOMS, Q_WEIGHTS)
 result = dual_figure_1d(P, Q)
+result.figure.set_size_inches(11, 3.8)  # so that its smallest text reads at the page's width
 sol = result.solution
 print("atoms       ", sol.atoms.ravel().tolist())
 print("p, q        ", sol.p.tolist(), sol.q.tolist())
@@ -69,4 +70,5 @@ print(f"the slope changes sign {flips.size} times, at x = {np.round(sol2.atoms[f
 cdf_gap = np.cumsum(sol2.p) - np.cumsum(sol2.q)
 print("sign of F_P - F_Q on each interval:  ", np.sign(np.round(cdf_gap[:-1], 12)).tolist())
 print("slope of f on each interval (= -sign):", signs.tolist())
+result2.figure.set_size_inches(11, 3.8)
 result2.figure

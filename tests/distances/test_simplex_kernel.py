@@ -477,7 +477,7 @@ def test_an_artificial_cost_too_small_is_detected_and_the_solver_starts_over(mon
 
 
 class _Threshold:
-    """Stands in for ``_simplex._DRIFT`` in the Python version of the kernel: counts the
+    """Stands in for ``_pivots._DRIFT`` in the Python version of the kernel: counts the
     comparisons (one per pivot whose moved subtree held more than half of the nodes) and
     makes every one of them recentre the potentials."""
 
@@ -496,11 +496,12 @@ def test_potentials_moved_on_the_larger_side_stay_exact(monkeypatch, start):
     root's drifts. Run in Python (numba's ``py_func``) with every such pivot recentring:
     the branch is taken, and the optimum, the dual feasibility and the tree arcs' zero
     reduced costs are those of POT's solution (a wrong sign or a missed node breaks them)."""
-    from distances.transport import _simplex
+    from distances.transport import _pivots, _simplex
 
     threshold = _Threshold()
-    monkeypatch.setattr(_simplex, "_DRIFT", threshold)
-    monkeypatch.setattr(_simplex, "pivots", _simplex.pivots.py_func)
+    monkeypatch.setattr(_pivots, "_DRIFT", threshold)
+    monkeypatch.setattr(_simplex, "pivots", _pivots.pivots.py_func)
+    monkeypatch.setattr(_pivots, "update_potentials", _pivots.update_potentials.py_func)
     rng = np.random.default_rng(23)
     for kind in ("random", "integer", "uniform"):
         x, y, a, b = _problem(rng, 24, 19, 2, kind)

@@ -305,6 +305,7 @@ class TestEarthMoverHook:
         P, Q = Discrete(rng.standard_normal((80, 2))), Discrete(rng.standard_normal((90, 2)))
         assert earth_mover_solution(P, Q).method == "network_simplex"
         monkeypatch.setattr(w, "SPARSE_AUTO_MIN_ATOMS", 50)
+        monkeypatch.setattr(w, "ready", lambda prob: True)  # the kernels loaded
         auto = earth_mover_solution(P, Q)
         assert auto.method == "sparse"
         assert_allclose(auto.value, earth_mover(P, Q, method="network_simplex"),

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from wgan.app.readme_claims import BEGIN, END, parse_report, readme_block, replace_block
+from wgan.app.readme_claims import BEGIN, END, REPORT, parse_report, readme_block, replace_block
 from wgan.app.report import Claim, Settings, StageOutcome, StageReport, write_report
 from wgan.cli import build_parser
 from wgan.cli.reproduce import FULL_TIME, QUICK_TIME
@@ -29,13 +29,14 @@ def test_cpu_torch_hint_comes_before_the_commands():
 def test_times_in_the_readme_are_the_ones_in_the_help():
     parser = build_parser()
     help_text = _flat(parser._subparsers._group_actions[0].choices["reproduce"].format_help())
-    assert f"Takes {FULL_TIME} on 2 CPU cores (--quick: {QUICK_TIME})" in help_text
+    assert f"Takes {FULL_TIME} on 2 CPU cores (--quick: {QUICK_TIME};" in help_text
     assert f"It takes {FULL_TIME} on 2 CPU cores (`--quick`: {QUICK_TIME};" in _flat(README)
 
 
 def test_results_folder_is_ignored():
     lines = (ROOT / ".gitignore").read_text().splitlines()
-    assert "results/" in lines
+    assert "/results/" in lines
+    assert "results/" not in lines  # that would also hide benchmarks/results/, committed
 
 
 def _report(tmp_path: Path, claims: tuple[Claim, ...]) -> str:
@@ -75,3 +76,16 @@ def test_replace_block_keeps_the_rest():
     assert replace_block(text, f"{BEGIN}\nnew\n{END}") == f"before\n{BEGIN}\nnew\n{END}\nafter\n"
     with pytest.raises(ValueError, match="no block"):
         replace_block("no markers", "x")
+def test_the_committed_report_is_a_named_full_run():
+    rep = parse_report((ROOT / REPORT).read_text())
+    assert rep.settings["quick"] == "False" and rep.settings["seed"] == "0"
+    assert "with uncommitted changes" not in rep.run["commit"]
+    assert rep.run["load average at the start"] != "unknown"
+    assert {row[-1] for row in rep.rows} <= {"pass", "measured"}
+
+
+def test_readme_table_is_what_the_script_makes_of_the_committed_report():
+    expected = readme_block((ROOT / REPORT).read_text())
+    assert BEGIN in README and END in README
+    got = README[README.index(BEGIN):README.index(END) + len(END)]
+    assert got == expected, "README's claims table is stale: python benchmarks/readme_claims.py"

@@ -35,7 +35,7 @@ class Settings:
     """What every stage is told."""
 
     quick: bool = False
-    """Small settings (the whole run in about a minute on 2 CPU cores); what the tests run."""
+    """Small settings (the whole run in about a minute of CPU time); what the tests run."""
     device: Literal["auto", "cpu", "cuda"] = "auto"
     """Where the WGAN stages train: ``auto`` picks CUDA when present."""
     seed: int = 0

@@ -1,8 +1,10 @@
 """wgan-theory benchmark: WGAN critics on pairs whose optimal critic is known (2 to 128 D).
 
-A pair (P, Q) of the W1 benchmark of Korotin, Kolesov and Burnaev (2022) has a known optimal
-critic u (a minimum of cones, "funnels"), so its W1 and the best gradient at every point are
-known. A cell is one (dimension, number of funnels, method, seed): it fits a critic, then
+A pair (P, Q) of the W1 benchmark of Korotin, Kolesov and Burnaev (2022), P uniform on a cube
+and Q its points moved toward the tips of cones ("funnels"), has a known optimal critic u (the
+minimum of those cones), so its W1 and the best gradient at every point are
+known (W1: the Wasserstein-1 or earth mover's distance, the value an optimal critic
+estimates). A cell is one (dimension, number of funnels, method, seed): it fits a critic, then
 scores it on fresh points: the value's signed relative error (estimate - W1) / W1, raw and
 divided by K (the critic's largest gradient norm), and the gradient cosine, the mean cosine
 between the critic's gradient and u's on the moved side Q (1 is perfect). Methods: clip

@@ -8,10 +8,13 @@ from ._common import UsageError
 
 __all__ = ["FULL_TIME", "QUICK_TIME", "register", "run"]
 
-#: Wall time of ``wgan-theory reproduce`` on 2 CPU cores, quoted in --help and the README
-#: (a test keeps the two the same). Measured: MEASURED_PLACEHOLDER
-FULL_TIME = "about 4 minutes"
-QUICK_TIME = "about 1 minute"
+#: CPU time of ``wgan-theory reproduce`` on 2 cores, quoted in --help and the README (a test
+#: keeps the two the same). CPU time, because wall time is the machine's load's: measured
+#: with /usr/bin/time on this project's 2-core machine, full run 441 s user + 20 s sys (29 min
+#: wall, nice -n 10 at load average 11-18, commit 0f1937d); --quick 63 s user + 3 s sys
+#: (5 min 16 s wall at load 15-17.5). The issue's --quick at load 5: 25 s CPU, 46-52 s wall.
+FULL_TIME = "about 8 minutes of CPU time"
+QUICK_TIME = "about 1 minute of CPU time"
 
 
 def run(args: argparse.Namespace) -> int:
@@ -38,9 +41,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "reproduce",
         help="regenerate every figure, check every claim of the paper, write DIR/REPORT.md",
         description=(f"{run.__doc__} Takes {FULL_TIME} on 2 CPU cores (--quick: "
-                     f"{QUICK_TIME}); a line is printed as each stage starts, as each of its "
-                     "cells finishes, and at least every 10 s. Ctrl-C stops it (exit status "
-                     "130); the files of the finished stages stay in --out."),
+                     f"{QUICK_TIME}; wall time grows with the machine's load). A line is "
+                     "printed as each stage starts, as each of its cells finishes, and at "
+                     "least every 10 s. Ctrl-C stops it (exit status 130); the files of the "
+                     "finished stages stay in --out."),
     )
     parser.add_argument("--out", required=True, help="output folder (created if absent)")
     parser.add_argument("--quick", action="store_true",

@@ -1,0 +1,137 @@
+"""What a solve needs from the machine: memory, numba, and the keyboard.
+
+* Memory: each solver estimates its peak from measured bytes a pair (dense) or a point
+  (sparse) and refuses up front (:func:`check_memory`, a MemoryError naming the size)
+  what the machine cannot hold: the dense solver on 12,000 + 12,000 points under a 3 GiB
+  limit aborted the interpreter inside POT (``std::bad_alloc``), and the sparse one on
+  2 x 10^6 points a side ran to 6.9 GB with no word.
+* numba: :func:`numba_available` says, without importing it, whether the sparse solver's
+  kernels can be compiled; without it the dense solver answers (one warning a process).
+* Ctrl-C: :func:`interruptible` delivers an interrupt inside a compiled kernel as
+  KeyboardInterrupt.
+
+Private module.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+__all__ = [
+    "DENSE_BYTES_PER_PAIR",
+    "SPARSE_BYTES_PER_POINT",
+    "SparseUnavailableWarning",
+    "available_memory",
+    "check_memory",
+    "interruptible",
+    "numba_available",
+    "numba_missing",
+]
+
+
+class SparseUnavailableWarning(RuntimeWarning):
+    """numba is not installed: the dense network simplex answers instead of the sparse solver."""
+
+
+_NUMBA: list[bool] = []
+_NUMBA_WARNED: list[bool] = []
+
+
+def numba_available(warn: bool = True) -> bool:
+    """Whether numba is installed, without importing it (``import numba`` takes 0.5-1 s);
+    one :class:`SparseUnavailableWarning` a process when it is not (``warn``). An import
+    that fails later (:func:`numba_missing`) makes it False too."""
+    if not _NUMBA:
+        if "numba" in sys.modules:
+            _NUMBA.append(sys.modules["numba"] is not None)
+        else:
+            _NUMBA.append(importlib.util.find_spec("numba") is not None)
+    if warn and not _NUMBA[0] and not _NUMBA_WARNED:
+        _NUMBA_WARNED.append(True)
+        warnings.warn(
+            "numba is not installed (or does not import), so the sparse W1 solver is "
+            "unavailable: the dense network simplex answers instead (exact and certified; "
+            "it needs the n x m cost matrix). pip install numba for the sparse solver.",
+            SparseUnavailableWarning, stacklevel=4,
+        )
+    return _NUMBA[0]
+
+
+def numba_missing() -> None:
+    """Record that ``import numba`` failed: :func:`numba_available` is False from now on."""
+    _NUMBA[:] = [False]
+
+
+@contextmanager
+def interruptible() -> Iterator[None]:
+    """Ctrl-C inside a compiled kernel arrives as KeyboardInterrupt.
+
+    numba's kernels do not check for signals; the interrupt is noticed as the kernel
+    returns, and CPython reported it as ``SystemError: ... returned a result with an
+    exception set`` (5-9 of 30 tries, issue 27), which ``except KeyboardInterrupt`` missed.
+    This turns that SystemError back into the KeyboardInterrupt it carries."""
+    try:
+        yield
+    except SystemError as err:
+        cause = err.__cause__ or err.__context__
+        if isinstance(cause, KeyboardInterrupt):
+            raise KeyboardInterrupt(*cause.args) from None
+        raise
+
+
+# -- memory ------------------------------------------------------------------------------
+
+#: Bytes a pair of the dense network simplex takes at its peak (the (n, m) unit cost and
+#: plan, POT's arcs, the certificate's blocks): measured ``ru_maxrss`` over the process's
+#: baseline for ``earth_mover_solution(..., method="network_simplex")``, 2-D, n = m = 1000,
+#: 2000, 3000: 37.2, 35.2, 34.5 bytes a pair.
+DENSE_BYTES_PER_PAIR = 40
+#: Bytes a point (n + m) the sparse solver takes at its peak (candidate arcs, local lists,
+#: k-d trees): measured ``ru_maxrss`` over the baseline, 2-D Gaussians, n = m = 10^4,
+#: 3 x 10^4, 6 x 10^4: 2.0, 3.3, 3.4 KB a point (``benchmarks/bench_sparse.py`` reports
+#: its peaks too).
+SPARSE_BYTES_PER_POINT = 3600
+
+
+def available_memory() -> int | None:
+    """Bytes this process can still allocate: the system's available memory
+    (``MemAvailable``), and below an address-space limit (``ulimit -v``) what is left of
+    it; None where neither is known (not Linux)."""
+    avail = None
+    try:
+        with open("/proc/meminfo") as f:
+            for line in f:
+                if line.startswith("MemAvailable:"):
+                    avail = int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    try:
+        import resource
+
+        soft, _ = resource.getrlimit(resource.RLIMIT_AS)
+        if soft != resource.RLIM_INFINITY:
+            used = 0
+            with open("/proc/self/status") as f:
+                for line in f:
+                    if line.startswith("VmSize:"):
+                        used = int(line.split()[1]) * 1024
+            left = max(0, soft - used)
+            avail = left if avail is None else min(avail, left)
+    except (ImportError, OSError, ValueError):
+        pass
+    return avail
+
+
+def check_memory(need: int, what: str, advice: str) -> None:
+    """MemoryError naming ``what`` and the bytes it needs, when they exceed
+    :func:`available_memory` (nothing is allocated before: the dense solver aborted the
+    interpreter with ``std::bad_alloc`` inside POT)."""
+    avail = available_memory()
+    if avail is not None and need > avail:
+        raise MemoryError(
+            f"{what} needs about {need / 2**30:.1f} GiB; {avail / 2**30:.1f} GiB is "
+            f"available to this process; {advice}")
