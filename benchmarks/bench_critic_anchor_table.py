@@ -140,9 +140,12 @@ def main() -> None:
     best_rows, per_pair = _table(_rows())
     wall = time.perf_counter() - start
     load = " ".join(f"{x:.1f}" for x in os.getloadavg())
+    dims = ("" if args.no_run or args.dims == list(ANCHOR_GRID_DIMS)
+            else " --dims " + " ".join(map(str, args.dims)))
     stamp = (f"Written by ``python benchmarks/bench_critic_anchor_table.py "
              f"{'--no-run' if args.no_run else '--methods ' + ' '.join(args.methods)}"
-             f"{'' if args.no_run else f' --steps-scale {args.steps_scale:g}'}`` in "
+             f"{'' if args.no_run else f' --steps-scale {args.steps_scale:g}'}"
+             f"{dims}`` in "
              f"{wall:.0f} s wall (load average {load}, 2 shared CPU cores, no GPU), "
              f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}.")
     md = ["# Critic benchmark on Korotin et al.'s pairs, beside their numbers", "", stamp, "",

@@ -305,7 +305,9 @@ def run_tests(
         time.sleep(0.02)
     seconds = time.monotonic() - start
     code = os.waitstatus_to_exitcode(status)
-    outcome = {0: "survived", 1: "killed", 5: "no tests"}.get(code, "error")
+    # 2 (interrupted: a test module failed to import the mutant) is a kill; 4 is a usage
+    # error (a path of the mapping is missing), which must not count as one.
+    outcome = {0: "survived", 1: "killed", 4: "usage", 5: "no tests"}.get(code, "error")
     return outcome, seconds
 
 
@@ -375,6 +377,9 @@ def run_module(
         outcome, seconds = run_tests(_path(module), source, tests, timeout, LOGS / "mutant.log")
         if outcome == "no tests":
             raise SystemExit(f"{module}: no tests collected from {tests}")
+        if outcome == "usage":
+            raise SystemExit(f"{module}: pytest refused the arguments {tests} (a test file "
+                             f"of [tool.mutation-testing.tests] missing?); see {LOGS}")
         if outcome == "survived":
             counts["survived"] += 1
             survivors.append(m.key)

@@ -53,6 +53,7 @@ __all__ = [
     "CERTIFICATE_RTOL",
     "SPARSE_AUTO_MIN_ATOMS",
     "SPARSE_AUTO_MIN_PAIRS_VALUE",
+    "SPARSE_AUTO_MIN_SIDE_VALUE",
     "Certificate",
     "EarthMoverSolution",
     "SolverError",
@@ -79,12 +80,17 @@ SPARSE_AUTO_MIN_ATOMS = 2000
 #: :func:`earth_mover` (the value only) with ``method="auto"`` switches to the sparse solver
 #: when the clouds have at least this many pairs (n m; 256 x 256), in every dimension
 #: >= 2: both sizes count. Measured with benchmarks/bench_peers.py (the crossover_*
-#: results: 2:1, 3:1 weighted, 5:1, 10:1 and 30:1, four shapes, 2-D, 8-D and 32-D, CPU
-#: seconds): from about 90,000 pairs sparse was faster than dense in all but 3 of 60
-#: cases (level there), at 45,000-50,000 in about half. Equal sizes: at 300 atoms
+#: results, four shapes, 2-D, 8-D and 32-D, CPU seconds): sparse faster than dense at
+#: about 50,000 / 90,000 / 150,000 pairs in 9, 12, 12 of 12 cases at 2:1; 8, 10, 11
+#: at 3:1 weighted; 9, 12, 12 at 5:1; 4, 9, 10 at 10:1. Equal sizes: at 300 atoms
 #: sparse was faster on all 12 shape/dimension pairs (1.27x-1.84x), at 200 dense on 4
 #: of 12 (bench_peers_small_quiet). It was 300 atoms a side, whatever the other side.
 SPARSE_AUTO_MIN_PAIRS_VALUE = 1 << 16
+#: ... and when the smaller cloud has more than this many atoms: with a side of at most 100
+#: points (no coarse level) dense was faster at 30:1 on 8 Gaussians and two moons vs a
+#: Gaussian (1220 x 41 to 2120 x 71, 2-D and 8-D: 1.2x-2.6x; crossover_30to1), and at
+#: 10:1 (710 x 71) on 8 of 12 cases.
+SPARSE_AUTO_MIN_SIDE_VALUE = 100
 
 
 def _problem(P: Any, Q: Any, support: ArrayLike | None, cost: ArrayLike | None) -> Problem:
@@ -172,7 +178,8 @@ def earth_mover(
         and m; the result is then the optimal transport cost for that cost.
     method : {"auto", "closed_form_1d", "network_simplex", "sparse"}, default "auto"
         ``"auto"`` uses the closed form on the line, the sparse solver for point clouds in
-        dimension >= 2 with at least ``SPARSE_AUTO_MIN_PAIRS_VALUE`` (65,536) pairs
+        dimension >= 2 with at least ``SPARSE_AUTO_MIN_PAIRS_VALUE`` (65,536) pairs and
+        more than ``SPARSE_AUTO_MIN_SIDE_VALUE`` (100) atoms on the smaller side
         (in :func:`earth_mover_solution`: ``SPARSE_AUTO_MIN_ATOMS``, 2000 atoms each, so
         that the plan stays dense below), and the dense network simplex otherwise (the
         crossover was measured against the dense solver and the peers, see
@@ -347,5 +354,5 @@ def _use_sparse(method: str, prob: Problem, *, value_only: bool) -> bool:
         return False
     n, m = prob.x.shape[0], prob.y.shape[0]
     if value_only:
-        return n * m >= SPARSE_AUTO_MIN_PAIRS_VALUE
+        return n * m >= SPARSE_AUTO_MIN_PAIRS_VALUE and min(n, m) > SPARSE_AUTO_MIN_SIDE_VALUE
     return min(n, m) >= SPARSE_AUTO_MIN_ATOMS

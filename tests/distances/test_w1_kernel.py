@@ -14,7 +14,12 @@ from scipy.optimize import linear_sum_assignment
 
 from distances import Discrete, certify, earth_mover, earth_mover_solution
 from distances.sparse_w1 import solve_sparse
-from distances.wasserstein import CERTIFICATE_RTOL, SPARSE_AUTO_MIN_PAIRS_VALUE, auto_method
+from distances.wasserstein import (
+    CERTIFICATE_RTOL,
+    SPARSE_AUTO_MIN_PAIRS_VALUE,
+    SPARSE_AUTO_MIN_SIDE_VALUE,
+    auto_method,
+)
 
 
 @pytest.fixture
@@ -152,10 +157,10 @@ class TestAutoMethod:
         # One atom fewer on one side: fewer pairs, dense.
         assert auto_method(Discrete(x[:255]), Q) == "network_simplex"
 
-    @pytest.mark.parametrize(("n", "m"), [(512, 128), (128, 512), (1024, 64), (2048, 32)])
+    @pytest.mark.parametrize(("n", "m"), [(512, 128), (128, 512), (643, 102)])
     def test_both_sizes_count(self, rng, n, m):
-        # 65,536 pairs: sparse, however unequal the sizes (it was 300 atoms a side, so
-        # 1000 x 250 went dense); one pair fewer than that on the smaller side: dense.
+        # 65,536 pairs and more than 100 atoms a side: sparse, however unequal the sizes
+        # (it was 300 atoms a side, so 1000 x 250 went dense); one atom fewer: dense.
         x, y = rng.normal(size=(n, 2)), rng.normal(size=(m, 2)) * 0.5 + 1.0
         P, Q = Discrete(x), Discrete(y)
         assert auto_method(P, Q) == "sparse"
@@ -165,6 +170,13 @@ class TestAutoMethod:
             assert auto_method(Discrete(x[:-1]), Q) == "network_simplex"
         else:
             assert auto_method(P, Discrete(y[:-1])) == "network_simplex"
+
+    @pytest.mark.parametrize(("n", "m"), [(1024, 100), (4096, 64), (30, 4000)])
+    def test_a_side_of_100_atoms_or_fewer_stays_dense(self, rng, n, m):
+        assert SPARSE_AUTO_MIN_SIDE_VALUE == 100
+        P, Q = Discrete(rng.normal(size=(n, 2))), Discrete(rng.normal(size=(m, 2)))
+        assert n * m >= SPARSE_AUTO_MIN_PAIRS_VALUE
+        assert auto_method(P, Q) == "network_simplex"
 
     def test_the_solution_goes_sparse_from_2000_atoms(self, rng):
         P, Q = Discrete(rng.normal(size=(2000, 2))), Discrete(rng.normal(size=(2000, 2)))

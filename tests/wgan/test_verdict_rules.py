@@ -108,6 +108,22 @@ def test_figure3_flat_second_half_reports_how_little_it_moved() -> None:
             "not informative)") in result.headline
 
 
+def test_figure3_second_half_moving_exactly_the_floor_is_not_informative() -> None:
+    """Exact W1 falls 0.5 over the second half, the floor is 0.5: not more than the floor."""
+    result = check_figure3(_history([0, 1, 2, 3, 4], [2.0, 1.5, 1.0, 0.75, 0.5],
+                                    [0.0, 1.6, 1.2, 0.8, 0.4], floor=[0.5] * 5))
+    assert "moved 0.500 < 0.500, not informative" in result.headline
+
+
+def test_figure3_second_half_correlation_of_zero_fails() -> None:
+    """Exact W1 moves 0.5 > floor 0.05 in the second half, the estimate's correlation with
+    it there is exactly 0: it does not track it."""
+    result = check_figure3(_history([0, 1, 2, 3, 4], [2.0, 1.5, 1.0, 0.75, 0.5],
+                                    [0.0, 1.0, 0.5, 0.25, 0.5]))
+    assert ("second half: exact W1 moved 0.5 > floor 0.05 but the correlation there is 0.00"
+            in result.failures)
+
+
 def test_figure3_second_half_of_two_points_has_no_correlation() -> None:
     """Fewer than three points give no correlation (nan), not a spurious +-1."""
     result = check_figure3(_history([0, 1, 2, 3], [4.0, 3.0, 1.0, 0.5],
@@ -230,6 +246,14 @@ def test_figure2_critic_rising_then_falling_changes_sign() -> None:
 def test_figure2_critic_with_a_flat_step_changes_sign() -> None:
     """A zero slope is neither sign: the critic is not strictly monotone."""
     f = -X10.copy()
+    f[5] = f[4]
+    d = [0.0] * 5 + [1.0] * 5
+    result = check_figure2(_figure2(X10, d, d, f))
+    assert "the critic's slope changes sign" in result.failures
+
+
+def test_figure2_rising_critic_with_a_flat_step_changes_sign() -> None:
+    f = X10.copy()
     f[5] = f[4]
     d = [0.0] * 5 + [1.0] * 5
     result = check_figure2(_figure2(X10, d, d, f))
@@ -380,6 +404,13 @@ class TestCriticEstimates:
         assert result.failures == ("translation/lp: K = 0, a flat critic estimates nothing",)
         assert result.headline == ("normalised errors translation/lp -100.0%, "
                                    "translation/lp -25.0% (+-25.0%)")
+
+    def test_critics_after_a_flat_one_are_still_judged(self) -> None:
+        result = check_critic_estimates([_critic(raw=0.0, k=0.0), _critic(raw=1.5)])
+        assert result.failures == (
+            "translation/lp: K = 0, a flat critic estimates nothing",
+            "translation/lp: raw / (K W1) = 1.5 outside [0.25, 1.25]",
+        )
 
     def test_claim_counts_the_critics_and_names_the_methods(self) -> None:
         result = check_critic_estimates([_critic("lp", raw=1.0), _critic("gp", raw=1.0),
