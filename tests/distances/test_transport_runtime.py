@@ -231,8 +231,8 @@ class TestMemory:
         """)
         assert out.returncode == 0, out.stderr
         assert out.stdout.startswith(
-            "the dense network simplex on 12000 x 12000 atoms (40 bytes a pair) needs about "
-            "5.4 GiB;")
+            "the dense network simplex on 12000 x 12000 atoms (48 bytes a pair) needs about "
+            "6.4 GiB;")
         assert "method='sparse'" in out.stdout
 
     def test_sparse_estimate_is_refused_or_warned_up_front(self, monkeypatch):

@@ -212,7 +212,7 @@ class TestBadFiles:
         monkeypatch.setattr(memory, "machine_memory", lambda: 100)  # 100 bytes
         assert main(["distances", str(DATA / "a.csv"), str(DATA / "b.npy")]) == 2
         line = _one_line_error(capsys)
-        # 4 + 4 points: the dense solve (640 bytes) is over half the machine, so the sparse
+        # 4 + 4 points: the dense solve (768 bytes) is over half the machine, so the sparse
         # solver's estimate (BASE_BYTES + 8 x SPARSE_BYTES_PER_POINT) is the one reported.
         need = (BASE_BYTES + 8 * SPARSE_BYTES_PER_POINT) / 1e6
         assert f"would need about {need:.1f} MB of memory" in line
