@@ -536,13 +536,21 @@ def cmd_run(args: argparse.Namespace) -> int:
             r = _rerun_survivors(module, cfg, equivalent, results.get(module), args.quiet)
         else:
             command = f"python benchmarks/mutation.py run {module}"
+            only = None
+            if args.one_in > 1:
+                command = f"python benchmarks/mutation.py run --one-in {args.one_in} {module}"
+                only = {m.key for m, _ in scoped_mutants(module, cfg)
+                        if m.sample_hash % args.one_in == 0}
 
             def checkpoint(partial: dict, module: str = module, command: str = command) -> None:
                 _record(module, {**partial, "command": command})
 
-            r = run_module(module, cfg, equivalent, verbose=not args.quiet,
+            r = run_module(module, cfg, equivalent, only=only, verbose=not args.quiet,
                            checkpoint=checkpoint)
             r["command"] = command
+            if args.one_in > 1:
+                r["one_in"] = args.one_in
+                r["of"] = len(scoped_mutants(module, cfg))
         results = _record(module, r)
         print(f"   {module}: {r['mutants']} mutants, {r['killed']} killed, "
               f"{r['equivalent']} equivalent, {r['survived']} survived "
@@ -608,6 +616,8 @@ def write_table(results: dict, cfg: dict) -> None:
             load = r["load_average"]
             if "partial" in r:
                 load += f" (stopped early: {r['partial']})"
+            if "one_in" in r:
+                load += f" (a sample: 1 in {r['one_in']} of {r['of']} mutants)"
             w.writerow([module, r["mutants"], r["killed"], r["equivalent"], r["survived"],
                         f"{100 * r['score']:.1f}", f"{r['seconds']:.0f}", load])
 
@@ -656,7 +666,9 @@ def cmd_sample(args: argparse.Namespace) -> int:
         # Known survivors of the last full run are in the docs' table already; the sample
         # guards the killed ones (and any new mutant) against decay.
         skip = set(equivalent) | set(results[module]["survivors"])
-        keys = sample_of([m for m, _ in scoped_mutants(module, cfg)], cfg, skip)
+        one_in = int(results[module].get("one_in", 1))  # a module measured on a sample
+        keys = sample_of([m for m, _ in scoped_mutants(module, cfg)
+                          if m.sample_hash % one_in == 0], cfg, skip)
         if not keys:
             continue
         r = run_module(module, cfg, equivalent, only=keys, verbose=args.verbose,
@@ -687,6 +699,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("modules", nargs="*")
     p.add_argument("--nice", type=int, default=10)
     p.add_argument("--quiet", action="store_true")
+    p.add_argument("--one-in", type=int, default=1, metavar="N",
+                   help="run only the mutants whose key's hash is 0 modulo N (a fixed "
+                        "sample, recorded as such)")
     p.add_argument("--survivors", action="store_true",
                    help="rerun only the last run's survivors (the module's source unchanged)")
     p.set_defaults(func=cmd_run)
