@@ -138,7 +138,7 @@ _NOT_OPERATORS = {"param", "parameters", "argument", "star_expr", "arglist", "la
                   "typedargslist", "dictorsetmaker"}
 
 
-def mutants_of(module: str, cfg: dict) -> list[tuple[Mutant, str]]:
+def mutants_of(module: str, cfg: dict, source: str | None = None) -> list[tuple[Mutant, str]]:
     """Every mutant of ``module`` with its mutated source, in a stable order.
 
     Mutants whose code is the same as the original once annotations are ignored (``float |
@@ -149,7 +149,8 @@ def mutants_of(module: str, cfg: dict) -> list[tuple[Mutant, str]]:
     from cosmic_ray.ast import ast_nodes, get_ast
     from cosmic_ray.mutating import mutate_code
 
-    source = (ROOT / module).read_text()
+    if source is None:
+        source = (ROOT / module).read_text()
     original = _strip_annotations(ast.parse(source))
     defs = _definitions(ast.parse(source))
     lines = source.splitlines()
@@ -419,11 +420,11 @@ def _path(key: str) -> str:
     return key.split("#")[0]
 
 
-def scoped_mutants(key: str, cfg: dict) -> list[tuple[Mutant, str]]:
+def scoped_mutants(key: str, cfg: dict, source: str | None = None) -> list[tuple[Mutant, str]]:
     """The mutants of a key of [tool.mutation-testing.tests]: all of the module's, or
     those whose ``function::line`` fully matches a pattern of
     [tool.mutation-testing.functions] for the key (a part of a module)."""
-    mutants = mutants_of(_path(key), cfg)
+    mutants = mutants_of(_path(key), cfg, source)
     patterns = cfg.get("functions", {}).get(key)
     if patterns is None:
         return mutants
@@ -460,10 +461,11 @@ def run_module(
     LOGS.mkdir(parents=True, exist_ok=True)
     lines: dict[int, list[str]] | None = None
     base = 0.0
-    if timeout is None:
+    mutants = scoped_mutants(module, cfg)
+    to_run = [m for m, _ in mutants if (only is None or m.key in only) and m.key not in equivalent]
+    if timeout is None and to_run:
         lines, base = covering_run(_path(module), tests, LOGS / "clean.log")
         timeout = 4.0 * base + 30.0
-    mutants = scoped_mutants(module, cfg)
     tree = ast.parse((ROOT / _path(module)).read_text())
     counts = {"mutants": 0, "killed": 0, "equivalent": 0, "survived": 0, "timeout": 0,
               "uncovered": 0}
@@ -533,7 +535,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     for module in _modules(cfg, args.modules):
         print(f"== {module} (load average {_load()})", flush=True)
         if args.survivors:
-            r = _rerun_survivors(module, cfg, equivalent, results.get(module), args.quiet)
+            r = _rerun_survivors(module, cfg, equivalent, results.get(module), args.quiet,
+                                 args.since)
         else:
             command = f"python benchmarks/mutation.py run {module}"
             only = None
@@ -572,24 +575,49 @@ def _record(module: str, r: dict) -> dict:
 
 
 def _rerun_survivors(
-    module: str, cfg: dict, equivalent: dict[str, str], previous: dict | None, quiet: bool
+    module: str, cfg: dict, equivalent: dict[str, str], previous: dict | None, quiet: bool,
+    since: str | None = None,
 ) -> dict:
     """Rerun only the survivors of the last full run (after adding tests or equivalents).
 
     Valid while the module's source is the one the full run mutated (checked by its SHA-1)
-    and tests were only added: a killed mutant stays killed.
+    and tests were only added: a killed mutant stays killed. When the source changed since
+    (a merge), ``since`` names the commit whose version the full run mutated: a mutant's
+    key (its function and its line's text) does not move with edits elsewhere, so the
+    mutants whose keys are new run too, and those whose keys are gone are taken out.
     """
+    if previous is None:
+        raise SystemExit(f"{module}: no full run recorded: run it in full")
     sha1 = hashlib.sha1((ROOT / _path(module)).read_bytes()).hexdigest()
-    if previous is None or previous.get("source_sha1") != sha1:
-        raise SystemExit(f"{module} changed since its last full run: run it in full")
+    new: set[str] = set()
+    gone: set[str] = set()
+    if previous.get("source_sha1") != sha1:
+        if since is None:
+            raise SystemExit(f"{module} changed since its last full run: run it in full, or "
+                             "name the commit it was run on with --since")
+        import subprocess
+
+        old_source = subprocess.run(
+            ["git", "show", f"{since}:{_path(module)}"], cwd=ROOT, check=True,
+            capture_output=True, text=True).stdout
+        if hashlib.sha1(old_source.encode()).hexdigest() != previous.get("source_sha1"):
+            raise SystemExit(f"{module} at {since} is not the source of the last full run")
+        old = {m.key for m, _ in scoped_mutants(module, cfg, old_source)}
+        now = {m.key for m, _ in scoped_mutants(module, cfg)}
+        new, gone = now - old, old - now
+        print(f"   since {since}: {len(new)} new mutants, {len(gone)} gone", flush=True)
     if "partial" in previous:
         raise SystemExit(f"{module}: its last full run stopped early: run it in full")
-    again = set(previous["survivors"])
-    r = run_module(module, cfg, equivalent, only=again, verbose=not quiet)
+    again = set(previous["survivors"]) - gone
+    r = run_module(module, cfg, equivalent, only=again | new, verbose=not quiet)
     out = dict(previous)
-    newly_equivalent = r["equivalent"]
-    out["equivalent"] = previous["equivalent"] + newly_equivalent
-    out["killed"] = previous["killed"] + r["killed"]
+    # The mutants gone with the old lines: survivors, equivalents (by key) or killed.
+    gone_equivalent = {k for k in gone if k in equivalent}
+    gone_killed = gone - set(previous["survivors"]) - gone_equivalent
+    out["mutants"] = previous["mutants"] + len(new) - len(gone)
+    out["source_sha1"] = sha1
+    out["equivalent"] = previous["equivalent"] - len(gone_equivalent) + r["equivalent"]
+    out["killed"] = previous["killed"] - len(gone_killed) + r["killed"]
     out["timeout"] = previous.get("timeout", 0) + r["timeout"]
     out["survived"] = r["survived"]
     out["uncovered"] = r["uncovered"]
@@ -599,8 +627,10 @@ def _rerun_survivors(
     out["tests"] = r["tests"]
     out["seconds"] = previous["seconds"] + r["seconds"]
     out["load_average"] = previous["load_average"] + "; survivors rerun at " + r["load_average"]
-    out["command"] = (previous["command"] + f"; python benchmarks/mutation.py run --survivors "
-                      f"{module}")
+    again_command = "python benchmarks/mutation.py run --survivors "
+    if since is not None and (new or gone):
+        again_command += f"--since {since} "
+    out["command"] = previous["command"] + "; " + again_command + module
     return out
 
 
@@ -699,6 +729,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("modules", nargs="*")
     p.add_argument("--nice", type=int, default=10)
     p.add_argument("--quiet", action="store_true")
+    p.add_argument("--since", metavar="COMMIT",
+                   help="with --survivors, after the module changed: the commit whose "
+                        "version the full run mutated (its new mutants run too)")
     p.add_argument("--one-in", type=int, default=1, metavar="N",
                    help="run only the mutants whose key's hash is 0 modulo N (a fixed "
                         "sample, recorded as such)")
