@@ -38,7 +38,14 @@ from distances.sample_complexity import (
 )
 
 from .artifacts import save_figure, write_csv, write_text
-from .cell_sweep import Job, SweepFileError, SweepInterrupted, check_ray_address, run_jobs
+from .cell_sweep import (
+    Job,
+    SweepFileError,
+    SweepInterrupted,
+    check_ray_address,
+    read_rows,
+    run_jobs,
+)
 
 __all__ = [
     "CELL_COLUMNS",
@@ -52,6 +59,7 @@ __all__ = [
     "SweepInterrupted",
     "plot_rates",
     "rate_checks",
+    "read_cells",
     "run_rates",
     "summarise",
 ]
@@ -108,6 +116,13 @@ def _check_row(row: dict[str, str]) -> None:
         raise ValueError(f"key {row['key']} contradicts its columns ({cell.key})")
     if not (math.isfinite(w1) and w1 >= 0):
         raise ValueError(f"{row['key']}: W1 must be finite and >= 0; got {row['w1']}")
+
+
+def read_cells(path: str | Path) -> list[dict[str, str]]:
+    """The rows of a rates ``cells.csv`` (empty if it does not exist); SweepFileError, naming
+    the file, for one that cannot be read."""
+    rows, _ = read_rows(Path(path), CELL_COLUMNS, check_row=_check_row)
+    return rows
 
 
 def _ints(values: Sequence[Any], name: str, low: int, high: int) -> tuple[int, ...]:
