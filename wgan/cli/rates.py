@@ -9,7 +9,7 @@ value, with its 95 % interval, beside the theory's rate: n^(-1/2) in 1-D, sqrt(l
 n^(-1/d) for d >= 3.
 
 Files in --out: cells.csv (one row per finished cell, with its settings; --resume keeps the rows
-whose settings match and runs the rest), means.csv, slopes.csv (a `slope` column, one row per
+whose settings match and runs the rest), means.csv, slopes.csv (a "slope" column, one row per
 law, kind and dimension), rates.png/.pdf and report.md (the checks). Ctrl-C stops the sweep; the
 finished cells stay in cells.csv and the same command with --resume runs the rest.
 """
