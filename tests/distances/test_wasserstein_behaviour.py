@@ -15,7 +15,13 @@ from scipy import stats
 
 from distances import Discrete, earth_mover, earth_mover_solution
 from distances.transport import _resources
-from distances.wasserstein import auto_method
+from distances.wasserstein import (
+    Certificate,
+    EarthMoverSolution,
+    SolverError,
+    auto_method,
+    certify,
+)
 
 
 @pytest.mark.parametrize("method", ["auto", "network_simplex", "closed_form_1d"])
@@ -92,3 +98,25 @@ def test_method_network_simplex_never_consults_the_sparse_solver(without_numba) 
 def test_scipy_laws_refuse_each_discrete_option_alone(option: dict) -> None:
     with pytest.raises(ValueError, match=r"do not apply to scipy\.stats distributions"):
         earth_mover(stats.norm(0, 1), stats.norm(1, 1), **option)
+
+
+def test_without_numba_earth_mover_auto_says_once_that_dense_stands_in(without_numba) -> None:
+    # 300 x 300 points in 2-D: the value-only thresholds (65,536 pairs, more than 100 a
+    # side) send "auto" to the sparse solver, so its absence is reported, once.
+    rng = np.random.default_rng(3)
+    P, Q = Discrete(rng.normal(size=(300, 2))), Discrete(rng.normal(size=(300, 2)))
+    with pytest.warns(_resources.SparseUnavailableWarning) as record:
+        value = earth_mover(P, Q)
+        assert earth_mover(P, Q) == value
+    assert len(record) == 1
+
+
+def test_the_public_types_are_shown_as_distances_wasserstein() -> None:
+    for public in (Certificate, EarthMoverSolution, SolverError, certify):
+        assert public.__module__ == "distances.wasserstein"
+
+
+def test_a_scipy_law_against_a_discrete_measure_is_computed_by_quadrature() -> None:
+    # W1(delta_0, U(0, 1)) = E|X| = 1/2, in either order.
+    assert earth_mover(Discrete([0.0]), stats.uniform(0, 1)) == pytest.approx(0.5, abs=1e-9)
+    assert earth_mover(stats.uniform(0, 1), Discrete([0.0])) == pytest.approx(0.5, abs=1e-9)
