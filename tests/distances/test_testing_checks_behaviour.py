@@ -8,7 +8,14 @@ from __future__ import annotations
 import pytest
 
 from distances import Discrete, total_variation
-from distances.testing import DistanceCheckFailure, check_distance, distance_checks
+from distances.testing import (
+    MAX_DIM,
+    CheckReport,
+    DistanceCheckFailure,
+    check_distance,
+    distance_checks,
+    list_checks,
+)
 
 
 def _recording_tv(seen: list):
@@ -19,7 +26,7 @@ def _recording_tv(seen: list):
     return tv
 
 
-def _examples(seed: int) -> list:
+def _examples(seed: int | None) -> list:
     seen: list = []
     checks = {c.name: c for c in distance_checks(_recording_tv(seen), "tv", seed=seed,
                                                   max_examples=4)}
@@ -31,6 +38,12 @@ def test_a_seed_reproduces_the_same_examples() -> None:
     # seed= makes a run that is not derandomized repeatable: the same inputs, in order.
     first = _examples(7)
     assert first and _examples(7) == first
+
+
+def test_another_seed_draws_other_examples_and_no_seed_is_derandomized() -> None:
+    # A seed is honoured (not derandomized away), and without one every run is the same.
+    assert _examples(8) != _examples(7)
+    assert _examples(None) == _examples(None)
 
 
 class _Unreadable:
@@ -64,3 +77,18 @@ def test_by_default_a_check_draws_up_to_8_atoms_and_100_examples() -> None:
 def test_max_size_1_is_allowed() -> None:
     checks = distance_checks(total_variation, "tv", input="discrete", max_size=1)
     assert checks and all(c.max_examples == 100 for c in checks)
+
+
+def test_reports_and_listed_checks_cannot_be_altered() -> None:
+    info = list_checks("tv")[0]
+    report = CheckReport(passed=("tv-symmetric",), max_examples=1)
+    with pytest.raises(AttributeError):
+        info.name = "other"  # type: ignore[misc]
+    with pytest.raises(AttributeError):
+        report.max_examples = 2  # type: ignore[misc]
+
+
+def test_dim_up_to_max_dim_is_allowed() -> None:
+    assert distance_checks(total_variation, "tv", input="discrete", dim=MAX_DIM)
+    with pytest.raises(ValueError, match="1001"):
+        distance_checks(total_variation, "tv", input="discrete", dim=MAX_DIM + 1)
