@@ -7,7 +7,9 @@ fresh ``pytest`` for every mutant, which costs 5-20 s here before a test runs (n
 POT with torch, hypothesis); this one imports those once and forks a child per mutant,
 which imports the mutated module from memory (the files on disk are never changed, so a
 run can go on beside other work in the same checkout) and runs only the tests of that
-module (``[tool.mutation-testing.tests]`` in pyproject.toml), stopping at the first failure.
+module (``[tool.mutation-testing.tests]`` in pyproject.toml) that execute the mutated line
+(recorded by coverage.py in one clean run of the module's tests), fastest first, stopping
+at the first failure.
 
 The configuration lives in pyproject.toml, ``[tool.mutation-testing]``: the operators
 (a mutmut-like set of realistic slips: ``+`` for ``-``, ``<`` for ``<=``, a number off by
@@ -22,6 +24,9 @@ Commands (from the project root)::
     python benchmarks/mutation.py run                      # every module in scope
     python benchmarks/mutation.py run distances/divergences.py
     python benchmarks/mutation.py list distances/divergences.py
+    python benchmarks/mutation.py run --survivors distances/divergences.py  # after new tests
+    python benchmarks/mutation.py run --survivors --since COMMIT wgan/checks.py  # after a merge
+    python benchmarks/mutation.py run --one-in 4 distances/quadrature.py  # a fixed sample
     python benchmarks/mutation.py sample                   # CI: a fixed sample, fails on a survivor
     python benchmarks/mutation.py table                    # the per-module table (reST)
 
