@@ -71,12 +71,14 @@ def main() -> None:
     parser.add_argument("--grid", nargs="+", default=[], help="d:funnels:N ...")
     parser.add_argument("--resume", action="store_true")
     parser.add_argument("--scales", action="store_true")
+    parser.add_argument("--out", default="critic_benchmark_otnet_samples",
+                        help="file stem under benchmarks/results (.csv and .md)")
     args = parser.parse_args()
     torch.set_num_threads(1)
     if args.scales:
         scales()
         return
-    path = OUT / "critic_benchmark_otnet_samples.csv"
+    path = OUT / f"{args.out}.csv"
     rows = list(csv.reader(path.open())) [1:] if args.resume and path.exists() else []
     done = {tuple(r[:3]) for r in rows}
     for spec in args.grid:
@@ -90,7 +92,9 @@ def main() -> None:
             csv.writer(fh).writerows([HEAD, *rows])
         md = ["# Exact-OT critics against N and d (Korotin et al.'s pairs)", "",
               "Written by ``python benchmarks/bench_critic_otnet_samples.py --grid "
-              + " ".join(args.grid) + "`` (2 shared CPU cores, load in the last column).", "",
+              + " ".join(args.grid) + ("" if args.out == parser.get_default("out")
+                                       else f" --out {args.out}")
+              + "`` (2 shared CPU cores, load in the last column).", "",
               "| " + " | ".join(HEAD) + " |", "|" + "---|" * len(HEAD),
               *("| " + " | ".join(r) + " |" for r in rows), ""]
         path.with_suffix(".md").write_text("\n".join(md))
