@@ -282,3 +282,17 @@ def test_a_foreign_csv_is_refused(tmp_path):
     (tmp_path / "cells.csv").write_text("a,b\n1,2\n")
     with pytest.raises(SweepFileError, match="does not have this sweep's columns"):
         run_rates(RatesSettings(dims=(1,), sizes=(10, 20), seeds=2), tmp_path, resume=True)
+
+
+def test_ctrl_c_says_how_to_resume(tmp_path, capsys, monkeypatch):
+    from pathlib import Path
+
+    from wgan.app.cell_sweep import SweepInterrupted
+
+    def interrupted(*args, **kwargs):
+        raise SweepInterrupted(Path(tmp_path) / "cells.csv", 3, 9)
+
+    monkeypatch.setattr(rates_module, "run_rates", interrupted)
+    assert main(["rates", "--dims", "1", "--sizes", "10", "20", "--out", str(tmp_path)]) == 130
+    err = capsys.readouterr().err
+    assert "3 cells of this run are in" in err and "9 not run" in err and "--resume" in err
