@@ -16,8 +16,11 @@ cosine, into:
 Where a method ran at several step counts, the row with the most steps is used (and its steps
 are printed). The command's wall time and the load average are written beside the table.
 
-Run: ``nice -n 10 python benchmarks/bench_critic_anchor_table.py --methods ot groupsort
---steps-scale 0.05`` (``--no-run`` only rebuilds the table from the folders).
+Run: ``nice -n 10 python benchmarks/bench_critic_anchor_table.py`` (every method at their
+steps, one seed, into ``critic_benchmark_anchor_s1``: the done-when command; on this 2-core
+CPU it runs for days, so it is run in ``--resume`` pieces, e.g. ``--methods groupsort --dims
+64 --funnels 16``, or ``--steps-scale 0.02`` for a reduced folder); ``--no-run`` only
+rebuilds the table from the folders.
 """
 
 from __future__ import annotations
@@ -57,16 +60,28 @@ def _why(best, margin: float, ours) -> str:
     if margin >= 0:
         return "-"
     reasons = []
-    reduced = [s for s in ours if s.method != "ot" and s.steps < ANCHOR_STEPS[s.method]]
+    reduced = [s for s in ours if s.method in THEIRS and s.method != "ot"
+               and s.steps < ANCHOR_STEPS[s.method]]
     if reduced:
         reasons.append("reduced runs: " + ", ".join(
             f"{s.method} {s.steps} of {ANCHOR_STEPS[s.method]} steps" for s in reduced))
-    if any(s.method == "ot" for s in ours) and best.dim > 2:
-        reasons.append("ot: the discrete plan of independent samples is set by sampling noise")
+    if any(s.method in ("ot", "otnet") for s in ours) and best.dim > 2:
+        reasons.append("ot/otnet: the plan of independent samples is mostly sampling noise")
     missing = sorted(set(ANCHOR_STEPS) - {s.method for s in ours})
     if missing:
         reasons.append("not run: " + " ".join(missing))
     return "; ".join(reasons)
+
+
+def _steps(s) -> str:
+    """The steps a row ran, and whether that is their setting (``full``), fewer (``reduced``)
+    or a method of ours with no step count of theirs."""
+    if s.method == "ot":
+        return "solved"
+    if s.method not in THEIRS:
+        return f"{s.steps} (ours)"
+    full = ANCHOR_STEPS[s.method]
+    return f"{s.steps} of {full} ({'full' if s.steps >= full else 'reduced'})"
 
 
 def _table(rows) -> tuple[list[list[str]], list[list[str]]]:
@@ -79,7 +94,7 @@ def _table(rows) -> tuple[list[list[str]], list[list[str]]]:
             theirs = anchor_best(d, k)
             for s in sorted(ours, key=lambda s: -s.grad_cosine):
                 their = anchor_metrics(d, k).get(THEIRS.get(s.method, ""), None)
-                per_pair.append([str(d), str(k), s.method, str(s.steps), str(s.n_seeds),
+                per_pair.append([str(d), str(k), s.method, _steps(s), str(s.n_seeds),
                                  f"{s.grad_cosine:.3f}", f"{s.grad_cosine_std:.3f}",
                                  f"{s.grad_cosine_noise:.3f}", f"{s.raw_error:+.1%}",
                                  f"{s.raw_error_noise:.1%}",
@@ -88,7 +103,7 @@ def _table(rows) -> tuple[list[list[str]], list[list[str]]]:
             if ours:
                 b = max(ours, key=lambda s: s.grad_cosine)
                 margin = b.grad_cosine - theirs.cosine
-                best_rows.append([str(d), str(k), b.method, str(b.steps), f"{b.grad_cosine:.3f}",
+                best_rows.append([str(d), str(k), b.method, _steps(b), f"{b.grad_cosine:.3f}",
                                   f"{b.grad_cosine_noise:.3f}", theirs.method,
                                   f"{theirs.cosine:.3f}", f"{margin:+.3f}",
                                   "yes" if margin >= 0 else "no", _why(b, margin, ours)])
@@ -119,26 +134,33 @@ def _md(head: list[str], body: list[list[str]]) -> list[str]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--methods", nargs="+", default=["ot", "groupsort"])
+    parser.add_argument("--methods", nargs="+",
+                        default=["ot", "otnet", "groupsort", "gp", "lp", "clip", "sn"])
     parser.add_argument("--steps-scale", type=float, default=1.0)
     parser.add_argument("--seeds", nargs="+", type=int, default=[0])
     parser.add_argument("--dims", nargs="+", type=int, default=list(ANCHOR_GRID_DIMS))
     parser.add_argument("--funnels", nargs="+", type=int, default=list(ANCHOR_GRID_FUNNELS))
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--no-run", action="store_true")
+    parser.add_argument("--out", default=None,
+                        help="folder under benchmarks/results (default "
+                             "critic_benchmark_anchor_s{scale}; must start with "
+                             "critic_benchmark_anchor_s to be read into the table)")
     args = parser.parse_args()
     start = time.perf_counter()
     if not args.no_run:
         settings = anchor_settings("cpu", dims=args.dims, funnels=args.funnels,
                                    methods=args.methods, seeds=args.seeds,
                                    steps_scale=args.steps_scale)
-        out = RESULTS / f"critic_benchmark_anchor_s{args.steps_scale:g}"
+        out = RESULTS / (args.out or f"critic_benchmark_anchor_s{args.steps_scale:g}")
         done = run_sweep(settings, out, resume=True, workers=args.workers, progress=False,
                          on_result=lambda r: print(r.key, f"cos {r.grad_cosine:.3f}",
                                                    flush=True))
         print(f"{done.ran} cells run, {done.skipped} resumed")
-    best_rows, per_pair = _table(_rows())
+    rows = _rows()
+    best_rows, per_pair = _table(rows)
     wall = time.perf_counter() - start
+    cells_wall = sum(r.total_seconds for r in rows)
     load = " ".join(f"{x:.1f}" for x in os.getloadavg())
     dims = ("" if args.no_run or args.dims == list(ANCHOR_GRID_DIMS)
             else " --dims " + " ".join(map(str, args.dims)))
@@ -147,7 +169,11 @@ def main() -> None:
              f"{'' if args.no_run else f' --steps-scale {args.steps_scale:g}'}"
              f"{dims}`` in "
              f"{wall:.0f} s wall (load average {load}, 2 shared CPU cores, no GPU), "
-             f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}.")
+             f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}. The {len(rows)} cells "
+             f"in the table took {cells_wall / 3600:.1f} h of wall time in all (the sum of "
+             f"their own wall times, each cell on one thread of a shared core; run in several "
+             f"``--resume`` pieces), which is what one command running them all would take "
+             f"here at the same load.")
     md = ["# Critic benchmark on Korotin et al.'s pairs, beside their numbers", "", stamp, "",
           "## Each pair's best method against their best published cosine", "",
           *_md(BEST_HEAD, best_rows), "", "## Every method run, per pair", "",

@@ -46,7 +46,12 @@ from .transport._problem import (
     certify,
     check_max_iter,
 )
-from .transport._resources import interruptible, numba_available
+from .transport._resources import (
+    DENSE_BYTES_PER_PAIR,
+    SPARSE_BYTES_PER_POINT,
+    interruptible,
+    numba_available,
+)
 from .transport._warmup import DENSE_WHILE_COMPILING_PAIRS, ready, start
 
 __all__ = [
@@ -61,6 +66,7 @@ __all__ = [
     "certify",
     "earth_mover",
     "earth_mover_solution",
+    "memory_needed",
 ]
 
 Method = Literal["auto", "closed_form_1d", "network_simplex", "sparse"]
@@ -356,3 +362,51 @@ def _use_sparse(method: str, prob: Problem, *, value_only: bool) -> bool:
     if value_only:
         return n * m >= SPARSE_AUTO_MIN_PAIRS_VALUE and min(n, m) > SPARSE_AUTO_MIN_SIDE_VALUE
     return min(n, m) >= SPARSE_AUTO_MIN_ATOMS
+
+
+def memory_needed(n: int, m: int, d: int,
+                  method: Literal["network_simplex", "sparse"]) -> int:
+    """Bytes an exact W1 solve of ``n`` against ``m`` atoms in dimension ``d`` takes at its peak.
+
+    The estimates with which the solvers refuse up front (``MemoryError``, nothing
+    allocated) a problem the memory available cannot hold: the dense network simplex
+    needs about ``DENSE_BYTES_PER_PAIR`` (48) bytes a pair, ``n m`` (the cost matrix, the
+    plan, POT's arcs, the certificate's blocks); the sparse solver about
+    ``SPARSE_BYTES_PER_POINT`` (3600) bytes a point, ``n + m``, plus 9 bytes a pair where it
+    keeps the cost matrix (small problems). Both are measured peaks over the process's
+    baseline: the interpreter and its libraries are not counted.
+
+    Parameters
+    ----------
+    n, m : int
+        Atoms of the two measures; >= 1.
+    d : int
+        Dimension of the atoms; >= 1.
+    method : {"network_simplex", "sparse"}
+        The solver, as in :func:`earth_mover_solution` (with its default options).
+
+    Returns
+    -------
+    int
+        The estimated peak, in bytes.
+
+    Examples
+    --------
+    >>> memory_needed(1000, 1000, 2, "network_simplex")
+    48000000
+    >>> memory_needed(10**5, 10**5, 2, "sparse")
+    720000000
+    """
+    from .transport._options import SparseOptions
+
+    for name, k in (("n", n), ("m", m), ("d", d)):
+        if not (isinstance(k, (int, np.integer)) and k >= 1):
+            raise ValueError(f"{name} must be an integer >= 1; got {k!r}")
+    if method == "network_simplex":
+        return DENSE_BYTES_PER_PAIR * n * m
+    if method == "sparse":
+        need = SPARSE_BYTES_PER_POINT * (n + m)
+        if SparseOptions().keeps_matrix(n, m, d):
+            need += 9 * n * m  # the cost matrix and the mask of candidate pairs
+        return int(need)
+    raise ValueError(f"method must be 'network_simplex' or 'sparse'; got {method!r}")

@@ -250,6 +250,8 @@ def check_clipping(results: Sequence[CriticResult]) -> CheckResult:
     K * W1 the raw estimate lies (raw / (K W1): 0.69 and 1.00 on the translation and Example 1
     pairs, 0.20-0.44 on the funnel pairs) is reported as a measurement: the paper's "up to a
     multiplicative constant" holds at the supremum over the box, which training need not reach.
+    A clipped critic with K = 0 (flat: every measured gradient zero) fails, as in
+    :func:`check_critic_estimates`: raw / (K W1) is undefined, and a flat critic tests nothing.
     """
     clip = [r for r in results if r.method == "clip"]
     if not clip:
@@ -262,7 +264,11 @@ def check_clipping(results: Sequence[CriticResult]) -> CheckResult:
         elif not r.lipschitz <= bound:
             failures.append(f"{r.pair}: K = {r.lipschitz:.3g} above the box's bound "
                             f"{bound:.3g} (the weights are not in the box)")
-        ratio = r.raw / (r.lipschitz * r.w1) if r.lipschitz > 0 else math.inf
+        if not r.lipschitz > 0:  # as check_critic_estimates: raw / (K W1) is undefined
+            failures.append(f"{r.pair}: K = {r.lipschitz:.3g}, a flat critic: raw / (K W1) "
+                            "is undefined, so the clipping claim is not tested")
+            continue
+        ratio = r.raw / (r.lipschitz * r.w1)
         high = 1 + NOISE_Z * _normalised_noise(r)
         if not ratio <= high:
             failures.append(f"{r.pair}: raw / (K W1) = {ratio:.3g} > {high:.3g}: raw / K "
@@ -278,7 +284,9 @@ def check_clipping(results: Sequence[CriticResult]) -> CheckResult:
         headline=", ".join(
             f"{r.pair}: K {r.lipschitz:.2g} (box bound "
             f"{getattr(r, 'lipschitz_bound', math.nan):.2g}), raw / (K W1) "
-            f"{r.raw / (r.lipschitz * r.w1):.2f} (measured), raw {r.raw_error:+.1%} of W1"
+            + (f"{r.raw / (r.lipschitz * r.w1):.2f} (measured)" if r.lipschitz > 0
+               else "undefined")
+            + f", raw {r.raw_error:+.1%} of W1"
             for r in clip
         ),
     )

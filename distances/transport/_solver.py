@@ -68,8 +68,11 @@ class Solver:
     the previous basis.
 
     The first basis: in up to 3 dimensions ``tree`` (the coarse plan refined, or the
-    monotone plan: a feasible spanning tree); above, LEMON's big-M star (``star``), from
-    which the plain block search needed 3-8x fewer pivots there. The star's artificial
+    monotone plan: a feasible spanning tree); above (``star``), LEMON's big-M star, from
+    which the plain block search needed 3-8x fewer pivots there, or, when the cost matrix
+    is kept, the least-cost plan on all the first candidates
+    (:func:`~distances.transport._bases.least_cost_basis`: 39 % fewer pivots than the star
+    on 500 x 167 weighted problems). The star's artificial
     cost is 8 (1 + the largest candidate cost); should an artificial arc keep mass
     (a cost that small can be beaten only by rerouting along long paths), the solver
     starts over from ``tree`` with all the candidates."""
@@ -130,11 +133,36 @@ class Solver:
 
     def start(self) -> bool:
         """Before the first solve: above 3-D move the candidates (all known now) to the
-        big-M star. Returns whether the simplex was replaced."""
+        big-M star, or with a kept cost matrix to their least-cost plan. Returns whether
+        the simplex was replaced."""
         if self.star and self.simplex.pivots == 0 and self.simplex.first_arc == 1:
-            self._restart(star=True)
+            self.star = False  # started
+            if self.cost is not None:
+                self._least_cost_start()
+            else:
+                self._restart(star=True)
             return True
         return False
+
+    def _least_cost_start(self) -> None:
+        """A new simplex from the least-cost plan on the candidates (the masses they leave
+        matched along the monotone plan's orders), searched by LEMON's block search first."""
+        from ._bases import least_cost_basis
+        from ._simplex import STAR_RULE, TransportSimplex
+
+        rows, cols, cost = self.simplex.arcs()
+        t_rows, t_cols, _ = self.tree
+        ox = t_rows[np.sort(np.unique(t_rows, return_index=True)[1])]
+        oy = t_cols[np.sort(np.unique(t_cols, return_index=True)[1])]
+        b_rows, b_cols, b_mass, picked = least_cost_basis(self.a, self.b, rows, cols, cost,
+                                                          ox, oy)
+        self.simplex = TransportSimplex(self.a, self.b, b_rows, b_cols,
+                                        self._costs(b_rows, b_cols), b_mass,
+                                        capacity=2 * rows.size, index=self.index)
+        self.simplex.renumber = self.renumber
+        self.simplex.rule = STAR_RULE
+        rest = ~picked
+        self.simplex.add(rows[rest], cols[rest], cost[rest])
 
     def solve(self, max_iter: int) -> Flow:
         """Pivot to the optimum on the current candidates (the iteration limit, then 10x

@@ -16,7 +16,7 @@ from scipy.spatial.distance import cdist
 
 from distances import SolverError
 from distances.sparse_w1 import SparseOptions
-from distances.transport._bases import northwest_corner, refine_basis
+from distances.transport._bases import least_cost_basis, northwest_corner, refine_basis
 from distances.transport._nearest import euclidean_matrix, nearest_in_matrix, nearest_points
 from distances.transport._pricing import scan, scan_matrix
 from distances.transport._simplex import ITERATION_LIMIT, OPTIMAL, TransportSimplex
@@ -157,6 +157,77 @@ def test_refined_coarse_plan_is_a_feasible_spanning_tree():
         inside = coarse[cx[rows], cy[cols]] > 0
         assert inside[mass > 0].all()
         TransportSimplex(a, b, rows, cols, np.zeros(rows.size), mass)  # a spanning tree
+
+
+@pytest.mark.parametrize("kind", ["random", "integer", "uniform"])
+def test_least_cost_basis_is_a_feasible_spanning_tree_from_which_the_optimum_follows(kind):
+    """Candidates of every kind: none, a few (most mass left to the north-west corner),
+    half, all pairs. The basis meets the marginals, is a spanning tree, its mask names
+    exactly the candidates among its arcs, and the simplex goes on from it to POT's
+    optimum."""
+    rng = np.random.default_rng(23)
+    for trial in range(40):
+        n, m = rng.integers(1, 25, size=2)
+        x, y, a, b = _problem(rng, n, m, int(rng.integers(1, 5)), kind)
+        cost = cdist(x, y)
+        share = (0.0, 0.1, 0.5, 1.0)[trial % 4]
+        rows, cols = np.nonzero(rng.random((n, m)) < share)
+        ox, oy = rng.permutation(n), rng.permutation(m)
+        b_rows, b_cols, mass, picked = least_cost_basis(a, b, rows, cols, cost[rows, cols],
+                                                        ox, oy)
+        assert b_rows.size == n + m - 1
+        assert (mass >= 0).all()
+        assert_allclose(np.bincount(b_rows, mass, n), a, atol=1e-15)
+        assert_allclose(np.bincount(b_cols, mass, m), b, atol=1e-15)
+        basis = set(zip(b_rows.tolist(), b_cols.tolist(), strict=True))
+        assert len(basis) == n + m - 1  # no pair twice
+        pairs = zip(rows.tolist(), cols.tolist(), strict=True)
+        assert picked.tolist() == [pair in basis for pair in pairs]
+        s = TransportSimplex(a, b, b_rows, b_cols, cost[b_rows, b_cols], mass)  # a tree
+        taken = np.zeros(cost.shape, dtype=bool)
+        taken[b_rows, b_cols] = True
+        ii, jj = np.nonzero(~taken)
+        s.add(ii, jj, cost[ii, jj])
+        assert s.solve(10**7, EPS) == OPTIMAL
+        _check_optimal(s, a, b, cost, ot.emd2(a, b, cost, numItermax=10**7))
+
+
+def test_least_cost_basis_places_mass_on_the_cheapest_candidates_first():
+    """Two rows, two columns, the diagonal cheap: the least-cost plan is the optimal
+    diagonal, where a north-west corner in the reversed order would cross."""
+    a = b = np.full(2, 0.5)
+    cost = np.array([[0.0, 1.0], [1.0, 0.0]])
+    rows, cols = np.array([0, 0, 1, 1]), np.array([0, 1, 0, 1])
+    b_rows, b_cols, mass, picked = least_cost_basis(a, b, rows, cols, cost[rows, cols],
+                                                    np.array([1, 0]), np.array([0, 1]))
+    plan = np.zeros((2, 2))
+    np.add.at(plan, (b_rows, b_cols), mass)
+    assert_array_equal(plan, np.diag([0.5, 0.5]))
+    assert picked.sum() == 3  # the diagonal and one pair of mass 0 span the tree
+
+
+def test_the_kept_matrix_above_3d_starts_from_the_least_cost_plan(monkeypatch):
+    """Problems whose cost matrix is kept start above 3-D from the least-cost plan of
+    their first candidates, not from the big-M star; the value stays exact."""
+    from distances.transport import _bases, _sparse
+
+    calls = []
+    real = _bases.least_cost_basis
+
+    def spy(*args):
+        calls.append(args[0].size)
+        return real(*args)
+
+    monkeypatch.setattr(_bases, "least_cost_basis", spy)
+    rng = np.random.default_rng(8)
+    x, y = rng.normal(size=(120, 8)), rng.normal(size=(40, 8)) + 0.3
+    a = rng.random(120) + 0.1
+    a /= a.sum()
+    res = _sparse.solve_sparse(x, y, a)
+    assert calls == [120]
+    exact = ot.emd2(a, np.full(40, 1 / 40), cdist(x, y), numItermax=10**7)
+    assert res.solution.certificate.ok
+    assert_allclose(res.solution.value, exact, rtol=1e-12)
 
 
 def test_a_coarse_plan_with_a_cycle_is_not_refined():
@@ -472,7 +543,7 @@ def test_an_artificial_cost_too_small_is_detected_and_the_solver_starts_over(mon
                         classmethod(lambda cls, a, b, art, capacity=0, index=np.int64:
                                     real(cls, a, b, 0.0, capacity, index)))
     x8, y8 = rng.normal(size=(150, 8)), rng.normal(size=(150, 8)) + 0.5
-    res = sw.solve_sparse(x8, y8)
+    res = sw.solve_sparse(x8, y8, options=PYTHON_ROUNDS)  # (a kept matrix starts elsewhere)
     exact = ot.emd2(np.full(150, 1 / 150), np.full(150, 1 / 150), cdist(x8, y8))
     assert res.solution.certificate.ok
     assert_allclose(res.solution.value, exact, rtol=1e-12)

@@ -135,3 +135,87 @@ class TestGroupSort:
                                      depth=2, n_eval=256, n_mc=2048, device="cpu"))
         assert res.lipschitz <= 1 + 1e-5
         assert math.isfinite(res.grad_cosine)
+
+
+class TestPlanNetwork:
+    """The regression targets of ``otnet`` and its fit (mechanics only: fits are seconds)."""
+
+    def test_targets_on_plan_samples_are_the_optimal_gradient_and_potential(self):
+        # Between plan pairs (x, T(x)) every optimal discrete plan moves mass along u's rays,
+        # so the target direction at each Q atom is grad u there, and the value targets are
+        # tight: value(x) - value(y) = |x - y| on every plan pair.
+        from scipy import sparse
+
+        from distances import Discrete, earth_mover_solution
+        from wgan.benchmark.exact_ot import plan_targets
+
+        pair = make_funnel_pair(2, 4, n_mc=1024)
+        x, y = pair.sample_plan(150, torch.Generator().manual_seed(7))
+        sol = earth_mover_solution(Discrete(x.numpy()), Discrete(y.numpy()))
+        z, g, v = plan_targets(sol)
+        n = len(sol.x)
+        assert z.shape == (2 * n, 2) and g.shape == (2 * n, 2) and v.shape == (2 * n,)
+        cos = (g[n:] * pair.gradient(z[n:])).sum(dim=1)
+        # 1e-6: a y within ~1e-8 of its centre (t^8 small) has its direction to the centre
+        # rounded at 1e-16 / 1e-8; every other atom agrees to 1e-15
+        assert cos.min() > 1 - 1e-6
+        assert float(torch.quantile(1 - cos, 0.9)) < 1e-12
+        coo = sparse.coo_array(sol.plan)
+        i, j = coo.row[coo.data > 0], coo.col[coo.data > 0]
+        gap = v[i] - v[n + j] - (z[i] - z[n + j]).norm(dim=1)
+        assert gap.abs().max() < 1e-9
+        assert abs(float(v.mean())) < 1e-12
+
+    def test_targets_of_independent_samples_carry_less_signal(self):
+        # the failing world of the test above: independent samples, same pair and size
+        from distances import Discrete, earth_mover_solution
+        from wgan.benchmark.exact_ot import plan_targets
+
+        pair = make_funnel_pair(2, 4, n_mc=1024)
+        g0 = torch.Generator().manual_seed(7)
+        x, y = pair.sample_plan(150, g0)[0], pair.sample_plan(150, g0)[1]
+        sol = earth_mover_solution(Discrete(x.numpy()), Discrete(y.numpy()))
+        z, g, _ = plan_targets(sol)
+        n = len(sol.x)
+        assert float((g[n:] * pair.gradient(z[n:])).sum(dim=1).min()) < 0.9
+
+    def test_fit_is_seeded_and_uses_the_ot_samples(self):
+        from wgan.benchmark.exact_ot import fit_plan_network
+
+        pair = make_funnel_pair(2, 4, n_mc=1024)
+        a = fit_plan_network(pair, 80, steps=3, width=8, depth=1)
+        b = fit_plan_network(pair, 80, steps=3, width=8, depth=1)
+        ot = fit_exact_ot_critic(pair, 80, n_held_out=16, temperatures=(0.0,))
+        z = torch.rand(5, 2)
+        assert torch.equal(a.critic(z), b.critic(z))
+        assert a.certified and a.discrete_w1 == pytest.approx(ot.discrete_w1, rel=1e-12)
+        assert a.steps == 3
+
+    @pytest.mark.parametrize("kw, rule", [
+        ({"n": 1}, "n must be an integer >= 2"),
+        ({"steps": 0}, "steps must be an integer >= 1"),
+        ({"lr": 0.0}, "lr must be a finite number > 0"),
+        ({"value_weight": -1.0}, "value_weight must be a finite number >= 0"),
+    ])
+    def test_bad_input(self, kw, rule):
+        from wgan.benchmark.exact_ot import fit_plan_network
+
+        args = {"n": 10, **kw}
+        with pytest.raises(ValueError, match=rule):
+            fit_plan_network(make_funnel_pair(2, 4, n_mc=64), args.pop("n"), **args)
+
+
+def test_cell_row_takes_every_score_column_from_the_score():
+    from wgan.benchmark.cell import CellResult, score_columns
+
+    pair = make_funnel_pair(2, 4, n_mc=1024)
+    s = evaluate_critic(lambda x: 0.5 * pair.potential(x), pair, n=256)
+    cols = score_columns(s)
+    assert cols["grad_cosine"] == s.cosine and cols["grad_l2"] == s.l2
+    assert (cols["raw_error_lo"], cols["raw_error_hi"]) == s.raw_error_ci
+    assert (cols["grad_cosine_lo"], cols["grad_cosine_hi"]) == s.cosine_ci
+    assert cols["w1"] == pair.w1 and cols["lipschitz"] == s.lipschitz
+    assert "seed" not in cols and "pair" not in cols  # the cell's identity is not the score's
+    rest = {"key", "dim", "n_funnels", "method", "seed", "pair", "steps", "seconds",
+            "steps_per_second", "total_seconds", "device", "eval_device"}
+    assert set(cols) | rest == {f for f in CellResult.__dataclass_fields__}

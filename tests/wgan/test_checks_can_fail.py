@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from dataclasses import dataclass
-from types import SimpleNamespace
 
 import numpy as np
 import pytest
+from fake_results import FakeHistory, critic_result, history, potential_comparison
 
 from distances import Discrete
 from distances.dual import kantorovich_dual
@@ -96,14 +95,14 @@ def lp_solution():
 
 
 def _comparison(sol, values: np.ndarray) -> PotentialComparison:
-    """A PotentialComparison of critic values on the atoms, computed as the module does."""
+    """Critic values on the atoms compared with the potential, as wgan.dual_compare does."""
     from distances.dual import check_lipschitz
 
     slope = check_lipschitz(sol.atoms, values).max_slope
     raw = float(values @ (sol.p - sol.q))
     d = sol.potential - values / slope
-    return PotentialComparison(sol, None, values, slope, sol.value, raw, raw / slope,
-                               0.0, float(np.ptp(d)) / 2, 0.0, True, 0.0)
+    return potential_comparison(sol, exact=sol.value, normalised=raw / slope,
+                                gap=float(np.ptp(d)) / 2, values=values, slope=slope)
 
 
 def test_finite_sample_optimal_potential_passes(lp_solution) -> None:
@@ -128,12 +127,10 @@ def test_finite_sample_non_unique_potential_fails(lp_solution) -> None:
 # -- critic estimates and weight clipping ---------------------------------------------------------
 
 
-def _critic(method: str, *, w1: float = 1.0, raw: float, k: float, n_eval: int = 5000,
-            pair: str = "translation", raw_stderr: float = 0.005,
-            bound: float = math.nan) -> CriticResult:
-    normalised = raw / k if k > 0 else 0.0
-    return CriticResult(pair, method, w1, raw, k, k, normalised, raw / w1 - 1,
-                        normalised / w1 - 1, 100, 1.0, n_eval, raw_stderr, bound)
+def _critic(method: str, *, raw: float, k: float, raw_stderr: float = 0.005,
+            n_eval: int = 5000, **kw) -> CriticResult:
+    """A critic as trained ones measure: 5000 scoring points, a standard error of 0.005."""
+    return critic_result(method, raw=raw, k=k, raw_stderr=raw_stderr, n_eval=n_eval, **kw)
 
 
 def test_critic_estimate_rule_is_two_sided() -> None:
@@ -174,6 +171,9 @@ def test_clipping_rule() -> None:
     # raw above K * W1: raw / K would beat W1, impossible for a K-Lipschitz critic
     above = check_clipping([_critic("clip", raw=0.006, k=0.004, raw_stderr=1e-5, bound=0.03)])
     assert above.passed is False and "beats W1" in above.failures[0]
+    # a flat clipped critic (every weight clipped to 0, say): K = 0, nothing is tested
+    flat = check_clipping([ok, _critic("clip", raw=0.0, k=0.0, bound=0.03)])
+    assert flat.passed is False and len(flat.failures) == 1 and "K = 0" in flat.failures[0]
     # no bound recorded: the rule cannot be judged, so it fails
     assert check_clipping([_critic("clip", raw=0.003, k=0.004)]).passed is False
     with pytest.raises(ValueError, match="at least one clipped critic"):
@@ -210,22 +210,9 @@ def test_lp_critics_are_a_measurement_without_verdict() -> None:
 # -- Figure 3 -------------------------------------------------------------------------------------
 
 
-@dataclass
-class _History:
-    columns: dict[str, np.ndarray]
-    step: int = 1000
-    iterations_per_second: float = 10.0
-    config: SimpleNamespace = dataclasses.field(default_factory=lambda: SimpleNamespace(
-        method="gp", dataset="8gaussians", log_every=50, n_exact=512))
-
-    def column(self, name: str) -> np.ndarray:
-        return self.columns[name]
-
-
-def _run(exact: np.ndarray, raw: np.ndarray, floor: float = 0.05) -> _History:
-    steps = np.linspace(0, 1000, exact.size)
-    return _History({"step": steps, "exact_w1": exact, "critic_estimate": raw,
-                     "normalised_estimate": raw, "floor": np.full(exact.size, floor)})
+def _run(exact: np.ndarray, raw: np.ndarray, floor: float = 0.05) -> FakeHistory:
+    """A run of 1000 steps logged evenly, its normalised estimate equal to the raw one."""
+    return history(np.linspace(0, 1000, exact.size), exact, raw, raw, floor)
 
 
 def test_figure3_estimate_following_w1_passes() -> None:

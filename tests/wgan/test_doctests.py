@@ -9,7 +9,8 @@ import importlib
 import pytest
 
 
-@pytest.mark.parametrize("name", ["wgan.config", "wgan.data", "wgan.critic", "wgan.train"])
+@pytest.mark.parametrize("name", ["wgan.config", "wgan.data", "wgan.critic", "wgan.train",
+                                  "wgan.app.heartbeat"])
 def test_module_doctests(name):
     module = importlib.import_module(name)
     result = doctest.testmod(module, optionflags=doctest.NORMALIZE_WHITESPACE)

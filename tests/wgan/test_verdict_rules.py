@@ -8,13 +8,12 @@ every number is distinct and known.
 
 from __future__ import annotations
 
-import dataclasses
 import math
-from dataclasses import dataclass
 from types import SimpleNamespace
 
 import numpy as np
 import pytest
+from fake_results import critic_result, history, potential_comparison
 
 from wgan.checks import (
     CORRELATION_MIN,
@@ -26,30 +25,9 @@ from wgan.checks import (
     check_finite_sample,
     monte_carlo_allowance,
 )
-from wgan.critic import CriticResult
 from wgan.dual_compare import PotentialComparison
 
 # -- Figure 3 ---------------------------------------------------------------------------------
-
-
-@dataclass
-class _History:
-    columns: dict[str, np.ndarray]
-    step: int = 400
-    iterations_per_second: float = 12.5
-    config: SimpleNamespace = dataclasses.field(default_factory=lambda: SimpleNamespace(
-        method="gp", dataset="8gaussians", log_every=100, n_exact=512))
-
-    def column(self, name: str) -> np.ndarray:
-        return self.columns[name]
-
-
-def _history(steps, exact, raw, est=None, floor=None) -> _History:
-    steps, exact, raw = (np.asarray(a, dtype=float) for a in (steps, exact, raw))
-    est = raw * 2 if est is None else np.asarray(est, dtype=float)
-    floor = np.full(steps.size, 0.05) if floor is None else np.asarray(floor, dtype=float)
-    return _History({"step": steps, "exact_w1": exact, "critic_estimate": raw,
-                     "normalised_estimate": est, "floor": floor})
 
 
 # Steps are uneven so that the second half (steps >= 200) differs from steps >= 150 or > 200.
@@ -63,7 +41,7 @@ FLOOR = [0.01, 0.02, 0.03, 0.04, 0.05]
 def test_figure3_headline_reports_first_last_and_correlations() -> None:
     """Exact W1 from step 0, the estimates from the first step after 0, the last floor; the
     whole-run correlation from step 1 on, the second half's from the steps >= 200."""
-    result = check_figure3(_history(STEPS, EXACT, RAW, EST, FLOOR))
+    result = check_figure3(history(STEPS, EXACT, RAW, EST, FLOOR))
     corr = np.corrcoef(RAW[1:], EXACT[1:])[0, 1]
     corr_half = np.corrcoef(RAW[2:], EXACT[2:])[0, 1]
     assert result.passed is True
@@ -76,32 +54,32 @@ def test_figure3_headline_reports_first_last_and_correlations() -> None:
 
 
 def test_figure3_exact_w1_exactly_halved_is_not_halved() -> None:
-    result = check_figure3(_history(STEPS, [1.6, 1.2, 0.9, 0.85, 0.8], RAW))
+    result = check_figure3(history(STEPS, [1.6, 1.2, 0.9, 0.85, 0.8], RAW))
     assert result.passed is False
     assert result.failures[0] == "exact W1 1.6 -> 0.8 did not halve"
 
 
 def test_figure3_raw_estimate_halving_counts_from_step_one() -> None:
     """The untrained critic at step 0 (raw 10) is not the start: from 1.0 to 0.48 halves."""
-    result = check_figure3(_history(STEPS, EXACT, [10.0, 1.0, 0.9, 0.7, 0.48]))
+    result = check_figure3(history(STEPS, EXACT, [10.0, 1.0, 0.9, 0.7, 0.48]))
     assert not any("raw estimate" in f for f in result.failures)
 
 
 def test_figure3_raw_estimate_exactly_halved_is_not_halved() -> None:
-    result = check_figure3(_history(STEPS, EXACT, [10.0, 1.0, 0.9, 0.7, 0.5]))
+    result = check_figure3(history(STEPS, EXACT, [10.0, 1.0, 0.9, 0.7, 0.5]))
     assert "raw estimate 1 -> 0.5 did not halve" in result.failures
 
 
 def test_figure3_correlation_exactly_at_the_minimum_fails() -> None:
     """corr([2, 1, 0], [3, 1, 2]) = 0.5 exactly: the rule asks for more than 0.5."""
-    history = _history([0, 1, 2, 3], [5.0, 3.0, 1.0, 2.0], [0.0, 2.0, 1.0, 0.0])
-    result = check_figure3(history)
+    run = history([0, 1, 2, 3], [5.0, 3.0, 1.0, 2.0], [0.0, 2.0, 1.0, 0.0])
+    result = check_figure3(run)
     assert CORRELATION_MIN == 0.5
     assert f"correlation with exact W1 0.50 <= {CORRELATION_MIN}" in result.failures
 
 
 def test_figure3_flat_second_half_reports_how_little_it_moved() -> None:
-    result = check_figure3(_history(STEPS, [1.6, 0.6, 0.3, 0.3, 0.3],
+    result = check_figure3(history(STEPS, [1.6, 0.6, 0.3, 0.3, 0.3],
                                     [0.0, 0.9, 0.5, 0.4, 0.35], floor=[0.1] * 5))
     assert result.passed is True
     assert ("second half nan (exact W1 flat within the floor there: moved 0.000 < 0.100, "
@@ -110,7 +88,7 @@ def test_figure3_flat_second_half_reports_how_little_it_moved() -> None:
 
 def test_figure3_second_half_moving_exactly_the_floor_is_not_informative() -> None:
     """Exact W1 falls 0.5 over the second half, the floor is 0.5: not more than the floor."""
-    result = check_figure3(_history([0, 1, 2, 3, 4], [2.0, 1.5, 1.0, 0.75, 0.5],
+    result = check_figure3(history([0, 1, 2, 3, 4], [2.0, 1.5, 1.0, 0.75, 0.5],
                                     [0.0, 1.6, 1.2, 0.8, 0.4], floor=[0.5] * 5))
     assert "moved 0.500 < 0.500, not informative" in result.headline
 
@@ -118,7 +96,7 @@ def test_figure3_second_half_moving_exactly_the_floor_is_not_informative() -> No
 def test_figure3_second_half_correlation_of_zero_fails() -> None:
     """Exact W1 moves 0.5 > floor 0.05 in the second half, the estimate's correlation with
     it there is exactly 0: it does not track it."""
-    result = check_figure3(_history([0, 1, 2, 3, 4], [2.0, 1.5, 1.0, 0.75, 0.5],
+    result = check_figure3(history([0, 1, 2, 3, 4], [2.0, 1.5, 1.0, 0.75, 0.5],
                                     [0.0, 1.0, 0.5, 0.25, 0.5]))
     assert ("second half: exact W1 moved 0.5 > floor 0.05 but the correlation there is 0.00"
             in result.failures)
@@ -126,7 +104,7 @@ def test_figure3_second_half_correlation_of_zero_fails() -> None:
 
 def test_figure3_second_half_of_two_points_has_no_correlation() -> None:
     """Fewer than three points give no correlation (nan), not a spurious +-1."""
-    result = check_figure3(_history([0, 1, 2, 3], [4.0, 3.0, 1.0, 0.5],
+    result = check_figure3(history([0, 1, 2, 3], [4.0, 3.0, 1.0, 0.5],
                                      [0.0, 3.0, 1.0, 0.5], floor=[0.01] * 4))
     assert "second half nan" in result.headline
     assert any(f.startswith("second half: exact W1 moved 0.5 > floor 0.01") for f in
@@ -138,14 +116,14 @@ def test_figure3_correlation_of_series_spanning_exactly_one() -> None:
     series of span 0 has none)."""
     raw = [0.0, 1.5, 1.25, 1.0, 0.5]
     exact = [2.0, 1.75, 1.5, 1.25, 0.75]
-    result = check_figure3(_history([0, 1, 2, 3, 4], exact, raw))
+    result = check_figure3(history([0, 1, 2, 3, 4], exact, raw))
     corr = np.corrcoef(raw[1:], exact[1:])[0, 1]
     assert f"whole run {corr:.2f}," in result.headline
     assert result.passed is True
 
 
 def test_figure3_constant_estimate_has_no_correlation() -> None:
-    result = check_figure3(_history(STEPS, EXACT, [0.0, 0.5, 0.5, 0.5, 0.5]))
+    result = check_figure3(history(STEPS, EXACT, [0.0, 0.5, 0.5, 0.5, 0.5]))
     assert "whole run nan" in result.headline
     assert "correlation with exact W1 nan <= 0.5" in result.failures
 
@@ -272,13 +250,11 @@ def test_figure2_constant_critic_has_no_slope_ratio() -> None:
 
 def _finite(*, exact: float, value: float, gap: float, span: float = 1.0,
             unique: bool = True, low: float = 0.0) -> PotentialComparison:
-    """A comparison with the numbers the rule reads: the LP potential (from ``low`` to
-    ``low + span``), the exact and normalised values, the normalised critic's largest
-    distance to the potential."""
+    """The LP potential from ``low`` to ``low + span`` on two atoms; the normalised critic's
+    value and largest distance to it."""
     sol = SimpleNamespace(potential=np.array([low, low + span]), p=np.array([1.0, 0.0]),
                           q=np.array([0.0, 1.0]))
-    return PotentialComparison(sol, None, np.zeros(2), 1.0, exact, value, value, gap, gap,
-                               0.0, unique, 0.0)
+    return potential_comparison(sol, exact=exact, normalised=value, gap=gap, unique=unique)
 
 
 def test_finite_sample_value_share_boundary() -> None:
@@ -357,12 +333,7 @@ def test_monte_carlo_allowance_is_four_standard_errors() -> None:
 # -- the critic's estimate and weight clipping ----------------------------------------------------
 
 
-def _critic(method: str = "lp", *, raw: float, k: float = 1.0, w1: float = 1.0,
-            raw_stderr: float = 0.0625, bound: float = math.nan, n_eval: int = 800,
-            pair: str = "translation") -> CriticResult:
-    normalised = raw / k if k > 0 else 0.0
-    return CriticResult(pair, method, w1, raw, k, k, normalised, raw / w1 - 1,
-                        normalised / w1 - 1, 100, 1.0, n_eval, raw_stderr, bound)
+_critic = critic_result  # raw_stderr 0.0625, n_eval 800: the bands below
 
 
 class TestCriticEstimates:
@@ -454,6 +425,20 @@ class TestClipping:
         result = check_clipping([_critic("clip", raw=2.0, k=0.5, w1=2.0, bound=1.0)])
         assert result.failures == ("translation: raw / (K W1) = 2 > 1.25: raw / K beats W1, "
                                    "so K underestimates the critic's constant",)
+
+    def test_flat_critic_fails_with_the_ratio_undefined(self) -> None:
+        """K = 0: raw / (K W1) is 0 / 0; the rule says so (it divided by zero before), and the
+        critics after it are still judged."""
+        flat = _critic("clip", raw=0.0, k=0.0, bound=0.5)
+        result = check_clipping([flat, _critic("clip", raw=0.8, k=0.5, bound=1.0)])
+        assert result.failures == (
+            "translation: K = 0, a flat critic: raw / (K W1) is undefined, so the clipping "
+            "claim is not tested",
+            "translation: raw / (K W1) = 1.6 > 1.5: raw / K beats W1, so K underestimates "
+            "the critic's constant",
+        )
+        assert result.headline.startswith("translation: K 0 (box bound 0.5), raw / (K W1) "
+                                          "undefined, raw -100.0% of W1, translation: K 0.5")
 
     def test_only_clipped_critics_are_judged(self) -> None:
         result = check_clipping([_critic("lp", raw=5.0), _critic("clip", raw=0.25, k=0.5,

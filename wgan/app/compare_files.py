@@ -10,21 +10,19 @@ through the public :mod:`distances` API and reports progress while W1 is solved,
 from __future__ import annotations
 
 import math
-import threading
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import nullcontext
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
+from .heartbeat import heartbeat as _heartbeat
 from .memory import machine_memory, size_text
 
 __all__ = [
     "BASE_BYTES",
-    "DENSE_BYTES_PER_PAIR",
-    "SPARSE_BYTES_PER_POINT",
     "Comparison",
     "SolvePlan",
     "compare",
@@ -33,15 +31,13 @@ __all__ = [
     "plan_solve",
 ]
 
-#: Bytes per pair (i, j) of the dense network simplex and its certificate: the cost matrix,
-#: the plan, POT's arcs and the certificate's reduced costs, about five n x m float64 arrays.
-DENSE_BYTES_PER_PAIR = 48  # as distances.transport._resources (measured 34.5-40.9)
-#: Bytes per point (both sides counted) of the sparse certified solver, above
-#: :data:`BASE_BYTES`. Measured: ``wgan-theory distances`` on two 10^5-point 2-D files
+#: The interpreter, numpy, scipy, POT and numba, loaded: about 0.35 GB; rounded up. The
+#: solvers' own estimates (:func:`distances.wasserstein.memory_needed`) count what a solve
+#: takes above this baseline; the CLI adds it to the sparse solver's, the dense solver's
+#: pairs dwarf it. Measured: ``wgan-theory distances`` on two 10^5-point 2-D files
 #: (N(0, I) against N((0.5, 0), I)) peaked at 1.04 GB resident (/usr/bin/time -v), of which
-#: about 0.35 GB is the interpreter and its libraries: 3.4 kB a point; rounded up.
-SPARSE_BYTES_PER_POINT = 3500
-#: The interpreter, numpy, scipy, POT and numba, loaded: about 0.35 GB; rounded up.
+#: about 0.35 GB is the interpreter and its libraries: 3.4 kB a point, under the sparse
+#: solver's estimate of 3.6 kB.
 BASE_BYTES = 400_000_000
 #: Dense is chosen (where ``method="auto"`` would) only while it needs less than this share
 #: of the machine's memory; above, the sparse solver is used instead.
@@ -89,15 +85,15 @@ def plan_solve(n: int, m: int, dim: int, memory: int | None = None) -> SolvePlan
     ``SPARSE_AUTO_MIN_ATOMS`` points a side, dense below), except that a dense problem
     needing more than ``DENSE_SHARE`` of ``memory`` goes to the sparse solver.
     """
-    from distances.wasserstein import SPARSE_AUTO_MIN_ATOMS
+    from distances.wasserstein import SPARSE_AUTO_MIN_ATOMS, memory_needed
 
     memory = machine_memory() if memory is None else memory
     if dim == 1:
         return SolvePlan("closed_form_1d", 64 * (n + m))
-    sparse = SolvePlan("sparse", BASE_BYTES + SPARSE_BYTES_PER_POINT * (n + m))
+    sparse = SolvePlan("sparse", BASE_BYTES + memory_needed(n, m, dim, "sparse"))
     if min(n, m) >= SPARSE_AUTO_MIN_ATOMS:
         return sparse
-    dense = SolvePlan("network_simplex", DENSE_BYTES_PER_PAIR * n * m)
+    dense = SolvePlan("network_simplex", memory_needed(n, m, dim, "network_simplex"))
     return dense if dense.bytes_needed <= DENSE_SHARE * memory else sparse
 
 
@@ -117,33 +113,12 @@ def compare(P: Any, Q: Any, plan: SolvePlan, *,
     tv, kl_pq, kl_qp, js = (total_variation(P, Q), kl_divergence(P, Q), kl_divergence(Q, P),
                             js_divergence(P, Q))
     say(f"W1: {plan.describe()} ...")
-    with _ticking(say if progress else None, heartbeat, "W1: still solving"):
+    beat = _heartbeat(say, heartbeat, "W1: still solving") if progress else nullcontext()
+    with beat:
         solution = earth_mover_solution(P, Q, method=plan.method)  # type: ignore[arg-type]
     seconds = time.perf_counter() - start
     say(f"W1: done in {seconds:.1f} s")
     return Comparison(tv, kl_pq, kl_qp, js, solution, seconds)
-
-
-@contextmanager
-def _ticking(say: Callable[[str], None] | None, every: float, what: str) -> Iterator[None]:
-    """Call ``say(f"{what}, N s")`` every ``every`` seconds from a thread until the block ends."""
-    if say is None:
-        yield
-        return
-    stop = threading.Event()
-    start = time.perf_counter()
-
-    def tick() -> None:
-        while not stop.wait(every):
-            say(f"{what}, {time.perf_counter() - start:.0f} s")
-
-    thread = threading.Thread(target=tick, name="progress", daemon=True)
-    thread.start()
-    try:
-        yield
-    finally:
-        stop.set()
-        thread.join()
 
 
 def comparison_record(P_file: Any, Q_file: Any, result: Comparison, plan: SolvePlan) -> dict:

@@ -18,13 +18,13 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import os
-import threading
 import time
 import traceback
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+from .heartbeat import heartbeat as _heartbeat
 from .report import (
     Claim,
     Settings,
@@ -355,28 +355,9 @@ def _from_ctrl_c(exc: BaseException) -> bool:
 def _reporting(progress: Callable[[str], None], tag: str, every: float) -> Iterator[None]:
     """Route :func:`tell` to ``progress`` as ``"{tag}: line"``, and from a thread print
     ``"{tag}: still running, N s"`` whenever ``every`` seconds pass without a line."""
-    lock = threading.Lock()
-    start = last = time.perf_counter()
-    stop = threading.Event()
-
-    def say(line: str) -> None:
-        nonlocal last
-        with lock:
-            last = time.perf_counter()
-            progress(f"{tag}: {line}")
-
-    def watch() -> None:
-        while not stop.wait(min(1.0, every / 4)):
-            now = time.perf_counter()
-            if now - last >= every:
-                say(f"still running, {now - start:.0f} s")
-
-    token = _STAGE_PROGRESS.set(say)
-    thread = threading.Thread(target=watch, name="stage-heartbeat", daemon=True)
-    thread.start()
-    try:
-        yield
-    finally:
-        stop.set()
-        thread.join()
-        _STAGE_PROGRESS.reset(token)
+    with _heartbeat(lambda line: progress(f"{tag}: {line}"), every) as say:
+        token = _STAGE_PROGRESS.set(say)
+        try:
+            yield
+        finally:
+            _STAGE_PROGRESS.reset(token)

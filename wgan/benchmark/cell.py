@@ -32,13 +32,17 @@ __all__ = [
     "CellResult",
     "PairSource",
     "run_cell",
+    "score_columns",
 ]
 
-BenchMethod = Literal["clip", "gp", "lp", "sn", "groupsort", "ot"]
+BenchMethod = Literal["clip", "gp", "lp", "sn", "groupsort", "ot", "otnet"]
 """A critic's Lipschitz control: weight clipping, gradient penalty, Lipschitz penalty, spectral
 normalisation, GroupSort with Björck-orthonormal weights (Anil et al. 2019); or ``ot``, the
 exact-OT critic (:mod:`~wgan.benchmark.exact_ot`: the certified discrete W1 of ``n_ot``
-independent samples per side, its potential extended by McShane)."""
+independent samples per side, its potential extended by McShane); or ``otnet``, a network
+fitted to that solution's potentials and plan directions
+(:func:`~wgan.benchmark.exact_ot.fit_plan_network`: ``steps`` Adam steps at ``lr``, batches of
+``batch_size`` atoms, ``depth`` SiLU layers of ``width`` units)."""
 BENCH_METHODS: tuple[str, ...] = get_args(BenchMethod)
 PairSource = Literal["generated", "kkb22"]
 """``generated``: :func:`~.funnels.make_funnel_pair` with ``pair_seed``; ``kkb22``: Korotin et
@@ -57,6 +61,7 @@ class BenchmarkCell:
     """Everything one cell needs; small and picklable, so it travels to worker processes.
 
     The optimiser settings are those of :data:`wgan.config.METHOD_DEFAULTS` unless given
+    (``otnet``: width 256, batch 512, Adam 1e-3 unless given)
     (RMSProp 5e-5 with clipping 0.01 for ``clip``; Adam 1e-4, betas (0.5, 0.9) for gp, lp, sn;
     Adam 1e-4 with PyTorch's betas for ``groupsort``); the penalty weight is 10.
     :func:`~.table.anchor_settings` sets everything to the W1 benchmark's values.
@@ -214,9 +219,9 @@ class CellResult:
     grad_cosine_lo, grad_cosine_hi : float
         95 % interval of the cosine from the scoring sample.
     steps : int
-        Critic steps (0 for ``ot``).
+        Critic steps (0 for ``ot``; ``otnet``: regression steps).
     seconds : float
-        Wall time of the fit (``ot``: of the exact solve).
+        Wall time of the fit (``ot``: of the exact solve; ``otnet``: solve and regression).
     steps_per_second : float
         steps / seconds (0 for ``ot``).
     total_seconds : float
@@ -273,6 +278,35 @@ class CellResult:
         return cls(**kw)
 
 
+#: CellResult columns named differently in :class:`~.score.CriticScore` (the rest share names;
+#: ``*_lo`` / ``*_hi`` are the ends of the score's ``*_ci``).
+_SCORE_NAMES = {"grad_cosine": "cosine", "grad_l2": "l2", "grad_l2_normalised": "l2_normalised"}
+
+
+def score_columns(score: CriticScore) -> dict[str, Any]:
+    """The columns of a :class:`CellResult` that come from the cell's score, by name.
+
+    >>> from wgan.benchmark import make_funnel_pair
+    >>> pair = make_funnel_pair(2, 4, n_mc=4096)
+    >>> cols = score_columns(evaluate_critic(pair.potential, pair, n=256))
+    >>> cols["grad_cosine"], sorted(cols)[:3]
+    (1.0, ['grad_cosine', 'grad_cosine_hi', 'grad_cosine_lo'])
+    """
+    values = score.to_dict()
+    out: dict[str, Any] = {}
+    for f in fields(CellResult):
+        if f.name in IDENTITY_FIELDS or f.name in ("key", "pair"):
+            continue
+        name = _SCORE_NAMES.get(f.name, f.name)
+        end = name[-3:]
+        base = _SCORE_NAMES.get(name[:-3], name[:-3]) + "_ci"
+        if name in values:
+            out[f.name] = values[name]
+        elif end in ("_lo", "_hi") and base in values:
+            out[f.name] = values[base][end == "_hi"]
+    return out
+
+
 def _critic_row(cell: BenchmarkCell, pair: FunnelPair) -> dict[str, Any]:
     from .training import fit_benchmark_critic
 
@@ -289,6 +323,21 @@ def _ot_row(cell: BenchmarkCell, pair: FunnelPair) -> dict[str, Any]:
     return {"score": score, "steps": 0, "seconds": fit.seconds, "device": "cpu"}
 
 
+def _otnet_row(cell: BenchmarkCell, pair: FunnelPair) -> dict[str, Any]:
+    from .exact_ot import fit_plan_network
+
+    fit = fit_plan_network(pair, cell.n_ot, seed=cell.seed, steps=cell.steps,
+                           width=cell.width or 256, depth=cell.depth,
+                           batch_size=cell.batch_size or 512,
+                           lr=cell.lr if cell.lr is not None else 1e-3)
+    score = evaluate_critic(fit.critic, pair, n=cell.n_eval, seed=1_000_003 + cell.seed)
+    return {"score": score, "steps": cell.steps, "seconds": fit.seconds + fit.fit_seconds,
+            "device": "cpu"}
+
+
+_ROWS = {"ot": _ot_row, "otnet": _otnet_row}
+
+
 def run_cell(cell: BenchmarkCell) -> CellResult:
     """Fit and measure one cell; returns its :class:`CellResult`.
 
@@ -303,17 +352,12 @@ def run_cell(cell: BenchmarkCell) -> CellResult:
     start = time.perf_counter()
     with torch_threads(cell.threads):
         pair = cell.pair()
-        row = _ot_row(cell, pair) if cell.method == "ot" else _critic_row(cell, pair)
-    s: CriticScore = row["score"]
+        row = _ROWS.get(cell.method, _critic_row)(cell, pair)
     seconds = float(row["seconds"])
     return CellResult(
         key=cell.key, dim=cell.dim, n_funnels=cell.n_funnels, method=cell.method,
-        seed=cell.seed, pair=pair.name, w1=pair.w1, w1_stderr=pair.w1_stderr, raw=s.raw,
-        raw_stderr=s.raw_stderr, lipschitz=s.lipschitz, normalised=s.normalised,
-        raw_error=s.raw_error, raw_error_lo=s.raw_error_ci[0], raw_error_hi=s.raw_error_ci[1],
-        normalised_error=s.normalised_error, grad_cosine=s.cosine,
-        grad_cosine_lo=s.cosine_ci[0], grad_cosine_hi=s.cosine_ci[1], grad_l2=s.l2,
-        grad_l2_normalised=s.l2_normalised, steps=int(row["steps"]), seconds=seconds,
+        seed=cell.seed, pair=pair.name, **score_columns(row["score"]),
+        steps=int(row["steps"]), seconds=seconds,
         steps_per_second=row["steps"] / seconds if row["steps"] and seconds > 0 else 0.0,
         total_seconds=time.perf_counter() - start,
         device=str(row["device"]), eval_device="cpu",

@@ -28,6 +28,14 @@ Finite-sample bias: the discrete plan between N independent samples matches each
 to a nearby :math:`x_i` only when N is large next to the dimension's covering number; the
 discrete W1 exceeds W1 by the sampling floor (about :math:`N^{-1/d}`), and in high dimension
 the plan's directions go astray (measured in ``docs/critic_benchmark.rst``).
+
+:func:`fit_plan_network` fits a smooth network to the same solution instead of extending it:
+at every atom the target value is its potential (:math:`u_i` at :math:`x_i`,
+:math:`-v_j` at :math:`y_j`) and the target gradient is its plan direction, the
+mass-weighted mean of the unit vectors :math:`(x_i - y_j)/\|x_i - y_j\|` over its plan
+pairs (an optimal critic has exactly that gradient along every transport segment). The
+regression averages the per-atom sampling noise over neighbouring atoms, which the McShane
+extension (one atom decides each point) cannot.
 """
 
 from __future__ import annotations
@@ -36,6 +44,7 @@ import math
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import torch
@@ -43,7 +52,8 @@ from torch import nn
 
 from .funnels import FunnelPair, check_int
 
-__all__ = ["TEMPERATURES", "ExactOTCritic", "ExactOTFit", "fit_exact_ot_critic"]
+__all__ = ["TEMPERATURES", "ExactOTCritic", "ExactOTFit", "PlanNetworkFit", "fit_exact_ot_critic",
+           "fit_plan_network", "plan_targets", "solve_independent_samples"]
 
 TEMPERATURES: tuple[float, ...] = (0.0, 0.01, 0.02, 0.05, 0.1, 0.2)
 """Temperatures tried by :func:`fit_exact_ot_critic` (0 is the plain McShane maximum)."""
@@ -120,6 +130,23 @@ class ExactOTFit:
     seconds: float
 
 
+def solve_independent_samples(pair: FunnelPair, n: int,
+                              gen: torch.Generator) -> tuple[Any, float]:
+    """The certified exact W1 solution of n + n independent samples of ``pair`` drawn from
+    ``gen`` (P's first), and its wall time in seconds: what :func:`fit_exact_ot_critic` and
+    :func:`fit_plan_network` solve."""
+    from distances import Discrete, earth_mover_solution
+
+    xs = pair.sample_plan(n, gen)[0]
+    ys = pair.sample_plan(n, gen)[1]  # an independent draw: not the plan's partners
+    start = time.perf_counter()
+    sol = earth_mover_solution(Discrete(xs.numpy()), Discrete(ys.numpy()))
+    seconds = time.perf_counter() - start
+    if sol.x is None or sol.y is None:  # pragma: no cover - point clouds carry their atoms
+        raise ValueError("the exact solution lost its atoms")
+    return sol, seconds
+
+
 def fit_exact_ot_critic(
     pair: FunnelPair,
     n: int,
@@ -150,20 +177,12 @@ def fit_exact_ot_critic(
     >>> fit.certified, fit.temperature in TEMPERATURES
     (True, True)
     """
-    from distances import Discrete, earth_mover_solution
-
     check_int("n", n, 2)
     check_int("n_held_out", n_held_out, 2)
     if not temperatures or any(not (math.isfinite(t) and t >= 0) for t in temperatures):
         raise ValueError(f"temperatures must be finite numbers >= 0; got {temperatures!r}")
     gen = torch.Generator().manual_seed(3_000_017 + seed)
-    xs = pair.sample_plan(n, gen)[0]
-    ys = pair.sample_plan(n, gen)[1]  # an independent draw: not the plan's partners
-    start = time.perf_counter()
-    sol = earth_mover_solution(Discrete(xs.numpy()), Discrete(ys.numpy()))
-    seconds = time.perf_counter() - start
-    if sol.x is None:  # pragma: no cover - point clouds always carry their atoms
-        raise ValueError("the exact solution lost its atoms")
+    sol, seconds = solve_independent_samples(pair, n, gen)
     atoms = torch.tensor(np.asarray(sol.x, dtype=np.float64))  # Discrete may reorder
     u = torch.tensor(np.asarray(sol.u, dtype=np.float64))
     hx = pair.sample_plan(n_held_out, gen)[0]
@@ -176,3 +195,152 @@ def fit_exact_ot_critic(
     best = int(np.argmax(values))
     return ExactOTFit(ExactOTCritic(atoms, u, float(temperatures[best])), int(n), float(sol.value),
                       bool(sol.certificate.ok), float(temperatures[best]), tuple(values), seconds)
+
+
+def plan_targets(solution: Any) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    r"""Regression targets from an exact W1 solution: (points, gradients, values), float64.
+
+    The points are the P atoms then the Q atoms of ``solution``
+    (:func:`distances.earth_mover_solution` of two point clouds); each one's gradient target
+    is the mass-weighted mean of the unit plan directions :math:`(x_i - y_j)/\|x_i - y_j\|`
+    over its plan pairs, normalised (zero where they cancel or the pair coincides); its value
+    target is :math:`u_i` or :math:`-v_j`, less the mean of all of them.
+
+    >>> from distances import Discrete, earth_mover_solution
+    >>> sol = earth_mover_solution(Discrete([[0.0, 0.0], [3.0, 0.0]]),
+    ...                            Discrete([[0.0, 1.0], [3.0, -2.0]]))
+    >>> z, g, v = plan_targets(sol)
+    >>> g.tolist()
+    [[0.0, -1.0], [0.0, 1.0], [0.0, -1.0], [0.0, 1.0]]
+    """
+    from scipy import sparse
+
+    x = torch.tensor(np.asarray(solution.x, dtype=np.float64))
+    y = torch.tensor(np.asarray(solution.y, dtype=np.float64))
+    coo = sparse.coo_array(solution.plan)
+    keep = coo.data > 0
+    i = torch.tensor(coo.row[keep], dtype=torch.long)
+    j = torch.tensor(coo.col[keep], dtype=torch.long)
+    mass = torch.tensor(coo.data[keep], dtype=torch.float64)[:, None]
+    step = x[i] - y[j]
+    length = step.norm(dim=1, keepdim=True)
+    unit = torch.where(length > 0, step / length.clamp_min(1e-300), torch.zeros_like(step))
+    gx = torch.zeros_like(x).index_add_(0, i, mass * unit)
+    gy = torch.zeros_like(y).index_add_(0, j, mass * unit)
+    g = torch.cat([gx, gy])
+    norm = g.norm(dim=1, keepdim=True)
+    g = torch.where(norm > 1e-12, g / norm.clamp_min(1e-300), torch.zeros_like(g))
+    values = torch.cat([torch.as_tensor(np.asarray(solution.u, dtype=np.float64)),
+                        -torch.as_tensor(np.asarray(solution.v, dtype=np.float64))])
+    return torch.cat([x, y]), g, values - values.mean()
+
+
+@dataclass(frozen=True)
+class PlanNetworkFit:
+    """A network fitted to an exact W1 solution (:func:`fit_plan_network`).
+
+    Attributes
+    ----------
+    critic : torch.nn.Module
+        The fitted network, float32, on the CPU (not 1-Lipschitz by construction).
+    n : int
+        Samples per side of the discrete problem.
+    discrete_w1 : float
+        The exact W1 between the two samples.
+    certified : bool
+        Whether the solution's certificate held.
+    seconds : float
+        Wall time of the exact solve.
+    fit_seconds : float
+        Wall time of the regression.
+    steps : int
+        Regression steps.
+    """
+
+    critic: nn.Module
+    n: int
+    discrete_w1: float
+    certified: bool
+    seconds: float
+    fit_seconds: float
+    steps: int
+
+
+def fit_plan_network(
+    pair: FunnelPair,
+    n: int,
+    *,
+    seed: int = 0,
+    steps: int = 2000,
+    width: int = 256,
+    depth: int = 3,
+    batch_size: int = 512,
+    lr: float = 1e-3,
+    value_weight: float = 1.0,
+) -> PlanNetworkFit:
+    r"""Fit a network to the potentials and plan directions of an exact W1 solution.
+
+    The same n + n independent samples and certified solve as :func:`fit_exact_ot_critic`
+    (same seed, same samples); the targets are :func:`plan_targets`'. An MLP with ``depth``
+    hidden SiLU layers of ``width`` units (smooth, so its input gradient is trainable)
+    minimises, over batches of atoms of both sides, the mean of
+    :math:`\|\nabla f(z) - g(z)\|^2 + w\,(f(z) - v(z))^2` with Adam and a cosine-decayed
+    learning rate. Nothing of the pair but its samples is used.
+
+    Parameters
+    ----------
+    pair : FunnelPair
+    n : int
+        Samples per side (>= 2).
+    seed : int, default 0
+        Seed of the samples, the network and its batches.
+    steps, width, depth, batch_size : int
+        The regression's size.
+    lr : float, default 1e-3
+        Adam's initial learning rate.
+    value_weight : float, default 1
+        w, the weight of the value term (0: gradients only).
+
+    Examples
+    --------
+    >>> from wgan.benchmark import make_funnel_pair
+    >>> fit = fit_plan_network(make_funnel_pair(2, 4, n_mc=4096), 100, steps=5, width=8)
+    >>> fit.certified, fit.critic(torch.zeros(3, 2)).shape
+    (True, torch.Size([3, 1]))
+    """
+    for name, v in (("n", n), ("steps", steps), ("width", width), ("depth", depth),
+                    ("batch_size", batch_size)):
+        check_int(name, v, 2 if name == "n" else 1)
+    check_int("seed", seed, 0)
+    for name, w in (("lr", lr), ("value_weight", value_weight)):
+        if isinstance(w, bool) or not isinstance(w, (int, float)) or not (
+                math.isfinite(w) and (w > 0 if name == "lr" else w >= 0)):
+            raise ValueError(f"{name} must be a finite number {'> 0' if name == 'lr' else '>= 0'}"
+                             f"; got {w!r}")
+    gen = torch.Generator().manual_seed(3_000_017 + seed)
+    sol, seconds = solve_independent_samples(pair, n, gen)
+    z, g, v = (t.float() for t in plan_targets(sol))
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(seed)
+        layers: list[nn.Module] = []
+        for k in range(depth):
+            layers += [nn.Linear(pair.dim if k == 0 else width, width), nn.SiLU()]
+        net = nn.Sequential(*layers, nn.Linear(width, 1))
+    opt = torch.optim.Adam(net.parameters(), lr)
+    schedule = torch.optim.lr_scheduler.CosineAnnealingLR(opt, steps)
+    batches = torch.Generator().manual_seed(4_000_037 + seed)
+    start = time.perf_counter()
+    for _ in range(steps):
+        idx = torch.randint(len(z), (batch_size,), generator=batches)
+        zb = z[idx].clone().requires_grad_(True)
+        f = net(zb)[:, 0]
+        (grad,) = torch.autograd.grad(f.sum(), zb, create_graph=True)
+        loss = ((grad - g[idx]) ** 2).sum(dim=1).mean() + value_weight * ((f - v[idx]) ** 2).mean()
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        opt.step()
+        schedule.step()
+    fit_seconds = time.perf_counter() - start
+    net.eval()
+    return PlanNetworkFit(net, int(n), float(sol.value), bool(sol.certificate.ok), seconds,
+                          fit_seconds, int(steps))

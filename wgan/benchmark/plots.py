@@ -18,7 +18,8 @@ __all__ = ["cosine_figure", "value_error_figure"]
 
 
 #: One colour per method in every figure.
-_COLOURS = {"clip": "C0", "gp": "C1", "lp": "C2", "ot": "C3", "sn": "C4", "groupsort": "C5"}
+_COLOURS = {"clip": "C0", "gp": "C1", "lp": "C2", "ot": "C3", "sn": "C4", "groupsort": "C5",
+            "otnet": "C6"}
 _STYLES = ("-", "--", ":", "-.")
 
 

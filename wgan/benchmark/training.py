@@ -10,11 +10,13 @@ cell at the defaults reproduces the earlier sweeps' fits.
 
 from __future__ import annotations
 
+import contextlib
 import time
 from typing import Any
 
 import torch
 from torch import nn
+from torch.nn.utils import parametrize
 
 from ..config import METHOD_DEFAULTS, MethodDefaults
 from ..critic import critic_step, make_optimizer
@@ -74,11 +76,17 @@ def fit_benchmark_critic(cell: Any, pair: FunnelPair) -> tuple[nn.Module, float,
         data = gen if device.type == "cpu" else torch.Generator(device=device).manual_seed(
             cell.seed + 1)
         m = settings.batch_size
+        # GroupSort's Björck weights depend on the parameters only: computed once per step
+        # (the real and the fake batch share them) instead of once per forward pass; the
+        # same numbers up to rounding, about 20 % less time per step. Not for SN, whose power
+        # iterations run on every forward pass in training mode.
+        once = parametrize.cached if cell.method == "groupsort" else contextlib.nullcontext
         start = time.perf_counter()
         for _ in range(cell.steps):
             real = pair.sample_p(m, data).to(device)
             fake = pair.sample_q(m, data).to(device)
-            critic_step(critic, optimizer, real, fake, method=cell.method,
-                        penalty_weight=cell.penalty_weight, clip=cell.clip, generator=gen)
+            with once():
+                critic_step(critic, optimizer, real, fake, method=cell.method,
+                            penalty_weight=cell.penalty_weight, clip=cell.clip, generator=gen)
         seconds = time.perf_counter() - start
     return critic, seconds, device.type

@@ -26,6 +26,7 @@ SUBCOMMANDS: tuple[str, ...] = (
     "wgan.cli.train",
     "wgan.cli.wgan_figures",
     "wgan.cli.benchmark",
+    "wgan.cli.rates",
 )
 
 
