@@ -138,7 +138,7 @@ _NOT_OPERATORS = {"param", "parameters", "argument", "star_expr", "arglist", "la
                   "typedargslist", "dictorsetmaker"}
 
 
-def mutants_of(module: str, cfg: dict) -> list[tuple[Mutant, str]]:
+def mutants_of(module: str, cfg: dict, source: str | None = None) -> list[tuple[Mutant, str]]:
     """Every mutant of ``module`` with its mutated source, in a stable order.
 
     Mutants whose code is the same as the original once annotations are ignored (``float |
@@ -149,7 +149,8 @@ def mutants_of(module: str, cfg: dict) -> list[tuple[Mutant, str]]:
     from cosmic_ray.ast import ast_nodes, get_ast
     from cosmic_ray.mutating import mutate_code
 
-    source = (ROOT / module).read_text()
+    if source is None:
+        source = (ROOT / module).read_text()
     original = _strip_annotations(ast.parse(source))
     defs = _definitions(ast.parse(source))
     lines = source.splitlines()
@@ -311,6 +312,101 @@ def run_tests(
     return outcome, seconds
 
 
+class _CoverageContexts:
+    """pytest plugin: which test executes which line of one file (coverage.py contexts),
+    the tests of each line fastest first (a mutant's first failure comes sooner).
+
+    Lines run outside any test (at import, while collecting) are under the context ""."""
+
+    def __init__(self, path: Path) -> None:
+        import coverage
+
+        self.path = str(path)
+        self.cov = coverage.Coverage(data_file=None, include=[self.path], branch=False)
+        self.seconds: dict[str, float] = {"": -1.0}
+        self.cov.start()
+
+    def pytest_runtest_protocol(self, item, nextitem):
+        self.cov.switch_context(item.nodeid)
+
+    def pytest_runtest_logreport(self, report):
+        self.seconds[report.nodeid] = self.seconds.get(report.nodeid, 0.0) + report.duration
+
+    def pytest_runtest_logfinish(self, nodeid, location):
+        self.cov.switch_context("")
+
+    def lines(self) -> dict[int, list[str]]:
+        self.cov.stop()
+        data = self.cov.get_data()
+        for f in data.measured_files():
+            if os.path.samefile(f, self.path):
+                return {
+                    int(k): sorted(v, key=lambda c: self.seconds.get(c, float("inf")))
+                    for k, v in data.contexts_by_lineno(f).items()
+                }
+        return {}
+
+
+def covering_run(module: str, tests: list[str], log: Path) -> tuple[dict[int, list[str]], float]:
+    """Run ``tests`` once, unmutated, under coverage: {line: [test node ids]} and the seconds.
+
+    Raises SystemExit if a test fails (the mutants would be measured against a red suite).
+    """
+    out = log.with_suffix(".json")
+    out.unlink(missing_ok=True)
+    start = time.monotonic()
+    pid = os.fork()
+    if pid == 0:  # the child
+        code = 3
+        try:
+            fd = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+            os.dup2(fd, 1)
+            os.dup2(fd, 2)
+            plugin = _CoverageContexts(ROOT / module)
+            import pytest
+
+            args = [*tests, "-q", "-p", "no:cacheprovider", "--no-header", "-rN",
+                    "--assert=plain"]
+            code = int(pytest.main(args, plugins=[_QuietHypothesis(), plugin]))
+            out.write_text(json.dumps(plugin.lines()))
+        finally:
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(code)
+    _, status = os.waitpid(pid, 0)
+    seconds = time.monotonic() - start
+    if os.waitstatus_to_exitcode(status) != 0 or not out.exists():
+        raise SystemExit(f"{module}: its tests fail without a mutant; see {log}")
+    return {int(k): v for k, v in json.loads(out.read_text()).items()}, seconds
+
+
+def statement_line(tree: ast.Module, line: int) -> int:
+    """The first line of the innermost statement holding ``line`` (coverage.py counts a
+    statement of several lines at its first)."""
+    best, span = line, None
+    for node in ast.walk(tree):
+        if isinstance(node, ast.stmt) and node.lineno <= line <= (node.end_lineno or 0):
+            if span is None or node.end_lineno - node.lineno < span:
+                best, span = node.lineno, node.end_lineno - node.lineno
+    return best
+
+
+def select_tests(tests: list[str], contexts: list[str] | None) -> list[str] | None:
+    """The tests to run against a mutant of a line executed under ``contexts``.
+
+    All of ``tests`` when the line also runs outside the tests (at import: a constant, a
+    default argument, a decorator); the node ids of the tests that execute it otherwise,
+    fastest first, with the options of ``tests``; None when no test
+    executes it (the mutant survives: no test can see it).
+    """
+    if not contexts:
+        return None
+    if "" in contexts:
+        return list(tests)
+    return [t for t in tests if t.startswith("-") and not t.startswith("--deselect")] + [
+        c for c in contexts]
+
+
 # -- commands ----------------------------------------------------------------------------
 
 
@@ -324,11 +420,11 @@ def _path(key: str) -> str:
     return key.split("#")[0]
 
 
-def scoped_mutants(key: str, cfg: dict) -> list[tuple[Mutant, str]]:
+def scoped_mutants(key: str, cfg: dict, source: str | None = None) -> list[tuple[Mutant, str]]:
     """The mutants of a key of [tool.mutation-testing.tests]: all of the module's, or
     those whose ``function::line`` fully matches a pattern of
     [tool.mutation-testing.functions] for the key (a part of a module)."""
-    mutants = mutants_of(_path(key), cfg)
+    mutants = mutants_of(_path(key), cfg, source)
     patterns = cfg.get("functions", {}).get(key)
     if patterns is None:
         return mutants
@@ -348,59 +444,80 @@ def _tests(cfg: dict, module: str) -> list[str]:
 
 def run_module(
     module: str, cfg: dict, equivalent: dict[str, str], only: set[str] | None = None,
-    verbose: bool = True, timeout: float | None = None,
+    verbose: bool = True, timeout: float | None = None, checkpoint=None,
 ) -> dict:
     """Run the mutants of ``module`` (those in ``only`` if given) against its tests.
 
-    Without ``timeout``, the module's tests first run once unmutated: they must pass, and
-    a mutant's timeout is four times that time plus 30 s (the machine is shared).
+    The module's tests first run once unmutated under coverage: they must pass, and each
+    mutant then runs only the tests that execute its line (all of them for a line run at
+    import), in the clean run's order, stopping at the first failure; a mutant of a line
+    no test executes survives without a run. Without ``timeout``, a mutant's timeout is
+    four times the clean run plus 30 s (the machine is shared). With ``timeout`` given (CI's
+    sample of mutants killed before), there is no clean run and each mutant runs all the
+    module's tests. ``checkpoint(result)`` is called every 20 mutants with the result so
+    far (``partial`` set).
     """
     tests = _tests(cfg, module)
     LOGS.mkdir(parents=True, exist_ok=True)
+    lines: dict[int, list[str]] | None = None
     base = 0.0
-    if timeout is None:
-        clean, base = run_tests(_path(module), None, tests, 3600.0, LOGS / "clean.log")
-        if clean != "survived":
-            raise SystemExit(f"{module}: its tests fail without a mutant ({clean}); see {LOGS}")
-        timeout = 4.0 * base + 30.0
     mutants = scoped_mutants(module, cfg)
-    counts = {"mutants": 0, "killed": 0, "equivalent": 0, "survived": 0, "timeout": 0}
+    to_run = [m for m, _ in mutants if (only is None or m.key in only) and m.key not in equivalent]
+    if timeout is None and to_run:
+        lines, base = covering_run(_path(module), tests, LOGS / "clean.log")
+        timeout = 4.0 * base + 30.0
+    tree = ast.parse((ROOT / _path(module)).read_text())
+    counts = {"mutants": 0, "killed": 0, "equivalent": 0, "survived": 0, "timeout": 0,
+              "uncovered": 0}
     survivors: list[str] = []
     start = time.monotonic()
-    for i, (m, source) in enumerate(mutants):
-        if only is not None and m.key not in only:
-            continue
+    todo = [(i, m, src) for i, (m, src) in enumerate(mutants) if only is None or m.key in only]
+
+    def result() -> dict:
+        judged = counts["mutants"] - counts["equivalent"]
+        return {
+            **counts,
+            "score": counts["killed"] / judged if judged else 1.0,
+            "survivors": list(survivors),
+            "tests": tests,
+            "clean_seconds": round(base, 1),
+            "seconds": round(time.monotonic() - start, 1),
+            "load_average": _load(),
+            "source_sha1": hashlib.sha1((ROOT / _path(module)).read_bytes()).hexdigest(),
+        }
+
+    for n, (i, m, source) in enumerate(todo):
+        if checkpoint is not None and n and n % 20 == 0:
+            checkpoint({**result(), "partial": f"{n} of {len(todo)} mutants run"})
         counts["mutants"] += 1
         if m.key in equivalent:
             counts["equivalent"] += 1
             continue
-        outcome, seconds = run_tests(_path(module), source, tests, timeout, LOGS / "mutant.log")
+        selected = (list(tests) if lines is None
+                    else select_tests(tests, lines.get(statement_line(tree, m.line))))
+        if selected is None:
+            outcome, seconds = "uncovered", 0.0
+        else:
+            outcome, seconds = run_tests(_path(module), source, selected, timeout,
+                                         LOGS / "mutant.log")
         if outcome == "no tests":
-            raise SystemExit(f"{module}: no tests collected from {tests}")
+            raise SystemExit(f"{module}: no tests collected from {selected}")
         if outcome == "usage":
-            raise SystemExit(f"{module}: pytest refused the arguments {tests} (a test file "
+            raise SystemExit(f"{module}: pytest refused the arguments {selected} (a test file "
                              f"of [tool.mutation-testing.tests] missing?); see {LOGS}")
-        if outcome == "survived":
+        if outcome in ("survived", "uncovered"):
             counts["survived"] += 1
+            counts["uncovered"] += outcome == "uncovered"
             survivors.append(m.key)
         else:
             counts["killed"] += 1
             counts["timeout"] += outcome == "timeout"
         if verbose:
-            mark = "SURVIVED" if outcome == "survived" else outcome
-            print(f"  [{i + 1}/{len(mutants)}] {mark:8s} {seconds:5.1f}s  line {m.line}: "
-                  f"{m.before}  ->  {m.after}", flush=True)
-    judged = counts["mutants"] - counts["equivalent"]
-    return {
-        **counts,
-        "score": counts["killed"] / judged if judged else 1.0,
-        "survivors": survivors,
-        "tests": tests,
-        "clean_seconds": round(base, 1),
-        "seconds": round(time.monotonic() - start, 1),
-        "load_average": _load(),
-        "source_sha1": hashlib.sha1((ROOT / _path(module)).read_bytes()).hexdigest(),
-    }
+            mark = outcome.upper() if outcome in ("survived", "uncovered") else outcome
+            ran = "all" if selected == tests else len(selected or [])
+            print(f"  [{i + 1}/{len(mutants)}] {mark:9s} {seconds:5.1f}s {ran!s:>4} tests  "
+                  f"line {m.line}: {m.before}  ->  {m.after}", flush=True)
+    return result()
 
 
 def _modules(cfg: dict, given: list[str]) -> list[str]:
@@ -418,14 +535,26 @@ def cmd_run(args: argparse.Namespace) -> int:
     for module in _modules(cfg, args.modules):
         print(f"== {module} (load average {_load()})", flush=True)
         if args.survivors:
-            r = _rerun_survivors(module, cfg, equivalent, results.get(module), args.quiet)
+            r = _rerun_survivors(module, cfg, equivalent, results.get(module), args.quiet,
+                                 args.since)
         else:
-            r = run_module(module, cfg, equivalent, verbose=not args.quiet)
-            r["command"] = f"python benchmarks/mutation.py run {module}"
-        # Read again before writing: another run may have recorded other modules meanwhile.
-        results = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
-        results[module] = r
-        RESULTS.write_text(json.dumps(results, indent=1, sort_keys=True) + "\n")
+            command = f"python benchmarks/mutation.py run {module}"
+            only = None
+            if args.one_in > 1:
+                command = f"python benchmarks/mutation.py run --one-in {args.one_in} {module}"
+                only = {m.key for m, _ in scoped_mutants(module, cfg)
+                        if m.sample_hash % args.one_in == 0}
+
+            def checkpoint(partial: dict, module: str = module, command: str = command) -> None:
+                _record(module, {**partial, "command": command})
+
+            r = run_module(module, cfg, equivalent, only=only, verbose=not args.quiet,
+                           checkpoint=checkpoint)
+            r["command"] = command
+            if args.one_in > 1:
+                r["one_in"] = args.one_in
+                r["of"] = len(scoped_mutants(module, cfg))
+        results = _record(module, r)
         print(f"   {module}: {r['mutants']} mutants, {r['killed']} killed, "
               f"{r['equivalent']} equivalent, {r['survived']} survived "
               f"({100 * r['score']:.1f} %) in {r['seconds']:.0f} s", flush=True)
@@ -435,33 +564,73 @@ def cmd_run(args: argparse.Namespace) -> int:
     return 0
 
 
+def _record(module: str, r: dict) -> dict:
+    """Write ``r`` as the module's result (read again first: another run may have recorded
+    other modules meanwhile) and the CSV table; return all the results."""
+    results = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
+    results[module] = r
+    RESULTS.write_text(json.dumps(results, indent=1, sort_keys=True) + "\n")
+    write_table(results, load_config())
+    return results
+
+
 def _rerun_survivors(
-    module: str, cfg: dict, equivalent: dict[str, str], previous: dict | None, quiet: bool
+    module: str, cfg: dict, equivalent: dict[str, str], previous: dict | None, quiet: bool,
+    since: str | None = None,
 ) -> dict:
     """Rerun only the survivors of the last full run (after adding tests or equivalents).
 
     Valid while the module's source is the one the full run mutated (checked by its SHA-1)
-    and tests were only added: a killed mutant stays killed.
+    and tests were only added: a killed mutant stays killed. When the source changed since
+    (a merge), ``since`` names the commit whose version the full run mutated: a mutant's
+    key (its function and its line's text) does not move with edits elsewhere, so the
+    mutants whose keys are new run too, and those whose keys are gone are taken out.
     """
+    if previous is None:
+        raise SystemExit(f"{module}: no full run recorded: run it in full")
     sha1 = hashlib.sha1((ROOT / _path(module)).read_bytes()).hexdigest()
-    if previous is None or previous.get("source_sha1") != sha1:
-        raise SystemExit(f"{module} changed since its last full run: run it in full")
-    again = set(previous["survivors"])
-    r = run_module(module, cfg, equivalent, only=again, verbose=not quiet)
+    new: set[str] = set()
+    gone: set[str] = set()
+    if previous.get("source_sha1") != sha1:
+        if since is None:
+            raise SystemExit(f"{module} changed since its last full run: run it in full, or "
+                             "name the commit it was run on with --since")
+        import subprocess
+
+        old_source = subprocess.run(
+            ["git", "show", f"{since}:{_path(module)}"], cwd=ROOT, check=True,
+            capture_output=True, text=True).stdout
+        if hashlib.sha1(old_source.encode()).hexdigest() != previous.get("source_sha1"):
+            raise SystemExit(f"{module} at {since} is not the source of the last full run")
+        old = {m.key for m, _ in scoped_mutants(module, cfg, old_source)}
+        now = {m.key for m, _ in scoped_mutants(module, cfg)}
+        new, gone = now - old, old - now
+        print(f"   since {since}: {len(new)} new mutants, {len(gone)} gone", flush=True)
+    if "partial" in previous:
+        raise SystemExit(f"{module}: its last full run stopped early: run it in full")
+    again = set(previous["survivors"]) - gone
+    r = run_module(module, cfg, equivalent, only=again | new, verbose=not quiet)
     out = dict(previous)
-    newly_equivalent = r["equivalent"]
-    out["equivalent"] = previous["equivalent"] + newly_equivalent
-    out["killed"] = previous["killed"] + r["killed"]
+    # The mutants gone with the old lines: survivors, equivalents (by key) or killed.
+    gone_equivalent = {k for k in gone if k in equivalent}
+    gone_killed = gone - set(previous["survivors"]) - gone_equivalent
+    out["mutants"] = previous["mutants"] + len(new) - len(gone)
+    out["source_sha1"] = sha1
+    out["equivalent"] = previous["equivalent"] - len(gone_equivalent) + r["equivalent"]
+    out["killed"] = previous["killed"] - len(gone_killed) + r["killed"]
     out["timeout"] = previous.get("timeout", 0) + r["timeout"]
     out["survived"] = r["survived"]
+    out["uncovered"] = r["uncovered"]
     out["survivors"] = r["survivors"]
     judged = out["mutants"] - out["equivalent"]
     out["score"] = out["killed"] / judged if judged else 1.0
     out["tests"] = r["tests"]
     out["seconds"] = previous["seconds"] + r["seconds"]
     out["load_average"] = previous["load_average"] + "; survivors rerun at " + r["load_average"]
-    out["command"] = (previous["command"] + f"; python benchmarks/mutation.py run --survivors "
-                      f"{module}")
+    again_command = "python benchmarks/mutation.py run --survivors "
+    if since is not None and (new or gone):
+        again_command += f"--since {since} "
+    out["command"] = previous["command"] + "; " + again_command + module
     return out
 
 
@@ -474,8 +643,13 @@ def write_table(results: dict, cfg: dict) -> None:
             r = results.get(module)
             if r is None:
                 continue
+            load = r["load_average"]
+            if "partial" in r:
+                load += f" (stopped early: {r['partial']})"
+            if "one_in" in r:
+                load += f" (a sample: 1 in {r['one_in']} of {r['of']} mutants)"
             w.writerow([module, r["mutants"], r["killed"], r["equivalent"], r["survived"],
-                        f"{100 * r['score']:.1f}", f"{r['seconds']:.0f}", r["load_average"]])
+                        f"{100 * r['score']:.1f}", f"{r['seconds']:.0f}", load])
 
 
 def cmd_list(args: argparse.Namespace) -> int:
@@ -516,13 +690,15 @@ def cmd_sample(args: argparse.Namespace) -> int:
     total = 0
     start = time.monotonic()
     for module in _modules(cfg, args.modules):
-        if module not in results:
+        if module not in results or "partial" in results[module]:
             print(f"  {module}: no full run recorded in {RESULTS.name}; not sampled")
             continue
         # Known survivors of the last full run are in the docs' table already; the sample
         # guards the killed ones (and any new mutant) against decay.
         skip = set(equivalent) | set(results[module]["survivors"])
-        keys = sample_of([m for m, _ in scoped_mutants(module, cfg)], cfg, skip)
+        one_in = int(results[module].get("one_in", 1))  # a module measured on a sample
+        keys = sample_of([m for m, _ in scoped_mutants(module, cfg)
+                          if m.sample_hash % one_in == 0], cfg, skip)
         if not keys:
             continue
         r = run_module(module, cfg, equivalent, only=keys, verbose=args.verbose,
@@ -553,6 +729,12 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("modules", nargs="*")
     p.add_argument("--nice", type=int, default=10)
     p.add_argument("--quiet", action="store_true")
+    p.add_argument("--since", metavar="COMMIT",
+                   help="with --survivors, after the module changed: the commit whose "
+                        "version the full run mutated (its new mutants run too)")
+    p.add_argument("--one-in", type=int, default=1, metavar="N",
+                   help="run only the mutants whose key's hash is 0 modulo N (a fixed "
+                        "sample, recorded as such)")
     p.add_argument("--survivors", action="store_true",
                    help="rerun only the last run's survivors (the module's source unchanged)")
     p.set_defaults(func=cmd_run)

@@ -148,3 +148,10 @@ def _escape_bars(app, what, name, obj, options, lines: list[str]) -> None:
 
 def setup(app) -> None:
     app.connect("autodoc-process-docstring", _escape_bars)
+    # ``sphinx-build -j auto`` (CI) reads and writes the pages in parallel: furo's navigation
+    # tree of every page is most of the writing time. sphinx-mathjax-offline does not declare
+    # whether it is parallel-safe, so Sphinx would warn (an error under -W) and go serial; it
+    # only sets ``mathjax_path`` and copies MathJax at build-finished, in the main process.
+    offline = app.extensions.get("sphinx-mathjax-offline")
+    if offline is not None and offline.parallel_read_safe is None:
+        offline.parallel_read_safe = offline.parallel_write_safe = True

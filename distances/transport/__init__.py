@@ -24,10 +24,12 @@ the top of a call down, and what flows between them::
     _candidates  point clouds -> candidate edges: EdgeSet, Flow (rows, cols, mass, u, v),
                  first neighbours, local lists, cells of the coarse level, monotone tree,
                  largest cost, row repair of the last scan, c-transform.
-    _solver      Solver: the simplex of one column generation (first basis, big-M star and
-                 restart, candidates added, Flow out); run_matrix_rounds drives _rounds.
+    _solver      Solver: the simplex of one column generation (first basis: tree, big-M star
+                 and restart, or least-cost plan; candidates added, Flow out);
+                 run_matrix_rounds drives _rounds.
     _rounds      the rounds of a kept cost matrix in one compiled loop (simplex, price
-                 every pair from the matrix, add, stop).
+                 every pair from the matrix, add, stop); ROUND_STATE, the named record of
+                 the rounds' counters and limits, and the stop rule both loops share.
     _simplex     TransportSimplex: LEMON's primal network simplex on a growing arc set,
                  keeping its basis between solves (starts, arcs added, plan, potentials).
     _pivots      Arcs, Tree -> pivots: one pivot in LEMON's steps (find_entering_arc,
@@ -35,7 +37,8 @@ the top of a call down, and what flows between them::
                  update_potentials) on named state (Arcs, Tree, Pivot).
     _tree        the spanning tree's arrays (parent, pred, thread, succ_num, last_succ):
                  built from arcs, renumbered in thread order.
-    _bases       first bases: north-west corner, a coarse plan refined to a spanning tree.
+    _bases       first bases: north-west corner, a coarse plan refined to a spanning tree,
+                 the least-cost plan of the candidates (kept-matrix problems).
     _pricing     reduced costs against potentials (u, v) -> violated pairs, row minima:
                  scans of all pairs (k-d blocks, triangle-inequality skips, threads), the
                  matrix pricing, the local lists' pricing.

@@ -1,7 +1,7 @@
 r"""First bases for the network simplex of :mod:`distances.transport._simplex` (compiled, numba).
 
 A basis of the transport problem between n supplies and m demands is a spanning tree of
-the bipartite graph (n + m - 1 arcs) whose flows meet the marginals. Two constructions:
+the bipartite graph (n + m - 1 arcs) whose flows meet the marginals. Three constructions:
 
 * :func:`northwest_corner`: the north-west-corner plan of the masses in a given order
   (the sparse solver takes the order of the projections on the principal axis);
@@ -9,7 +9,10 @@ the bipartite graph (n + m - 1 arcs) whose flows meet the marginals. Two constru
   plan of the points: each cell's points share its coarse arcs by north-west corners, and
   each coarse arc's shares of its two cells are matched by a north-west corner. The pieces
   form a forest (a north-west corner is a staircase, and the coarse plan a tree); arcs of
-  mass 0 join its components into a spanning tree (:func:`span`).
+  mass 0 join its components into a spanning tree (:func:`span`);
+* :func:`least_cost_basis`: the least-cost (matrix-minimum) plan on the candidate arcs,
+  completed by a north-west corner of the masses left over; the first basis of problems
+  whose cost matrix is kept, in place of LEMON's big-M star.
 
 Private module: importing it imports numba.
 """
@@ -21,7 +24,7 @@ from numpy.typing import NDArray
 
 from ._jit import kernel
 
-__all__ = ["northwest_corner", "refine_basis", "span"]
+__all__ = ["least_cost_basis", "northwest_corner", "refine_basis", "span"]
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
@@ -228,3 +231,138 @@ def northwest_corner(a: FloatArray, b: FloatArray) -> tuple[IntArray, IntArray, 
     """The north-west-corner plan of ``a`` and ``b`` taken in the given order: ``n + m - 1``
     pieces (rows, columns, masses), a spanning tree of the bipartite graph."""
     return _northwest(np.ascontiguousarray(a, float), np.ascontiguousarray(b, float))
+
+
+@kernel
+def _bucket_order(cost):
+    """The arcs in increasing cost to within (largest - smallest) / (number of arcs): a
+    counting sort into as many buckets as arcs (stable within a bucket), a third of the
+    time of an exact sort (4852 arcs: 0.1 ms, argsort 0.3 ms); the least-cost plan is a
+    heuristic start, any order gives a basis."""
+    e = cost.shape[0]
+    lo, hi = np.inf, -np.inf
+    for q in range(e):
+        lo = min(lo, cost[q])
+        hi = max(hi, cost[q])
+    scale = (e - 1) / (hi - lo) if hi > lo else 0.0
+    count = np.zeros(e + 1, np.int64)
+    bucket = np.empty(e, np.int64)
+    for q in range(e):
+        k = min(int((cost[q] - lo) * scale), e - 1)
+        bucket[q] = k
+        count[k + 1] += 1
+    for k in range(e):
+        count[k + 1] += count[k]
+    order = np.empty(e, np.int64)
+    for q in range(e):
+        order[count[bucket[q]]] = q
+        count[bucket[q]] += 1
+    return order
+
+
+@kernel
+def _least_cost(a, b, rows, cols, cost, ox, oy):
+    """The least-cost plan on the arcs (rows, cols, cost): the arcs in increasing cost
+    (:func:`_bucket_order`), each sending as much as both ends have left, then a
+    north-west corner of what is left in the orders ``ox``, ``oy``. Each piece uses up
+    one end (the row when both are), which takes no later piece: every node has at most
+    one piece to a node used up later (or never), so the pieces form a forest. Returns
+    (rows, cols, mass) and which arcs the pieces are (the north-west pieces may be other
+    pairs)."""
+    n, m = a.shape[0], b.shape[0]
+    ra, rb = a.copy(), b.copy()
+    used_r = np.zeros(n, np.bool_)
+    used_c = np.zeros(m, np.bool_)
+    picked = np.zeros(rows.shape[0], np.bool_)
+    out_r = np.empty(n + m, np.int64)
+    out_c = np.empty(n + m, np.int64)
+    out_m = np.empty(n + m, np.float64)
+    k = 0
+    for q in _bucket_order(cost):
+        i, j = rows[q], cols[q]
+        if used_r[i] or used_c[j]:
+            continue
+        g = min(ra[i], rb[j])
+        out_r[k], out_c[k], out_m[k] = i, j, g
+        picked[q] = True
+        k += 1
+        ra[i] -= g
+        rb[j] -= g
+        if ra[i] <= rb[j]:
+            used_r[i] = True
+        else:
+            used_c[j] = True
+    k_least = k
+    left_r = np.empty(n, np.int64)
+    n_r = 0
+    for i in ox:
+        if not used_r[i]:
+            left_r[n_r] = i
+            n_r += 1
+    left_c = np.empty(m, np.int64)
+    n_c = 0
+    for j in oy:
+        if not used_c[j]:
+            left_c[n_c] = j
+            n_c += 1
+    p, q = 0, 0
+    while p < n_r and q < n_c:
+        i, j = left_r[p], left_c[q]
+        g = min(ra[i], rb[j])
+        out_r[k], out_c[k], out_m[k] = i, j, g
+        k += 1
+        ra[i] -= g
+        rb[j] -= g
+        if (ra[i] <= rb[j] and p < n_r - 1) or q == n_c - 1:
+            p += 1
+        else:
+            q += 1
+    # the north-west pieces that are candidate arcs too: their columns by row (CSR)
+    start = np.zeros(n + 1, np.int64)
+    for t in range(k_least, k):
+        start[out_r[t] + 1] += 1
+    for i in range(n):
+        start[i + 1] += start[i]
+    fill = start[:n].copy()
+    nw_cols = np.empty(max(k - k_least, 1), np.int64)
+    for t in range(k_least, k):
+        nw_cols[fill[out_r[t]]] = out_c[t]
+        fill[out_r[t]] += 1
+    for q in range(rows.shape[0]):
+        i = rows[q]
+        for t in range(start[i], start[i + 1]):
+            if nw_cols[t] == cols[q]:
+                picked[q] = True
+    return out_r[:k], out_c[:k], out_m[:k], picked
+
+
+def least_cost_basis(
+    a: FloatArray, b: FloatArray, rows: IntArray, cols: IntArray, cost: FloatArray,
+    ox: IntArray, oy: IntArray,
+) -> tuple[IntArray, IntArray, FloatArray, NDArray[np.bool_]]:
+    """A first basis from candidate arcs: the least-cost (matrix-minimum) plan on them,
+    the masses they cannot place matched by a north-west corner in the orders ``ox`` and
+    ``oy`` (e.g. along the principal axis), completed to a spanning tree by arcs of mass
+    0 (:func:`span`). Returns ``n + m - 1`` arcs (rows, columns, masses) and a mask of the
+    candidates that are among them.
+
+    Against LEMON's big-M star, the start of the kept-matrix problems above 3-D (both
+    with LEMON's block search in the first solve): 500 x 167 weighted, the eight
+    bench_peers shapes in 8-D and 32-D, 39 % fewer pivots in all (86,500 -> 52,700; curve
+    in 8-D 13,500 -> 4,500), the plan at 1.02-1.15 x the optimal cost; equal sizes, 500
+    in 8-D and 32-D, 28 % fewer; 1000 x 500, 31 % fewer. Degenerate starts are no problem
+    for the strongly feasible pivots."""
+    rows = np.ascontiguousarray(rows, np.int64)
+    cols = np.ascontiguousarray(cols, np.int64)
+    r, c, mass, picked = _least_cost(
+        np.ascontiguousarray(a, np.float64), np.ascontiguousarray(b, np.float64), rows, cols,
+        np.ascontiguousarray(cost, np.float64), np.ascontiguousarray(ox, np.int64),
+        np.ascontiguousarray(oy, np.int64))
+    k = r.size
+    r, c, mass = span(a.size, b.size, r, c, mass)
+    if r.size != a.size + b.size - 1:  # pragma: no cover - a forest by construction
+        raise RuntimeError("least-cost plan: the pieces hold a cycle")
+    if r.size > k:  # arcs of mass 0 joined the components: candidates among them?
+        m = b.size
+        picked |= np.isin(rows * m + cols, r[k:] * m + c[k:])
+    return r, c, mass, picked

@@ -13,8 +13,9 @@ and the ``wasserstein`` package): the spanning tree of :mod:`distances.transport
 strongly feasible leaving-arc rule (Cunningham), against cycling on degenerate pivots:
 
 * **Two starts.** :class:`TransportSimplex` starts from a given spanning tree (a
-  north-west-corner plan or a refined coarse plan, :mod:`distances.transport._bases`: ``n + m - 1``
-  arcs, primal feasible) hung under a root by one arc of cost and flow 0, so the
+  north-west-corner plan, a refined coarse plan or the least-cost plan of the candidates,
+  :mod:`distances.transport._bases`: ``n + m - 1`` arcs, primal feasible) hung under a
+  root by one arc of cost and flow 0, so the
   potentials stay of the size of the costs (a big-M start gives them offsets of
   ``(n + m) x`` the largest cost, and the reduced costs lose that many digits). Or, with
   :meth:`TransportSimplex.star`, from LEMON's star of artificial arcs, with a small

@@ -16,7 +16,7 @@ from scipy.spatial.distance import cdist
 
 from distances import SolverError
 from distances.sparse_w1 import SparseOptions
-from distances.transport._bases import northwest_corner, refine_basis
+from distances.transport._bases import least_cost_basis, northwest_corner, refine_basis
 from distances.transport._nearest import euclidean_matrix, nearest_in_matrix, nearest_points
 from distances.transport._pricing import scan, scan_matrix
 from distances.transport._simplex import ITERATION_LIMIT, OPTIMAL, TransportSimplex
@@ -159,6 +159,85 @@ def test_refined_coarse_plan_is_a_feasible_spanning_tree():
         TransportSimplex(a, b, rows, cols, np.zeros(rows.size), mass)  # a spanning tree
 
 
+@pytest.mark.parametrize("kind", ["random", "integer", "uniform"])
+def test_least_cost_basis_is_a_feasible_spanning_tree_from_which_the_optimum_follows(kind):
+    """Candidates of every kind: none, a few (most mass left to the north-west corner),
+    half, all pairs. The basis meets the marginals, is a spanning tree, its mask names
+    exactly the candidates among its arcs, and the simplex goes on from it to POT's
+    optimum."""
+    rng = np.random.default_rng(23)
+    for trial in range(40):
+        n, m = rng.integers(1, 25, size=2)
+        x, y, a, b = _problem(rng, n, m, int(rng.integers(1, 5)), kind)
+        cost = cdist(x, y)
+        share = (0.0, 0.1, 0.5, 1.0)[trial % 4]
+        rows, cols = np.nonzero(rng.random((n, m)) < share)
+        ox, oy = rng.permutation(n), rng.permutation(m)
+        b_rows, b_cols, mass, picked = least_cost_basis(a, b, rows, cols, cost[rows, cols],
+                                                        ox, oy)
+        assert b_rows.size == n + m - 1
+        assert (mass >= 0).all()
+        assert_allclose(np.bincount(b_rows, mass, n), a, atol=1e-15)
+        assert_allclose(np.bincount(b_cols, mass, m), b, atol=1e-15)
+        basis = set(zip(b_rows.tolist(), b_cols.tolist(), strict=True))
+        assert len(basis) == n + m - 1  # no pair twice
+        pairs = zip(rows.tolist(), cols.tolist(), strict=True)
+        assert picked.tolist() == [pair in basis for pair in pairs]
+        s = TransportSimplex(a, b, b_rows, b_cols, cost[b_rows, b_cols], mass)  # a tree
+        taken = np.zeros(cost.shape, dtype=bool)
+        taken[b_rows, b_cols] = True
+        ii, jj = np.nonzero(~taken)
+        s.add(ii, jj, cost[ii, jj])
+        assert s.solve(10**7, EPS) == OPTIMAL
+        _check_optimal(s, a, b, cost, ot.emd2(a, b, cost, numItermax=10**7))
+
+
+def test_least_cost_basis_places_mass_on_the_cheapest_candidates_first():
+    """Two rows, two columns, the diagonal cheap: the least-cost plan is the optimal
+    diagonal, where a north-west corner in the reversed order would cross."""
+    a = b = np.full(2, 0.5)
+    cost = np.array([[0.0, 1.0], [1.0, 0.0]])
+    rows, cols = np.array([0, 0, 1, 1]), np.array([0, 1, 0, 1])
+    b_rows, b_cols, mass, picked = least_cost_basis(a, b, rows, cols, cost[rows, cols],
+                                                    np.array([1, 0]), np.array([0, 1]))
+    plan = np.zeros((2, 2))
+    np.add.at(plan, (b_rows, b_cols), mass)
+    assert_array_equal(plan, np.diag([0.5, 0.5]))
+    assert picked.sum() == 3  # the diagonal and one pair of mass 0 span the tree
+
+
+def test_the_kept_matrix_above_3d_starts_from_the_least_cost_plan(monkeypatch):
+    """Problems whose cost matrix is kept start above 3-D from the least-cost plan of
+    their first candidates, not from the big-M star, unless a coarse level seeded them;
+    the value stays exact."""
+    from distances.transport import _bases, _sparse
+
+    calls = []
+    real = _bases.least_cost_basis
+
+    def spy(*args):
+        calls.append(args[0].size)
+        return real(*args)
+
+    monkeypatch.setattr(_bases, "least_cost_basis", spy)
+    rng = np.random.default_rng(8)
+    x, y = rng.normal(size=(120, 8)), rng.normal(size=(40, 8)) + 0.3
+    a = rng.random(120) + 0.1
+    a /= a.sum()
+    exact = ot.emd2(a, np.full(40, 1 / 40), cdist(x, y), numItermax=10**7)
+    res = _sparse.solve_sparse(x, y, a)
+    assert calls == [120]
+    assert res.solution.certificate.ok
+    assert_allclose(res.solution.value, exact, rtol=1e-12)
+    # After a coarse level (30 x 10 cells of 4 points, which starts from its own
+    # least-cost plan) the fine problem starts from the star.
+    calls.clear()
+    res = _sparse.solve_sparse(x, y, a, coarsen_above=30)
+    assert calls == [30]
+    assert res.levels == 2 and res.solution.certificate.ok
+    assert_allclose(res.solution.value, exact, rtol=1e-12)
+
+
 def test_a_coarse_plan_with_a_cycle_is_not_refined():
     a, b = np.full(2, 0.5), np.full(2, 0.5)
     # a "coarse plan" on cells of one point whose four pieces form a cycle
@@ -191,8 +270,8 @@ def test_scans_find_the_violations_that_cdist_finds(d):
     assert scan(x, y, u, v, tol)[3] < red.size  # the bound skipped some pairs here
 
 
-@pytest.mark.parametrize("tol", [0.0, 1e-9])
-def test_scans_skip_only_blocks_that_change_nothing(tol):
+@pytest.mark.parametrize("tol, group", [(0.0, 32), (1e-9, 32), (0.0, 1), (1e-9, 3)])
+def test_scans_skip_only_blocks_that_change_nothing(tol, group):
     """The scan evaluates a block's reduced costs (square roots) only when a squared-
     distance test says one may be below the row's or a column's running minimum (with a
     margin for round-off). Potentials built so that every column has a pair at reduced
@@ -202,7 +281,8 @@ def test_scans_skip_only_blocks_that_change_nothing(tol):
     must be bit-identical to the plain computation, sqrt(sum of squares) - u - v, over
     all pairs. A first pass that ignores the row's running minimum (threshold -tol alone)
     misses the rows whose minimum lies within the tolerance, a second pass whose
-    threshold is -2 tol misses pairs at -1.5 tol: both fail."""
+    threshold is -2 tol misses pairs at -1.5 tol: both fail. The same with groups of 1
+    and 3 blocks (23 blocks here), whose bounds skip whole groups first."""
     rng = np.random.default_rng(12)
     x, y = rng.standard_normal((120, 2)), rng.standard_normal((90, 2))
     u = 0.3 * rng.standard_normal(120)
@@ -214,7 +294,8 @@ def test_scans_skip_only_blocks_that_change_nothing(tol):
     red = dist - u[:, None] - v[None, :]
     row_low = red.min(axis=1)
     assert ((row_low < 0) & (row_low > -1e-9)).any() and (row_low == 0).any()
-    rows, cols, worst, priced, row_min = scan(x, y, u, v, tol, per_row=3, block=4)
+    rows, cols, worst, priced, row_min = scan(x, y, u, v, tol, per_row=3, block=4,
+                                              group=group)
     assert priced <= red.size
     assert_array_equal(row_min, np.minimum(row_low, 0.0))
     assert worst == min(red.min(), tol)
@@ -383,8 +464,8 @@ def test_compiled_rounds_that_stop_early_are_refused(monkeypatch):
     real = mr.matrix_rounds
 
     def one_round(*args):
-        ints = args[-5]
-        ints[7] = ints[5] + 1  # max_rounds: this round only
+        state = args[-4]
+        state["max_rounds"] = state["rounds"] + 1  # this round only
         status = real(*args)
         return mr.DONE if status == mr.MAX_ROUNDS else status
 
@@ -470,7 +551,7 @@ def test_an_artificial_cost_too_small_is_detected_and_the_solver_starts_over(mon
                         classmethod(lambda cls, a, b, art, capacity=0, index=np.int64:
                                     real(cls, a, b, 0.0, capacity, index)))
     x8, y8 = rng.normal(size=(150, 8)), rng.normal(size=(150, 8)) + 0.5
-    res = sw.solve_sparse(x8, y8)
+    res = sw.solve_sparse(x8, y8, options=PYTHON_ROUNDS)  # (a kept matrix starts elsewhere)
     exact = ot.emd2(np.full(150, 1 / 150), np.full(150, 1 / 150), cdist(x8, y8))
     assert res.solution.certificate.ok
     assert_allclose(res.solution.value, exact, rtol=1e-12)
@@ -678,12 +759,17 @@ def test_renumbering_puts_the_nodes_in_thread_order():
     assert_array_equal(s.cost[1 : s.n_arcs], cost[sx, sy])
 
 
-@pytest.mark.parametrize("d", [1, 2, 8])
-def test_local_violations_are_the_most_violated_listed_pairs(d):
+@pytest.mark.parametrize("d, chunks", [(1, 1), (2, 1), (8, 1), (2, 3), (8, 16)])
+def test_local_violations_are_the_most_violated_listed_pairs(d, chunks, monkeypatch):
     """The compiled pricing of the local lists against numpy's argmin over the same lists:
     the same pairs, in the same order (rows, columns, then the plan's pairs against the
-    neighbours of their column, then of their row)."""
+    neighbours of their column, then of their row), on one thread and in ranges on the
+    scan threads."""
+    from distances.transport import _pricing
     from distances.transport._pricing import local_violations
+
+    monkeypatch.setattr(_pricing, "_LOCAL_PARALLEL_ITEMS", 0)
+    monkeypatch.setattr(_pricing, "_ranges", lambda: chunks)
 
     rng = np.random.default_rng(41)
     n, m, k, e = 60, 50, 7, 90

@@ -367,19 +367,20 @@ def rate_checks(means: Sequence[RateMean], slopes: Sequence[RateSlope], *,
 
 
 def plot_rates(means: Sequence[RateMean], slopes: Sequence[RateSlope]) -> Any:
-    """One log-log panel per law: mean W1 against n (error bars: the seeds' std), the fitted
-    lines, and the theory's rates (dotted, through the fitted value at the smallest size).
+    """One log-log panel per law (stacked): mean W1 against n (error bars: the seeds' std), the
+    fitted lines, the theory's rates (dotted, through the fitted value at the smallest size)
+    and, for the 1-D uniform law, the exact expectation (grey).
 
     Returns the matplotlib Figure.
     """
     import matplotlib.pyplot as plt
 
     laws = [law for law in LAWS if any(m.law == law for m in means)]
-    fig, axes = plt.subplots(1, len(laws), figsize=(6.2 * len(laws), 4.8), squeeze=False,
+    fig, axes = plt.subplots(len(laws), 1, figsize=(6.4, 4.6 * len(laws)), squeeze=False,
                              layout="constrained")
     dims = sorted({m.dim for m in means})
     colours = {d: f"C{i}" for i, d in enumerate(dims)}
-    for ax, law in zip(axes[0], laws, strict=True):
+    for ax, law in zip(axes[:, 0], laws, strict=True):
         for s in (s for s in slopes if s.law == law):
             pts = [m for m in means if (m.law, m.kind, m.dim) == (s.law, s.kind, s.dim)]
             n = np.array([m.n for m in pts], dtype=float)
@@ -388,12 +389,16 @@ def plot_rates(means: Sequence[RateMean], slopes: Sequence[RateSlope]) -> Any:
                         fmt="o" if two else "s", mfc=colours[s.dim] if two else "none",
                         color=colours[s.dim], capsize=2, ms=4,
                         label=f"d={s.dim} {'two samples' if two else 'law vs sample'}: "
-                              f"{s.slope:.2f} [{s.low:.2f}, {s.high:.2f}]")
+                              f"{s.slope:.3f} [{s.low:.3f}, {s.high:.3f}]")
             grid = np.geomspace(s.n_min, s.n_max, 50)
             ax.plot(grid, [s.predict(x) for x in grid], color=colours[s.dim],
                     ls="-" if two else "--", lw=1)
             rate = _rate_curve(s.dim, grid)
             ax.plot(grid, s.predict(s.n_min) * rate / rate[0], color="k", ls=":", lw=0.8)
+        exact = [m for m in means if m.law == law and not math.isnan(m.exact)]
+        if exact:
+            ax.plot([m.n for m in exact], [m.exact for m in exact], color="0.5", lw=3,
+                    alpha=0.5, zorder=0, label="exact E W1(law, sample), 1-D")
         ax.plot([], [], "k:", lw=0.8, label="theory's rate (through the first fitted point)")
         ax.set(xscale="log", yscale="log", xlabel="sample size n", ylabel="E W1",
                title=f"{'uniform cube' if law == 'uniform' else 'standard Gaussian'}: "
