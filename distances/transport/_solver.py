@@ -229,7 +229,7 @@ def run_matrix_rounds(
     (:mod:`distances.transport._rounds`), growing the arc arrays and restarting from the tree
     when it asks. Returns (stopped before max_rounds, the last flow, its rows' smallest
     reduced costs clipped at 0, the scale, the smallest reduced cost)."""
-    from ._rounds import ARTIFICIAL, DONE, FULL, ITERATION_LIMIT, matrix_rounds
+    from ._rounds import ARTIFICIAL, DONE, FULL, ITERATION_LIMIT, matrix_rounds, round_state
     from ._simplex import TREE_RULE
 
     n, m = cost.shape
@@ -251,19 +251,19 @@ def run_matrix_rounds(
     arcs.reserve(new.size + per_row * n + m)  # room for the first round's additions
     arcs.add(new // m, new % m, cost.ravel()[new])
     in_set = in_set.reshape(n, m)
+    solver.start()
     sx = solver.simplex
-    ints = np.array([sx.n_arcs, sx.first_arc, sx.rule, sx.next_arc, 0, 0, 0,
-                     opts.max_rounds, max_iter, per_row, int(seed_only)], dtype=np.int64)
-    if solver.start():
-        sx = solver.simplex
-        ints[:4] = sx.n_arcs, sx.first_arc, sx.rule, sx.next_arc
-    floats = np.array([solver.eps, PRICING_RTOL, STALL_RTOL, polish, opts.polish_rounds,
-                       0.0, -np.inf, opts.artificial_dust, TINY_SCALE, np.inf, 0.0])
+    state = round_state(
+        n_arcs=sx.n_arcs, first_arc=sx.first_arc, rule=sx.rule, next_arc=sx.next_arc,
+        max_rounds=opts.max_rounds, max_iter=max_iter, per_row=per_row, eps=solver.eps,
+        dust=opts.artificial_dust, pricing_rtol=PRICING_RTOL, tiny_scale=TINY_SCALE,
+        stall_rtol=STALL_RTOL, polish=polish, polish_rounds=opts.polish_rounds)
     u, v, row_min = np.empty(n), np.empty(m), np.zeros(n)
     while True:
         status = matrix_rounds(cost, solver.a, solver.b, sx.arcs_state(), sx.tree_state(),
-                               in_set, ints, floats, u, v, row_min)
-        sx.n_arcs, sx.rule, sx.next_arc = int(ints[0]), int(ints[2]), int(ints[3])
+                               in_set, state, u, v, row_min)
+        sx.n_arcs, sx.rule = int(state["n_arcs"][0]), int(state["rule"][0])
+        sx.next_arc = int(state["next_arc"][0])
         if status == FULL:
             sx.reserve(per_row * n + m)
             continue
@@ -271,7 +271,8 @@ def run_matrix_rounds(
             solver.restarts += 1
             solver._restart(star=False)
             sx = solver.simplex
-            ints[:4] = sx.n_arcs, sx.first_arc, TREE_RULE, sx.next_arc
+            state["n_arcs"], state["first_arc"] = sx.n_arcs, sx.first_arc
+            state["rule"], state["next_arc"] = TREE_RULE, sx.next_arc
             continue
         if status == ITERATION_LIMIT:
             raise SolverError(
@@ -279,8 +280,8 @@ def run_matrix_rounds(
                 f" 3 times; pass a larger max_iter"
             )
         break
-    sx.pivots += int(ints[4])
-    solver.rounds = int(ints[5])
+    sx.pivots += int(state["pivots"][0])
+    solver.rounds = int(state["rounds"][0])
     rows, cols, mass = sx.plan()
     return (status == DONE, Flow(rows, cols, mass, u.copy(), v.copy()), row_min,
-            float(floats[5]), float(floats[6]))
+            float(state["scale"][0]), float(state["worst"][0]))

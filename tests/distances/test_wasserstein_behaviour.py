@@ -21,6 +21,7 @@ from distances.wasserstein import (
     SolverError,
     auto_method,
     certify,
+    memory_needed,
 )
 
 
@@ -120,3 +121,8 @@ def test_a_scipy_law_against_a_discrete_measure_is_computed_by_quadrature() -> N
     # W1(delta_0, U(0, 1)) = E|X| = 1/2, in either order.
     assert earth_mover(Discrete([0.0]), stats.uniform(0, 1)) == pytest.approx(0.5, abs=1e-9)
     assert earth_mover(stats.uniform(0, 1), Discrete([0.0])) == pytest.approx(0.5, abs=1e-9)
+
+
+def test_memory_needed_accepts_one_atom_in_one_dimension() -> None:
+    # n, m, d >= 1: the smallest problem is allowed (48 bytes a pair, dense).
+    assert memory_needed(1, 1, 1, "network_simplex") == 48

@@ -192,6 +192,9 @@ def test_resume_keeps_cells_refuses_other_settings_and_repairs_a_cut_row(swept, 
     # the recomputed row is the same cell with the same W1 (only its seconds differ)
     old, new = text.splitlines()[-1].split(","), cells.read_text().splitlines()[-1].split(",")
     assert old[:7] == new[:7] and old[8:] == new[8:]
+    # every cell done: nothing to run, even with workers (a pool of 0 processes was an error)
+    assert main(["rates", *TINY, "--resume", "--workers", "2", "--out", str(tmp_path)]) == 0
+    assert "0 cells run, 36 resumed" in capsys.readouterr().out
     cells.write_text(text.replace("rates-1:", "rates-0:", 1))
     assert main(["rates", *TINY, "--resume", "--out", str(tmp_path)]) == 2
     err = capsys.readouterr().err.strip()
