@@ -327,6 +327,7 @@ def single(case: Case, seed: int = 0) -> str:
 
     for warm_n, warm_d in ((300, 2), (300, 8), (2100, 2)):  # every kernel loaded first
         solve_sparse(*clouds(case.shape, warm_n, warm_d, seed))
+    _single_progress(case)
     x, y, a, b = case.data(seed)
     base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     t, cpu = time.perf_counter(), time.process_time()
@@ -338,6 +339,49 @@ def single(case: Case, seed: int = 0) -> str:
         f"{case.n}x{case.m}{'w' if case.weighted else ''}")
     return (f"{case.shape},{case.d},{size},{wall:.1f},{cpu:.1f},{peak:.0f},{base:.0f},"
             f"{r.solution.value!r},{ok},{r.rounds},{r.full_scans},{r.edges},{r.pairs_priced}")
+
+
+def single_lazy(case: Case, seed: int = 0) -> str:
+    """``--single ... --lazy``: POT's ``ot.lp.emd2_lazy`` (exact network simplex with
+    costs computed on the fly, O(n) memory) on the problem of :func:`single`, the same
+    CSV columns (rounds, scans, edges, pairs priced empty; certified: n/a)."""
+    import resource
+
+    import ot
+
+    def lazy(x: np.ndarray, y: np.ndarray, a: np.ndarray | None,
+             b: np.ndarray | None) -> float:
+        return float(ot.lp.emd2_lazy(x, y, a, b, metric="euclidean", numItermax=10**12,
+                                     return_matrix=False))
+
+    lazy(*clouds(case.shape, 300, case.d, seed), None, None)  # imports, first call
+    x, y, a, b = case.data(seed)
+    print(f"# {case.label}: ot.lp.emd2_lazy (POT {ot.__version__}); load average "
+          f"{' '.join(f'{v:.1f}' for v in os.getloadavg())}", file=sys.stderr, flush=True)
+    base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    t, cpu = time.perf_counter(), time.process_time()
+    value = lazy(x, y, a, b)
+    wall, cpu = time.perf_counter() - t, time.process_time() - cpu
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    size = f"{case.n}" if case.m == case.n and not case.weighted else (
+        f"{case.n}x{case.m}{'w' if case.weighted else ''}")
+    return (f"{case.shape},{case.d},{size},{wall:.1f},{cpu:.1f},{peak:.0f},{base:.0f},"
+            f"{value!r},n/a,,,,")
+
+
+def _single_progress(case: Case) -> None:
+    """--single: the memory estimate up front, then the solver's progress (levels, rounds,
+    scans: the ``distances.sparse`` logger), on stderr."""
+    import logging
+
+    from distances.transport._resources import SPARSE_BYTES_PER_POINT
+
+    logging.basicConfig(level=logging.INFO, stream=sys.stderr,
+                        format="%(asctime)s %(message)s", datefmt="%H:%M:%S")
+    need = SPARSE_BYTES_PER_POINT * (case.n + case.m)
+    print(f"# {case.label}: estimated peak {need / 2**30:.1f} GiB above the imports "
+          f"({SPARSE_BYTES_PER_POINT} bytes a point); load average "
+          f"{' '.join(f'{v:.1f}' for v in os.getloadavg())}", file=sys.stderr, flush=True)
 
 
 _SHAPE_SETS = {"tuned": TUNED_SHAPES, "untuned": SHAPES[len(TUNED_SHAPES):], "all": SHAPES}
@@ -368,6 +412,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--single", nargs=3, metavar=("SHAPE", "N", "D"),
                    help="one sparse solve, CSV line: shape,d,n,wall_s,cpu_s,peak_mb,...")
+    p.add_argument("--lazy", action="store_true",
+                   help="with --single: POT's ot.lp.emd2_lazy instead of ours")
     args = p.parse_args(argv)
     if args.ratio < 1:
         p.error(f"--ratio must be >= 1 (n is the larger cloud); got {args.ratio}")
@@ -382,7 +428,8 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.single:
         shape, n, d = args.single[0], int(args.single[1]), int(args.single[2])
-        print(single(case(shape, d, n), args.seed))
+        run = single_lazy if args.lazy else single
+        print(run(case(shape, d, n), args.seed))
         return 0
     if args.quick:
         args.sizes = [500, 1000, 2000]

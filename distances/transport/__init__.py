@@ -28,7 +28,8 @@ the top of a call down, and what flows between them::
                  and restart, or least-cost plan; candidates added, Flow out);
                  run_matrix_rounds drives _rounds.
     _rounds      the rounds of a kept cost matrix in one compiled loop (simplex, price
-                 every pair from the matrix, add, stop).
+                 every pair from the matrix, add, stop); ROUND_STATE, the named record of
+                 the rounds' counters and limits, and the stop rule both loops share.
     _simplex     TransportSimplex: LEMON's primal network simplex on a growing arc set,
                  keeping its basis between solves (starts, arcs added, plan, potentials).
     _pivots      Arcs, Tree -> pivots: one pivot in LEMON's steps (find_entering_arc,

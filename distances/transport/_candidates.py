@@ -10,6 +10,7 @@ the algorithm.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 
 import numpy as np
@@ -269,7 +270,10 @@ def _sqrt_psd(s: FloatArray) -> FloatArray:
 
 
 def _query(tree: cKDTree, points: FloatArray, k: int) -> IntArray:
-    _, idx = tree.query(points, k=k)
+    """The k nearest points of the tree to each point, on as many threads as the scans
+    use (``NUMBA_NUM_THREADS``, default all cores; the answer does not depend on it)."""
+    workers = int(os.environ.get("NUMBA_NUM_THREADS", "0") or 0) or -1
+    _, idx = tree.query(points, k=k, workers=workers)
     return np.asarray(idx, dtype=np.int64).reshape(points.shape[0], k)
 
 

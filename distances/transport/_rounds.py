@@ -25,6 +25,8 @@ include ``insert_sorted``.
 
 from __future__ import annotations
 
+import numpy as np
+
 from ._jit import kernel
 from ._pivots import pivots
 from ._pricing import price_matrix
@@ -32,49 +34,79 @@ from ._problem import RETRIES
 from ._simplex import TREE_RULE
 
 __all__ = [
-    "ARTIFICIAL", "DONE", "FULL", "ITERATION_LIMIT", "MAX_ROUNDS", "centre", "matrix_rounds",
-    "stops",
+    "ARTIFICIAL", "DONE", "FULL", "ITERATION_LIMIT", "MAX_ROUNDS", "ROUND_STATE", "centre",
+    "matrix_rounds", "round_state", "stops",
 ]
 
 DONE, MAX_ROUNDS, FULL, ITERATION_LIMIT, ARTIFICIAL = 1, 2, 3, 4, 5
 
+#: The state of the rounds, one record that both loops keep (the compiled one reads and
+#: updates it in place; the Python one uses the stop rule's fields):
+#:
+#: * the simplex's arc counters ``n_arcs``, ``first_arc``, ``rule``, ``next_arc`` and the
+#:   ``pivots`` done (compiled loop);
+#: * ``rounds`` done and the limits ``max_rounds``, ``max_iter`` (of one solve, then 10x
+#:   and 100x), ``per_row`` (pairs a row adds), ``eps`` (the simplex's), ``dust`` (mass an
+#:   artificial arc may keep);
+#: * the tolerances ``pricing_rtol``, ``tiny_scale`` (:func:`._problem.tolerance`),
+#:   ``stall_rtol``, ``polish``, ``polish_rounds`` of the stop rule (:func:`stops`);
+#: * the last round's ``scale`` and ``worst`` reduced cost, and the stop rule's memory:
+#:   ``last_value`` (the previous full pricing's value) and ``polished`` (rounds whose
+#:   violations were within the tolerance).
+ROUND_STATE = np.dtype([
+    ("n_arcs", np.int64), ("first_arc", np.int64), ("rule", np.int64),
+    ("next_arc", np.int64), ("pivots", np.int64), ("rounds", np.int64),
+    ("max_rounds", np.int64), ("max_iter", np.int64), ("per_row", np.int64),
+    ("eps", np.float64), ("dust", np.float64), ("pricing_rtol", np.float64),
+    ("tiny_scale", np.float64), ("stall_rtol", np.float64), ("polish", np.float64),
+    ("polish_rounds", np.float64), ("scale", np.float64), ("worst", np.float64),
+    ("last_value", np.float64), ("polished", np.float64),
+])
+
+
+def round_state(**fields: float) -> np.ndarray:
+    """A one-record array of :data:`ROUND_STATE`: the fields given, the others 0 (and
+    ``worst`` -inf, ``last_value`` inf: nothing priced yet)."""
+    state = np.zeros(1, ROUND_STATE)
+    state["worst"], state["last_value"] = -np.inf, np.inf
+    for name, value in fields.items():
+        state[name] = value
+    return state
+
 
 @kernel
-def matrix_rounds(cost, a, b, arcs, tree, in_set, ints, floats, u, v, row_min):
+def matrix_rounds(cost, a, b, arcs, tree, in_set, state, u, v, row_min):
     """Rounds until a stop (see the module docstring). ``arcs`` and ``tree``: the
-    simplex's state (:class:`~distances.transport._simplex.Arcs`, ``Tree``).
-
-    ``ints``: [n_arcs, first_arc, rule, next_arc, pivots, rounds, (unused), max_rounds,
-    max_iter, per_row, seed_only]; ``floats``: [eps, pricing_rtol, stall_rtol, polish,
-    polish_rounds, scale, worst, dust, tiny_scale, last_scan_value, polished]. Both are
-    updated in place, and
-    ``u``, ``v``, ``row_min`` receive the last round's potentials (common offset removed)
-    and row minima. Returns the status."""
+    simplex's state (:class:`~distances.transport._simplex.Arcs`, ``Tree``); ``state``:
+    a :data:`ROUND_STATE` record (:func:`round_state`), updated in place. ``u``, ``v``,
+    ``row_min`` receive the last round's potentials (common offset removed) and row
+    minima. Returns the status."""
     n, m = cost.shape
-    src, tgt, arc_cost, flow, state = arcs.src, arcs.tgt, arcs.cost, arcs.flow, arcs.state
+    st = state[0]
+    src, tgt, arc_cost, flow, arc_state = arcs.src, arcs.tgt, arcs.cost, arcs.flow, arcs.state
     pi = tree.pi
     cap = src.shape[0]
-    while ints[5] < ints[7]:
-        if ints[0] + ints[9] * n + m > cap:
+    while st.rounds < st.max_rounds:
+        if st.n_arcs + st.per_row * n + m > cap:
             return FULL
-        ints[5] += 1
+        st.rounds += 1
         # -- continue the simplex (the limit, then 10x, then 100x) -----------------
-        limit = ints[8]
+        limit = st.max_iter
         status = 2
         for _ in range(RETRIES + 1):  # the limit, then 10x and 100x
             status, done, nxt = pivots(
-                ints[1], ints[0], arcs, tree, min(max(ints[3], ints[1]), ints[0] - 1), limit,
-                floats[0], ints[2])
-            ints[3] = nxt
-            ints[4] += done
+                st.first_arc, st.n_arcs, arcs, tree,
+                min(max(st.next_arc, st.first_arc), st.n_arcs - 1), limit, st.eps, st.rule)
+            st.next_arc = nxt
+            st.pivots += done
             if status != 2:
                 break
             limit *= 10
         if status == 2:
             return ITERATION_LIMIT
-        ints[2] = TREE_RULE
-        for e in range(ints[1]):
-            if ints[1] > 1 and flow[e] > floats[7]:
+        st.rule = TREE_RULE
+        for e in range(st.first_arc):
+            if st.first_arc > 1 and flow[e] > st.dust:
                 return ARTIFICIAL
         # -- potentials, value and scale ---------------------------------------------
         for i in range(n):
@@ -83,15 +115,16 @@ def matrix_rounds(cost, a, b, arcs, tree, in_set, ints, floats, u, v, row_min):
             v[j] = pi[n + j]
         scale = centre(u, v, a, b)
         value = 0.0
-        for e in range(ints[1], ints[0]):
+        for e in range(st.first_arc, st.n_arcs):
             if flow[e] > 0.0:
                 value += flow[e] * arc_cost[e]
                 scale = max(scale, arc_cost[e])
-        floats[5] = scale
-        tol = floats[1] * max(scale, floats[8])  # _problem.tolerance
+        st.scale = scale
+        tol = st.pricing_rtol * max(scale, st.tiny_scale)  # _problem.tolerance
         # -- price every pair ---------------------------------------------------------
-        rows, cols, col_arg, worst, rmin = price_matrix(cost, u, v, tol * floats[3], ints[9])
-        floats[6] = worst
+        rows, cols, col_arg, worst, rmin = price_matrix(cost, u, v, tol * st.polish,
+                                                        st.per_row)
+        st.worst = worst
         row_min[:] = rmin
         added = 0
         for q in range(rows.shape[0] + m):
@@ -105,11 +138,11 @@ def matrix_rounds(cost, a, b, arcs, tree, in_set, ints, floats, u, v, row_min):
             if in_set[i, j]:
                 continue
             in_set[i, j] = True
-            k = ints[0]
-            src[k], tgt[k], arc_cost[k], flow[k], state[k] = i, n + j, cost[i, j], 0.0, 1
-            ints[0] += 1
+            k = st.n_arcs
+            src[k], tgt[k], arc_cost[k], flow[k], arc_state[k] = i, n + j, cost[i, j], 0.0, 1
+            st.n_arcs += 1
             added += 1
-        if stops(worst, value, scale, tol, added, floats[2], floats[4], floats[9:11]):
+        if stops(state, worst, value, scale, tol, added):
             return DONE
     return MAX_ROUNDS
 
@@ -136,16 +169,17 @@ def centre(u, v, a, b):
 
 
 @kernel
-def stops(worst, value, scale, tol, added, stall_rtol, polish_rounds, memory):
+def stops(state, worst, value, scale, tol, added):
     """The stop rule of the rounds, after a round that priced every pair (both loops use
     it): stop when no violated pair was added; or at the round-off floor (the violations
     left are below ``stall_rtol * scale``, within the certificate's tolerance, and the
     value did not drop since the previous such round); or when the polishing rounds are
     done (violations within ``tol`` already certify; up to ``polish_rounds`` more rounds
-    add the pairs violated beyond ``polish * tol``). ``memory``: [the value of the
-    previous such round, the rounds that found violations within tol], updated."""
-    stalled = -worst <= stall_rtol * scale and value >= memory[0]
-    memory[0] = value
+    add the pairs violated beyond ``polish * tol``). ``state``: a :data:`ROUND_STATE`
+    record; its ``last_value`` and ``polished`` are updated."""
+    st = state[0]
+    stalled = -worst <= st.stall_rtol * scale and value >= st.last_value
+    st.last_value = value
     if -worst <= tol:
-        memory[1] += 1.0
-    return added == 0 or stalled or memory[1] > polish_rounds
+        st.polished += 1.0
+    return added == 0 or stalled or st.polished > st.polish_rounds

@@ -8,6 +8,8 @@ calls on a problem it has validated.
 
 from __future__ import annotations
 
+import logging
+import time
 import warnings
 from dataclasses import dataclass, replace
 
@@ -58,6 +60,10 @@ __all__ = [
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
+
+#: Progress of large solves (levels, rounds, scans) at INFO, for problems whose cost matrix
+#: is not kept: ``logging.basicConfig(level=logging.INFO)`` shows it.
+log = logging.getLogger("distances.sparse")
 
 
 @dataclass(frozen=True)
@@ -359,11 +365,13 @@ def _solve_full(
     # The Python rounds: no cost matrix here, the local lists price first.
     assert local is not None
     solver.add(edges.new(*seeds))
-    from ._rounds import stops  # the stop rule of the compiled rounds too
+    start = time.perf_counter()
+    log.info("level %d x %d: %d candidate edges, rounds start", n, m, edges.keys.size)
+    from ._rounds import round_state, stops  # the stop rule of the compiled rounds too
 
     budget = opts.partial_pivots * n
     worst = -np.inf
-    memory = np.array([np.inf, 0.0])  # the last full scan's value, rounds within tol
+    state = round_state(stall_rtol=STALL_RTOL, polish_rounds=opts.polish_rounds)
     complete = 0  # rounds that reached the optimum on their candidates
     while complete < opts.max_rounds:
         stats.rounds += 1
@@ -380,14 +388,20 @@ def _solve_full(
         value, scale = value_and_scale(x, y, flow)
         tol = tolerance(PRICING_RTOL, scale)
         new = edges.new(*local.violations(flow, tol))
+        log.info("level %d x %d: round %d optimal on %d edges, value %.17g, %d pivots, "
+                 "%.1f s", n, m, stats.rounds, edges.keys.size, value,
+                 solver.simplex.pivots, time.perf_counter() - start)
         if new.size == 0:
             stats.full_scans += 1
             scanned = scan_all(x, y, flow.u, flow.v, tol * polish, opts.per_row)
             rows, cols, worst, priced, row_worst = scanned
             stats.pairs_priced += priced
             new = edges.new(rows, cols)
-            if stops(worst, value, scale, tol, new.size, STALL_RTOL, opts.polish_rounds,
-                     memory):
+            log.info("level %d x %d: scan %d of all pairs: smallest reduced cost %.3g "
+                     "(tolerance %.3g), %d pairs priced, %d new edges, %.1f s", n, m,
+                     stats.full_scans, min(worst, 0.0), tol, priced, new.size,
+                     time.perf_counter() - start)
+            if stops(state, worst, value, scale, tol, new.size):
                 if seed_only:
                     return flow
                 return _certified(x, y, a, b, flow, (row_worst, largest, scale),

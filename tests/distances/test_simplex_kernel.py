@@ -208,7 +208,8 @@ def test_least_cost_basis_places_mass_on_the_cheapest_candidates_first():
 
 def test_the_kept_matrix_above_3d_starts_from_the_least_cost_plan(monkeypatch):
     """Problems whose cost matrix is kept start above 3-D from the least-cost plan of
-    their first candidates, not from the big-M star; the value stays exact."""
+    their first candidates, not from the big-M star, unless a coarse level seeded them;
+    the value stays exact."""
     from distances.transport import _bases, _sparse
 
     calls = []
@@ -223,10 +224,17 @@ def test_the_kept_matrix_above_3d_starts_from_the_least_cost_plan(monkeypatch):
     x, y = rng.normal(size=(120, 8)), rng.normal(size=(40, 8)) + 0.3
     a = rng.random(120) + 0.1
     a /= a.sum()
+    exact = ot.emd2(a, np.full(40, 1 / 40), cdist(x, y), numItermax=10**7)
     res = _sparse.solve_sparse(x, y, a)
     assert calls == [120]
-    exact = ot.emd2(a, np.full(40, 1 / 40), cdist(x, y), numItermax=10**7)
     assert res.solution.certificate.ok
+    assert_allclose(res.solution.value, exact, rtol=1e-12)
+    # After a coarse level (30 x 10 cells of 4 points, which starts from its own
+    # least-cost plan) the fine problem starts from the star.
+    calls.clear()
+    res = _sparse.solve_sparse(x, y, a, coarsen_above=30)
+    assert calls == [30]
+    assert res.levels == 2 and res.solution.certificate.ok
     assert_allclose(res.solution.value, exact, rtol=1e-12)
 
 
@@ -262,8 +270,8 @@ def test_scans_find_the_violations_that_cdist_finds(d):
     assert scan(x, y, u, v, tol)[3] < red.size  # the bound skipped some pairs here
 
 
-@pytest.mark.parametrize("tol", [0.0, 1e-9])
-def test_scans_skip_only_blocks_that_change_nothing(tol):
+@pytest.mark.parametrize("tol, group", [(0.0, 32), (1e-9, 32), (0.0, 1), (1e-9, 3)])
+def test_scans_skip_only_blocks_that_change_nothing(tol, group):
     """The scan evaluates a block's reduced costs (square roots) only when a squared-
     distance test says one may be below the row's or a column's running minimum (with a
     margin for round-off). Potentials built so that every column has a pair at reduced
@@ -273,7 +281,8 @@ def test_scans_skip_only_blocks_that_change_nothing(tol):
     must be bit-identical to the plain computation, sqrt(sum of squares) - u - v, over
     all pairs. A first pass that ignores the row's running minimum (threshold -tol alone)
     misses the rows whose minimum lies within the tolerance, a second pass whose
-    threshold is -2 tol misses pairs at -1.5 tol: both fail."""
+    threshold is -2 tol misses pairs at -1.5 tol: both fail. The same with groups of 1
+    and 3 blocks (23 blocks here), whose bounds skip whole groups first."""
     rng = np.random.default_rng(12)
     x, y = rng.standard_normal((120, 2)), rng.standard_normal((90, 2))
     u = 0.3 * rng.standard_normal(120)
@@ -285,7 +294,8 @@ def test_scans_skip_only_blocks_that_change_nothing(tol):
     red = dist - u[:, None] - v[None, :]
     row_low = red.min(axis=1)
     assert ((row_low < 0) & (row_low > -1e-9)).any() and (row_low == 0).any()
-    rows, cols, worst, priced, row_min = scan(x, y, u, v, tol, per_row=3, block=4)
+    rows, cols, worst, priced, row_min = scan(x, y, u, v, tol, per_row=3, block=4,
+                                              group=group)
     assert priced <= red.size
     assert_array_equal(row_min, np.minimum(row_low, 0.0))
     assert worst == min(red.min(), tol)
@@ -454,8 +464,8 @@ def test_compiled_rounds_that_stop_early_are_refused(monkeypatch):
     real = mr.matrix_rounds
 
     def one_round(*args):
-        ints = args[-5]
-        ints[7] = ints[5] + 1  # max_rounds: this round only
+        state = args[-4]
+        state["max_rounds"] = state["rounds"] + 1  # this round only
         status = real(*args)
         return mr.DONE if status == mr.MAX_ROUNDS else status
 
@@ -749,12 +759,17 @@ def test_renumbering_puts_the_nodes_in_thread_order():
     assert_array_equal(s.cost[1 : s.n_arcs], cost[sx, sy])
 
 
-@pytest.mark.parametrize("d", [1, 2, 8])
-def test_local_violations_are_the_most_violated_listed_pairs(d):
+@pytest.mark.parametrize("d, chunks", [(1, 1), (2, 1), (8, 1), (2, 3), (8, 16)])
+def test_local_violations_are_the_most_violated_listed_pairs(d, chunks, monkeypatch):
     """The compiled pricing of the local lists against numpy's argmin over the same lists:
     the same pairs, in the same order (rows, columns, then the plan's pairs against the
-    neighbours of their column, then of their row)."""
+    neighbours of their column, then of their row), on one thread and in ranges on the
+    scan threads."""
+    from distances.transport import _pricing
     from distances.transport._pricing import local_violations
+
+    monkeypatch.setattr(_pricing, "_LOCAL_PARALLEL_ITEMS", 0)
+    monkeypatch.setattr(_pricing, "_ranges", lambda: chunks)
 
     rng = np.random.default_rng(41)
     n, m, k, e = 60, 50, 7, 90
