@@ -55,13 +55,30 @@ def one(d: int, k: int, n: int) -> list[str]:
             f"{solve_s:.0f}", f"{fit.fit_seconds:.0f}", f"{os.getloadavg()[0]:.1f}"]
 
 
+def scales(n: int = 4096) -> None:
+    """W1 against the median nearest-sample distance, on the 16-funnel pairs."""
+    for d in (2, 16, 64):
+        pair = load_anchor_pair(d, 16, n_mc=n)
+        gen = torch.Generator().manual_seed(0)
+        x, y = pair.sample_plan(n, gen)[0], pair.sample_plan(n, gen)[1]
+        near = torch.cdist(y, x).min(dim=1).values.median()
+        print(f"d={d}: W1 {pair.w1:.3f}, median distance from a Q sample to the nearest of {n} "
+              f"P samples {float(near):.3f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--grid", nargs="+", required=True, help="d:funnels:N ...")
+    parser.add_argument("--grid", nargs="+", default=[], help="d:funnels:N ...")
     parser.add_argument("--resume", action="store_true")
+    parser.add_argument("--scales", action="store_true")
+    parser.add_argument("--out", default="critic_benchmark_otnet_samples",
+                        help="file stem under benchmarks/results (.csv and .md)")
     args = parser.parse_args()
     torch.set_num_threads(1)
-    path = OUT / "critic_benchmark_otnet_samples.csv"
+    if args.scales:
+        scales()
+        return
+    path = OUT / f"{args.out}.csv"
     rows = list(csv.reader(path.open())) [1:] if args.resume and path.exists() else []
     done = {tuple(r[:3]) for r in rows}
     for spec in args.grid:
@@ -75,7 +92,9 @@ def main() -> None:
             csv.writer(fh).writerows([HEAD, *rows])
         md = ["# Exact-OT critics against N and d (Korotin et al.'s pairs)", "",
               "Written by ``python benchmarks/bench_critic_otnet_samples.py --grid "
-              + " ".join(args.grid) + "`` (2 shared CPU cores, load in the last column).", "",
+              + " ".join(args.grid) + ("" if args.out == parser.get_default("out")
+                                       else f" --out {args.out}")
+              + "`` (2 shared CPU cores, load in the last column).", "",
               "| " + " | ".join(HEAD) + " |", "|" + "---|" * len(HEAD),
               *("| " + " | ".join(r) + " |" for r in rows), ""]
         path.with_suffix(".md").write_text("\n".join(md))

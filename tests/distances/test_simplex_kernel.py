@@ -208,7 +208,8 @@ def test_least_cost_basis_places_mass_on_the_cheapest_candidates_first():
 
 def test_the_kept_matrix_above_3d_starts_from_the_least_cost_plan(monkeypatch):
     """Problems whose cost matrix is kept start above 3-D from the least-cost plan of
-    their first candidates, not from the big-M star; the value stays exact."""
+    their first candidates, not from the big-M star, unless a coarse level seeded them;
+    the value stays exact."""
     from distances.transport import _bases, _sparse
 
     calls = []
@@ -223,10 +224,17 @@ def test_the_kept_matrix_above_3d_starts_from_the_least_cost_plan(monkeypatch):
     x, y = rng.normal(size=(120, 8)), rng.normal(size=(40, 8)) + 0.3
     a = rng.random(120) + 0.1
     a /= a.sum()
+    exact = ot.emd2(a, np.full(40, 1 / 40), cdist(x, y), numItermax=10**7)
     res = _sparse.solve_sparse(x, y, a)
     assert calls == [120]
-    exact = ot.emd2(a, np.full(40, 1 / 40), cdist(x, y), numItermax=10**7)
     assert res.solution.certificate.ok
+    assert_allclose(res.solution.value, exact, rtol=1e-12)
+    # After a coarse level (30 x 10 cells of 4 points, which starts from its own
+    # least-cost plan) the fine problem starts from the star.
+    calls.clear()
+    res = _sparse.solve_sparse(x, y, a, coarsen_above=30)
+    assert calls == [30]
+    assert res.levels == 2 and res.solution.certificate.ok
     assert_allclose(res.solution.value, exact, rtol=1e-12)
 
 

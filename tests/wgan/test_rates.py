@@ -192,6 +192,9 @@ def test_resume_keeps_cells_refuses_other_settings_and_repairs_a_cut_row(swept, 
     # the recomputed row is the same cell with the same W1 (only its seconds differ)
     old, new = text.splitlines()[-1].split(","), cells.read_text().splitlines()[-1].split(",")
     assert old[:7] == new[:7] and old[8:] == new[8:]
+    # every cell done: nothing to run, even with workers (a pool of 0 processes was an error)
+    assert main(["rates", *TINY, "--resume", "--workers", "2", "--out", str(tmp_path)]) == 0
+    assert "0 cells run, 36 resumed" in capsys.readouterr().out
     cells.write_text(text.replace("rates-1:", "rates-0:", 1))
     assert main(["rates", *TINY, "--resume", "--out", str(tmp_path)]) == 2
     err = capsys.readouterr().err.strip()
@@ -282,3 +285,17 @@ def test_a_foreign_csv_is_refused(tmp_path):
     (tmp_path / "cells.csv").write_text("a,b\n1,2\n")
     with pytest.raises(SweepFileError, match="does not have this sweep's columns"):
         run_rates(RatesSettings(dims=(1,), sizes=(10, 20), seeds=2), tmp_path, resume=True)
+
+
+def test_ctrl_c_says_how_to_resume(tmp_path, capsys, monkeypatch):
+    from pathlib import Path
+
+    from wgan.app.cell_sweep import SweepInterrupted
+
+    def interrupted(*args, **kwargs):
+        raise SweepInterrupted(Path(tmp_path) / "cells.csv", 3, 9)
+
+    monkeypatch.setattr(rates_module, "run_rates", interrupted)
+    assert main(["rates", "--dims", "1", "--sizes", "10", "20", "--out", str(tmp_path)]) == 130
+    err = capsys.readouterr().err
+    assert "3 cells of this run are in" in err and "9 not run" in err and "--resume" in err

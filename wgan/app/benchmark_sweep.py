@@ -97,7 +97,7 @@ def _memory_bytes(cell: BenchmarkCell) -> int:
     chunk = min(cell.n_mc, 16384)
     points = 8 * cell.dim * (6 * chunk + 4 * cell.n_eval + 2 * (cell.batch_size or 256))
     weights = 4 * 4 * width * (cell.dim + cell.depth * width)  # weights, grads, Adam's two
-    ot = 8 * cell.n_ot * cell.dim * 4 if cell.method == "ot" else 0
+    ot = 8 * cell.n_ot * cell.dim * 4 if cell.method in ("ot", "otnet") else 0
     return points + weights + ot
 
 

@@ -194,7 +194,7 @@ def _ignore_sigint() -> None:  # pragma: no cover - runs in the worker processes
 
 
 def _run_local(run: Callable[[Any], Any], payloads: list[Any], workers: int) -> Iterator[Any]:
-    if workers == 1:
+    if workers == 1 or len(payloads) <= 1:  # a finished sweep resumed: no pool of 0
         for p in payloads:
             yield run(p)
         return

@@ -389,7 +389,7 @@ def plot_rates(means: Sequence[RateMean], slopes: Sequence[RateSlope]) -> Any:
                         fmt="o" if two else "s", mfc=colours[s.dim] if two else "none",
                         color=colours[s.dim], capsize=2, ms=4,
                         label=f"d={s.dim} {'two samples' if two else 'law vs sample'}: "
-                              f"{s.slope:.2f} [{s.low:.2f}, {s.high:.2f}]")
+                              f"{s.slope:.3f} [{s.low:.3f}, {s.high:.3f}]")
             grid = np.geomspace(s.n_min, s.n_max, 50)
             ax.plot(grid, [s.predict(x) for x in grid], color=colours[s.dim],
                     ls="-" if two else "--", lw=1)
