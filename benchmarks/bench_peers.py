@@ -43,6 +43,10 @@ Usage::
     python benchmarks/bench_peers.py --ours-only --dims 2 --sizes 100000   # ours alone
     python benchmarks/bench_peers.py --sizes 500 1000 --ratio 3 --weights random --stat best
     OMP_NUM_THREADS=1 python benchmarks/bench_peers.py --single alike 100000 2   # one process
+    python benchmarks/bench_peers.py --single alike 100000 2 --lazy    # POT's ot.lp.emd2_lazy
+
+``--single`` prints the memory estimate and the solver's progress (levels, rounds, scans) on
+stderr and one CSV line on stdout.
 """
 
 from __future__ import annotations
