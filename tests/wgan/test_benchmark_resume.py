@@ -156,7 +156,11 @@ def test_ctrl_c_with_two_workers_stops_the_command(tmp_path):
     # A real SIGINT to the command: it stops within seconds, exit status 130, one line on
     # stderr that says how to resume, no traceback, and the cells finished so far are kept.
     out = tmp_path / "out"
-    cmd = [sys.executable, "-c", "import sys; from wgan.cli import main; sys.exit(main())",
+    # A shell that starts a job in the background (nohup ... &) leaves SIGINT ignored in it
+    # and in everything it starts; a user's terminal does not: restore Python's handler.
+    start = ("import signal, sys; signal.signal(signal.SIGINT, signal.default_int_handler); "
+             "from wgan.cli import main; sys.exit(main())")
+    cmd = [sys.executable, "-c", start,
            "benchmark", "--dims", "2", "3", "4", "5",
            "--methods", "gp", "--seeds", "0", "1", "--funnels", "4", "--steps", "20000",
            "--width", "8", "--depth", "1", "--n-eval", "64", "--workers", "2", "--quiet",
