@@ -13,8 +13,10 @@ cosine, into:
 * ``docs/critic_benchmark.rst``, between the lines ``.. anchor-table-start`` and
   ``.. anchor-table-end``.
 
-Where a method ran at several step counts, the row with the most steps is used (and its steps
-are printed). The command's wall time and the load average are written beside the table.
+Cells of one method and pair run with other settings (another N for ``otnet``, other steps)
+are separate rows, named by the settings that differ (``otnet (n_ot=16384)``), never averaged
+as seeds; the pair's best is the best of them all. The command's wall time and the load
+average are written beside the table.
 
 Run: ``nice -n 10 python benchmarks/bench_critic_anchor_table.py`` (every method at their
 steps, one seed, into ``critic_benchmark_anchor_s1``: the done-when command; on this 2-core
@@ -31,7 +33,7 @@ import os
 import time
 from pathlib import Path
 
-from wgan.app.benchmark_sweep import read_cells, run_sweep
+from wgan.app.benchmark_sweep import read_cells_settings, run_sweep
 from wgan.benchmark import anchor_best, anchor_metrics, anchor_settings
 from wgan.benchmark.anchor import OUR_NAMES
 from wgan.benchmark.table import ANCHOR_GRID_DIMS, ANCHOR_GRID_FUNNELS, ANCHOR_STEPS, summarise
@@ -44,15 +46,13 @@ THEIRS = {ours: theirs for theirs, ours in OUR_NAMES.items()}
 
 
 def _rows():
+    """Every cell of their pairs in the anchor folders, with the settings it ran with."""
     rows = []
     for folder in sorted(RESULTS.glob("critic_benchmark_anchor_s*")):
         if (folder / "cells.csv").exists():
-            rows += [r for r in read_cells(folder / "cells.csv") if r.pair.startswith("kkb22")]
-    best: dict[tuple[int, int, str], int] = {}
-    for r in rows:
-        k = (r.dim, r.n_funnels, r.method)
-        best[k] = max(best.get(k, 0), r.steps)
-    return [r for r in rows if r.steps == best[(r.dim, r.n_funnels, r.method)]]
+            rows += [(r, st) for r, st in read_cells_settings(folder / "cells.csv")
+                     if r.pair.startswith("kkb22")]
+    return rows
 
 
 def _why(best, margin: float, ours) -> str:
@@ -60,8 +60,9 @@ def _why(best, margin: float, ours) -> str:
     if margin >= 0:
         return "-"
     reasons = []
+    full = {s.method for s in ours if s.steps >= ANCHOR_STEPS[s.method]}
     reduced = [s for s in ours if s.method in THEIRS and s.method != "ot"
-               and s.steps < ANCHOR_STEPS[s.method]]
+               and s.steps < ANCHOR_STEPS[s.method] and s.method not in full]
     if reduced:
         reasons.append("reduced runs: " + ", ".join(
             f"{s.method} {s.steps} of {ANCHOR_STEPS[s.method]} steps" for s in reduced))
@@ -84,8 +85,13 @@ def _steps(s) -> str:
     return f"{s.steps} of {full} ({'full' if s.steps >= full else 'reduced'})"
 
 
+def _name(s) -> str:
+    """The row's method and, where cells of other settings ran too, what sets it apart."""
+    return f"{s.method} ({s.variant})" if s.variant else s.method
+
+
 def _table(rows) -> tuple[list[list[str]], list[list[str]]]:
-    summary = summarise(rows)
+    summary = summarise([r for r, _ in rows], [st for _, st in rows])
     per_pair: list[list[str]] = []
     best_rows: list[list[str]] = []
     for d in ANCHOR_GRID_DIMS:
@@ -94,7 +100,7 @@ def _table(rows) -> tuple[list[list[str]], list[list[str]]]:
             theirs = anchor_best(d, k)
             for s in sorted(ours, key=lambda s: -s.grad_cosine):
                 their = anchor_metrics(d, k).get(THEIRS.get(s.method, ""), None)
-                per_pair.append([str(d), str(k), s.method, _steps(s), str(s.n_seeds),
+                per_pair.append([str(d), str(k), _name(s), _steps(s), str(s.n_seeds),
                                  f"{s.grad_cosine:.3f}", f"{s.grad_cosine_std:.3f}",
                                  f"{s.grad_cosine_noise:.3f}", f"{s.raw_error:+.1%}",
                                  f"{s.raw_error_noise:.1%}",
@@ -103,7 +109,7 @@ def _table(rows) -> tuple[list[list[str]], list[list[str]]]:
             if ours:
                 b = max(ours, key=lambda s: s.grad_cosine)
                 margin = b.grad_cosine - theirs.cosine
-                best_rows.append([str(d), str(k), b.method, _steps(b), f"{b.grad_cosine:.3f}",
+                best_rows.append([str(d), str(k), _name(b), _steps(b), f"{b.grad_cosine:.3f}",
                                   f"{b.grad_cosine_noise:.3f}", theirs.method,
                                   f"{theirs.cosine:.3f}", f"{margin:+.3f}",
                                   "yes" if margin >= 0 else "no", _why(b, margin, ours)])
@@ -160,7 +166,7 @@ def main() -> None:
     rows = _rows()
     best_rows, per_pair = _table(rows)
     wall = time.perf_counter() - start
-    cells_wall = sum(r.total_seconds for r in rows)
+    cells_wall = sum(r.total_seconds for r, _ in rows)
     load = " ".join(f"{x:.1f}" for x in os.getloadavg())
     dims = ("" if args.no_run or args.dims == list(ANCHOR_GRID_DIMS)
             else " --dims " + " ".join(map(str, args.dims)))
