@@ -22,7 +22,11 @@ Run: ``nice -n 10 python benchmarks/bench_critic_anchor_table.py`` (every method
 steps, one seed, into ``critic_benchmark_anchor_s1``: the done-when command; on this 2-core
 CPU it runs for days, so it is run in ``--resume`` pieces, e.g. ``--methods groupsort --dims
 64 --funnels 16``, or ``--steps-scale 0.02`` for a reduced folder); ``--no-run`` only
-rebuilds the table from the folders.
+rebuilds the table from the folders. A neural critic's fit saves a checkpoint every
+``--checkpoint-every`` steps in the folder's ``checkpoints/`` (with its learning curve,
+``{key}.progress.csv``), so a cell stopped by Ctrl-C or the end of a session goes on from
+there at the next run. ``--n-ot 16384 --methods otnet --dims 16`` runs the exact-OT network at
+N = 16384 into ``critic_benchmark_anchor_s1_n16384``: rows of their own in the table.
 """
 
 from __future__ import annotations
@@ -146,6 +150,12 @@ def main() -> None:
     parser.add_argument("--seeds", nargs="+", type=int, default=[0])
     parser.add_argument("--dims", nargs="+", type=int, default=list(ANCHOR_GRID_DIMS))
     parser.add_argument("--funnels", nargs="+", type=int, default=list(ANCHOR_GRID_FUNNELS))
+    parser.add_argument("--n-ot", type=int, default=4096,
+                        help="samples per side of ot / otnet (default: 4096, the anchor's; "
+                             "another N goes to its own folder, ..._n{N}, and its own rows)")
+    parser.add_argument("--checkpoint-every", type=int, default=1000,
+                        help="steps between checkpoints of a neural critic's fit (default: "
+                             "1000); a rerun goes on from the last one")
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--no-run", action="store_true")
     parser.add_argument("--out", default=None,
@@ -157,9 +167,11 @@ def main() -> None:
     if not args.no_run:
         settings = anchor_settings("cpu", dims=args.dims, funnels=args.funnels,
                                    methods=args.methods, seeds=args.seeds,
-                                   steps_scale=args.steps_scale)
-        out = RESULTS / (args.out or f"critic_benchmark_anchor_s{args.steps_scale:g}")
+                                   steps_scale=args.steps_scale, n_ot=args.n_ot)
+        n_ot = "" if args.n_ot == 4096 else f"_n{args.n_ot}"
+        out = RESULTS / (args.out or f"critic_benchmark_anchor_s{args.steps_scale:g}{n_ot}")
         done = run_sweep(settings, out, resume=True, workers=args.workers, progress=False,
+                         checkpoint_every=args.checkpoint_every,
                          on_result=lambda r: print(r.key, f"cos {r.grad_cosine:.3f}",
                                                    flush=True))
         print(f"{done.ran} cells run, {done.skipped} resumed")
@@ -170,6 +182,10 @@ def main() -> None:
     load = " ".join(f"{x:.1f}" for x in os.getloadavg())
     dims = ("" if args.no_run or args.dims == list(ANCHOR_GRID_DIMS)
             else " --dims " + " ".join(map(str, args.dims)))
+    if not args.no_run and args.funnels != list(ANCHOR_GRID_FUNNELS):
+        dims += " --funnels " + " ".join(map(str, args.funnels))
+    if not args.no_run and args.n_ot != 4096:
+        dims += f" --n-ot {args.n_ot}"
     stamp = (f"Written by ``python benchmarks/bench_critic_anchor_table.py "
              f"{'--no-run' if args.no_run else '--methods ' + ' '.join(args.methods)}"
              f"{'' if args.no_run else f' --steps-scale {args.steps_scale:g}'}"
