@@ -159,3 +159,38 @@ def test_a_broken_checkpoint_is_refused_in_one_line(tmp_path):
 def test_checkpoint_every_must_be_positive():
     with pytest.raises(ValueError, match="checkpoint_every must be a positive integer; got 0"):
         replace(BenchmarkCell(method="gp", **TINY), checkpoint_every=0)
+
+
+CLI = ["benchmark", "--dims", "2", "--funnels", "4", "--seeds", "0", "--steps", "30",
+       "--width", "16", "--depth", "2", "--n-eval", "256", "--n-ot", "32", "--quiet"]
+
+
+def test_cli_ctrl_c_then_resume_goes_on_from_the_checkpoint(tmp_path, monkeypatch, capsys):
+    from wgan.app.benchmark_sweep import read_cells
+    from wgan.cli import main
+
+    straight, cut = tmp_path / "straight", tmp_path / "cut"
+    assert main([*CLI, "--methods", "gp", "--checkpoint-every", "10",
+                 "--out", str(straight)]) == 0
+    with monkeypatch.context() as m:
+        interrupt_at(m, 25)
+        assert main([*CLI, "--methods", "gp", "--checkpoint-every", "10",
+                     "--out", str(cut)]) == 130
+    err = capsys.readouterr().err.strip()
+    assert err == (f"wgan-theory benchmark: interrupted: 0 cells of this run are in "
+                   f"{cut / 'cells.csv'}, 1 not run; the same command with --resume runs the rest")
+    assert main([*CLI, "--methods", "gp", "--checkpoint-every", "10", "--out", str(cut),
+                 "--resume"]) == 0
+    assert "1 cells run, 0 resumed" in capsys.readouterr().out
+    assert ([timeless(r) for r in read_cells(cut / "cells.csv")]
+            == [timeless(r) for r in read_cells(straight / "cells.csv")])
+
+
+def test_cli_runs_otnet(tmp_path, capsys):
+    from wgan.app.benchmark_sweep import read_cells
+    from wgan.cli import main
+
+    assert main([*CLI, "--methods", "otnet", "--steps", "5", "--out", str(tmp_path)]) == 0
+    (row,) = read_cells(tmp_path / "cells.csv")
+    assert (row.key, row.method, row.steps) == ("d2-k4-otnet-s0", "otnet", 5)
+    assert "| otnet | 2 | 4 |" in capsys.readouterr().out
