@@ -35,10 +35,11 @@ import argparse
 import math
 import os
 import time
+from dataclasses import fields, replace
 from pathlib import Path
 
 from wgan.app.benchmark_sweep import read_cells_settings, run_sweep
-from wgan.benchmark import anchor_best, anchor_metrics, anchor_settings
+from wgan.benchmark import BenchmarkCell, anchor_best, anchor_metrics, anchor_settings
 from wgan.benchmark.anchor import OUR_NAMES
 from wgan.benchmark.table import ANCHOR_GRID_DIMS, ANCHOR_GRID_FUNNELS, ANCHOR_STEPS, summarise
 
@@ -142,6 +143,21 @@ def _md(head: list[str], body: list[list[str]]) -> list[str]:
             *("| " + " | ".join(r) + " |" for r in body)]
 
 
+def _changes(items: list[str]) -> dict[str, object]:
+    """``FIELD=VALUE`` words as BenchmarkCell fields (numbers parsed; SystemExit otherwise)."""
+    names = {f.name: f for f in fields(BenchmarkCell)}
+    out: dict[str, object] = {}
+    for item in items:
+        name, sep, text = item.partition("=")
+        if not sep or name not in names:
+            raise SystemExit(f"--set takes FIELD=VALUE with a BenchmarkCell field; got {item!r}")
+        try:
+            out[name] = int(text) if text.lstrip("-").isdigit() else float(text)
+        except ValueError:
+            out[name] = text
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--methods", nargs="+",
@@ -156,6 +172,10 @@ def main() -> None:
     parser.add_argument("--checkpoint-every", type=int, default=1000,
                         help="steps between checkpoints of a neural critic's fit (default: "
                              "1000); a rerun goes on from the last one")
+    parser.add_argument("--set", nargs="+", default=[], metavar="FIELD=VALUE",
+                        help="change a cell setting for every method (e.g. lr=0.001 "
+                             "group_size=2), into its own folder ..._FIELDVALUE: a variant "
+                             "row of its own in the table")
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--no-run", action="store_true")
     parser.add_argument("--out", default=None,
@@ -168,7 +188,11 @@ def main() -> None:
         settings = anchor_settings("cpu", dims=args.dims, funnels=args.funnels,
                                    methods=args.methods, seeds=args.seeds,
                                    steps_scale=args.steps_scale, n_ot=args.n_ot)
+        changes = _changes(args.set)
+        settings = replace(settings, overrides=tuple(
+            (m, (*change, *changes.items())) for m, change in settings.overrides))
         n_ot = "" if args.n_ot == 4096 else f"_n{args.n_ot}"
+        n_ot += "".join(f"_{k}{v}" for k, v in changes.items())
         out = RESULTS / (args.out or f"critic_benchmark_anchor_s{args.steps_scale:g}{n_ot}")
         done = run_sweep(settings, out, resume=True, workers=args.workers, progress=False,
                          checkpoint_every=args.checkpoint_every,
@@ -186,6 +210,8 @@ def main() -> None:
         dims += " --funnels " + " ".join(map(str, args.funnels))
     if not args.no_run and args.n_ot != 4096:
         dims += f" --n-ot {args.n_ot}"
+    if not args.no_run and args.set:
+        dims += " --set " + " ".join(args.set)
     stamp = (f"Written by ``python benchmarks/bench_critic_anchor_table.py "
              f"{'--no-run' if args.no_run else '--methods ' + ' '.join(args.methods)}"
              f"{'' if args.no_run else f' --steps-scale {args.steps_scale:g}'}"
