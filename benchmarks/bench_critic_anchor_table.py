@@ -69,8 +69,12 @@ def _why(best, margin: float, ours) -> str:
     reduced = [s for s in ours if s.method in THEIRS and s.method != "ot"
                and s.steps < ANCHOR_STEPS[s.method] and s.method not in full]
     if reduced:
+        steps: dict[str, set[int]] = {}
+        for s in reduced:
+            steps.setdefault(s.method, set()).add(s.steps)
         reasons.append("reduced runs: " + ", ".join(
-            f"{s.method} {s.steps} of {ANCHOR_STEPS[s.method]} steps" for s in reduced))
+            f"{m} {', '.join(map(str, sorted(v)))} of {ANCHOR_STEPS[m]} steps"
+            for m, v in steps.items()))
     if any(s.method in ("ot", "otnet") for s in ours) and best.dim > 2:
         reasons.append("ot/otnet: the plan of independent samples is mostly sampling noise")
     missing = sorted(set(ANCHOR_STEPS) - {s.method for s in ours})
@@ -91,8 +95,10 @@ def _steps(s) -> str:
 
 
 def _name(s) -> str:
-    """The row's method and, where cells of other settings ran too, what sets it apart."""
-    return f"{s.method} ({s.variant})" if s.variant else s.method
+    """The row's method and, where cells of other settings ran too, what sets it apart (but
+    the steps, which have their own column)."""
+    variant = ", ".join(v for v in s.variant.split(", ") if v and not v.startswith("steps="))
+    return f"{s.method} ({variant})" if variant else s.method
 
 
 def _table(rows) -> tuple[list[list[str]], list[list[str]]]:

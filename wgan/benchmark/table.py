@@ -223,7 +223,7 @@ def _variants(keys: Sequence[tuple[int, int, str, str]]) -> dict[tuple[int, int,
 
 
 def _short(v: Any) -> str:
-    return "-" if v is None else (f"{v:g}" if isinstance(v, float) else str(v))
+    return f"{v:g}" if isinstance(v, float) else str(v)
 
 
 def summarise(
