@@ -253,16 +253,28 @@ def bulk_moments(
         mean = keep @ x
         xc = x - mean
         cov = (xc * keep[:, None]).T @ xc
-        lam, vecs = np.linalg.eigh(cov)
-        if not (np.all(np.isfinite(lam)) and lam.min() > 1e-12 * lam.max() > 0):
-            break  # a flat cloud: aligned() aligns the means only
-        r2 = np.square(xc @ (vecs / np.sqrt(lam))).sum(axis=1)
-        far = r2 > radius**2 * float(np.median(r2))
+        lam, vecs = np.linalg.eigh(cov)  # ascending
+        low, high = float(lam[0]), float(lam[-1])
+        if not (np.isfinite(low) and np.isfinite(high) and low > 1e-12 * high > 0):
+            break  # a flat cloud (or not finite): aligned() aligns the means only
+        z = xc @ (vecs / np.sqrt(lam))
+        r2 = np.einsum("ij,ij->i", z, z)  # squared Mahalanobis distances
+        far = r2 > radius**2 * _median(r2)
         if not float(keep[far] @ r2[far]) > share * float(keep @ r2):
             break
         keep = np.where(far, 0.0, keep)
         keep = keep / keep.sum()
     return mean, cov
+
+
+def _median(v: FloatArray) -> float:
+    """``np.median(v)`` (the mean of the two middle values for an even size) by a partial
+    sort: 4 us instead of 31 at 500 values."""
+    k = v.size // 2
+    if v.size % 2:
+        return float(np.partition(v, k)[k])
+    lo, hi = np.partition(v, (k - 1, k))[k - 1 : k + 1]
+    return float((lo + hi) / 2)
 
 
 def _sqrt_psd(s: FloatArray) -> FloatArray:
