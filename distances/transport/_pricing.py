@@ -227,10 +227,12 @@ def _merged(col_best, col_arg, counts, out_cols_by_row, per_row):
     return out_rows, out_cols, best_arg
 
 
-def _scan_parallel(x, yt, u, v, order, starts, centre, reach, groups, tol, per_row, chunks,
-                   margin):
-    """The rows in ``chunks`` contiguous ranges on this process's scan threads, merged in
-    row order: the outcome does not depend on the number of ranges or threads."""
+def _scan_ranges(x, yt, u, v, order, starts, centre, reach, groups, tol, per_row, chunks,
+                 margin):
+    """The rows in ``chunks`` contiguous ranges, merged in row order: the outcome does not
+    depend on the number of ranges or threads. Several ranges run on this process's scan
+    threads, one on the calling thread (the kernel calls' overhead, a few microseconds,
+    is nothing beside a scan of a problem whose matrix is not kept)."""
     (bounds, row_min, counts, out_cols_by_row, col_best, col_arg, worsts,
      priceds) = _buffers(x.shape[0], yt.shape[1], per_row, chunks, tol)
 
@@ -239,24 +241,11 @@ def _scan_parallel(x, yt, u, v, order, starts, centre, reach, groups, tol, per_r
             bounds[c], bounds[c + 1], x, yt, u, v, order, starts, centre, reach, groups, tol,
             per_row, col_best[c], col_arg[c], out_cols_by_row, counts, row_min, margin)
 
-    for c, (worst, priced) in enumerate(_pool().map(rows, range(chunks))):
+    ran = _pool().map(rows, range(chunks)) if chunks > 1 else map(rows, range(chunks))
+    for c, (worst, priced) in enumerate(ran):
         worsts[c], priceds[c] = worst, priced
     rows_, cols, col_arg = _merged(col_best, col_arg, counts, out_cols_by_row, per_row)
     return rows_, cols, col_arg, worsts.min(), priceds.sum(), row_min
-
-
-@kernel
-def _scan_serial(x, yt, u, v, order, starts, centre, reach, groups, tol, per_row, chunks,
-                 margin):
-    """:func:`_scan_parallel` on the calling thread."""
-    (bounds, row_min, counts, out_cols_by_row, col_best, col_arg, worsts,
-     priceds) = _buffers(x.shape[0], yt.shape[1], per_row, chunks, tol)
-    for c in range(chunks):
-        worsts[c], priceds[c] = _scan_rows(
-            bounds[c], bounds[c + 1], x, yt, u, v, order, starts, centre, reach, groups, tol,
-            per_row, col_best[c], col_arg[c], out_cols_by_row, counts, row_min, margin)
-    rows, cols, col_arg = _merged(col_best, col_arg, counts, out_cols_by_row, per_row)
-    return rows, cols, col_arg, worsts.min(), priceds.sum(), row_min
 
 
 def scan(
@@ -293,13 +282,12 @@ def scan(
     reach = np.maximum.reduceat(radius + vs, starts[:-1])
     groups = _groups(ys, vs, starts, group)
     chunks = _ranges()
-    run = _scan_parallel if chunks > 1 else _scan_serial
     # The margin of the block tests: the round-off of r = ||x_i - y_j|| - u_i - v_j and of
     # the squared test is a few 1e-16 of |u_i| + |v_j| + ||x_i - y_j||, and distances that
     # matter are below |u_i| + |v_j| + tol.
     margin = _MARGIN * (1.0 + float(np.abs(u).max(initial=0.0)) + float(np.abs(v).max(initial=0.0))
                         + abs(float(tol)))
-    rows, cols, col_arg, worst, priced, row_min = run(
+    rows, cols, col_arg, worst, priced, row_min = _scan_ranges(
         np.ascontiguousarray(x), np.ascontiguousarray(ys.T), np.ascontiguousarray(u), vs,
         order, starts, np.ascontiguousarray(centre), reach, groups, float(tol), int(per_row),
         chunks,
