@@ -440,6 +440,11 @@ def scoped_mutants(key: str, cfg: dict, source: str | None = None) -> list[tuple
     ]
 
 
+def _log(module: str, what: str) -> Path:
+    """out/mutation/<module>.<what>.log: one per module, so that two modules can run at once."""
+    return LOGS / (re.sub(r"[^A-Za-z0-9_.]+", "_", module) + f".{what}.log")
+
+
 def _tests(cfg: dict, module: str) -> list[str]:
     try:
         return list(cfg["tests"][module])
@@ -469,7 +474,7 @@ def run_module(
     mutants = scoped_mutants(module, cfg)
     to_run = [m for m, _ in mutants if (only is None or m.key in only) and m.key not in equivalent]
     if timeout is None and to_run:
-        lines, base = covering_run(_path(module), tests, LOGS / "clean.log")
+        lines, base = covering_run(_path(module), tests, _log(module, "clean"))
         timeout = 4.0 * base + 30.0
     tree = ast.parse((ROOT / _path(module)).read_text())
     counts = {"mutants": 0, "killed": 0, "equivalent": 0, "survived": 0, "timeout": 0,
@@ -504,7 +509,7 @@ def run_module(
             outcome, seconds = "uncovered", 0.0
         else:
             outcome, seconds = run_tests(_path(module), source, selected, timeout,
-                                         LOGS / "mutant.log")
+                                         _log(module, "mutant"))
         if outcome == "no tests":
             raise SystemExit(f"{module}: no tests collected from {selected}")
         if outcome == "usage":
