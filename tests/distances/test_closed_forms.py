@@ -78,6 +78,23 @@ def test_kl_of_uniform_laws_with_shared_ends() -> None:
     assert closed_form("kl", stats.uniform(0, 4), stats.uniform(0, 1)) == math.inf
 
 
+def test_uniform_laws_far_from_zero_keep_their_lengths() -> None:
+    # U(1e8, 1e-8) against U(1e8, 1.5e-8): the right ends 1e8 + l both round to the same
+    # float (spacing 1.5e-8), yet the laws differ: W1 = (1.5e-8 - 1e-8) / 2, TV = 1 - 1/1.5,
+    # KL = log 1.5 (this came out 0, 0 and 0 from the rounded ends).
+    P, Q = stats.uniform(1e8, 1e-8), stats.uniform(1e8, 1.5e-8)
+    assert closed_form("w1", P, Q) == pytest.approx(0.25e-8, rel=1e-12)
+    assert closed_form("tv", P, Q) == pytest.approx(1 / 3, rel=1e-12)
+    assert closed_form("kl", P, Q) == pytest.approx(math.log(1.5), rel=1e-12)
+
+
+def test_w1_of_uniform_laws_whose_quantiles_cross_far_outside() -> None:
+    # U(0, 1) against U(10, 1 + 1e-10): the quantile gap -10 - u 1e-10 would cross zero at
+    # u = -1e11; W1 = 10 + 5e-11 (the crossing formula there cancels 5e11 against 5e11).
+    value = closed_form("w1", stats.uniform(0, 1), stats.uniform(10, 1 + 1e-10))
+    assert value == pytest.approx(10 + 5e-11, rel=1e-15)
+
+
 @pytest.mark.parametrize(("mu", "nu", "s"), [(0.0, 1.0, 1.0), (0.0, 1.0, 2.0), (3.0, -1.0, 0.5),
                                               (0.0, 0.0, 3.0)])
 def test_tv_of_gaussians_with_equal_variance(mu: float, nu: float, s: float) -> None:
