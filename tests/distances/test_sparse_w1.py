@@ -416,18 +416,24 @@ def test_int32_indices_give_the_int64_solution(local_lists: bool, monkeypatch,
     assert_array_equal(narrow.solution.v, wide.solution.v)
     _check_against_dense(narrow.solution, x, y, a, b)
     if local_lists:
-        renumbered = []
+        solvers = []
         real = ss.Solver.__init__
 
         def recorded(self, *args, **kwargs):
             real(self, *args, **kwargs)
-            renumbered.append(self.simplex.renumber)
+            solvers.append(self)
 
         monkeypatch.setattr(ss.Solver, "__init__", recorded)
-        res = sw.solve_sparse(x, y, a, b, options=replace(opts, index32_nodes=0,
-                                                          renumber_nodes=0))
-        assert renumbered and all(renumbered)
-        _check_against_dense(res.solution, x, y, a, b)
+        for every in (0, 1):  # renumber before every round; after n + m pivots
+            solvers.clear()
+            res = sw.solve_sparse(x, y, a, b, options=replace(
+                opts, index32_nodes=0, renumber_nodes=0, renumber_pivots=every))
+            assert solvers and all(s.renumber for s in solvers)
+            label = solvers[-1].simplex.label  # the finest level's nodes were renumbered
+            assert not np.array_equal(label, np.arange(label.size))
+            _check_against_dense(res.solution, x, y, a, b)
+        with pytest.raises(ValueError, match="renumber_pivots must be a number >= 0; got -1"):
+            SparseOptions(renumber_pivots=-1)
 
 
 def test_scratch_arrays_are_per_thread_and_solves_in_threads_agree():
