@@ -83,9 +83,6 @@ class SparseOptions:
         (2-D, n = 20,000: two samples of one law 3.1-3.3 s -> 2.6 s, 8 Gaussians vs a
         Gaussian 10.5-11.5 -> 8.6-9.4 s; with the arcs sorted too, the four shapes 9 %
         less in sum at 20,000, 8 % at 8000, 1.5 % at 5000).
-    renumber_pivots : float, default 0
-        Renumbered problems renumber before a round only once this many pivots per atom
-        were made since the last renumbering (0: before every round).
     brute_force_pairs : int, default 2**19
         Up to this many pairs (n = m = 724) the first neighbours are found by brute force,
         above with two k-d trees (2-D, 8 neighbours: 8 Gaussians vs a Gaussian 0.62 vs
@@ -126,7 +123,6 @@ class SparseOptions:
     matrix_max_pairs_high_d: int = 1 << 26
     index32_nodes: int = 8192
     renumber_nodes: int = 8192
-    renumber_pivots: float = 0.0
     brute_force_pairs: int = 1 << 19
     bulk_radius: float = 3.0
     plan_neighbors: int = 16
@@ -146,10 +142,6 @@ class SparseOptions:
                 if not (isinstance(value, (int, float, np.floating))
                         and not isinstance(value, bool) and 0 <= value <= 1):
                     raise ValueError(f"{f.name} must be a number in [0, 1]; got {value!r}")
-            elif f.name == "renumber_pivots":
-                if not (isinstance(value, (int, float, np.floating))
-                        and not isinstance(value, bool) and value >= 0):
-                    raise ValueError(f"renumber_pivots must be a number >= 0; got {value!r}")
             elif f.name == "bulk_radius":
                 if not (isinstance(value, (int, float, np.floating))
                         and not isinstance(value, bool) and value > 0):

@@ -96,9 +96,8 @@ Nodes = namedtuple("Nodes", ["label", "current"])
 #:   their candidates), the limits ``max_rounds`` (complete rounds), ``max_iter`` (of one
 #:   solve, then 10x and 100x), ``per_row`` (pairs a row adds), ``partial`` (pivots of a
 #:   partial round; 0: none) and ``round_pivots`` (pivots of the partial rounds since the
-#:   last complete one), ``renumber`` (1: renumber the nodes before a round once
-#:   ``renumber_pivots`` pivots were made since the last time, at ``renumbered`` pivots),
-#:   ``eps`` (the simplex's), ``dust`` (mass an artificial arc may keep);
+#:   last complete one), ``renumber`` (1: renumber before each round), ``eps`` (the
+#:   simplex's), ``dust`` (mass an artificial arc may keep);
 #: * the tolerances ``pricing_rtol``, ``tiny_scale`` (:func:`._problem.tolerance`),
 #:   ``stall_rtol``, ``polish``, ``polish_rounds`` of the stop rule (:func:`stops`);
 #: * the last round's ``value``, ``scale``, pricing tolerance ``tol`` and ``worst``
@@ -112,8 +111,7 @@ ROUND_STATE = np.dtype([
     ("next_arc", np.int64), ("pivots", np.int64), ("rounds", np.int64),
     ("complete", np.int64), ("max_rounds", np.int64), ("max_iter", np.int64),
     ("per_row", np.int64), ("partial", np.int64), ("round_pivots", np.int64),
-    ("renumber", np.int64), ("renumber_pivots", np.int64), ("renumbered", np.int64),
-    ("scanned", np.int64),
+    ("renumber", np.int64), ("scanned", np.int64),
     ("eps", np.float64), ("dust", np.float64), ("pricing_rtol", np.float64),
     ("tiny_scale", np.float64), ("stall_rtol", np.float64), ("polish", np.float64),
     ("polish_rounds", np.float64), ("value", np.float64), ("scale", np.float64),
@@ -157,9 +155,8 @@ def rounds(points, cands, arcs, tree, nodes, state, u, v, row_min, scan_rows, sc
             return FULL
         st.rounds += 1
         st.scanned = 0
-        if st.renumber == 1 and st.pivots >= st.renumbered + st.renumber_pivots:
+        if st.renumber == 1:
             _renumber(arcs, tree, nodes, st)
-            st.renumbered = st.pivots
         # -- continue the simplex: a partial round, or to the optimum --------------
         partial = False
         if st.partial > 0 and st.round_pivots + st.partial <= st.max_iter:

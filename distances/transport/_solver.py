@@ -259,13 +259,11 @@ def run_rounds(
                            c(local.cols), c(local.cost_r), c(local.rows), c(local.cost_c),
                            c(local.near_x), c(local.near_y))
     points = Points(np.ascontiguousarray(x), np.ascontiguousarray(y), a, b)
-    every = int(opts.renumber_pivots * (n + m))  # (the first round renumbers)
     state = round_state(
         n_arcs=sx.n_arcs, first_arc=sx.first_arc, rule=sx.rule, next_arc=sx.next_arc,
         max_rounds=opts.max_rounds, max_iter=opts.max_iter, per_row=opts.per_row,
         partial=0 if cost is not None else opts.partial_pivots * n,
-        renumber=int(solver.renumber), renumber_pivots=every, renumbered=-every,
-        eps=solver.eps, dust=opts.artificial_dust,
+        renumber=int(solver.renumber), eps=solver.eps, dust=opts.artificial_dust,
         pricing_rtol=PRICING_RTOL, tiny_scale=TINY_SCALE, stall_rtol=STALL_RTOL,
         polish=polish, polish_rounds=opts.polish_rounds)
     u, v, row_min = np.empty(n), np.empty(m), np.zeros(n)

@@ -268,7 +268,7 @@ def _solve_with_null_weights(
     return SparseResult(sol, sub.rounds, sub.full_scans, sub.edges, sub.pairs_priced, sub.levels)
 
 
-# -- the column-generation loop --------------------------------------------------------
+# -- column generation on one level (its rounds: _solver.run_rounds) ----------------
 
 def _solve_full(
     x: FloatArray,
