@@ -48,7 +48,7 @@ from numba import config as numba_config
 from ._jit import kernel
 from ._nearest import insert_sorted, squared_row
 
-__all__ = ["local_violations", "price_matrix", "scan", "scan_matrix"]
+__all__ = ["local_items", "local_violations", "price_matrix", "scan", "scan_matrix"]
 
 #: Margin of a scan's squared-distance block test, relative to 1 + max|u| + max|v| + tol
 #: (the round-off it covers is a few 1e-16 of those).
@@ -416,9 +416,9 @@ def local_violations(x, y, u, v, cols, cost_r, rows, cost_c, plan_rows, plan_col
     chunks = _ranges() if total >= _LOCAL_PARALLEL_ITEMS else 1
     bounds = np.linspace(0, total, chunks + 1).astype(np.int64)
     if chunks == 1:
-        _local_items(0, total, *args)
+        local_items(0, total, *args)
     else:
-        list(_pool().map(lambda c: _local_items(bounds[c], bounds[c + 1], *args),
+        list(_pool().map(lambda c: local_items(bounds[c], bounds[c + 1], *args),
                          range(chunks)))
     hit = out_rows >= 0
     return out_rows[hit], out_cols[hit]
@@ -434,7 +434,7 @@ def _distance(x, i, y, j):
 
 
 @kernel
-def _local_items(lo, hi, x, y, u, v, cols, cost_r, rows, cost_c, plan_rows, plan_cols,
+def local_items(lo, hi, x, y, u, v, cols, cost_r, rows, cost_c, plan_rows, plan_cols,
                  near_x, near_y, tol, out_rows, out_cols):
     """Items lo .. hi - 1 of :func:`local_violations`: item t's most violated pair, or -1
     in ``out_rows[t]`` when it has none below -tol."""
