@@ -13,14 +13,20 @@ cosine, into:
 * ``docs/critic_benchmark.rst``, between the lines ``.. anchor-table-start`` and
   ``.. anchor-table-end``.
 
-Where a method ran at several step counts, the row with the most steps is used (and its steps
-are printed). The command's wall time and the load average are written beside the table.
+Cells of one method and pair run with other settings (another N for ``otnet``, other steps)
+are separate rows, named by the settings that differ (``otnet (n_ot=16384)``), never averaged
+as seeds; the pair's best is the best of them all. The command's wall time and the load
+average are written beside the table.
 
 Run: ``nice -n 10 python benchmarks/bench_critic_anchor_table.py`` (every method at their
 steps, one seed, into ``critic_benchmark_anchor_s1``: the done-when command; on this 2-core
 CPU it runs for days, so it is run in ``--resume`` pieces, e.g. ``--methods groupsort --dims
 64 --funnels 16``, or ``--steps-scale 0.02`` for a reduced folder); ``--no-run`` only
-rebuilds the table from the folders.
+rebuilds the table from the folders. A neural critic's fit saves a checkpoint every
+``--checkpoint-every`` steps in the folder's ``checkpoints/`` (with its learning curve,
+``{key}.progress.csv``), so a cell stopped by Ctrl-C or the end of a session goes on from
+there at the next run. ``--n-ot 16384 --methods otnet --dims 16`` runs the exact-OT network at
+N = 16384 into ``critic_benchmark_anchor_s1_n16384``: rows of their own in the table.
 """
 
 from __future__ import annotations
@@ -29,10 +35,11 @@ import argparse
 import math
 import os
 import time
+from dataclasses import fields, replace
 from pathlib import Path
 
-from wgan.app.benchmark_sweep import read_cells, run_sweep
-from wgan.benchmark import anchor_best, anchor_metrics, anchor_settings
+from wgan.app.benchmark_sweep import read_cells_settings, run_sweep
+from wgan.benchmark import BenchmarkCell, anchor_best, anchor_metrics, anchor_settings
 from wgan.benchmark.anchor import OUR_NAMES
 from wgan.benchmark.table import ANCHOR_GRID_DIMS, ANCHOR_GRID_FUNNELS, ANCHOR_STEPS, summarise
 
@@ -44,15 +51,13 @@ THEIRS = {ours: theirs for theirs, ours in OUR_NAMES.items()}
 
 
 def _rows():
+    """Every cell of their pairs in the anchor folders, with the settings it ran with."""
     rows = []
     for folder in sorted(RESULTS.glob("critic_benchmark_anchor_s*")):
         if (folder / "cells.csv").exists():
-            rows += [r for r in read_cells(folder / "cells.csv") if r.pair.startswith("kkb22")]
-    best: dict[tuple[int, int, str], int] = {}
-    for r in rows:
-        k = (r.dim, r.n_funnels, r.method)
-        best[k] = max(best.get(k, 0), r.steps)
-    return [r for r in rows if r.steps == best[(r.dim, r.n_funnels, r.method)]]
+            rows += [(r, st) for r, st in read_cells_settings(folder / "cells.csv")
+                     if r.pair.startswith("kkb22")]
+    return rows
 
 
 def _why(best, margin: float, ours) -> str:
@@ -60,11 +65,16 @@ def _why(best, margin: float, ours) -> str:
     if margin >= 0:
         return "-"
     reasons = []
+    full = {s.method for s in ours if s.steps >= ANCHOR_STEPS[s.method]}
     reduced = [s for s in ours if s.method in THEIRS and s.method != "ot"
-               and s.steps < ANCHOR_STEPS[s.method]]
+               and s.steps < ANCHOR_STEPS[s.method] and s.method not in full]
     if reduced:
+        steps: dict[str, set[int]] = {}
+        for s in reduced:
+            steps.setdefault(s.method, set()).add(s.steps)
         reasons.append("reduced runs: " + ", ".join(
-            f"{s.method} {s.steps} of {ANCHOR_STEPS[s.method]} steps" for s in reduced))
+            f"{m} {', '.join(map(str, sorted(v)))} of {ANCHOR_STEPS[m]} steps"
+            for m, v in steps.items()))
     if any(s.method in ("ot", "otnet") for s in ours) and best.dim > 2:
         reasons.append("ot/otnet: the plan of independent samples is mostly sampling noise")
     missing = sorted(set(ANCHOR_STEPS) - {s.method for s in ours})
@@ -84,8 +94,15 @@ def _steps(s) -> str:
     return f"{s.steps} of {full} ({'full' if s.steps >= full else 'reduced'})"
 
 
+def _name(s) -> str:
+    """The row's method and, where cells of other settings ran too, what sets it apart (but
+    the steps, which have their own column)."""
+    variant = ", ".join(v for v in s.variant.split(", ") if v and not v.startswith("steps="))
+    return f"{s.method} ({variant})" if variant else s.method
+
+
 def _table(rows) -> tuple[list[list[str]], list[list[str]]]:
-    summary = summarise(rows)
+    summary = summarise([r for r, _ in rows], [st for _, st in rows])
     per_pair: list[list[str]] = []
     best_rows: list[list[str]] = []
     for d in ANCHOR_GRID_DIMS:
@@ -94,7 +111,7 @@ def _table(rows) -> tuple[list[list[str]], list[list[str]]]:
             theirs = anchor_best(d, k)
             for s in sorted(ours, key=lambda s: -s.grad_cosine):
                 their = anchor_metrics(d, k).get(THEIRS.get(s.method, ""), None)
-                per_pair.append([str(d), str(k), s.method, _steps(s), str(s.n_seeds),
+                per_pair.append([str(d), str(k), _name(s), _steps(s), str(s.n_seeds),
                                  f"{s.grad_cosine:.3f}", f"{s.grad_cosine_std:.3f}",
                                  f"{s.grad_cosine_noise:.3f}", f"{s.raw_error:+.1%}",
                                  f"{s.raw_error_noise:.1%}",
@@ -103,7 +120,7 @@ def _table(rows) -> tuple[list[list[str]], list[list[str]]]:
             if ours:
                 b = max(ours, key=lambda s: s.grad_cosine)
                 margin = b.grad_cosine - theirs.cosine
-                best_rows.append([str(d), str(k), b.method, _steps(b), f"{b.grad_cosine:.3f}",
+                best_rows.append([str(d), str(k), _name(b), _steps(b), f"{b.grad_cosine:.3f}",
                                   f"{b.grad_cosine_noise:.3f}", theirs.method,
                                   f"{theirs.cosine:.3f}", f"{margin:+.3f}",
                                   "yes" if margin >= 0 else "no", _why(b, margin, ours)])
@@ -132,6 +149,21 @@ def _md(head: list[str], body: list[list[str]]) -> list[str]:
             *("| " + " | ".join(r) + " |" for r in body)]
 
 
+def _changes(items: list[str]) -> dict[str, object]:
+    """``FIELD=VALUE`` words as BenchmarkCell fields (numbers parsed; SystemExit otherwise)."""
+    names = {f.name: f for f in fields(BenchmarkCell)}
+    out: dict[str, object] = {}
+    for item in items:
+        name, sep, text = item.partition("=")
+        if not sep or name not in names:
+            raise SystemExit(f"--set takes FIELD=VALUE with a BenchmarkCell field; got {item!r}")
+        try:
+            out[name] = int(text) if text.lstrip("-").isdigit() else float(text)
+        except ValueError:
+            out[name] = text
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--methods", nargs="+",
@@ -140,6 +172,16 @@ def main() -> None:
     parser.add_argument("--seeds", nargs="+", type=int, default=[0])
     parser.add_argument("--dims", nargs="+", type=int, default=list(ANCHOR_GRID_DIMS))
     parser.add_argument("--funnels", nargs="+", type=int, default=list(ANCHOR_GRID_FUNNELS))
+    parser.add_argument("--n-ot", type=int, default=4096,
+                        help="samples per side of ot / otnet (default: 4096, the anchor's; "
+                             "another N goes to its own folder, ..._n{N}, and its own rows)")
+    parser.add_argument("--checkpoint-every", type=int, default=1000,
+                        help="steps between checkpoints of a neural critic's fit (default: "
+                             "1000); a rerun goes on from the last one")
+    parser.add_argument("--set", nargs="+", default=[], metavar="FIELD=VALUE",
+                        help="change a cell setting for every method (e.g. lr=0.001 "
+                             "group_size=2), into its own folder ..._FIELDVALUE: a variant "
+                             "row of its own in the table")
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--no-run", action="store_true")
     parser.add_argument("--out", default=None,
@@ -151,19 +193,31 @@ def main() -> None:
     if not args.no_run:
         settings = anchor_settings("cpu", dims=args.dims, funnels=args.funnels,
                                    methods=args.methods, seeds=args.seeds,
-                                   steps_scale=args.steps_scale)
-        out = RESULTS / (args.out or f"critic_benchmark_anchor_s{args.steps_scale:g}")
+                                   steps_scale=args.steps_scale, n_ot=args.n_ot)
+        changes = _changes(args.set)
+        settings = replace(settings, overrides=tuple(
+            (m, (*change, *changes.items())) for m, change in settings.overrides))
+        n_ot = "" if args.n_ot == 4096 else f"_n{args.n_ot}"
+        n_ot += "".join(f"_{k}{v}" for k, v in changes.items())
+        out = RESULTS / (args.out or f"critic_benchmark_anchor_s{args.steps_scale:g}{n_ot}")
         done = run_sweep(settings, out, resume=True, workers=args.workers, progress=False,
+                         checkpoint_every=args.checkpoint_every,
                          on_result=lambda r: print(r.key, f"cos {r.grad_cosine:.3f}",
                                                    flush=True))
         print(f"{done.ran} cells run, {done.skipped} resumed")
     rows = _rows()
     best_rows, per_pair = _table(rows)
     wall = time.perf_counter() - start
-    cells_wall = sum(r.total_seconds for r in rows)
+    cells_wall = sum(r.total_seconds for r, _ in rows)
     load = " ".join(f"{x:.1f}" for x in os.getloadavg())
     dims = ("" if args.no_run or args.dims == list(ANCHOR_GRID_DIMS)
             else " --dims " + " ".join(map(str, args.dims)))
+    if not args.no_run and args.funnels != list(ANCHOR_GRID_FUNNELS):
+        dims += " --funnels " + " ".join(map(str, args.funnels))
+    if not args.no_run and args.n_ot != 4096:
+        dims += f" --n-ot {args.n_ot}"
+    if not args.no_run and args.set:
+        dims += " --set " + " ".join(args.set)
     stamp = (f"Written by ``python benchmarks/bench_critic_anchor_table.py "
              f"{'--no-run' if args.no_run else '--methods ' + ' '.join(args.methods)}"
              f"{'' if args.no_run else f' --steps-scale {args.steps_scale:g}'}"

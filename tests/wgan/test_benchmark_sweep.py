@@ -2,6 +2,7 @@
 
 import csv
 import importlib.util
+import json
 import math
 
 import numpy as np
@@ -104,6 +105,33 @@ def test_benchmark_table_summarises_over_seeds():
 
     assert s.their_cosine == anchor_metrics(2, 4)["dot"].cosine
 
+
+def test_cells_of_other_settings_are_rows_of_their_own_never_seeds(tmp_path):
+    # otnet at N = 4096 (two seeds) and N = 16384 (one seed) on one pair, read back from two
+    # sweep folders: two rows, each named by the N that sets it apart, each its own mean.
+    from wgan.app.benchmark_sweep import read_cells_settings
+    from wgan.benchmark.table import summarise
+
+    rows = []
+    for name, n_ot, cosines in (("a", 4096, (0.80, 0.82)), ("b", 16384, (0.95,))):
+        settings = {"n_ot": n_ot, "steps": 2000}
+        with (tmp_path / f"{name}.csv").open("w", newline="") as fh:
+            w = csv.writer(fh, lineterminator="\n")
+            w.writerow([*CELL_COLUMNS, "settings"])
+            for seed, cos in enumerate(cosines):
+                r = result_row(method="otnet", dim=16, cos=cos, seed=seed)
+                w.writerow([*r.to_dict().values(), json.dumps({**settings, "seed": seed})])
+        rows += read_cells_settings(tmp_path / f"{name}.csv")
+    summary = summarise([r for r, _ in rows], [st for _, st in rows])
+    got = {(s.variant, s.n_seeds): s.grad_cosine for s in summary}
+    assert got == pytest.approx({("n_ot=4096", 2): 0.81, ("n_ot=16384", 1): 0.95}, abs=1e-12)
+    best = BenchmarkTable.from_rows([r for r, _ in rows], [st for _, st in rows]).best()
+    assert [(b.method, b.variant) for b in best] == [("otnet", "n_ot=16384")]
+    # The world the key guards against: without the settings the three cells are one row,
+    # the two N's averaged as if they were seeds.
+    (merged,) = summarise([r for r, _ in rows])
+    assert (merged.variant, merged.n_seeds) == ("", 3)
+    assert merged.grad_cosine == pytest.approx((0.80 + 0.82 + 0.95) / 3, abs=1e-12)
 
 
 def test_breakdowns_find_the_first_failing_dimension():

@@ -12,14 +12,22 @@ the figures (PNG and PDF, their data in ``summary.csv``).
 
 from __future__ import annotations
 
+import json
 import os
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
 from ..benchmark.cell import BenchmarkCell, CellResult, run_cell
+from ..benchmark.checkpoints import (
+    cell_identity,
+    checkpoint_path,
+    discard_checkpoint,
+    load_fit_state,
+    progress_path,
+)
 from ..benchmark.table import (
     COSINE_THRESHOLD,
     VALUE_ERROR_THRESHOLD,
@@ -29,7 +37,14 @@ from ..benchmark.table import (
     SweepSettings,
 )
 from .artifacts import save_figure, write_csv, write_text
-from .cell_sweep import Job, SweepFileError, SweepInterrupted, read_rows, run_jobs
+from .cell_sweep import (
+    SETTINGS_COLUMN,
+    Job,
+    SweepFileError,
+    SweepInterrupted,
+    read_rows,
+    run_jobs,
+)
 
 __all__ = [
     "CELL_COLUMNS",
@@ -38,6 +53,7 @@ __all__ = [
     "SweepOutcome",
     "check_memory",
     "read_cells",
+    "read_cells_settings",
     "run_sweep",
     "summary_markdown",
 ]
@@ -83,8 +99,15 @@ def _check_row(row: dict[str, str]) -> None:
 def read_cells(path: str | Path) -> list[CellResult]:
     """The rows of a ``cells.csv`` (empty if the file does not exist); SweepFileError, naming
     the file, for one that cannot be read."""
+    return [res for res, _ in read_cells_settings(path)]
+
+
+def read_cells_settings(path: str | Path) -> list[tuple[CellResult, dict[str, Any]]]:
+    """The rows of a ``cells.csv`` with the settings each was computed with
+    (:meth:`~wgan.benchmark.cell.BenchmarkCell.settings`), for
+    :func:`~wgan.benchmark.table.summarise` to keep cells of other settings apart."""
     rows, _ = read_rows(Path(path), CELL_COLUMNS, check_row=_check_row)
-    return [CellResult.from_dict(r) for r in rows]
+    return [(CellResult.from_dict(r), json.loads(r[SETTINGS_COLUMN])) for r in rows]
 
 
 def _run(cell: BenchmarkCell) -> dict[str, Any]:
@@ -126,6 +149,7 @@ def run_sweep(
     progress: bool = True,
     on_result: Callable[[CellResult], None] | None = None,
     on_note: Callable[[str], None] | None = None,
+    checkpoint_every: int | None = 1000,
 ) -> SweepOutcome:
     """Run the sweep, writing ``cells.csv`` row by row, then the summary and figures.
 
@@ -153,6 +177,13 @@ def run_sweep(
         Called with each newly finished cell.
     on_note : callable, optional
         Called with each one-line note of the resume (a cut last row, a duplicate row).
+    checkpoint_every : int or None, default 1000
+        A neural critic's fit saves a checkpoint every this many steps in
+        ``out_dir/checkpoints`` (:mod:`wgan.benchmark.checkpoints`, with its learning curve
+        ``{key}.progress.csv``); with ``resume`` an unfinished cell goes on from its
+        checkpoint, and a checkpoint of other settings is refused in one line before
+        anything runs. Without ``resume`` the checkpoints of the sweep's cells are removed
+        first. None: no checkpoints.
 
     Raises
     ------
@@ -168,8 +199,8 @@ def run_sweep(
         check_ray_address(ray_address)
     out = Path(out_dir)
     cells_csv = out / "cells.csv"
+    cells = _with_checkpoints(settings.cells(), out / "checkpoints", checkpoint_every, resume)
     out.mkdir(parents=True, exist_ok=True)
-    cells = settings.cells()
     jobs = [Job(c.key, c.settings(), c) for c in cells]
     start = time.perf_counter()
     bar = None
@@ -196,16 +227,42 @@ def run_sweep(
         if bar is not None:
             bar.close()
     order = {c.key: i for i, c in enumerate(cells)}
-    rows = sorted((CellResult.from_dict(r) for r in done.rows), key=lambda r: order[r.key])
-    table = BenchmarkTable.from_rows(rows)
+    rows = sorted(done.rows, key=lambda r: order[r["key"]])
+    table = BenchmarkTable.from_rows([CellResult.from_dict(r) for r in rows],
+                                     [json.loads(r[SETTINGS_COLUMN]) for r in rows])
     paths = [cells_csv, *_write_outputs(table, out)]
     return SweepOutcome(table, done.ran, done.kept, time.perf_counter() - start, tuple(paths),
                         done.notes)
 
 
+def _with_checkpoints(cells: list[BenchmarkCell], folder: Path, every: int | None,
+                      resume: bool) -> list[BenchmarkCell]:
+    """The cells with their checkpoint folder set (the neural critics'), after removing their
+    old checkpoints (a fresh sweep) or checking them (``resume``: ValueError, one line, for a
+    checkpoint of other settings)."""
+    if every is None:
+        return cells
+    out = [replace(c, checkpoint_dir=str(folder), checkpoint_every=every)
+           if c.method not in ("ot", "otnet") and c.checkpoint_dir is None else c
+           for c in cells]
+    for c in out:
+        if c.checkpoint_dir is None:
+            continue
+        if resume:
+            load_fit_state(checkpoint_path(c.checkpoint_dir, c.key), cell_identity(c))
+        else:
+            discard_checkpoint(c.checkpoint_dir, c.key)
+            progress_path(c.checkpoint_dir, c.key).unlink(missing_ok=True)
+    return out
+
+
 def _write_summary_csv(path: Path, summary: tuple[SummaryRow, ...]) -> Path:
     cols = [f.name for f in fields(SummaryRow)]
     return write_csv(path, cols, ([asdict(s)[c] for c in cols] for s in summary))
+
+
+def _named(method: str, variant: str) -> str:
+    return f"{method} ({variant})" if variant else method
 
 
 def _pct(x: float) -> str:
@@ -222,7 +279,8 @@ def best_markdown(best: tuple[PairBest, ...]) -> list[str]:
              "their cosine | ours - theirs | reaches theirs |",
              "|---:|---:|---|---:|---|---:|---:|---|"]
     for b in best:
-        lines.append(f"| {b.dim} | {b.n_funnels} | {b.method} | {b.cosine:.3f} "
+        lines.append(f"| {b.dim} | {b.n_funnels} | {_named(b.method, b.variant)} | "
+                     f"{b.cosine:.3f} "
                      f"(+- {b.cosine_std:.3f}; +- {b.cosine_noise:.3f}) | {b.their_method} | "
                      f"{b.their_cosine:.3f} | {b.margin:+.3f} | {'yes' if b.reaches else 'no'} |")
     return lines
@@ -242,7 +300,8 @@ def summary_markdown(table: BenchmarkTable, *, title: str = "Critic benchmark") 
              "|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for s in table.summary:
         lines.append(
-            f"| {s.method} | {s.dim} | {s.n_funnels} | {s.pair} | {s.n_seeds} | {s.steps} | "
+            f"| {_named(s.method, s.variant)} | {s.dim} | {s.n_funnels} | {s.pair} | "
+            f"{s.n_seeds} | {s.steps} | "
             f"{s.raw_error:+.1%} +- {s.raw_error_std:.1%} | {s.raw_error_noise:.1%} | "
             f"{_pct(s.their_error)} | "
             f"{s.normalised_error:+.1%} +- {s.normalised_error_std:.1%} | "

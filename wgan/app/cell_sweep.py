@@ -17,6 +17,10 @@ row (a dict over the sweep's columns, ``key`` included). :func:`run_jobs`
   parent stops them), or on Ray (the address is checked for a listener first, so an
   unreachable one fails in seconds);
 * turns Ctrl-C into :class:`SweepInterrupted`, after every finished row has been written.
+
+:func:`run_for_cli` and :func:`finished_lines` are what a command built on it prints: one line
+and exit status 2 for bad input, one line saying how to resume and 130 for Ctrl-C, and the
+count of cells run and resumed with the files written.
 """
 
 from __future__ import annotations
@@ -27,11 +31,12 @@ import json
 import os
 import signal
 import socket
-from collections.abc import Callable, Iterator, Mapping, Sequence
+import sys
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from multiprocessing import get_context
 from pathlib import Path
-from typing import Any
+from typing import IO, Any, TypeVar
 
 __all__ = [
     "SETTINGS_COLUMN",
@@ -40,9 +45,13 @@ __all__ = [
     "SweepFileError",
     "SweepInterrupted",
     "check_ray_address",
+    "finished_lines",
     "read_rows",
+    "run_for_cli",
     "run_jobs",
 ]
+
+T = TypeVar("T")
 
 SETTINGS_COLUMN = "settings"
 """The CSV column holding each row's settings (compact JSON, keys sorted)."""
@@ -306,3 +315,48 @@ def run_jobs(
     finally:
         stream.close()  # stops the workers at once, whatever ended the loop
     return JobsOutcome(tuple(kept + new_rows), len(todo), len(kept), tuple(notes))
+
+
+def run_for_cli(prog: str, work: Callable[[], T], *,
+                stream: IO[str] | None = None) -> tuple[int, T | None]:
+    """Run a command's sweep: ``(0, what work returned)``, or an exit status after one line.
+
+    ``ValueError`` (bad input, a refused resume): ``{prog}: error: ...`` and status 2.
+    Ctrl-C (:class:`SweepInterrupted`): how many cells are in the file, how many did not run,
+    and that the same command with ``--resume`` runs the rest; status 130 (also for a Ctrl-C
+    before the sweep started). The line goes to ``stream`` (default: stderr); no traceback.
+
+    >>> import io
+    >>> err = io.StringIO()
+    >>> def bad():
+    ...     raise ValueError("dims must be positive; got -1")
+    >>> run_for_cli("wgan-theory x", bad, stream=err), err.getvalue()
+    ((2, None), 'wgan-theory x: error: dims must be positive; got -1\\n')
+    """
+    out = sys.stderr if stream is None else stream
+    try:
+        return 0, work()
+    except ValueError as exc:
+        print(f"{prog}: error: {exc}", file=out)
+        return 2, None
+    except SweepInterrupted as exc:
+        print(f"{prog}: interrupted: {exc.written} cells of this run are in {exc.path}, "
+              f"{exc.remaining} not run; the same command with --resume runs the rest",
+              file=out)
+        return 130, None
+    except KeyboardInterrupt:
+        print(f"{prog}: interrupted before any cell finished; the same command with --resume "
+              "starts again", file=out)
+        return 130, None
+
+
+def finished_lines(ran: int, kept: int, seconds: float, paths: Iterable[os.PathLike[str] | str]
+                   ) -> str:
+    """What a finished sweep prints last: cells run and resumed, its wall time, the files.
+
+    >>> print(finished_lines(3, 1, 2.0, ["out/cells.csv"]))
+    3 cells run, 1 resumed, 2.0 s
+    wrote out/cells.csv
+    """
+    return "\n".join([f"{ran} cells run, {kept} resumed, {seconds:.1f} s",
+                      *(f"wrote {p}" for p in paths)])

@@ -19,8 +19,10 @@ from typing import Any, Literal, get_args
 
 from ..config import DEVICES, INITS
 from ..device import torch_threads
+from .checkpoints import discard_checkpoint, progress_path, record_progress
 from .funnels import FunnelPair, make_funnel_pair
 from .score import CriticScore, evaluate_critic
+from .training import SCORE_SEED, fit_benchmark_critic
 
 __all__ = [
     "BENCH_METHODS",
@@ -49,9 +51,10 @@ PairSource = Literal["generated", "kkb22"]
 al.'s stored pair (:func:`~.anchor.load_anchor_pair`)."""
 PAIR_SOURCES: tuple[str, ...] = get_args(PairSource)
 
-#: Fields that say where or how fast a cell runs, not what it computes: left out of
-#: :meth:`BenchmarkCell.settings` (a sweep may resume on another device or thread count).
-RUN_ONLY_FIELDS: tuple[str, ...] = ("device", "threads")
+#: Fields that say where or how a cell runs, not what it computes: left out of
+#: :meth:`BenchmarkCell.settings` (a sweep may resume on another device or thread count, and
+#: a fit resumed from a checkpoint is the fit that ran straight through).
+RUN_ONLY_FIELDS: tuple[str, ...] = ("device", "threads", "checkpoint_dir", "checkpoint_every")
 #: Fields that name the cell inside a sweep (:attr:`BenchmarkCell.key`).
 IDENTITY_FIELDS: tuple[str, ...] = ("dim", "n_funnels", "method", "seed")
 
@@ -115,6 +118,11 @@ class BenchmarkCell:
     """Samples per side of the ``ot`` critic."""
     n_mc: int = 2**17
     """Plan samples behind the pair's Monte Carlo W1."""
+    checkpoint_dir: str | None = None
+    """Folder of the fit's checkpoints (:mod:`~.checkpoints`); None: none. A neural critic's
+    fit resumes from its checkpoint there and saves one every ``checkpoint_every`` steps."""
+    checkpoint_every: int = 1000
+    """Steps between two checkpoints (with ``checkpoint_dir``)."""
 
     def __post_init__(self) -> None:
         if self.method not in BENCH_METHODS:
@@ -130,7 +138,7 @@ class BenchmarkCell:
         if self.optimizer not in (None, "adam", "rmsprop"):
             raise ValueError(f"optimizer must be adam or rmsprop; got {self.optimizer!r}")
         for name in ("dim", "n_funnels", "steps", "depth", "threads", "n_eval", "n_mc",
-                     "power_iterations", "bjorck_iterations"):
+                     "power_iterations", "bjorck_iterations", "checkpoint_every"):
             _positive(name, getattr(self, name))
         for name in ("width", "batch_size", "group_size"):
             if getattr(self, name) is not None:
@@ -308,18 +316,23 @@ def score_columns(score: CriticScore) -> dict[str, Any]:
 
 
 def _critic_row(cell: BenchmarkCell, pair: FunnelPair) -> dict[str, Any]:
-    from .training import fit_benchmark_critic
-
-    critic, seconds, device = fit_benchmark_critic(cell, pair)
-    score = evaluate_critic(critic, pair, n=cell.n_eval, seed=1_000_003 + cell.seed)
-    return {"score": score, "steps": cell.steps, "seconds": seconds, "device": device}
+    fit = fit_benchmark_critic(cell, pair)
+    score = evaluate_critic(fit.critic, pair, n=cell.n_eval, seed=SCORE_SEED + cell.seed)
+    folder = cell.checkpoint_dir
+    if folder is not None:
+        if progress_path(folder, cell.key).exists():  # a learning curve: its last point
+            record_progress(folder, cell.key, step=cell.steps, seconds=fit.seconds,
+                            score=score)
+        discard_checkpoint(folder, cell.key)
+    return {"score": score, "steps": cell.steps, "seconds": fit.seconds, "device": fit.device,
+            "earlier": fit.resumed_seconds}
 
 
 def _ot_row(cell: BenchmarkCell, pair: FunnelPair) -> dict[str, Any]:
     from .exact_ot import fit_exact_ot_critic
 
     fit = fit_exact_ot_critic(pair, cell.n_ot, seed=cell.seed)
-    score = evaluate_critic(fit.critic, pair, n=cell.n_eval, seed=1_000_003 + cell.seed)
+    score = evaluate_critic(fit.critic, pair, n=cell.n_eval, seed=SCORE_SEED + cell.seed)
     return {"score": score, "steps": 0, "seconds": fit.seconds, "device": "cpu"}
 
 
@@ -330,7 +343,7 @@ def _otnet_row(cell: BenchmarkCell, pair: FunnelPair) -> dict[str, Any]:
                            width=cell.width or 256, depth=cell.depth,
                            batch_size=cell.batch_size or 512,
                            lr=cell.lr if cell.lr is not None else 1e-3)
-    score = evaluate_critic(fit.critic, pair, n=cell.n_eval, seed=1_000_003 + cell.seed)
+    score = evaluate_critic(fit.critic, pair, n=cell.n_eval, seed=SCORE_SEED + cell.seed)
     return {"score": score, "steps": cell.steps, "seconds": fit.seconds + fit.fit_seconds,
             "device": "cpu"}
 
@@ -354,11 +367,12 @@ def run_cell(cell: BenchmarkCell) -> CellResult:
         pair = cell.pair()
         row = _ROWS.get(cell.method, _critic_row)(cell, pair)
     seconds = float(row["seconds"])
+    earlier = float(row.get("earlier", 0.0))  # fit time of the runs before a checkpoint
     return CellResult(
         key=cell.key, dim=cell.dim, n_funnels=cell.n_funnels, method=cell.method,
         seed=cell.seed, pair=pair.name, **score_columns(row["score"]),
         steps=int(row["steps"]), seconds=seconds,
         steps_per_second=row["steps"] / seconds if row["steps"] and seconds > 0 else 0.0,
-        total_seconds=time.perf_counter() - start,
+        total_seconds=time.perf_counter() - start + earlier,
         device=str(row["device"]), eval_device="cpu",
     )

@@ -13,8 +13,9 @@ their best published cosine. :func:`benchmark_table` computes a small sweep seri
 
 from __future__ import annotations
 
+import json
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -163,13 +164,18 @@ def _their(dim: int, n_funnels: int, method: str) -> tuple[float, float]:
 
 @dataclass(frozen=True)
 class SummaryRow:
-    """One (dimension, funnels, method) of a sweep: mean and spread over seeds, scoring noise,
-    and Korotin et al.'s number for the same method on their pair of that size."""
+    """One (dimension, funnels, method, variant) of a sweep: mean and spread over seeds, scoring
+    noise, and Korotin et al.'s number for the same method on their pair of that size."""
 
     dim: int
     n_funnels: int
     method: str
     pair: str
+    variant: str
+    """What sets these cells apart from the other cells of the same method and pair:
+    ``field=value`` for each setting (:meth:`~.cell.BenchmarkCell.settings`) whose values
+    differ between them, e.g. ``n_ot=16384``; empty when there is one setting per method and
+    pair (the rows of one sweep)."""
     n_seeds: int
     w1: float
     raw_error: float
@@ -200,20 +206,80 @@ def _mean_std(values: Sequence[float]) -> tuple[float, float]:
     return mean, math.sqrt(sum((v - mean) ** 2 for v in values) / (n - 1))
 
 
-def summarise(rows: Sequence[CellResult]) -> tuple[SummaryRow, ...]:
-    """One :class:`SummaryRow` per (dim, funnels, method), sorted by method, dim, funnels."""
-    groups: dict[tuple[int, int, str], list[CellResult]] = {}
-    for r in rows:
-        groups.setdefault((r.dim, r.n_funnels, r.method), []).append(r)
+def _variants(keys: Sequence[tuple[int, int, str, str]]) -> dict[tuple[int, int, str, str], str]:
+    """Each group's label: ``field=value`` for every setting whose values differ between the
+    groups of the same (dim, funnels, method)."""
+    siblings: dict[tuple[int, int, str], list[dict[str, Any]]] = {}
+    for key in keys:
+        siblings.setdefault(key[:3], []).append(json.loads(key[3]))
+    out = {}
+    for key in keys:
+        groups = siblings[key[:3]]
+        mine = json.loads(key[3])
+        names = sorted({n for g in groups for n in g
+                        if any(h.get(n) != g.get(n) for h in groups)})
+        out[key] = ", ".join(f"{n}={_short(mine.get(n))}" for n in names)
+    return out
+
+
+def _short(v: Any) -> str:
+    return f"{v:g}" if isinstance(v, float) else str(v)
+
+
+def summarise(
+    rows: Sequence[CellResult],
+    settings: Sequence[Mapping[str, Any]] | None = None,
+) -> tuple[SummaryRow, ...]:
+    """One :class:`SummaryRow` per (dim, funnels, method, variant), sorted by method, dim,
+    funnels, variant.
+
+    Parameters
+    ----------
+    rows : sequence of CellResult
+        Finished cells.
+    settings : sequence of mapping, optional
+        Each row's settings (:meth:`~.cell.BenchmarkCell.settings`, as ``cells.csv``
+        records them), in the order of ``rows``. Cells of one method and pair whose settings
+        differ (other than the seed) are then summarised apart, as variants named by what
+        differs (:attr:`SummaryRow.variant`), never averaged as if they were seeds. Without
+        it every cell of a method and pair counts as one of its seeds.
+
+    Examples
+    --------
+    >>> from dataclasses import replace
+    >>> from wgan.benchmark.cell import CellResult
+    >>> row = CellResult(key="d2-k4-otnet-s0", dim=2, n_funnels=4, method="otnet", seed=0,
+    ...     pair="kkb22-d2-k4", w1=1.0, w1_stderr=0.0, raw=1.0, raw_stderr=0.0, lipschitz=1.0,
+    ...     normalised=1.0, raw_error=0.0, raw_error_lo=0.0, raw_error_hi=0.0,
+    ...     normalised_error=0.0, grad_cosine=0.8, grad_cosine_lo=0.8, grad_cosine_hi=0.8,
+    ...     grad_l2=0.0, grad_l2_normalised=0.0, steps=1, seconds=1.0, steps_per_second=1.0,
+    ...     total_seconds=1.0, device="cpu", eval_device="cpu")
+    >>> big = replace(row, grad_cosine=0.9)
+    >>> [(s.variant, s.n_seeds, s.grad_cosine)
+    ...  for s in summarise([row, big], [{"n_ot": 4096}, {"n_ot": 16384}])]
+    [('n_ot=16384', 1, 0.9), ('n_ot=4096', 1, 0.8)]
+    >>> [(s.variant, s.n_seeds) for s in summarise([row, big])]
+    [('', 2)]
+    """
+    if settings is not None and len(settings) != len(rows):
+        raise ValueError(f"settings must give one mapping per row: {len(settings)} for "
+                         f"{len(rows)} rows")
+    groups: dict[tuple[int, int, str, str], list[CellResult]] = {}
+    for i, r in enumerate(rows):
+        own = {} if settings is None else {k: v for k, v in settings[i].items() if k != "seed"}
+        key = (r.dim, r.n_funnels, r.method, json.dumps(own, sort_keys=True))
+        groups.setdefault(key, []).append(r)
+    labels = _variants(list(groups))
     out = []
-    for (dim, k, method), rs in sorted(groups.items(), key=lambda kv: (kv[0][2], kv[0][:2])):
+    for key, rs in sorted(groups.items(), key=lambda kv: (kv[0][2], kv[0][:2], labels[kv[0]])):
+        dim, k, method, _ = key
         raw, raw_s = _mean_std([r.raw_error for r in rs])
         nor, nor_s = _mean_std([r.normalised_error for r in rs])
         cos, cos_s = _mean_std([r.grad_cosine for r in rs])
         their_cos, their_err = _their(dim, k, method)
         out.append(SummaryRow(
-            dim=dim, n_funnels=k, method=method, pair=rs[0].pair, n_seeds=len(rs),
-            w1=rs[0].w1, raw_error=raw, raw_error_std=raw_s,
+            dim=dim, n_funnels=k, method=method, pair=rs[0].pair, variant=labels[key],
+            n_seeds=len(rs), w1=rs[0].w1, raw_error=raw, raw_error_std=raw_s,
             raw_error_noise=_mean_std([(r.raw_error_hi - r.raw_error_lo) / 2 for r in rs])[0],
             normalised_error=nor, normalised_error_std=nor_s, grad_cosine=cos,
             grad_cosine_std=cos_s,
@@ -237,6 +303,8 @@ class PairBest:
     dim: int
     n_funnels: int
     method: str
+    variant: str
+    """The best row's :attr:`SummaryRow.variant` (empty when it has none)."""
     cosine: float
     cosine_std: float
     cosine_noise: float
@@ -258,9 +326,9 @@ def best_per_pair(summary: Sequence[SummaryRow]) -> tuple[PairBest, ...]:
         best = max(rs, key=lambda s: s.grad_cosine)
         theirs = anchor_best(dim, k)
         margin = best.grad_cosine - theirs.cosine
-        out.append(PairBest(dim, k, best.method, best.grad_cosine, best.grad_cosine_std,
-                            best.grad_cosine_noise, theirs.method, theirs.cosine, margin,
-                            margin >= 0))
+        out.append(PairBest(dim, k, best.method, best.variant, best.grad_cosine,
+                            best.grad_cosine_std, best.grad_cosine_noise, theirs.method,
+                            theirs.cosine, margin, margin >= 0))
     return tuple(out)
 
 
@@ -280,9 +348,10 @@ class BenchmarkTable:
     summary: tuple[SummaryRow, ...]
 
     @classmethod
-    def from_rows(cls, rows: Sequence[CellResult]) -> BenchmarkTable:
-        """The table of ``rows`` (summary computed)."""
-        return cls(tuple(rows), summarise(rows))
+    def from_rows(cls, rows: Sequence[CellResult],
+                  settings: Sequence[Mapping[str, Any]] | None = None) -> BenchmarkTable:
+        """The table of ``rows`` (summary computed; ``settings`` as in :func:`summarise`)."""
+        return cls(tuple(rows), summarise(rows, settings))
 
     def best(self) -> tuple[PairBest, ...]:
         """:func:`best_per_pair` of the summary."""

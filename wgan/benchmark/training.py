@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import time
+from dataclasses import dataclass
 from typing import Any
 
 import torch
@@ -23,9 +24,20 @@ from ..critic import critic_step, make_optimizer
 from ..device import resolve_device, torch_threads
 from ..lipschitz import clip_weights
 from ..nets import make_critic
+from .checkpoints import (
+    cell_identity,
+    checkpoint_path,
+    load_fit_state,
+    record_progress,
+    save_fit_state,
+)
 from .funnels import FunnelPair
+from .score import evaluate_critic
 
-__all__ = ["fit_benchmark_critic", "optimiser_settings"]
+__all__ = ["SCORE_SEED", "CriticFit", "fit_benchmark_critic", "optimiser_settings"]
+
+#: A cell's scoring points are drawn with seed ``SCORE_SEED + seed`` (the cell's seed).
+SCORE_SEED = 1_000_003
 
 
 def optimiser_settings(cell: Any) -> MethodDefaults:
@@ -57,17 +69,47 @@ def _new_critic(cell: Any, dim: int, device: torch.device) -> nn.Module:
     return net.to(device)
 
 
-def fit_benchmark_critic(cell: Any, pair: FunnelPair) -> tuple[nn.Module, float, str]:
-    """Fit the cell's critic on fresh batches of ``pair``: (critic, seconds, device name).
+@dataclass(frozen=True)
+class CriticFit:
+    """A fitted critic and how its fit went.
+
+    Attributes
+    ----------
+    critic : nn.Module
+        The critic (on the fit's device).
+    seconds : float
+        Wall time of the whole fit, the runs before a checkpoint included.
+    device : str
+        The fit's device type (``cpu``, ``cuda``).
+    resumed_step : int
+        The step a checkpoint resumed the fit from (0: from the start).
+    resumed_seconds : float
+        The part of ``seconds`` spent before that checkpoint.
+    """
+
+    critic: nn.Module
+    seconds: float
+    device: str
+    resumed_step: int = 0
+    resumed_seconds: float = 0.0
+
+
+def fit_benchmark_critic(cell: Any, pair: FunnelPair) -> CriticFit:
+    """Fit the cell's critic on fresh batches of ``pair``.
 
     Batches are drawn in float64 on the fit's device (on a GPU from a generator of the device,
     so a GPU run's steps per second are the GPU's) and cast to float32;
     ``benchmarks/gpu_critic_sweep.sh`` records them.
+
+    With ``cell.checkpoint_dir`` set, the fit starts from the cell's checkpoint there if one
+    exists, and saves one every ``cell.checkpoint_every`` steps (:mod:`~.checkpoints`): the
+    same fit, number for number, as one run straight through.
     """
     if cell.method == "ot":
         raise ValueError("the ot critic is solved, not fitted (wgan.benchmark.exact_ot)")
     device = resolve_device(cell.device)  # type: ignore[arg-type]
     settings = optimiser_settings(cell)
+    folder = cell.checkpoint_dir
     with torch_threads(cell.threads):
         critic = _new_critic(cell, pair.dim, device)
         optimizer = make_optimizer(critic.parameters(), settings)
@@ -75,6 +117,16 @@ def fit_benchmark_critic(cell: Any, pair: FunnelPair) -> tuple[nn.Module, float,
         # on a GPU the batches are drawn there, from a generator of the device
         data = gen if device.type == "cpu" else torch.Generator(device=device).manual_seed(
             cell.seed + 1)
+        generators = (gen,) if data is gen else (gen, data)
+        first, before = 0, 0.0
+        if folder is not None:
+            state = load_fit_state(checkpoint_path(folder, cell.key), cell_identity(cell))
+            if state is not None:
+                critic.load_state_dict(state.critic)
+                optimizer.load_state_dict(state.optimizer)
+                for g, saved in zip(generators, state.generators, strict=True):
+                    g.set_state(saved)
+                first, before = state.step, state.seconds
         m = settings.batch_size
         # GroupSort's Björck weights depend on the parameters only: computed once per step
         # (the real and the fake batch share them) instead of once per forward pass; the
@@ -82,11 +134,23 @@ def fit_benchmark_critic(cell: Any, pair: FunnelPair) -> tuple[nn.Module, float,
         # iterations run on every forward pass in training mode.
         once = parametrize.cached if cell.method == "groupsort" else contextlib.nullcontext
         start = time.perf_counter()
-        for _ in range(cell.steps):
+        for step in range(first + 1, cell.steps + 1):
             real = pair.sample_p(m, data).to(device)
             fake = pair.sample_q(m, data).to(device)
             with once():
                 critic_step(critic, optimizer, real, fake, method=cell.method,
                             penalty_weight=cell.penalty_weight, clip=cell.clip, generator=gen)
-        seconds = time.perf_counter() - start
-    return critic, seconds, device.type
+            if folder is not None and step % cell.checkpoint_every == 0 and step < cell.steps:
+                _checkpoint(cell, pair, folder, step, before + time.perf_counter() - start,
+                            critic, optimizer, generators)
+        seconds = before + time.perf_counter() - start
+    return CriticFit(critic, seconds, device.type, first, before)
+
+
+def _checkpoint(cell: Any, pair: FunnelPair, folder: str, step: int, seconds: float,
+                critic: nn.Module, optimizer: torch.optim.Optimizer,
+                generators: tuple[torch.Generator, ...]) -> None:
+    save_fit_state(checkpoint_path(folder, cell.key), cell_identity(cell), step=step,
+                   seconds=seconds, critic=critic, optimizer=optimizer, generators=generators)
+    score = evaluate_critic(critic, pair, n=cell.n_eval, seed=SCORE_SEED + cell.seed)
+    record_progress(folder, cell.key, step=step, seconds=seconds, score=score)

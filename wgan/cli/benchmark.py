@@ -10,13 +10,15 @@ divided by K (the critic's largest gradient norm), and the gradient cosine, the 
 between the critic's gradient and u's on the moved side Q (1 is perfect). Methods: clip
 (weight clipping), gp (gradient penalty), lp (one-sided Lipschitz penalty), sn (spectral
 normalisation), groupsort (GroupSort activations, orthonormal weights), ot (the exact
-discrete OT of --n-ot samples per side, extended to a critic).
+discrete OT of --n-ot samples per side, extended to a critic), otnet (a network fitted to that
+exact solution's potential and plan directions, --steps Adam steps).
 
 Files in --out: cells.csv (one row per finished cell, with its settings; --resume keeps the
 rows whose settings match and runs the rest, and refuses a folder run with other settings),
 then summary.csv, summary.md (their published numbers beside ours) and the figures
 value_error.png and gradient_cosine.png. Ctrl-C stops the sweep; the finished cells stay in
-cells.csv and the same command with --resume runs the rest.
+cells.csv and the same command with --resume runs the rest, a cell stopped midway going on from
+its last checkpoint in OUT/checkpoints (--checkpoint-every).
 """
 
 from __future__ import annotations
@@ -29,7 +31,18 @@ from ..config import DEVICES, INITS
 
 __all__ = ["register", "run"]
 
-_METHODS = ("clip", "gp", "lp", "sn", "groupsort", "ot")
+_METHODS = ("clip", "gp", "lp", "sn", "groupsort", "ot", "otnet")
+
+
+def _checkpoint_every(text: str) -> int | None:
+    try:
+        value = int(text)
+        if value < 0:
+            raise ValueError
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"--checkpoint-every takes a whole number of steps >= 0; got {text!r}") from None
+    return value or None
 
 
 def _settings(args: argparse.Namespace) -> Any:
@@ -63,33 +76,25 @@ def _settings(args: argparse.Namespace) -> Any:
 
 def run(args: argparse.Namespace) -> int:
     """Build the settings, run the sweep, print the summary table."""
-    from ..app.benchmark_sweep import SweepInterrupted, run_sweep, summary_markdown
+    from ..app.benchmark_sweep import run_sweep, summary_markdown
+    from ..app.cell_sweep import finished_lines, run_for_cli
 
-    try:
+    def work() -> Any:
         settings = _settings(args)
         if args.device == "cuda":
             from ..device import resolve_device
 
             resolve_device("cuda")
-        outcome = run_sweep(settings, args.out, workers=args.workers, ray_address=args.ray,
-                            resume=args.resume, progress=not args.quiet,
-                            on_note=lambda note: print(f"note: {note}", file=sys.stderr))
-    except ValueError as exc:
-        print(f"wgan-theory benchmark: error: {exc}", file=sys.stderr)
-        return 2
-    except SweepInterrupted as exc:
-        print(f"wgan-theory benchmark: interrupted: {exc.written} cells of this run are in "
-              f"{exc.path}, {exc.remaining} not run; the same command with --resume runs "
-              "the rest", file=sys.stderr)
-        return 130
-    except KeyboardInterrupt:
-        print("wgan-theory benchmark: interrupted before any cell finished; the same command "
-              "with --resume starts again", file=sys.stderr)
-        return 130
+        return run_sweep(settings, args.out, workers=args.workers, ray_address=args.ray,
+                         resume=args.resume, progress=not args.quiet,
+                         checkpoint_every=args.checkpoint_every,
+                         on_note=lambda note: print(f"note: {note}", file=sys.stderr))
+
+    status, outcome = run_for_cli("wgan-theory benchmark", work)
+    if outcome is None:
+        return status
     print(summary_markdown(outcome.table))
-    print(f"{outcome.ran} cells run, {outcome.skipped} resumed, {outcome.seconds:.1f} s")
-    for p in outcome.paths:
-        print(f"wrote {p}")
+    print(finished_lines(outcome.ran, outcome.skipped, outcome.seconds, outcome.paths))
     return 0
 
 
@@ -107,7 +112,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         help="funnels of each pair, the difficulty knob (default: 16; with "
                              "--anchor 4 16 64)")
     parser.add_argument("--methods", nargs="+", choices=_METHODS, default=None,
-                        help="methods (default: clip gp lp sn; with --anchor all six)")
+                        help="methods (default: clip gp lp sn; with --anchor clip gp lp sn "
+                             "groupsort ot)")
     parser.add_argument("--seeds", nargs="+", type=int, default=None,
                         help="critic seeds (default: 0 1 2; with --anchor 0)")
     parser.add_argument("--pairs", choices=("generated", "kkb22"), default="generated",
@@ -135,7 +141,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--n-eval", type=int, default=8192,
                         help="scoring points per side (default: 8192; with --anchor 4096)")
     parser.add_argument("--n-ot", type=int, default=None,
-                        help="samples per side of the ot critic (default: 1024; with "
+                        help="samples per side of the ot and otnet critics (default: 1024; with "
                              "--anchor 4096)")
     parser.add_argument("--device", choices=DEVICES, default="auto",
                         help="device of the critic fits; scoring and the ot critic always "
@@ -150,7 +156,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                              "distributed extra: pip install 'wgan-theory[distributed]'")
     parser.add_argument("--resume", action="store_true",
                         help="keep the cells already in OUT/cells.csv that were run with the "
-                             "same settings, run the rest")
+                             "same settings, run the rest (a cell stopped midway goes on from "
+                             "its last checkpoint)")
+    parser.add_argument("--checkpoint-every", type=_checkpoint_every, default=1000,
+                        metavar="STEPS",
+                        help="save a neural critic's fit every STEPS steps in OUT/checkpoints "
+                             "(with its learning curve, KEY.progress.csv), so that --resume "
+                             "goes on from there; 0: no checkpoints (default: 1000)")
     parser.add_argument("--quick", action="store_true",
                         help="the small sweep of 'reproduce --quick': 2-D and 8-D, gp and lp, "
                              "one seed, 500 steps ('reproduce' without --quick runs all four "

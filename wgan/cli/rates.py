@@ -56,7 +56,8 @@ def _command(args: argparse.Namespace) -> str:
 
 def run(args: argparse.Namespace) -> int:
     """Run the sweep, print progress lines, the slopes and the checks."""
-    from ..app.rates import RatesSettings, SweepInterrupted, run_rates
+    from ..app.cell_sweep import finished_lines, run_for_cli
+    from ..app.rates import RatesSettings, run_rates
 
     prog = "wgan-theory rates"
 
@@ -66,26 +67,17 @@ def run(args: argparse.Namespace) -> int:
                   f"seed {row['seed']}: W1 = {float(row['w1']):.5g} "
                   f"({float(row['seconds']):.1f} s)", file=sys.stderr, flush=True)
 
-    try:
+    def work() -> Any:
         settings = RatesSettings(dims=tuple(args.dims), sizes=tuple(args.sizes),
                                  seeds=args.seeds, laws=tuple(args.laws),
                                  max_size=tuple(args.max_size or ()))
-        outcome = run_rates(settings, args.out, workers=args.workers, ray_address=args.ray,
-                            resume=args.resume, command=_command(args),
-                            on_row=progress,
-                            on_note=lambda note: print(f"note: {note}", file=sys.stderr))
-    except ValueError as exc:
-        print(f"{prog}: error: {exc}", file=sys.stderr)
-        return 2
-    except SweepInterrupted as exc:
-        print(f"{prog}: interrupted: {exc.written} cells of this run are in {exc.path}, "
-              f"{exc.remaining} not run; the same command with --resume runs the rest",
-              file=sys.stderr)
-        return 130
-    except KeyboardInterrupt:
-        print(f"{prog}: interrupted before any cell finished; the same command with --resume "
-              "starts again", file=sys.stderr)
-        return 130
+        return run_rates(settings, args.out, workers=args.workers, ray_address=args.ray,
+                         resume=args.resume, command=_command(args), on_row=progress,
+                         on_note=lambda note: print(f"note: {note}", file=sys.stderr))
+
+    status, outcome = run_for_cli(prog, work)
+    if outcome is None:
+        return status
     print("| law | kind | d | n | slope | 95 % interval | theory | theory slope | inside |")
     print("|---|---|---:|---|---:|---|---|---:|---|")
     for s in outcome.slopes:
@@ -94,9 +86,7 @@ def run(args: argparse.Namespace) -> int:
               f"{'yes' if s.contains_theory else 'NO'} |")
     for c in outcome.checks:
         print(f"{c.name}: {c.verdict}" + "".join(f"\n  - {f}" for f in c.failures))
-    print(f"{outcome.ran} cells run, {outcome.kept} resumed, {outcome.seconds:.1f} s")
-    for p in outcome.paths:
-        print(f"wrote {p}")
+    print(finished_lines(outcome.ran, outcome.kept, outcome.seconds, outcome.paths))
     return 0
 
 
