@@ -241,7 +241,9 @@ class TransportSimplex:
         ``max_iter`` more pivots; returns :data:`OPTIMAL` or :data:`ITERATION_LIMIT`. A
         solve stopped at the limit can be continued by calling it again. With
         ``renumber``, the nodes are first renumbered in the tree's order and the arcs
-        sorted by source (:mod:`distances.transport._tree`; for node arrays beyond the caches)."""
+        sorted by source (:mod:`distances.transport._tree`; for node arrays beyond the caches).
+        (The sparse solver's rounds pivot on the same arrays in the compiled loop of
+        :mod:`distances.transport._rounds` instead; this method solves standalone.)"""
         if self.renumber:
             if self.label is None:
                 self.label = np.arange(self.parent.size, dtype=np.int64)
