@@ -426,11 +426,18 @@ def _path(key: str) -> str:
     return key.split("#")[0]
 
 
+_MUTANTS: dict[tuple[str, str, str], list[tuple[Mutant, str]]] = {}
+
+
 def scoped_mutants(key: str, cfg: dict, source: str | None = None) -> list[tuple[Mutant, str]]:
     """The mutants of a key of [tool.mutation-testing.tests]: all of the module's, or
     those whose ``function::line`` fully matches a pattern of
     [tool.mutation-testing.functions] for the key (a part of a module)."""
-    mutants = mutants_of(_path(key), cfg, source)
+    text = source if source is not None else (ROOT / _path(key)).read_text()
+    cache = (_path(key), text, json.dumps(cfg["operators"]))
+    if cache not in _MUTANTS:  # making them takes 10-60 s of CPU a module: once a process
+        _MUTANTS[cache] = mutants_of(_path(key), cfg, source)
+    mutants = _MUTANTS[cache]
     patterns = cfg.get("functions", {}).get(key)
     if patterns is None:
         return mutants
@@ -732,6 +739,9 @@ def cmd_sample(args: argparse.Namespace) -> int:
     total = 0
     start = time.monotonic()
     for module in _modules(cfg, args.modules):
+        if not args.modules and module in cfg.get("sample-skip", []):
+            print(f"  {module}: in sample-skip (its tests are too slow for CI's step)")
+            continue
         if module not in results or "partial" in results[module]:
             print(f"  {module}: no full run recorded in {RESULTS.name}; not sampled")
             continue
