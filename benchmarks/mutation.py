@@ -27,6 +27,7 @@ Commands (from the project root)::
     python benchmarks/mutation.py run --survivors distances/divergences.py  # after new tests
     python benchmarks/mutation.py run --survivors --since COMMIT wgan/checks.py  # after a merge
     python benchmarks/mutation.py run --one-in 4 distances/quadrature.py  # a fixed sample
+    python benchmarks/mutation.py equivalents distances/continuous.py  # survivors judged since
     python benchmarks/mutation.py sample                   # CI: a fixed sample, fails on a survivor
     python benchmarks/mutation.py table                    # the per-module table (reST)
 
@@ -425,11 +426,18 @@ def _path(key: str) -> str:
     return key.split("#")[0]
 
 
+_MUTANTS: dict[tuple[str, str, str], list[tuple[Mutant, str]]] = {}
+
+
 def scoped_mutants(key: str, cfg: dict, source: str | None = None) -> list[tuple[Mutant, str]]:
     """The mutants of a key of [tool.mutation-testing.tests]: all of the module's, or
     those whose ``function::line`` fully matches a pattern of
     [tool.mutation-testing.functions] for the key (a part of a module)."""
-    mutants = mutants_of(_path(key), cfg, source)
+    text = source if source is not None else (ROOT / _path(key)).read_text()
+    cache = (_path(key), text, json.dumps(cfg["operators"]))
+    if cache not in _MUTANTS:  # making them takes 10-60 s of CPU a module: once a process
+        _MUTANTS[cache] = mutants_of(_path(key), cfg, source)
+    mutants = _MUTANTS[cache]
     patterns = cfg.get("functions", {}).get(key)
     if patterns is None:
         return mutants
@@ -438,6 +446,11 @@ def scoped_mutants(key: str, cfg: dict, source: str | None = None) -> list[tuple
         (m, src) for m, src in mutants
         if any(w.fullmatch(f"{m.function}::{m.before}") for w in wanted)
     ]
+
+
+def _log(module: str, what: str) -> Path:
+    """out/mutation/<module>.<what>.log: one per module, so that two modules can run at once."""
+    return LOGS / (re.sub(r"[^A-Za-z0-9_.]+", "_", module) + f".{what}.log")
 
 
 def _tests(cfg: dict, module: str) -> list[str]:
@@ -469,7 +482,7 @@ def run_module(
     mutants = scoped_mutants(module, cfg)
     to_run = [m for m, _ in mutants if (only is None or m.key in only) and m.key not in equivalent]
     if timeout is None and to_run:
-        lines, base = covering_run(_path(module), tests, LOGS / "clean.log")
+        lines, base = covering_run(_path(module), tests, _log(module, "clean"))
         timeout = 4.0 * base + 30.0
     tree = ast.parse((ROOT / _path(module)).read_text())
     counts = {"mutants": 0, "killed": 0, "equivalent": 0, "survived": 0, "timeout": 0,
@@ -504,7 +517,7 @@ def run_module(
             outcome, seconds = "uncovered", 0.0
         else:
             outcome, seconds = run_tests(_path(module), source, selected, timeout,
-                                         LOGS / "mutant.log")
+                                         _log(module, "mutant"))
         if outcome == "no tests":
             raise SystemExit(f"{module}: no tests collected from {selected}")
         if outcome == "usage":
@@ -639,6 +652,37 @@ def _rerun_survivors(
     return out
 
 
+def cmd_equivalents(args: argparse.Namespace) -> int:
+    """Count the last run's survivors now listed as equivalent, without running anything.
+
+    For a survivor judged equivalent after its run: what a rerun of the survivors would
+    record for it (an equivalent mutant is never run), without rerunning the others.
+    """
+    cfg = load_config()
+    equivalent = load_equivalent()
+    results = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
+    for module in _modules(cfg, args.modules):
+        r = results.get(module)
+        if r is None or "partial" in r:
+            raise SystemExit(f"{module}: no full run recorded: run it in full")
+        sha1 = hashlib.sha1((ROOT / _path(module)).read_bytes()).hexdigest()
+        if r.get("source_sha1") != sha1:
+            raise SystemExit(f"{module} changed since its last run: rerun its survivors")
+        judged = [k for k in r["survivors"] if k in equivalent]
+        if not judged:
+            continue
+        r = dict(r)
+        r["survivors"] = [k for k in r["survivors"] if k not in equivalent]
+        r["equivalent"] += len(judged)
+        r["survived"] -= len(judged)
+        r["score"] = r["killed"] / (r["mutants"] - r["equivalent"])
+        r["command"] += f"; python benchmarks/mutation.py equivalents {module}"
+        results = _record(module, r)
+        print(f"   {module}: {len(judged)} survivors now equivalent; {r['survived']} survived "
+              f"({100 * r['score']:.1f} %)")
+    return 0
+
+
 def write_table(results: dict, cfg: dict) -> None:
     with open(TABLE, "w", newline="") as f:
         w = csv.writer(f, lineterminator="\n")
@@ -695,6 +739,9 @@ def cmd_sample(args: argparse.Namespace) -> int:
     total = 0
     start = time.monotonic()
     for module in _modules(cfg, args.modules):
+        if not args.modules and module in cfg.get("sample-skip", []):
+            print(f"  {module}: in sample-skip (its tests are too slow for CI's step)")
+            continue
         if module not in results or "partial" in results[module]:
             print(f"  {module}: no full run recorded in {RESULTS.name}; not sampled")
             continue
@@ -750,6 +797,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("modules", nargs="*")
     p.add_argument("--verbose", action="store_true")
     p.set_defaults(func=cmd_sample)
+    p = sub.add_parser("equivalents", help="count the survivors listed as equivalent "
+                       "since the last run (no run)")
+    p.add_argument("modules", nargs="+")
+    p.set_defaults(func=cmd_equivalents)
     p = sub.add_parser("table", help="rewrite the CSV table from the JSON results")
     p.set_defaults(func=cmd_table)
     args = parser.parse_args(argv)

@@ -1,10 +1,11 @@
 """Where a sparse W1 solve spends its time, phase by phase and level by level (not a test;
 not in CI).
 
-Wraps the phases of :func:`distances.sparse_w1.solve_sparse` (the simplex's partial and
-complete solves, the full scans, the local lists, the coarse levels, ...) with timers and
-prints seconds and calls per (level size, phase). The coarse levels' time is inclusive
-(their own phases are listed under their sizes as well). Example, one core throughout::
+Wraps the phases of :func:`distances.sparse_w1.solve_sparse` (the compiled loop of rounds
+between its returns, the full scans, the local lists, the coarse levels, ...) with timers and
+prints seconds and calls per (level size, phase), and the pivots of each level. The coarse
+levels' time is inclusive (their own phases are listed under their sizes as well).
+Example, one core throughout::
 
     NUMBA_NUM_THREADS=1 python benchmarks/profile_sparse.py clustered 100000
 
@@ -27,12 +28,13 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from bench_peers import SHAPES, clouds  # noqa: E402
 
-from distances.transport import _candidates, _solver, _sparse  # noqa: E402
+from distances.transport import _solver, _sparse  # noqa: E402
 
 __all__ = ["main"]
 
 _SECONDS: collections.Counter[tuple[int, str]] = collections.Counter()
 _CALLS: collections.Counter[tuple[int, str]] = collections.Counter()
+_PIVOTS: collections.Counter[int] = collections.Counter()
 
 
 def _timed(fn: Callable[..., Any], name: str, size: Callable[..., int]) -> Callable[..., Any]:
@@ -49,18 +51,29 @@ def _timed(fn: Callable[..., Any], name: str, size: Callable[..., int]) -> Calla
 
 
 def _instrument() -> None:
-    for name in ("solve", "partial", "add"):
-        setattr(_solver.Solver, name,
-                _timed(getattr(_solver.Solver, name), name, lambda s, *a: s.a.size))
-    lists = _candidates.LocalLists
-    lists.violations = _timed(lists.violations, "local_violations",
-                              lambda s, *a: s.cols.shape[0])
-    for name in ("scan_all", "value_and_scale", "LocalLists", "Solver", "_coarse_seed",
-                 "_certified", "nearest_pairs", "cells"):
+    from distances.transport import _rounds
+
+    # the compiled loop of rounds (simplex, local pricing, additions), between its returns
+    _rounds.rounds = _timed(_rounds.rounds, "rounds", lambda p, *a: p.a.shape[0])
+    _solver.scan_all = _timed(_solver.scan_all, "scan_all", lambda x, *a: x.shape[0])
+    _solver._keys = _timed(_solver._keys, "hash table", lambda sx, *a: sx.n)
+    for name in ("LocalLists", "Solver", "_coarse_seed", "_certified", "nearest_pairs",
+                 "cells", "monotone_tree"):
         setattr(_sparse, name,
                 _timed(getattr(_sparse, name), name, lambda x, *a, **k: x.shape[0]))
-    _sparse.run_matrix_rounds = _timed(_sparse.run_matrix_rounds, "run_matrix_rounds",
-                                         lambda s, *a: s.a.size)
+    real = _sparse.run_rounds
+
+    def run_rounds(solver: Any, *args: Any) -> Any:
+        start = time.perf_counter()
+        try:
+            return real(solver, *args)
+        finally:
+            key = (solver.a.size, "run_rounds (all)")
+            _SECONDS[key] += time.perf_counter() - start
+            _CALLS[key] += 1
+            _PIVOTS[solver.a.size] += solver.simplex.pivots
+
+    _sparse.run_rounds = run_rounds
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -80,6 +93,8 @@ def main(argv: list[str] | None = None) -> int:
           f"rounds {res.rounds}, full scans {res.full_scans}, edges {res.edges}")
     for key in sorted(_SECONDS):
         print(f"  level {key[0]:>7}  {key[1]:<18} {_SECONDS[key]:8.2f} s  {_CALLS[key]:5d} calls")
+    for size in sorted(_PIVOTS):
+        print(f"  level {size:>7}  pivots {_PIVOTS[size]}")
     return 0
 
 

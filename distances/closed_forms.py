@@ -72,25 +72,29 @@ def closed_form(distance: Distance, P: Any, Q: Any) -> float | None:
         if distance == "tv" and s_p == s_q:
             return float(2.0 * stats.norm.cdf(abs(mu_p - mu_q) / (2.0 * s_p)) - 1.0)
     if name_p == "uniform":
-        return _uniform_closed_form(distance, (mu_p, mu_p + s_p), (mu_q, mu_q + s_q))
+        return _uniform_closed_form(distance, (mu_p, s_p), (mu_q, s_q))
     return None
 
 
 def _uniform_closed_form(
     distance: str, i: tuple[float, float], j: tuple[float, float]
 ) -> float | None:
-    (a1, b1), (a2, b2) = i, j
-    l1, l2 = b1 - a1, b2 - a2
-    overlap = max(0.0, min(b1, b2) - max(a1, a2))
+    # (left end, length) of each interval. Everything is computed from the lengths and the
+    # offset d = a1 - a2, never from right ends a + l, which lose the lengths when they
+    # round (U(1e8, 1e-8) against U(1e8, 1.5e-8) came out 0 for W1, TV and KL).
+    (a1, l1), (a2, l2) = i, j
+    d = a1 - a2
     if distance == "w1":
-        # Quantiles a1 + u l1 and a2 + u l2: integrate |(a1 - a2) + u (l1 - l2)| over [0, 1].
-        c0, c1 = a1 - a2, l1 - l2
-        if c1 == 0 or not 0 < -c0 / c1 < 1:
-            return abs(c0 + 0.5 * c1)
-        r = -c0 / c1
-        return abs(c0) * r / 2 + abs(c0 + c1) * (1 - r) / 2
+        # Quantiles a1 + u l1 and a2 + u l2: integrate |d + u (l1 - l2)| over [0, 1].
+        c1 = l1 - l2
+        if c1 == 0 or not 0 < -d / c1 < 1:
+            return abs(d + 0.5 * c1)
+        r = -d / c1
+        return abs(d) * r / 2 + abs(d + c1) * (1 - r) / 2
+    # [a1, a1 + l1] and [a2, a2 + l2] seen from a2: [d, d + l1] and [0, l2].
+    overlap = max(0.0, min(d + l1, l2) - max(d, 0.0))
     if distance == "tv":
         return 0.5 * (overlap * abs(1 / l1 - 1 / l2) + (l1 - overlap) / l1 + (l2 - overlap) / l2)
     if distance == "kl":
-        return math.log(l2 / l1) if (a2 <= a1 and b1 <= b2) else math.inf
+        return math.log(l2 / l1) if (d >= 0 and d + l1 <= l2) else math.inf
     return None

@@ -174,7 +174,7 @@ def as_continuous(dist: Any, name: str = "P") -> Any:
             f"{name} must be a continuous distribution; got the discrete scipy.stats "
             f"distribution {label}; use Discrete.from_histogram for discrete laws"
         )
-    if "multi" in type(dist).__name__ or "multi" in type(dist).__mro__[-2].__name__:
+    if any("multi" in k.__name__ for k in type(dist).__mro__[:-1]):  # [-1] is object
         raise ValueError(
             f"{name} must be one-dimensional; got the multivariate {type(dist).__name__}"
         )

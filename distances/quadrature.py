@@ -208,8 +208,8 @@ def _power_law(dist: Any, e: float, s: tuple[float, float], side: int) -> tuple[
     # The distances actually fitted: e + side * t rounds to a float near e != 0.
     s = tuple(abs((e + side * t) - e) for t in s)  # type: ignore[assignment]
     m1, m2 = (_inner_mass(dist, e, e + side * t, side) for t in s)
-    if m1 <= 0.0:
-        return -math.inf, 0.0
+    if m1 < 1e-300:  # no mass there, or less than any value can show (Beta(50, 50) at 1:
+        return -math.inf, 0.0  # 5e-322 within 1e-7 and 0 within 5e-8 raised below)
     if not 0.0 < m2 < m1:
         raise ValueError(
             f"cannot resolve the density of {dist.dist.name} next to {e!r}: its mass within "

@@ -58,6 +58,7 @@ __all__ = [
     "CERTIFICATE_RTOL",
     "SPARSE_AUTO_MIN_ATOMS",
     "SPARSE_AUTO_MIN_PAIRS_VALUE",
+    "SPARSE_AUTO_MIN_PAIRS_VALUE_HIGH_D",
     "SPARSE_AUTO_MIN_SIDE_VALUE",
     "Certificate",
     "EarthMoverSolution",
@@ -84,19 +85,25 @@ for _public in (Certificate, EarthMoverSolution, SolverError, certify):
 #: memory where dense needs about 4 n^2 doubles.
 SPARSE_AUTO_MIN_ATOMS = 2000
 #: :func:`earth_mover` (the value only) with ``method="auto"`` switches to the sparse solver
-#: when the clouds have at least this many pairs (n m; 256 x 256), in every dimension
-#: >= 2: both sizes count. Measured with benchmarks/bench_peers.py (the crossover_*
-#: results, four shapes, 2-D, 8-D and 32-D, CPU seconds): sparse faster than dense at
-#: about 50,000 / 90,000 / 150,000 pairs in 9, 12, 12 of 12 cases at 2:1; 8, 10, 11
-#: at 3:1 weighted; 9, 12, 12 at 5:1; 4, 9, 10 at 10:1. Equal sizes: at 300 atoms
-#: sparse was faster on all 12 shape/dimension pairs (1.27x-1.84x), at 200 dense on 4
-#: of 12 (bench_peers_small_quiet). It was 300 atoms a side, whatever the other side.
+#: in up to 3 dimensions when the clouds have at least this many pairs (n m; 256 x 256):
+#: both sizes count. Measured with benchmarks/bench_peers.py (results crossover_1to1,
+#: _2to1, _3to1_weighted, _5to1, _10to1, _30to1: four shapes, 2-D, 8-D and 32-D, CPU
+#: seconds, best of 3, load 8-9; each file names its command): in 2-D sparse was faster on
+#: 4 of 4 shapes from 65,536 pairs (256 x 256: 0.75x dense's time in sum, 420 x 210
+#: 0.77x, 520 x 173 weighted 0.85x, 670 x 134 0.87x, 950 x 95 0.77x) and slower below
+#: (200 x 200: 1.11x, 300 x 150 1.15x, 390 x 130 weighted 0.99x, 500 x 100 0.92x, 710 x 71
+#: 1.13x).
 SPARSE_AUTO_MIN_PAIRS_VALUE = 1 << 16
-#: ... and when the smaller cloud has more than this many atoms: with a side of at most 100
-#: points (no coarse level) dense was faster at 30:1 on 8 Gaussians and two moons vs a
-#: Gaussian (1220 x 41 to 2120 x 71, 2-D and 8-D: 1.2x-2.6x; crossover_30to1), and at
-#: 10:1 (710 x 71) on 8 of 12 cases.
-SPARSE_AUTO_MIN_SIDE_VALUE = 100
+#: ... and above 3 dimensions from this many pairs (181 x 181), where the dense solver's
+#: matrix of d-term distances costs more and the sparse one starts from the least-cost
+#: plan: 40,000-50,700 pairs, sparse 0.73x-0.86x dense's time (200 x 200, 300 x 150,
+#: 390 x 130 weighted; 8-D and 32-D), 20,000-32,000 pairs 0.87x-1.09x (150 x 150,
+#: 200 x 100, 260 x 87 weighted, 400 x 80).
+SPARSE_AUTO_MIN_PAIRS_VALUE_HIGH_D = 1 << 15
+#: ... when the smaller cloud has more than this many atoms: 950 x 95 sparse 0.77x,
+#: 0.83x, 0.77x dense's time (2-D, 8-D, 32-D), 2120 x 71 0.99x, 0.88x, 0.84x; below,
+#: 1640 x 55 1.00x, 0.96x, 0.88x and 1220 x 41 1.12x, 1.01x, 1.08x (30:1).
+SPARSE_AUTO_MIN_SIDE_VALUE = 64
 
 
 def _problem(P: Any, Q: Any, support: ArrayLike | None, cost: ArrayLike | None) -> Problem:
@@ -184,8 +191,9 @@ def earth_mover(
         and m; the result is then the optimal transport cost for that cost.
     method : {"auto", "closed_form_1d", "network_simplex", "sparse"}, default "auto"
         ``"auto"`` uses the closed form on the line, the sparse solver for point clouds in
-        dimension >= 2 with at least ``SPARSE_AUTO_MIN_PAIRS_VALUE`` (65,536) pairs and
-        more than ``SPARSE_AUTO_MIN_SIDE_VALUE`` (100) atoms on the smaller side
+        dimension >= 2 with at least ``SPARSE_AUTO_MIN_PAIRS_VALUE`` (65,536; above 3-D
+        ``SPARSE_AUTO_MIN_PAIRS_VALUE_HIGH_D``, 32,768) pairs and more than
+        ``SPARSE_AUTO_MIN_SIDE_VALUE`` (64) atoms on the smaller side
         (in :func:`earth_mover_solution`: ``SPARSE_AUTO_MIN_ATOMS``, 2000 atoms each, so
         that the plan stays dense below), and the dense network simplex otherwise (the
         crossover was measured against the dense solver and the peers, see
@@ -360,7 +368,9 @@ def _use_sparse(method: str, prob: Problem, *, value_only: bool) -> bool:
         return False
     n, m = prob.x.shape[0], prob.y.shape[0]
     if value_only:
-        return n * m >= SPARSE_AUTO_MIN_PAIRS_VALUE and min(n, m) > SPARSE_AUTO_MIN_SIDE_VALUE
+        pairs = (SPARSE_AUTO_MIN_PAIRS_VALUE if prob.x.shape[1] <= 3
+                 else SPARSE_AUTO_MIN_PAIRS_VALUE_HIGH_D)
+        return n * m >= pairs and min(n, m) > SPARSE_AUTO_MIN_SIDE_VALUE
     return min(n, m) >= SPARSE_AUTO_MIN_ATOMS
 
 

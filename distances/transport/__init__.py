@@ -19,17 +19,20 @@ the top of a call down, and what flows between them::
     _dense       Problem -> certified EarthMoverSolution: closed form on the line; POT's
                  network simplex on the full cost matrix.
     _sparse      Problem, SparseOptions -> SparseResult: scaling, atoms without mass
-                 (c-transforms), the coarse levels, the rounds (solve on candidates, price,
-                 add, stop) and the certificate of the last round.
-    _candidates  point clouds -> candidate edges: EdgeSet, Flow (rows, cols, mass, u, v),
-                 first neighbours, local lists, cells of the coarse level, monotone tree,
+                 (c-transforms), the coarse levels, the first candidates and basis, and
+                 the certificate of the last round.
+    _candidates  point clouds -> candidate edges: Flow (rows, cols, mass, u, v), first
+                 neighbours, local lists, cells of the coarse level, monotone tree,
                  largest cost, row repair of the last scan, c-transform.
-    _solver      Solver: the simplex of one column generation (first basis: tree, big-M star
-                 and restart, or least-cost plan; candidates added, Flow out);
-                 run_matrix_rounds drives _rounds.
-    _rounds      the rounds of a kept cost matrix in one compiled loop (simplex, price
-                 every pair from the matrix, add, stop); ROUND_STATE, the named record of
-                 the rounds' counters and limits, and the stop rule both loops share.
+    _solver      Solver: the simplex of one column generation (first basis: tree, big-M
+                 star and restart, or least-cost plan); run_rounds: seeds in, the compiled
+                 rounds run, what they ask for done in Python (scans of all pairs on
+                 threads, room for arcs, restart), Rounds (last Flow, row minima) out.
+    _rounds      the one loop of rounds, compiled, for every problem: continue the simplex
+                 (partial rounds on large problems), potentials, price (the kept matrix,
+                 or the local lists; SCAN asks the caller to price all pairs), add the new
+                 candidates (mask, or hash table of keys), the stop rule; ROUND_STATE, the
+                 named record of the rounds' counters, limits and tolerances.
     _simplex     TransportSimplex: LEMON's primal network simplex on a growing arc set,
                  keeping its basis between solves (starts, arcs added, plan, potentials).
     _pivots      Arcs, Tree -> pivots: one pivot in LEMON's steps (find_entering_arc,

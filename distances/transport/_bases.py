@@ -30,7 +30,6 @@ FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
 
 
-
 @kernel
 def _northwest(a, b):
     """The north-west-corner plan of a (n) and b (m) in the given order: n + m - 1
@@ -57,6 +56,7 @@ def _northwest(a, b):
                 rb = b[j]
         k += 1
     return rows, cols, mass
+
 
 @kernel
 def _nw_pieces(sup, dem):
@@ -261,6 +261,18 @@ def _bucket_order(cost):
 
 
 @kernel
+def _unused(order, used):
+    """The nodes of ``order`` not ``used``, in that order."""
+    out = np.empty(order.shape[0], np.int64)
+    k = 0
+    for i in order:
+        if not used[i]:
+            out[k] = i
+            k += 1
+    return out[:k]
+
+
+@kernel
 def _least_cost(a, b, rows, cols, cost, ox, oy):
     """The least-cost plan on the arcs (rows, cols, cost): the arcs in increasing cost
     (:func:`_bucket_order`), each sending as much as both ends have left, then a
@@ -293,18 +305,8 @@ def _least_cost(a, b, rows, cols, cost, ox, oy):
         else:
             used_c[j] = True
     k_least = k
-    left_r = np.empty(n, np.int64)
-    n_r = 0
-    for i in ox:
-        if not used_r[i]:
-            left_r[n_r] = i
-            n_r += 1
-    left_c = np.empty(m, np.int64)
-    n_c = 0
-    for j in oy:
-        if not used_c[j]:
-            left_c[n_c] = j
-            n_c += 1
+    left_r, left_c = _unused(ox, used_r), _unused(oy, used_c)
+    n_r, n_c = left_r.shape[0], left_c.shape[0]
     p, q = 0, 0
     while p < n_r and q < n_c:
         i, j = left_r[p], left_c[q]

@@ -190,6 +190,15 @@ class TransportSimplex:
         return Tree(self.parent, self.pred, self.forward, self.thread, self.rev_thread,
                     self.succ_num, self.last_succ, self.pi, self.dirty)
 
+    def nodes(self) -> tuple[IntArray, IntArray]:
+        """The node numbering as the compiled rounds take it (:data:`._rounds.Nodes`):
+        ``label`` (the caller's number of each node) and its inverse, created as
+        identities if the nodes were never renumbered; the rounds renumber them in place."""
+        if self.label is None or self._current is None:
+            self.label = np.arange(self.parent.size, dtype=np.int64)
+            self._current = self.label.copy()
+        return self.label, self._current
+
     def artificial_flow(self) -> float:
         """The largest mass on an artificial arc (0 for a tree start, and at the optimum
         of a star start whose ``art`` was large enough)."""
@@ -232,7 +241,9 @@ class TransportSimplex:
         ``max_iter`` more pivots; returns :data:`OPTIMAL` or :data:`ITERATION_LIMIT`. A
         solve stopped at the limit can be continued by calling it again. With
         ``renumber``, the nodes are first renumbered in the tree's order and the arcs
-        sorted by source (:mod:`distances.transport._tree`; for node arrays beyond the caches)."""
+        sorted by source (:mod:`distances.transport._tree`; for node arrays beyond the caches).
+        (The sparse solver's rounds pivot on the same arrays in the compiled loop of
+        :mod:`distances.transport._rounds` instead; this method solves standalone.)"""
         if self.renumber:
             if self.label is None:
                 self.label = np.arange(self.parent.size, dtype=np.int64)

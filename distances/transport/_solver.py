@@ -1,20 +1,26 @@
 """The network simplex as the sparse W1 solver drives it (:mod:`distances.sparse_w1`).
 
-:class:`Solver` holds the :class:`~distances.transport._simplex.TransportSimplex` of one column
-generation: its first basis (a spanning tree, or the big-M star above 3-D), the candidate
-edges it has been given, and the restart from the tree when the star leaves mass on an
-artificial arc. :func:`run_matrix_rounds` runs the rounds of a problem whose cost matrix is
-kept in one compiled loop (:mod:`distances.transport._rounds`). Private module.
+:class:`Solver` holds the :class:`~distances.transport._simplex.TransportSimplex` of one
+column generation: its first basis (a spanning tree, the big-M star above 3-D, or the
+least-cost plan of the candidates) and the restart from the tree when the star leaves mass
+on an artificial arc. :func:`run_rounds` runs the rounds of column generation, of the
+kept-matrix and of the large problems alike, in the one compiled loop of
+:mod:`distances.transport._rounds`, doing in Python only what that loop asks for: the scans
+of all pairs (on threads), room for more arcs, the restart. Private module.
 """
 
 from __future__ import annotations
 
+import logging
 import threading
+import time
+from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
-from ._candidates import EdgeSet, Flow, pair_cost
+from ._candidates import Flow, LocalLists, pair_cost
 from ._options import SparseOptions
 from ._problem import (
     PRICING_RTOL,
@@ -22,13 +28,16 @@ from ._problem import (
     STALL_RTOL,
     TINY_SCALE,
     SolverError,
-    retry_at_limit,
 )
 
-__all__ = ["SCRATCH_MAX_BYTES", "Solver", "run_matrix_rounds", "scan_all", "scratch"]
+__all__ = ["SCRATCH_MAX_BYTES", "Rounds", "Solver", "run_rounds", "scan_all", "scratch"]
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
+
+#: Progress of large solves (the rounds between scans, the scans) at INFO, for problems
+#: whose cost matrix is not kept: ``logging.basicConfig(level=logging.INFO)`` shows it.
+log = logging.getLogger("distances.sparse")
 
 #: Scratch arrays of up to this many bytes (the cost matrix, the mask of candidate pairs)
 #: are kept per thread between solves (:func:`scratch`).
@@ -54,9 +63,9 @@ def scratch(name: str, size: int, dtype: type) -> NDArray:
 
 
 def scan_all(x, y, u, v, tol, per_row):
-    """Price all pairs of the Python rounds (compiled; numba is imported on first use),
-    computing the distances with the triangle-inequality bound. (With a kept cost matrix
-    the compiled rounds price from it: :func:`run_matrix_rounds`.)"""
+    """Price all pairs when the rounds ask (:data:`~distances.transport._rounds.SCAN`),
+    computing the distances with the triangle-inequality bound (compiled, on threads;
+    numba is imported on first use). With a kept cost matrix the rounds price from it."""
     from ._pricing import scan
 
     return scan(x, y, u, v, tol, per_row=per_row)
@@ -64,8 +73,8 @@ def scan_all(x, y, u, v, tol, per_row):
 
 class Solver:
     """The network simplex of :mod:`distances.transport._simplex` on the candidate edges, kept
-    between rounds: new edges join as non-basic arcs and the next solve continues from
-    the previous basis.
+    between rounds (:func:`run_rounds`): new edges join as non-basic arcs and the next
+    round continues from the previous basis.
 
     The first basis: in up to 3 dimensions ``tree`` (the coarse plan refined, or the
     monotone plan: a feasible spanning tree); above (``star``), LEMON's big-M star, from
@@ -74,42 +83,29 @@ class Solver:
     (:func:`~distances.transport._bases.least_cost_basis`; 500 x 167 weighted, eight
     shapes in 8-D and 32-D: 0.57x-1.35x the pivots of LEMON's dense solve, where the star
     needed 0.8x-3.75x; not after a coarse level, :meth:`_least_cost_first`). The star's
-    artificial
-    cost is 8 (1 + the largest candidate cost); should an artificial arc keep mass
+    artificial cost is 8 (1 + the largest candidate cost); should an artificial arc keep mass
     (a cost that small can be beaten only by rerouting along long paths), the solver
     starts over from ``tree`` with all the candidates."""
 
     def __init__(self, x: FloatArray, y: FloatArray, a: FloatArray, b: FloatArray,
-                 rows: IntArray, cols: IntArray, mass: FloatArray, edges: EdgeSet,
+                 rows: IntArray, cols: IntArray, mass: FloatArray,
                  cost: FloatArray | None, opts: SparseOptions, star: bool = False) -> None:
         from ._simplex import TransportSimplex  # imports numba (compiled kernels)
 
-        self.x, self.y, self.a, self.b, self.edges, self.cost = x, y, a, b, edges, cost
+        self.x, self.y, self.a, self.b, self.cost = x, y, a, b, cost
         self.opts = opts
         self.tree = (rows, cols, mass)
-        keys = rows * edges.m + cols
-        edges.add(np.sort(keys))
         self.index = np.int32 if a.size + b.size >= opts.index32_nodes else np.int64
-        # The compiled rounds of the matrix mode read node numbers as points: no renumbering.
+        # (Problems with a kept cost matrix are small: their nodes are not renumbered.)
         self.renumber = cost is None and a.size + b.size >= opts.renumber_nodes
         self.simplex = TransportSimplex(
-            a, b, rows, cols, self._costs(rows, cols), mass, capacity=16 * keys.size,
+            a, b, rows, cols, self._costs(rows, cols), mass, capacity=16 * rows.size,
             index=self.index,
         )
         self.simplex.renumber = self.renumber
         self.star = star
-        self.round_pivots = 0  # pivots of partial solves since the last complete one
         self.restarts = 0
-        self.rounds = 0  # rounds run by run_matrix_rounds
         self.eps = SIMPLEX_EPS
-
-    def add(self, keys: IntArray) -> None:
-        """Candidate edges not yet in the set (``EdgeSet.new``)."""
-        if keys.size == 0:
-            return
-        self.edges.add(keys)
-        rows, cols = keys // self.edges.m, keys % self.edges.m
-        self.simplex.add(rows, cols, self._costs(rows, cols))
 
     def _costs(self, rows: IntArray, cols: IntArray) -> FloatArray:
         if self.cost is not None:
@@ -178,110 +174,161 @@ class Solver:
         rest = ~picked
         self.simplex.add(rows[rest], cols[rest], cost[rest])
 
-    def solve(self, max_iter: int) -> Flow:
-        """Pivot to the optimum on the current candidates (the iteration limit, then 10x
-        and 100x, then :class:`~distances.SolverError`)."""
-        from ._simplex import ITERATION_LIMIT, TREE_RULE
 
-        self.start()
-
-        def run(limit: int) -> tuple[None, int]:
-            return None, 3 if self.simplex.solve(limit, self.eps) == ITERATION_LIMIT else 1
-
-        retry_at_limit(run, max_iter, "sparse network simplex")
-        self.simplex.rule = TREE_RULE  # later rounds: few violated arcs, the list is faster
-        if self.simplex.artificial_flow() > self.opts.artificial_dust:
-            self.restarts += 1
-            self._restart(star=False)
-            retry_at_limit(run, max_iter, "sparse network simplex")
-        self.round_pivots = 0
-        return self._flow()
-
-    def partial(self, pivots: int) -> Flow | None:
-        """At most ``pivots`` pivots: the flow (plan and potentials of the current basis)
-        if the solve stopped there, None if it reached the optimum first (then call
-        :meth:`solve`, which returns at once)."""
-        from ._simplex import OPTIMAL
-
-        self.start()
-        before = self.simplex.pivots
-        status = self.simplex.solve(pivots, self.eps)
-        self.round_pivots += self.simplex.pivots - before
-        return None if status == OPTIMAL else self._flow()
-
-    def _flow(self) -> Flow:
-        from ._rounds import centre
-
-        rows, cols, mass = self.simplex.plan()
-        u, v = self.simplex.potentials()
-        centre(u, v, self.a, self.b)  # the common offset removed, as in the compiled rounds
-        return Flow(rows, cols, mass, u, v)
+# -- the rounds ------------------------------------------------------------------------
 
 
-# -- the rounds when the cost matrix is kept ------------------------------------------
+@dataclass(frozen=True)
+class Rounds:
+    """What the rounds of one column generation ended with.
+
+    ``done``: stopped by the stop rule (after pricing every pair against the last
+    potentials), not by ``max_rounds``; ``flow``: the last plan and potentials;
+    ``row_min``: its rows' smallest reduced costs over all pairs, clipped at 0 (the
+    certificate repairs u with them); ``scale`` and ``worst``: the certificate's scale and
+    the smallest reduced cost of the last pricing; then the counts of
+    :class:`~distances.sparse_w1.SparseResult`."""
+
+    done: bool
+    flow: Flow
+    row_min: FloatArray
+    scale: float
+    worst: float
+    rounds: int
+    full_scans: int
+    pairs_priced: int
+    edges: int
 
 
-def run_matrix_rounds(
-    solver: Solver, cost: FloatArray, seeds: tuple[IntArray, IntArray], polish: float,
-    seed_only: bool,
-) -> tuple[bool, Flow, FloatArray, float, float]:
-    """Add the seed pairs (rows, columns; repeats allowed) and run the rounds compiled
-    (:mod:`distances.transport._rounds`), growing the arc arrays and restarting from the tree
-    when it asks. Returns (stopped before max_rounds, the last flow, its rows' smallest
-    reduced costs clipped at 0, the scale, the smallest reduced cost)."""
-    from ._rounds import ARTIFICIAL, DONE, FULL, ITERATION_LIMIT, matrix_rounds, round_state
-    from ._simplex import TREE_RULE
+def run_rounds(
+    solver: Solver, seeds: tuple[IntArray, IntArray], polish: float,
+    local: LocalLists | None = None,
+) -> Rounds:
+    """Add the seed pairs (rows, columns; repeats allowed) and run the rounds of column
+    generation in the compiled loop (:func:`distances.transport._rounds.rounds`): pricing
+    from the kept cost matrix (``solver.cost``), or from the ``local`` lists and a scan of
+    all pairs when those are clean. Grows the arc arrays, scans, and restarts from the
+    tree, when the loop asks."""
+    from ._rounds import (
+        ARTIFICIAL,
+        DONE,
+        FULL,
+        ITERATION_LIMIT,
+        PENDING,
+        SCAN,
+        Candidates,
+        Nodes,
+        Points,
+        round_state,
+        rounds,
+    )
 
-    n, m = cost.shape
-    opts = solver.opts
-    per_row, max_iter = opts.per_row, opts.max_iter
-    assert not solver.renumber  # the compiled rounds read node numbers as points
-    # The candidate set as a mask of all pairs (the rounds keep it): the seeds not yet
-    # arcs join, sorted and without repeats, in one pass over the mask.
-    in_set = scratch("in_set", n * m, np.bool_)
-    in_set[:] = False
-    in_set[seeds[0] * m + seeds[1]] = True
-    # (solver.edges, the sorted keys the Python rounds use, is not kept up to date here)
-    arcs = solver.simplex
-    tree_rows, tree_cols, _ = arcs.arcs()
+    x, y, a, b, cost, opts = solver.x, solver.y, solver.a, solver.b, solver.cost, solver.opts
+    n, m = a.size, b.size
+    sx = solver.simplex
+    tree_rows, tree_cols, _ = sx.arcs()
     tree = tree_rows * m + tree_cols
-    in_set[tree] = False
-    new = np.flatnonzero(in_set)
-    in_set[tree] = True
-    arcs.reserve(new.size + per_row * n + m)  # room for the first round's additions
-    arcs.add(new // m, new % m, cost.ravel()[new])
-    in_set = in_set.reshape(n, m)
+    if cost is not None:
+        # The candidate set as a mask of all pairs: the seeds not yet arcs join, sorted
+        # and without repeats, in one pass over the mask.
+        in_set = scratch("in_set", n * m, np.bool_)
+        in_set[:] = False
+        in_set[seeds[0] * m + seeds[1]] = True
+        in_set[tree] = False
+        new = np.flatnonzero(in_set)
+        in_set[tree] = True
+        room = opts.per_row * n + m  # what one round may add
+        new_cost = cost.ravel()[new]
+    else:
+        new = np.unique(seeds[0].astype(np.int64) * m + seeds[1])
+        new = new[~np.isin(new, tree)]
+        room = 3 * (n + m)
+        new_cost = pair_cost(x, y, new // m, new % m)
+    sx.reserve(new.size + room)
+    sx.add(new // m, new % m, new_cost)
     solver.start()
     sx = solver.simplex
+    if cost is not None:
+        none, none_i = np.zeros((0, 0)), np.zeros((0, 0), np.int64)
+        cands = Candidates(cost, in_set.reshape(n, m), np.full(1, -1, np.int64), none_i,
+                           none, none_i, none, none_i, none_i)
+    else:
+        assert local is not None
+        c = np.ascontiguousarray
+        cands = Candidates(np.zeros((0, 0)), np.zeros((0, 0), np.bool_), _keys(sx, None, m),
+                           c(local.cols), c(local.cost_r), c(local.rows), c(local.cost_c),
+                           c(local.near_x), c(local.near_y))
+    points = Points(np.ascontiguousarray(x), np.ascontiguousarray(y), a, b)
     state = round_state(
         n_arcs=sx.n_arcs, first_arc=sx.first_arc, rule=sx.rule, next_arc=sx.next_arc,
-        max_rounds=opts.max_rounds, max_iter=max_iter, per_row=per_row, eps=solver.eps,
-        dust=opts.artificial_dust, pricing_rtol=PRICING_RTOL, tiny_scale=TINY_SCALE,
-        stall_rtol=STALL_RTOL, polish=polish, polish_rounds=opts.polish_rounds)
+        max_rounds=opts.max_rounds, max_iter=opts.max_iter, per_row=opts.per_row,
+        partial=0 if cost is not None else opts.partial_pivots * n,
+        renumber=int(solver.renumber), eps=solver.eps, dust=opts.artificial_dust,
+        pricing_rtol=PRICING_RTOL, tiny_scale=TINY_SCALE, stall_rtol=STALL_RTOL,
+        polish=polish, polish_rounds=opts.polish_rounds)
     u, v, row_min = np.empty(n), np.empty(m), np.zeros(n)
+    scan_rows = scan_cols = np.empty(0, np.int64)
+    full_scans = priced = 0
+    start = time.perf_counter()
+    if cost is None:
+        log.info("level %d x %d: %d candidate edges, rounds start", n, m,
+                 sx.n_arcs - sx.first_arc)
     while True:
-        status = matrix_rounds(cost, solver.a, solver.b, sx.arcs_state(), sx.tree_state(),
-                               in_set, state, u, v, row_min)
+        status = rounds(points, cands, sx.arcs_state(), sx.tree_state(), Nodes(*sx.nodes()),
+                        state, u, v, row_min, scan_rows, scan_cols)
         sx.n_arcs, sx.rule = int(state["n_arcs"][0]), int(state["rule"][0])
         sx.next_arc = int(state["next_arc"][0])
         if status == FULL:
-            sx.reserve(per_row * n + m)
-            continue
-        if status == ARTIFICIAL:
+            sx.reserve(room)
+        elif status == ARTIFICIAL:
             solver.restarts += 1
             solver._restart(star=False)
             sx = solver.simplex
             state["n_arcs"], state["first_arc"] = sx.n_arcs, sx.first_arc
-            state["rule"], state["next_arc"] = TREE_RULE, sx.next_arc
-            continue
-        if status == ITERATION_LIMIT:
+            state["rule"], state["next_arc"] = sx.rule, sx.next_arc
+        elif status == ITERATION_LIMIT:
             raise SolverError(
-                f"sparse network simplex stopped at its iteration limit ({100 * max_iter})"
-                f" 3 times; pass a larger max_iter"
-            )
-        break
+                f"sparse network simplex stopped at its iteration limit "
+                f"({100 * opts.max_iter}) 3 times; pass a larger max_iter")
+        elif status == SCAN:  # the local lists are clean at the optimum: price every pair
+            full_scans += 1
+            tol = float(state["tol"][0])
+            scan_rows, scan_cols, worst, count, row_min[:] = scan_all(
+                x, y, u, v, tol * polish, opts.per_row)
+            priced += count
+            state["worst"], state["scanned"] = worst, PENDING
+            sx.reserve(scan_rows.size + room)
+            log.info("level %d x %d: round %d (%d to the optimum), %d pivots, %d edges, "
+                     "value %.17g; scan %d of all pairs: smallest reduced cost %.3g "
+                     "(tolerance %.3g), %d pairs priced, %.1f s", n, m,
+                     int(state["rounds"][0]), int(state["complete"][0]),
+                     sx.pivots + int(state["pivots"][0]), sx.n_arcs - sx.first_arc,
+                     float(state["value"][0]), full_scans, min(worst, 0.0), tol, count,
+                     time.perf_counter() - start)
+        else:
+            break
+        if cost is None:
+            cands = cands._replace(keys=_keys(sx, cands.keys, m))
     sx.pivots += int(state["pivots"][0])
-    solver.rounds = int(state["rounds"][0])
+    n_rounds = int(state["rounds"][0])
+    if cost is not None:
+        full_scans, priced = n_rounds, n_rounds * n * m
+    if status == DONE and state["scanned"][0] == 0:  # pragma: no cover - the loop's rule
+        raise SolverError("sparse solver: the rounds stopped before pricing every pair")
     rows, cols, mass = sx.plan()
-    return (status == DONE, Flow(rows, cols, mass, u.copy(), v.copy()), row_min,
-            float(state["scale"][0]), float(state["worst"][0]))
+    return Rounds(status == DONE, Flow(rows, cols, mass, u.copy(), v.copy()), row_min,
+                  float(state["scale"][0]), float(state["worst"][0]), n_rounds, full_scans,
+                  priced, sx.n_arcs - sx.first_arc)
+
+
+def _keys(sx: Any, keys: IntArray | None, m: int) -> IntArray:
+    """The hash table of the candidates' keys (the local lists' rounds): ``keys`` while it
+    has two slots for every arc the simplex has room for, else a new one, filled."""
+    from ._rounds import fill_keys
+
+    if keys is not None and keys.size >= 2 * sx.src.size:
+        return keys
+    keys = np.empty(1 << int(2 * sx.src.size - 1).bit_length(), np.int64)
+    label, _ = sx.nodes()
+    fill_keys(keys, sx.src, sx.tgt, label, sx.first_arc, sx.n_arcs, sx.n, sx.m)
+    return keys

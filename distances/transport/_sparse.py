@@ -8,8 +8,6 @@ calls on a problem it has validated.
 
 from __future__ import annotations
 
-import logging
-import time
 import warnings
 from dataclasses import dataclass, replace
 
@@ -19,7 +17,6 @@ from numpy.typing import ArrayLike, NDArray
 
 from .._validation import as_atoms, as_weights, check_same_dim
 from ._candidates import (
-    EdgeSet,
     Flow,
     LocalLists,
     cells,
@@ -29,20 +26,17 @@ from ._candidates import (
     nearest_pairs,
     pair_cost,
     repair_rows,
-    value_and_scale,
 )
 from ._options import SparseOptions
 from ._problem import (
     DEFAULT_MAX_ITER,
     PRICING_RTOL,
-    STALL_RTOL,
     Certificate,
     EarthMoverSolution,
     Problem,
     SolverError,
     power_of_two_below,
     scaled,
-    tolerance,
 )
 from ._resources import (
     SPARSE_BYTES_PER_POINT,
@@ -51,7 +45,7 @@ from ._resources import (
     interruptible,
     numba_available,
 )
-from ._solver import Solver, run_matrix_rounds, scan_all, scratch
+from ._solver import Rounds, Solver, run_rounds, scratch
 
 __all__ = [
     "PRICING_RTOL", "SparseOptions", "SparseResult", "solve_problem", "solve_sparse",
@@ -61,9 +55,6 @@ __all__ = [
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
 
-#: Progress of large solves (levels, rounds, scans) at INFO, for problems whose cost matrix
-#: is not kept: ``logging.basicConfig(level=logging.INFO)`` shows it.
-log = logging.getLogger("distances.sparse")
 
 
 @dataclass(frozen=True)
@@ -92,13 +83,6 @@ class SparseResult:
     edges: int
     pairs_priced: int
     levels: int
-
-
-@dataclass
-class _Stats:
-    rounds: int = 0
-    full_scans: int = 0
-    pairs_priced: int = 0
 
 
 def solve_sparse(
@@ -284,7 +268,7 @@ def _solve_with_null_weights(
     return SparseResult(sol, sub.rounds, sub.full_scans, sub.edges, sub.pairs_priced, sub.levels)
 
 
-# -- the column-generation loop --------------------------------------------------------
+# -- column generation on one level (its rounds: _solver.run_rounds) ----------------
 
 def _solve_full(
     x: FloatArray,
@@ -303,9 +287,9 @@ def _solve_full(
     (the largest ground cost) is only reported in the certificate; ``cost``, the cost
     matrix when the caller has it."""
     n, m = x.shape[0], y.shape[0]
-    edges = EdgeSet(m)
-    # Small problems price every pair each round (compiled, ~10 ns a pair); larger ones
-    # first try the cheap local lists and scan all pairs only when those are clean.
+    # Small problems price every pair each round from the kept cost matrix (compiled,
+    # ~10 ns a pair); larger ones first try the cheap local lists and scan all pairs only
+    # when those are clean. Both run the same rounds (_solver.run_rounds).
     every_round = opts.keeps_matrix(n, m, x.shape[1])
     if not every_round:
         cost = None
@@ -336,103 +320,40 @@ def _solve_full(
         seed_cols.append(cc)
     if tree is None:  # no coarse level (or its plan did not refine to a tree)
         tree = monotone_tree(x, y, a, b)
-    # The first basis: the refined coarse plan; above 3-D, or without a coarse level when
-    # the cost matrix is kept (in 2-D and 3-D: one side of at most coarsen_above points,
-    # e.g. 710 x 71), LEMON's big-M star. The monotone plan of the projections was a poor
-    # start there: 710 x 71 and 950 x 95, eight shapes, 2-D and 3-D: 40 % fewer pivots
-    # from the star, 5 % less time in sum (alike, heavy tails 35-45 % less; 8 Gaussians
-    # 950 x 95 7 % more).
+    # The first basis (Solver.start): the spanning tree (the refined coarse plan, or the
+    # monotone plan of the projections) in up to 3 dimensions; it is replaced (``star``)
+    # above 3-D, and in 2-D and 3-D when the cost matrix is kept without a coarse level
+    # (one side of at most coarsen_above points, e.g. 710 x 71): by the least-cost plan
+    # of the candidates where the cost matrix is kept and no coarse level seeded them,
+    # else by LEMON's big-M star. (The monotone plan was a poor start at 710 x 71 and
+    # 950 x 95, eight shapes, 2-D and 3-D: the star took 40 % fewer pivots.)
     star = x.shape[1] > 3 or (kd is None and cost is not None)
-    solver = Solver(x, y, a, b, *tree, edges, cost, opts, star=star)
+    solver = Solver(x, y, a, b, *tree, cost, opts, star=star)
     seeds = np.concatenate(seed_rows), np.concatenate(seed_cols)
-    stats = _Stats()
     polish = opts.polish if n * m <= opts.polish_max_pairs and not seed_only else 1.0
-    if cost is not None:  # every round prices all pairs: the rounds run compiled
-        done, flow, row_worst, scale, worst = run_matrix_rounds(
-            solver, cost, seeds, polish, seed_only)
-        stats.rounds = stats.full_scans = solver.rounds
-        stats.pairs_priced = solver.rounds * n * m
-        if seed_only:
-            return flow
-        if not done:
-            raise SolverError(
-                f"sparse solver did not certify optimality within max_rounds="
-                f"{opts.max_rounds} ({solver.simplex.n_arcs} edges; largest violation "
-                f"{max(0.0, -worst):.3g})"
-            )
-        return _certified(x, y, a, b, flow, (row_worst, largest, scale),
-                          solver.simplex.n_arcs - 1, stats, levels)
-    # The Python rounds: no cost matrix here, the local lists price first.
-    assert local is not None
-    solver.add(edges.new(*seeds))
-    start = time.perf_counter()
-    log.info("level %d x %d: %d candidate edges, rounds start", n, m, edges.keys.size)
-    from ._rounds import round_state, stops  # the stop rule of the compiled rounds too
-
-    budget = opts.partial_pivots * n
-    worst = -np.inf
-    state = round_state(stall_rtol=STALL_RTOL, polish_rounds=opts.polish_rounds)
-    complete = 0  # rounds that reached the optimum on their candidates
-    while complete < opts.max_rounds:
-        stats.rounds += 1
-        # Partial rounds (opts.partial_pivots): price the local lists before the optimum.
-        partial = None
-        if 0 < budget and solver.round_pivots + budget <= opts.max_iter:
-            partial = solver.partial(budget)
-        if partial is not None:
-            scale = value_and_scale(x, y, partial)[1]
-            solver.add(edges.new(*local.violations(partial, tolerance(PRICING_RTOL, scale))))
-            continue
-        flow = solver.solve(opts.max_iter)
-        complete += 1
-        value, scale = value_and_scale(x, y, flow)
-        tol = tolerance(PRICING_RTOL, scale)
-        new = edges.new(*local.violations(flow, tol))
-        log.info("level %d x %d: round %d optimal on %d edges, value %.17g, %d pivots, "
-                 "%.1f s", n, m, stats.rounds, edges.keys.size, value,
-                 solver.simplex.pivots, time.perf_counter() - start)
-        if new.size == 0:
-            stats.full_scans += 1
-            scanned = scan_all(x, y, flow.u, flow.v, tol * polish, opts.per_row)
-            rows, cols, worst, priced, row_worst = scanned
-            stats.pairs_priced += priced
-            new = edges.new(rows, cols)
-            log.info("level %d x %d: scan %d of all pairs: smallest reduced cost %.3g "
-                     "(tolerance %.3g), %d pairs priced, %d new edges, %.1f s", n, m,
-                     stats.full_scans, min(worst, 0.0), tol, priced, new.size,
-                     time.perf_counter() - start)
-            if stops(state, worst, value, scale, tol, new.size):
-                if seed_only:
-                    return flow
-                return _certified(x, y, a, b, flow, (row_worst, largest, scale),
-                                  int(edges.keys.size), stats, levels)
-        solver.add(new)
+    res = run_rounds(solver, seeds, polish, local)
     if seed_only:
-        return flow
-    raise SolverError(
-        f"sparse solver did not certify optimality within max_rounds={opts.max_rounds} "
-        f"({edges.keys.size} edges; largest violation {max(0.0, -worst):.3g})"
-    )
+        return res.flow
+    if not res.done:
+        raise SolverError(
+            f"sparse solver did not certify optimality within max_rounds="
+            f"{opts.max_rounds} ({res.edges} edges; largest violation "
+            f"{max(0.0, -res.worst):.3g})"
+        )
+    return _certified(x, y, a, b, res, largest, levels)
 
 
 def _certified(
-    x: FloatArray,
-    y: FloatArray,
-    a: FloatArray,
-    b: FloatArray,
-    flow: Flow,
-    cert_parts: tuple[float, float, float],
-    n_edges: int,
-    stats: _Stats,
+    x: FloatArray, y: FloatArray, a: FloatArray, b: FloatArray, res: Rounds, largest: float,
     levels: int,
 ) -> SparseResult:
-    """Certify the last round's flow. ``cert_parts``: each row's smallest reduced cost
-    clipped at 0 (exact, from the last scan), the largest cost and the certificate's
-    scale. Lowering u_i by its row's violation gives an exactly feasible dual and a tiny
+    """Certify the last round's flow. ``res.row_min``: each row's smallest reduced cost
+    clipped at 0 (exact, from the last pricing of all pairs); ``largest``: the largest
+    cost. Lowering u_i by its row's violation gives an exactly feasible dual and a tiny
     gap."""
     n, m = a.size, b.size
-    row_worst, largest, scale = cert_parts
-    u, infeasibility = repair_rows(flow.u, flow.v, row_worst, largest)
+    flow, scale = res.flow, res.scale
+    u, infeasibility = repair_rows(flow.u, flow.v, res.row_min, largest)
     flow = replace(flow, u=u)
     plan = sp.csr_array((flow.mass, (flow.rows, flow.cols)), shape=(n, m))
     value = float(flow.mass @ pair_cost(x, y, flow.rows, flow.cols))
@@ -446,9 +367,7 @@ def _certified(
     if not cert.ok:
         raise SolverError(f"sparse solver: the final solution fails its certificate: {cert}")
     sol = EarthMoverSolution(value, plan, flow.u, flow.v, cert, a, b, x, y, "sparse")
-    return SparseResult(
-        sol, stats.rounds, stats.full_scans, n_edges, stats.pairs_priced, levels
-    )
+    return SparseResult(sol, res.rounds, res.full_scans, res.edges, res.pairs_priced, levels)
 
 
 def _coarse_seed(

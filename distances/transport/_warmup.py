@@ -121,11 +121,11 @@ def warm_up(small: threading.Event | None = None, large: threading.Event | None 
         solve(40, 8)  # above 3-D: the big-M star, neighbours from the matrix
         if small is not None:
             small.set()
-        python_rounds = {"matrix_max_pairs": 0, "matrix_max_pairs_high_d": 0}
-        solve(150, 2, **python_rounds)  # local lists, scans, partial rounds, int64
-        solve(150, 2, index32_nodes=0, renumber_nodes=0, **python_rounds)  # int32, renumbered
+        local_lists = {"matrix_max_pairs": 0, "matrix_max_pairs_high_d": 0}
+        solve(150, 2, **local_lists)  # local lists, scans, partial rounds, int64
+        solve(150, 2, index32_nodes=0, renumber_nodes=0, **local_lists)  # int32, renumbered
         solve(40, 8, index32_nodes=0)  # kept matrix above 3-D in int32 (n + m >= 8192)
-        solve(40, 8, index32_nodes=0, renumber_nodes=0, **python_rounds)
+        solve(40, 8, index32_nodes=0, renumber_nodes=0, **local_lists)
     finally:
         for event in (small, large):
             if event is not None:

@@ -8,6 +8,8 @@ themselves (marginals, dual feasibility, complementary slackness) for the plans 
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import ot
 import pytest
@@ -22,7 +24,7 @@ from distances.transport._pricing import scan, scan_matrix
 from distances.transport._simplex import ITERATION_LIMIT, OPTIMAL, TransportSimplex
 
 # The rounds without a kept cost matrix (those of large problems), at every size.
-PYTHON_ROUNDS = SparseOptions(matrix_max_pairs=0, matrix_max_pairs_high_d=0)
+LOCAL_LISTS = SparseOptions(matrix_max_pairs=0, matrix_max_pairs_high_d=0)
 
 # Tolerances: the problems below have costs of order 1 and masses summing to 1; the simplex
 # works in float64, so values agree with POT's to a few hundred ulps of the largest cost.
@@ -439,41 +441,40 @@ def test_euclidean_matrix_is_cdist(d):
     assert euclidean_matrix(x, x).diagonal().max() == 0.0
 
 
-def test_a_kernel_that_stops_early_is_refused(monkeypatch):
-    """The certificate does not trust the kernel: a simplex that says "optimal" after 3
-    pivots leaves violated pairs that every round finds again, and the solver raises
-    instead of returning the value of a non-optimal plan."""
-    import distances.transport._sparse as sw
-    from distances.transport import _simplex
-
-    real = _simplex.TransportSimplex.solve
-    monkeypatch.setattr(_simplex.TransportSimplex, "solve",
-                        lambda self, limit, eps: (real(self, 3, eps), OPTIMAL)[1])
-    rng = np.random.default_rng(0)
-    with pytest.raises(SolverError, match="did not certify optimality within max_rounds=5"):
-        sw.solve_sparse(rng.normal(size=(60, 2)), rng.normal(size=(60, 2)), max_rounds=5,
-                        options=PYTHON_ROUNDS)
-
-
-def test_compiled_rounds_that_stop_early_are_refused(monkeypatch):
-    """The compiled rounds (cost matrix kept) made to report "done" after one round: the
-    plan is not optimal yet, the certificate's duality gap says so, and the solver raises."""
+@pytest.mark.parametrize("kept", [True, False])
+def test_rounds_that_stop_early_are_refused(kept: bool, monkeypatch):
+    """The certificate does not trust the loop of rounds. Kept cost matrix: the loop made
+    to report "done" after one round; local lists: made to report "done" at its first
+    scan of all pairs, without adding the violated pairs it found. The plan is not optimal
+    yet, the certificate's duality gap (after the dual's repair by each row's violation)
+    says so, and the solver raises instead of returning the value of a non-optimal plan."""
     import distances.transport._sparse as sw
     from distances.transport import _rounds as mr
 
-    real = mr.matrix_rounds
+    real = mr.rounds
+    worst = []
 
     def one_round(*args):
-        state = args[-4]
-        state["max_rounds"] = state["rounds"] + 1  # this round only
+        state = args[5]
+        state["max_rounds"] = state["complete"] + 1  # this round only
         status = real(*args)
         return mr.DONE if status == mr.MAX_ROUNDS else status
 
-    monkeypatch.setattr(mr, "matrix_rounds", one_round)
+    def first_scan(*args):
+        state = args[5]
+        if state["scanned"][0] == mr.PENDING:
+            worst.append(float(state["worst"][0]))
+            return mr.DONE
+        return real(*args)
+
+    monkeypatch.setattr(mr, "rounds", one_round if kept else first_scan)
     rng = np.random.default_rng(0)
+    x, y = rng.normal(size=(200, 2)), rng.normal(size=(200, 2)) + 1.0
+    opts = SparseOptions(cell_size=0) if kept else replace(
+        LOCAL_LISTS, cell_size=0, k_neighbors=1, local_neighbors=1, plan_neighbors=1)
     with pytest.raises(SolverError, match="fails its certificate"):
-        sw.solve_sparse(rng.normal(size=(60, 2)), rng.normal(size=(60, 2)) + 1.0,
-                        coarsen_above=1000)
+        sw.solve_sparse(x, y, options=opts)
+    assert kept or worst[0] < -1e-3  # the scan had found violated pairs
 
 
 def test_a_plan_off_its_marginals_is_refused(monkeypatch):
@@ -551,7 +552,7 @@ def test_an_artificial_cost_too_small_is_detected_and_the_solver_starts_over(mon
                         classmethod(lambda cls, a, b, art, capacity=0, index=np.int64:
                                     real(cls, a, b, 0.0, capacity, index)))
     x8, y8 = rng.normal(size=(150, 8)), rng.normal(size=(150, 8)) + 0.5
-    res = sw.solve_sparse(x8, y8, options=PYTHON_ROUNDS)  # (a kept matrix starts elsewhere)
+    res = sw.solve_sparse(x8, y8, options=LOCAL_LISTS)  # (a kept matrix starts elsewhere)
     exact = ot.emd2(np.full(150, 1 / 150), np.full(150, 1 / 150), cdist(x8, y8))
     assert res.solution.certificate.ok
     assert_allclose(res.solution.value, exact, rtol=1e-12)

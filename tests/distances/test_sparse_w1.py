@@ -23,7 +23,7 @@ from distances.transport._candidates import aligned
 from distances.wasserstein import CERTIFICATE_RTOL
 
 # The rounds without a kept cost matrix (those of large problems), at every size.
-PYTHON_ROUNDS = SparseOptions(matrix_max_pairs=0, matrix_max_pairs_high_d=0)
+LOCAL_LISTS = SparseOptions(matrix_max_pairs=0, matrix_max_pairs_high_d=0)
 
 # Both solvers are exact; their values differ by round-off in sums of ~1000 products of
 # size <= 10, and the sparse potentials are certified within 5e-10 of the cost scale.
@@ -336,64 +336,65 @@ def test_extreme_scales_are_solved_exactly(scale: float, rng: np.random.Generato
     assert_allclose(sol.certificate.cost_scale, ref.certificate.cost_scale * scale, rtol=1e-15)
 
 
-def test_iteration_limit_retried_then_refused(monkeypatch):
-    """A sparse solve that keeps stopping at its limit is retried at 10x, 100x, then refused."""
+@pytest.mark.parametrize("kept", [True, False])
+def test_iteration_limit_retried_then_refused(kept: bool, monkeypatch):
+    """A solve that stops at its iteration limit continues with 10x, then 100x the limit,
+    then the solve is refused; in the rounds of either kind (kept cost matrix, local
+    lists). A limit of 1/50 of the pivots the solve needs is enough (only the 100x retry
+    lets it finish), 1/500 is not."""
+    import distances.transport._solver as ss
     import distances.transport._sparse as sw
-    from distances.transport import _simplex
 
-    limits = []
-
-    def stops_at_limit(self, limit, eps):
-        limits.append(limit)
-        return _simplex.ITERATION_LIMIT
-
-    monkeypatch.setattr(_simplex.TransportSimplex, "solve", stops_at_limit)
     rng = np.random.default_rng(0)
-    with pytest.raises(SolverError, match=r"stopped at its iteration limit \(700\) 3 times"):
-        sw.solve_sparse(rng.normal(size=(40, 2)), rng.normal(size=(40, 2)), max_iter=7,
-                        options=PYTHON_ROUNDS)
-    assert limits == [7, 70, 700]
+    x, y = rng.normal(size=(200, 2)), rng.normal(size=(200, 2)) + 1.0
+    opts = replace(SparseOptions() if kept else LOCAL_LISTS, cell_size=0, partial_pivots=0)
+    pivots = []
+    real = ss.run_rounds
+
+    def counted(solver, *args):
+        res = real(solver, *args)
+        pivots.append(solver.simplex.pivots)
+        return res
+
+    monkeypatch.setattr(sw, "run_rounds", counted)
+    assert sw.solve_sparse(x, y, options=opts).solution.certificate.ok
+    needed = pivots[-1]
+    assert needed > 1000
+    res = sw.solve_sparse(x, y, options=replace(opts, max_iter=needed // 50))
+    assert res.solution.certificate.ok
+    limit = needed // 500
+    with pytest.raises(SolverError,
+                       match=rf"stopped at its iteration limit \({100 * limit}\) 3 times"):
+        sw.solve_sparse(x, y, options=replace(opts, max_iter=limit))
 
 
 @pytest.mark.parametrize("per_atom", [0, 1, 2])
 def test_partial_rounds_end_exact(per_atom: int, monkeypatch, rng: np.random.Generator):
-    """The Python rounds price their local lists before the optimum (partial_pivots x n
+    """The rounds of the local lists price them before the optimum (partial_pivots x n
     pivots a round); whatever the budget, the loop certifies only a complete solve, so the
     value is the dense one. A budget of 1 pivot an atom makes many partial rounds."""
     import distances.transport._sparse as sw
 
     x, y, a, b = _clustered(rng)
     res = sw.solve_sparse(x, y, a, b, cell_size=0,
-                          options=replace(PYTHON_ROUNDS, partial_pivots=per_atom))
+                          options=replace(LOCAL_LISTS, partial_pivots=per_atom))
     _check_against_dense(res.solution, x, y, a, b)
     if per_atom == 1:
         assert res.rounds > 2 * res.full_scans  # partial rounds ran between the scans
 
 
-def test_iteration_limit_in_the_compiled_rounds_is_refused():
-    """The compiled rounds (cost matrix kept) continue a solve that stops at its limit
-    with 10x and 100x the limit, then refuse: 1 + 10 + 100 pivots cannot solve this."""
-    import distances.transport._sparse as sw
-
-    rng = np.random.default_rng(0)
-    x, y = rng.normal(size=(200, 2)), rng.normal(size=(200, 2)) + 1.0
-    with pytest.raises(SolverError, match=r"stopped at its iteration limit \(100\) 3 times"):
-        sw.solve_sparse(x, y, max_iter=1, coarsen_above=1000)
-    assert sw.solve_sparse(x, y, max_iter=10**4, coarsen_above=1000).solution.certificate.ok
-
-
-@pytest.mark.parametrize("python_rounds", [False, True])
-def test_int32_indices_give_the_int64_solution(python_rounds: bool, monkeypatch,
+@pytest.mark.parametrize("local_lists", [False, True])
+def test_int32_indices_give_the_int64_solution(local_lists: bool, monkeypatch,
                                                rng: np.random.Generator):
     """Large problems number the simplex's nodes and arcs in int32 (index32_nodes atoms
     and more). Lowered to every size here: the same pivots, so the same plan, potentials
-    and certified value as int64, and the dense value. In the Python rounds they also
+    and certified value as int64, and the dense value. With local lists they also
     renumber the nodes and sort the arcs before each solve (renumber_nodes): other pivots,
     the dense value."""
     import distances.transport._solver as ss
     import distances.transport._sparse as sw
 
-    opts = PYTHON_ROUNDS if python_rounds else SparseOptions()
+    opts = LOCAL_LISTS if local_lists else SparseOptions()
     from distances.transport import _simplex
 
     widths = []
@@ -414,18 +415,20 @@ def test_int32_indices_give_the_int64_solution(python_rounds: bool, monkeypatch,
     assert_array_equal(narrow.solution.u, wide.solution.u)
     assert_array_equal(narrow.solution.v, wide.solution.v)
     _check_against_dense(narrow.solution, x, y, a, b)
-    if python_rounds:
-        renumbered = []
+    if local_lists:
+        solvers = []
         real = ss.Solver.__init__
 
         def recorded(self, *args, **kwargs):
             real(self, *args, **kwargs)
-            renumbered.append(self.simplex.renumber)
+            solvers.append(self)
 
         monkeypatch.setattr(ss.Solver, "__init__", recorded)
         res = sw.solve_sparse(x, y, a, b, options=replace(opts, index32_nodes=0,
                                                           renumber_nodes=0))
-        assert renumbered and all(renumbered)
+        assert solvers and all(s.renumber for s in solvers)
+        label = solvers[-1].simplex.label  # the compiled rounds renumbered the nodes
+        assert not np.array_equal(label, np.arange(label.size))
         _check_against_dense(res.solution, x, y, a, b)
 
 

@@ -17,6 +17,7 @@ from distances.sparse_w1 import solve_sparse
 from distances.wasserstein import (
     CERTIFICATE_RTOL,
     SPARSE_AUTO_MIN_PAIRS_VALUE,
+    SPARSE_AUTO_MIN_PAIRS_VALUE_HIGH_D,
     SPARSE_AUTO_MIN_SIDE_VALUE,
     auto_method,
 )
@@ -143,10 +144,11 @@ class TestAutoMethod:
 
         monkeypatch.setattr(w, "ready", lambda prob: True)
 
-    @pytest.mark.parametrize("d", [2, 8, 32])
-    def test_the_value_goes_sparse_from_65536_pairs_in_every_dimension(self, rng, d):
+    @pytest.mark.parametrize(("d", "side"), [(2, 256), (3, 256), (8, 182), (32, 182)])
+    def test_the_value_goes_sparse_from_65536_pairs_up_to_3d_32768_above(self, rng, d, side):
         assert SPARSE_AUTO_MIN_PAIRS_VALUE == 256 * 256
-        x, y = rng.normal(size=(256, d)), rng.normal(size=(256, d)) * 0.5 + 1.0
+        assert SPARSE_AUTO_MIN_PAIRS_VALUE_HIGH_D == 2**15  # 181 x 181 = 32,761: fewer
+        x, y = rng.normal(size=(side, d)), rng.normal(size=(side, d)) * 0.5 + 1.0
         P, Q = Discrete(x), Discrete(y)
         assert auto_method(P, Q) == "sparse"
         assert_allclose(earth_mover(P, Q), earth_mover(P, Q, method="network_simplex"),
@@ -154,12 +156,12 @@ class TestAutoMethod:
         # earth_mover_solution keeps its dense plan below SPARSE_AUTO_MIN_ATOMS.
         assert auto_method(P, Q, value_only=False) == "network_simplex"
         assert earth_mover_solution(P, Q).method == "network_simplex"
-        # One atom fewer on one side: fewer pairs, dense.
-        assert auto_method(Discrete(x[:255]), Q) == "network_simplex"
+        # One atom fewer a side: fewer pairs (255 x 255, 181 x 181), dense.
+        assert auto_method(Discrete(x[:-1]), Discrete(y[:-1])) == "network_simplex"
 
-    @pytest.mark.parametrize(("n", "m"), [(512, 128), (128, 512), (643, 102)])
+    @pytest.mark.parametrize(("n", "m"), [(512, 128), (128, 512), (1025, 65)])
     def test_both_sizes_count(self, rng, n, m):
-        # 65,536 pairs and more than 100 atoms a side: sparse, however unequal the sizes
+        # 65,536 pairs and more than 64 atoms a side: sparse, however unequal the sizes
         # (it was 300 atoms a side, so 1000 x 250 went dense); one atom fewer: dense.
         x, y = rng.normal(size=(n, 2)), rng.normal(size=(m, 2)) * 0.5 + 1.0
         P, Q = Discrete(x), Discrete(y)
@@ -171,10 +173,11 @@ class TestAutoMethod:
         else:
             assert auto_method(P, Discrete(y[:-1])) == "network_simplex"
 
-    @pytest.mark.parametrize(("n", "m"), [(1024, 100), (4096, 64), (30, 4000)])
-    def test_a_side_of_100_atoms_or_fewer_stays_dense(self, rng, n, m):
-        assert SPARSE_AUTO_MIN_SIDE_VALUE == 100
-        P, Q = Discrete(rng.normal(size=(n, 2))), Discrete(rng.normal(size=(m, 2)))
+    @pytest.mark.parametrize(("n", "m", "d"), [(1024, 64, 2), (4096, 64, 2), (30, 4000, 2),
+                                                (1024, 64, 8)])
+    def test_a_side_of_64_atoms_or_fewer_stays_dense(self, rng, n, m, d):
+        assert SPARSE_AUTO_MIN_SIDE_VALUE == 64
+        P, Q = Discrete(rng.normal(size=(n, d))), Discrete(rng.normal(size=(m, d)))
         assert n * m >= SPARSE_AUTO_MIN_PAIRS_VALUE
         assert auto_method(P, Q) == "network_simplex"
 
