@@ -42,6 +42,18 @@ def interrupt_at(monkeypatch, call: int) -> None:
     monkeypatch.setattr(training, "critic_step", step)
 
 
+def count_critic_steps(monkeypatch) -> list:
+    """Count this test's critic steps from here on: the list grows by one a step."""
+    real, steps = training.critic_step, []
+
+    def counting(*args, **kwargs):
+        steps.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(training, "critic_step", counting)
+    return steps
+
+
 @pytest.mark.parametrize("method", ["gp", "sn", "groupsort", "clip"])
 def test_interrupted_and_resumed_cell_equals_the_uninterrupted_one(method, tmp_path,
                                                                    monkeypatch):
@@ -102,14 +114,7 @@ def test_sweep_resume_goes_on_from_the_checkpoint(tmp_path, monkeypatch):
         interrupt_at(m, 25)
         with pytest.raises(SweepInterrupted):
             run_sweep(sweep_settings(), out, progress=False, checkpoint_every=10)
-    steps = []
-    real = training.critic_step
-
-    def counting(*args, **kwargs):
-        steps.append(1)
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(training, "critic_step", counting)
+    steps = count_critic_steps(monkeypatch)
     resumed = run_sweep(sweep_settings(), out, resume=True, progress=False, checkpoint_every=10)
     assert len(steps) == 10  # steps 21-30 only: the checkpoint at 20 was loaded
     assert [timeless(r) for r in resumed.table.rows] == [timeless(r)
@@ -124,14 +129,7 @@ def test_a_fresh_sweep_removes_old_checkpoints(tmp_path, monkeypatch):
             run_sweep(sweep_settings(), out, progress=False, checkpoint_every=10)
     key = sweep_settings().cells()[0].key
     assert checkpoint_path(out / "checkpoints", key).exists()
-    steps = []
-    real = training.critic_step
-
-    def counting(*args, **kwargs):
-        steps.append(1)
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(training, "critic_step", counting)
+    steps = count_critic_steps(monkeypatch)
     run_sweep(sweep_settings(), out, progress=False, checkpoint_every=10)  # no resume
     assert len(steps) == 30
 
