@@ -310,8 +310,7 @@ def _end_tail(
         # at most 1 is at most (alpha + 1) / s there, below 2e303 (alpha + 1 < 1836, the
         # masses' ratio at most 1e323 and the distances' at least 1.5).
         log_end = math.log(1e-300)
-        v_end = math.log(s0) - log_end
-        v, err = quad_piece(f, 0.0, v_end) if v_end > 0 else (0.0, 0.0)
+        v, err = quad_piece(f, 0.0, math.log(s0) - log_end)  # (0, 0) when s0 <= 1e-300
         rest = sum(
             math.exp(c + (a + 1.0) * log_end) / (a + 1.0) for c, a in models if c > -math.inf
         )

@@ -72,7 +72,7 @@ def test_mass_cuts_are_the_mass_levels_and_the_ends_strictly_inside() -> None:
     assert qd.mass_cuts((U01,), 1e-12, 1 - 1e-12) == set(MASS_LEVELS[1:-1])
     # Infinite ends are no cuts: N(0, 1)'s cuts are its five quantiles.
     cuts = qd.mass_cuts((stats.norm(),), -np.inf, np.inf)
-    assert sorted(cuts) == pytest.approx(stats.norm.ppf(MASS_LEVELS), rel=1e-15)
+    assert sorted(cuts) == pytest.approx(stats.norm.ppf(MASS_LEVELS), rel=1e-15, abs=0)
 
 
 def test_breakpoints_finds_two_sign_changes_in_neighbouring_probe_intervals() -> None:
@@ -90,18 +90,18 @@ def test_breakpoints_finds_two_sign_changes_in_neighbouring_probe_intervals() ->
 
 
 def test_breakpoints_with_exactly_two_probe_points() -> None:
-    # (lo, hi) holds the probe points 1/2 and 1/2 + 0.0041658... only (and the cut 1/2).
-    lo, hi = 0.4999, 0.505
-    assert qd._probe_points((U01,), lo, hi).size == 2
-    cuts = qd.breakpoints(lambda t: t - 0.502, (U01,), lo, hi)
-    assert cuts == pytest.approx([0.5, 0.502], abs=1e-15, rel=0)
+    # (lo, hi) holds the probe points 0.50416... and 0.50833... only, and no mass cut.
+    lo, hi = 0.5001, 0.51
+    assert qd._probe_points((U01,), lo, hi).size == 2 and not qd.mass_cuts((U01,), lo, hi)
+    cuts = qd.breakpoints(lambda t: t - 0.506, (U01,), lo, hi)
+    assert cuts == pytest.approx([0.506], abs=1e-15, rel=0)
 
 
 def test_breakpoints_compares_signs_at_the_support_ends_too() -> None:
     # The end 0 of U(0, 1) is no probe point; between it and the first probe point
     # (1e-12) the difference changes sign at 5e-13, and nowhere else that is probed.
     cuts = qd.breakpoints(lambda t: (t + 0.5) * (t - 5e-13), (U01,), -1.0, 2.0)
-    assert sorted(set(cuts) - {0.0, 1.0, *MASS_LEVELS}) == pytest.approx([5e-13], rel=1e-9)
+    assert sorted(set(cuts) - {0.0, 1.0, *MASS_LEVELS}) == pytest.approx([5e-13], rel=1e-9, abs=0)
 
 
 def test_breakpoints_ignores_zeros_that_are_no_sign_change() -> None:
@@ -153,14 +153,14 @@ def test_quad_piece_flags_on_negligible_pieces_keep_quads_error() -> None:
     for target, flagged in ((1.0005e-11, True), (0.9995e-11, False)):
         c = target / base
         v, e = qd.quad_piece(lambda t, c=c: c / t, 0.0, 1.0)
-        assert v == pytest.approx(target, rel=1e-12)
+        assert v == pytest.approx(target, rel=1e-12, abs=0)
         assert (e >= v) is flagged
         assert e > 0.01 * v
 
 
 def test_integrate_pieces_sums_pieces_and_refuses_divergence() -> None:
     v, e = qd.integrate_pieces(lambda t: 2.0 * t, [0.25, 0.5], 0.0, 1.0, "W1")
-    assert v == pytest.approx(1.0, abs=1e-15) and e < 1e-13
+    assert v == pytest.approx(1.0, abs=1e-15, rel=0) and e < 1e-13
     with pytest.raises(ValueError, match=r"W1: the quadrature on \[0.0, 1.0\] did not converge"):
         qd.integrate_pieces(lambda t: t ** -2.0, [], 0.0, 1.0, "W1")
 
@@ -174,26 +174,26 @@ def test_inner_mass_is_accurate_on_either_side_of_the_median() -> None:
     N = stats.norm()
     # Far right: Phi(11) - Phi(10) rounds to 0; sf(10) - sf(11) keeps 7.6e-24.
     exact_right = float(N.sf(10) - N.sf(11))
-    assert qd._inner_mass(N, 10.0, 11.0, +1) == pytest.approx(exact_right, rel=1e-14)
-    assert qd._inner_mass(N, 11.0, 10.0, -1) == pytest.approx(exact_right, rel=1e-14)
+    assert qd._inner_mass(N, 10.0, 11.0, +1) == pytest.approx(exact_right, rel=1e-14, abs=0)
+    assert qd._inner_mass(N, 11.0, 10.0, -1) == pytest.approx(exact_right, rel=1e-14, abs=0)
     # Far left, mirrored.
-    assert qd._inner_mass(N, -10.0, -11.0, -1) == pytest.approx(exact_right, rel=1e-14)
-    assert qd._inner_mass(N, -11.0, -10.0, +1) == pytest.approx(exact_right, rel=1e-14)
+    assert qd._inner_mass(N, -10.0, -11.0, -1) == pytest.approx(exact_right, rel=1e-14, abs=0)
+    assert qd._inner_mass(N, -11.0, -10.0, +1) == pytest.approx(exact_right, rel=1e-14, abs=0)
 
 
 def test_power_law_recovers_beta_ends_exactly() -> None:
     # Beta(a, 1) has density a s**(a - 1) at distance s from 0; Beta(1, b) b s**(b - 1)
     # from 1: the fit recovers (log C, alpha) from two masses.
     c, alpha = qd._power_law(stats.beta(0.5, 1), 0.0, (1e-3, 5e-4), +1)
-    assert (c, alpha) == pytest.approx((math.log(0.5), -0.5), rel=1e-13)
+    assert (c, alpha) == pytest.approx((math.log(0.5), -0.5), rel=1e-13, abs=0)
     c, alpha = qd._power_law(stats.beta(1, 0.1), 1.0, (1e-3, 5e-4), -1)
-    assert (c, alpha) == pytest.approx((math.log(0.1), -0.9), rel=1e-12)
+    assert (c, alpha) == pytest.approx((math.log(0.1), -0.9), rel=1e-12, abs=0)
     c, alpha = qd._power_law(stats.beta(1, 3), 1.0, (1e-3, 5e-4), -1)
-    assert (c, alpha) == pytest.approx((math.log(3.0), 2.0), rel=1e-10)
+    assert (c, alpha) == pytest.approx((math.log(3.0), 2.0), rel=1e-10, abs=0)
     # The end 1 of Beta(2.5, 1, loc=1) on its right: distances that round (1 + 3.4e-16
     # is 1 + 4.4e-16) are fitted as they round.
     c, alpha = qd._power_law(stats.beta(2.5, 1, loc=1), 1.0, (3.4e-16, 2.2e-16), +1)
-    assert (c, alpha) == pytest.approx((math.log(2.5), 1.5), rel=1e-6)
+    assert (c, alpha) == pytest.approx((math.log(2.5), 1.5), rel=1e-6, abs=0)
 
 
 def test_power_law_of_a_law_without_mass_there() -> None:
@@ -207,7 +207,7 @@ def test_power_law_at_an_ulp_is_the_mean_density() -> None:
     assert qd._power_law(U01, 1.0, (1.1e-16, 5.5e-17), -1) == (0.0, 0.0)
     assert qd._power_law(stats.uniform(1, 1), 1.0, (2.2e-16, 1.5e-16), +1) == (0.0, 0.0)
     c, alpha = qd._power_law(stats.uniform(0, 0.5), 0.5, (5.5e-17, 2e-17), -1)
-    assert (c, alpha) == (pytest.approx(math.log(2.0), rel=1e-15), 0.0)
+    assert (c, alpha) == (pytest.approx(math.log(2.0), rel=1e-15, abs=0), 0.0)
 
 
 def test_power_law_refuses_masses_it_cannot_fit() -> None:
@@ -248,7 +248,7 @@ def test_end_tail_next_to_1_error_is_its_rounding_term() -> None:
     assert abs(v - exact) <= 1e-16
     mass = math.sqrt(s) + s * s
     spread = abs((math.log(0.5) - 0.5 * math.log(s)) - (math.log(2.0) + math.log(s)))
-    assert e == pytest.approx(mass * math.ulp(1.0) / s * (1.0 + spread), rel=1e-3)
+    assert e == pytest.approx(mass * math.ulp(1.0) / s * (1.0 + spread), rel=1e-3, abs=0)
 
 
 def test_end_tail_rounding_term_without_the_other_density() -> None:
@@ -257,8 +257,8 @@ def test_end_tail_rounding_term_without_the_other_density() -> None:
     P = stats.beta(1, 0.5)
     v, e = qd._end_tail(mass_of_p, (P, stats.uniform(0, 0.5)), 1.0, 1 - 1e-7, -1)
     s = 1.0 - (1 - 1e-7)
-    assert v == pytest.approx(math.sqrt(s), rel=1e-13)
-    assert e == pytest.approx(math.sqrt(s) * math.ulp(1.0) / s, rel=1e-3)
+    assert v == pytest.approx(math.sqrt(s), rel=1e-13, abs=0)
+    assert e == pytest.approx(math.sqrt(s) * math.ulp(1.0) / s, rel=1e-3, abs=0)
 
 
 def test_end_tail_bounds_the_mass_below_1e300() -> None:
@@ -269,24 +269,31 @@ def test_end_tail_bounds_the_mass_below_1e300() -> None:
     s = 1e-7
     v, e = qd._end_tail(mass_of_p, (P, U01), 0.0, s, +1)
     rest = 1e-300 ** 0.001
-    assert v == pytest.approx(s ** 0.001 - rest, rel=1e-9)
+    assert v == pytest.approx(s ** 0.001 - rest, rel=1e-9, abs=0)
     spread = abs(math.log(0.001) + (0.001 - 1.0) * math.log(1e-300))
-    assert e == pytest.approx(rest * (1.0 + spread), rel=1e-6)
+    assert e == pytest.approx(rest * (1.0 + spread), rel=1e-6, abs=0)
     # Without the other law's mass there (U(0.5, 1.5)), the factor is 1: the estimate
     # is the mass left out, and covers it.
     v, e = qd._end_tail(mass_of_p, (P, stats.uniform(0.5, 1)), 0.0, s, +1)
-    assert e == pytest.approx(rest, rel=1e-6) and abs(v - s ** 0.001) <= e
+    assert e == pytest.approx(rest, rel=1e-6, abs=0) and abs(v - s ** 0.001) <= e
 
 
 def test_end_tail_model_error_is_ten_times_the_two_fits_difference() -> None:
-    # N(0, 1) truncated to [0, inf) is no power law at 0 (density 2 phi(s), alpha -> 0):
-    # the fits at s0 and s0 / 2 differ; the estimate covers the actual error and is
-    # within 10 % of 10 |v1 - v2| (the rounding term at e = 0 is nil).
+    # N(0, 1) folded to [0, inf) is no power law at 0 (density 2 phi(s)): the models
+    # fitted at (s0, s0/2) and at (s0/2, s0/4) differ. The estimate is 10 times the
+    # difference of their integrals over [1e-300, s0] (C (s0**(a+1) - 1e-300**(a+1)) / (a+1)
+    # for the mass), quad's error and the rounding term being nil here (e = 0); it covers
+    # the actual error.
     P = stats.halfnorm()
-    s = 1e-3
-    v, e = qd._end_tail(mass_of_p, (P, P), 0.0, s, +1)
-    exact = float(P.cdf(s))
-    assert abs(v - exact) <= e <= 1e-8
+    s0 = 1e-3
+    v, e = qd._end_tail(mass_of_p, (P, P), 0.0, s0, +1)
+    ints = []
+    for s in ((s0, s0 / 2), (s0 / 2, s0 / 4)):
+        c, a = qd._power_law(P, 0.0, s, +1)
+        ints.append(math.exp(c) * (s0 ** (a + 1) - 1e-300 ** (a + 1)) / (a + 1))
+    assert v == pytest.approx(ints[0], rel=1e-13, abs=0)
+    assert e == pytest.approx(10.0 * abs(ints[0] - ints[1]), rel=1e-3, abs=0)
+    assert abs(v - float(P.cdf(s0))) <= e <= 1e-8
 
 
 # -- density jumps -------------------------------------------------------------------------
@@ -297,7 +304,7 @@ def test_density_jumps_finds_the_edges_of_a_bin_without_mass() -> None:
     jumps = sorted(qd.density_jumps((H, stats.uniform(0, 3)), 0.0, 3.0))
     assert jumps == pytest.approx([1.0, 2.0], abs=4e-16, rel=0)
     # Alone (no probe point of the other law inside the empty bin) too.
-    assert sorted(qd.density_jumps((H,), 0.0, 3.0)) == pytest.approx([1.0, 2.0], abs=4e-16)
+    assert sorted(qd.density_jumps((H,), 0.0, 3.0)) == pytest.approx([1.0, 2.0], abs=4e-16, rel=0)
 
 
 def test_density_jumps_finds_several_between_two_probe_points() -> None:
@@ -307,6 +314,15 @@ def test_density_jumps_finds_several_between_two_probe_points() -> None:
     counts = [0.5, *(1e-7 * np.arange(1, 11)), 0.5 - 5.5e-6]
     jumps = sorted(qd.density_jumps((histogram(counts, edges),), 0.0, 3.0))
     assert jumps == pytest.approx(edges[1:-1], abs=1e-15, rel=0)
+
+
+def test_density_jumps_between_exactly_two_probe_points() -> None:
+    # Density 1/3 on [0, 1] and 2/3 on [1, 2]; (0.98, 1.001) holds the probe points
+    # 0.9876 and 1.00005 only, and the jump at 1 between them.
+    H = histogram([1.0, 2.0], [0.0, 1.0, 2.0])
+    assert qd._probe_points((H,), 0.98, 1.001).size == 2
+    assert sorted(qd.density_jumps((H,), 0.98, 1.001)) == pytest.approx([1.0], abs=2.3e-16,
+                                                                          rel=0)
 
 
 def test_density_jumps_of_smooth_laws_and_of_support_ends() -> None:
@@ -364,6 +380,22 @@ def test_sliver_widths_next_to_close_ends(monkeypatch) -> None:
     assert calls["tail"] == [
         (0.0, 1e-7 * spread, +1), (1.0, 1.0 - 0.25 * gap, -1),
         (1.0, 1.0 + 0.25 * gap, +1), (b, b - 0.25 * gap, -1)]
+
+
+def test_ends_at_most_four_ulps_apart_are_one_sliver(monkeypatch) -> None:
+    calls = spy(monkeypatch)
+    for k in (4, 5):
+        calls["tail"].clear()
+        calls["quad"].clear()
+        b = 1.0 + k * math.ulp(1.0)
+        qd.integrate_densities(mass_of_p, (U01, stats.uniform(0, b)), [], 0.0, b, "test")
+        between = [t for t in calls["tail"] if t[0] == 1.0 and t[2] == +1]
+        if k == 4:  # one sliver from 1 to b, no quad piece between
+            assert between == [(1.0, b, +1)]
+            assert all(a < 1.0 for a, _ in calls["quad"])
+        else:  # slivers of a quarter gap each side of the quad piece between
+            assert len(between) == 1 and 1.0 < between[0][1] < b
+            assert sum(1.0 < a < b for a, _ in calls["quad"]) == 1
 
 
 def test_integrate_densities_of_unbounded_densities_at_both_ends() -> None:
