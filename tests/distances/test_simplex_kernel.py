@@ -9,6 +9,7 @@ themselves (marginals, dual feasibility, complementary slackness) for the plans 
 from __future__ import annotations
 
 from dataclasses import replace
+from itertools import pairwise
 
 import numpy as np
 import ot
@@ -761,16 +762,12 @@ def test_renumbering_puts_the_nodes_in_thread_order():
 
 
 @pytest.mark.parametrize("d, chunks", [(1, 1), (2, 1), (8, 1), (2, 3), (8, 16)])
-def test_local_violations_are_the_most_violated_listed_pairs(d, chunks, monkeypatch):
-    """The compiled pricing of the local lists against numpy's argmin over the same lists:
-    the same pairs, in the same order (rows, columns, then the plan's pairs against the
-    neighbours of their column, then of their row), on one thread and in ranges on the
-    scan threads."""
-    from distances.transport import _pricing
-    from distances.transport._pricing import local_violations
-
-    monkeypatch.setattr(_pricing, "_LOCAL_PARALLEL_ITEMS", 0)
-    monkeypatch.setattr(_pricing, "_ranges", lambda: chunks)
+def test_local_items_are_the_most_violated_listed_pairs(d, chunks):
+    """The compiled pricing of the local lists (``local_items``, as the rounds call it)
+    against numpy's argmin over the same lists: the same pairs, in the same order (rows,
+    columns, then the plan's pairs against the neighbours of their column, then of their
+    row), priced in one range or in ``chunks`` ranges (each item writes its own slot)."""
+    from distances.transport._pricing import local_items
 
     rng = np.random.default_rng(41)
     n, m, k, e = 60, 50, 7, 90
@@ -803,11 +800,16 @@ def test_local_violations_are_the_most_violated_listed_pairs(d, chunks, monkeypa
         if red.min() < -0.3:
             want_rows.append(near_x[i, red.argmin()])
             want_cols.append(j)
-    got_rows, got_cols = local_violations(
-        x, y, u, v, cols, c[np.arange(n)[:, None], cols], rows, c[rows, np.arange(m)[:, None]],
-        pr, pc,
-        near_x, near_y, 0.3,
-    )
+    total = n + m + 2 * e
+    out_rows, out_cols = np.full(total, -2), np.full(total, -2)
+    bounds = np.linspace(0, total, chunks + 1).astype(np.int64)
+    for lo, hi in pairwise(bounds):
+        local_items(lo, hi, x, y, u, v, cols, c[np.arange(n)[:, None], cols], rows,
+                    c[rows, np.arange(m)[:, None]], pr, pc, near_x, near_y, 0.3,
+                    out_rows, out_cols)
+    assert out_rows.min() >= -1  # every item wrote its slot
+    hit = out_rows >= 0
+    got_rows, got_cols = out_rows[hit], out_cols[hit]
     assert 0 < len(want_rows) < n + m + 2 * e  # some pairs pass the tolerance, some not
     assert_array_equal(got_rows, want_rows)
     assert_array_equal(got_cols, want_cols)
