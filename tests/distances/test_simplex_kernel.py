@@ -232,11 +232,18 @@ def test_the_kept_matrix_above_3d_starts_from_the_least_cost_plan(monkeypatch):
     assert calls == [120]
     assert res.solution.certificate.ok
     assert_allclose(res.solution.value, exact, rtol=1e-12)
-    # After a coarse level (30 x 10 cells of 4 points, which starts from its own
+    # After a coarse level (30 x 10 cells of 4 points, solved sparsely from its own
     # least-cost plan) the fine problem starts from the star.
     calls.clear()
-    res = _sparse.solve_sparse(x, y, a, coarsen_above=30)
+    res = _sparse.solve_sparse(x, y, a, options=SparseOptions(coarsen_above=30,
+                                                              coarse_dense_pairs=0))
     assert calls == [30]
+    assert res.levels == 2 and res.solution.certificate.ok
+    assert_allclose(res.solution.value, exact, rtol=1e-12)
+    # By default so small a coarse level (300 pairs) is solved by POT's dense simplex
+    calls.clear()
+    res = _sparse.solve_sparse(x, y, a, coarsen_above=30)
+    assert calls == []
     assert res.levels == 2 and res.solution.certificate.ok
     assert_allclose(res.solution.value, exact, rtol=1e-12)
 
