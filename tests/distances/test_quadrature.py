@@ -113,6 +113,9 @@ def test_breakpoints_ignores_zeros_that_are_no_sign_change() -> None:
         return float(P.pdf(t) - Q.pdf(t))
 
     assert qd.breakpoints(diff, (P, Q), 0.0, 1.5) == sorted(qd.mass_cuts((P, Q), 0.0, 1.5))
+    # The other way round (-1, then 0, then +1): no sign change either.
+    assert qd.breakpoints(lambda t: -diff(t), (P, Q), 0.0, 1.5) == sorted(
+        qd.mass_cuts((P, Q), 0.0, 1.5))
 
 
 # -- quad on one piece -------------------------------------------------------------------
@@ -413,6 +416,16 @@ def test_integrate_densities_of_unbounded_densities_at_both_ends() -> None:
     exact = -betaln(a, a) + 2 * (a - 1) * (digamma(a) - digamma(2 * a))
     v, e = qd.integrate_densities(kl_terms, (P, U), cuts, 1.0, 2.0, "KL")
     assert abs(v - exact) <= e <= 1e-6
+
+
+def test_integrate_densities_stays_inside_lo_hi() -> None:
+    # Q = U(-1, 3) over [0, 1] (KL's range is P's support): the ends -1 and 3 lie
+    # outside and cut nothing; Q's mass there is 1/4.
+    def mass_of_q(lp: float, lq: float) -> float:
+        return math.exp(lq)
+
+    v, e = qd.integrate_densities(mass_of_q, (U01, stats.uniform(-1, 4)), [], 0.0, 1.0, "q")
+    assert abs(v - 0.25) <= e + 1e-16 and e < 1e-13
 
 
 def test_integrate_densities_refuses_a_divergent_piece() -> None:

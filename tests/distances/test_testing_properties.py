@@ -407,3 +407,90 @@ def test_triangle_of_js_holds_square_roots() -> None:
               TRIPLE)
     assert v.label == "upper bound" and v.exact == pytest.approx(0.09, rel=1e-15)
     assert v.detail.startswith("breaks the triangle inequality of sqrt(JS)")
+
+
+# -- the strategies, drawn around one fixed pair (the full mutation run's survivors) ----------
+SPLITS: set[tuple[int, int]] = set()
+
+
+@settings(max_examples=60, derandomize=True, database=None)
+@given(st.data())
+def test_duplicates_split_one_row_into_two_equal_halves(data) -> None:
+    # P = 0.25 delta_0 + 0.75 delta_1: row i of x is given twice, each with half its
+    # weight, the copy inserted at any position 0..2.
+    base = make_pair([[0.0], [1.0]], [0.25, 0.75], [[3.0]], [1.0])
+    pair, split = data.draw(strategy_of("duplicates_merge", base))
+    assert _rows(pair) == _rows(base)
+    x, a = split.x.ravel().tolist(), split.a.tolist()
+    assert len(x) == 3 and sorted(set(x)) == [0.0, 1.0]
+    i = 0 if x.count(0.0) == 2 else 1
+    assert sorted(w for xi, w in zip(x, a, strict=True) if xi == float(i)) == [
+        base.a[i] / 2, base.a[i] / 2]
+    at = next(k for k, xi in enumerate(x) if xi == float(i))  # the first copy
+    SPLITS.add((i, at))
+
+
+def test_duplicates_split_inserts_at_every_position() -> None:
+    test_duplicates_split_one_row_into_two_equal_halves()
+    assert {(0, 0), (1, 0), (1, 1)} <= SPLITS  # the copy in front, and row 1 at 1
+
+
+SMALL_SHIFTS: set[float] = set()
+
+
+@settings(max_examples=40, derandomize=True, database=None,
+          suppress_health_check=list(HealthCheck))
+@given(st.data())
+def test_translations_of_small_coordinates_are_integers(data) -> None:
+    # Coordinates below 2^8: the unit is 2^0 = 1 (not 2, not 1/2): v itself, |v| <= 5.
+    base = make_pair([[0.0], [1.0]], [0.5, 0.5], [[3.0]], [1.0])
+    pair, moved = data.draw(strategy_of("translation_invariant", base))
+    v = float(moved.x[0, 0] - pair.x[0, 0])
+    assert v == int(v) and abs(v) <= 5
+    SMALL_SHIFTS.add(v)
+
+
+def test_translations_of_small_coordinates_reach_odd_integers() -> None:
+    test_translations_of_small_coordinates_are_integers()
+    assert {-5.0, 5.0} <= SMALL_SHIFTS and any(v % 2 for v in SMALL_SHIFTS)
+
+
+def test_scaling_tolerance_is_not_shrunk_below_the_factor_1() -> None:
+    # c = 1/2: TV(P/2, Q/2) = 1/2, tolerance (1e-13 + 1e-6 * 1/2) * max(1, 1/2).
+    moved = make_pair([[0.0], [0.5]], [0.5, 0.5], [[0.5]], [1.0])
+    tol = 1e-13 + RTOL * 0.5
+    holds("scaling", "tv", _on_moved(0.5, 0.5 + 0.9 * tol), (PAIR, moved, 0.5), rtol=RTOL)
+    fails("scaling", "tv", _on_moved(0.5, 0.5 + 1.1 * tol), (PAIR, moved, 0.5), rtol=RTOL)
+
+
+ROW_TRIPLES: dict[str, bool] = {}
+
+
+@settings(max_examples=150, derandomize=True, database=None)
+@given(st.data())
+def test_triangle_rows_have_valid_weights_zero_ones_included(data) -> None:
+    # R made of rows of P and Q: weights normalised from [0, 1] draws, finite, summing
+    # to 1; a single row of P or Q is an R too, and a row may get weight 0.
+    pq, _, pr = data.draw(triples_of(TRIPLE_BASE))
+    z, c = pr.y.ravel().tolist(), pr.b.tolist()
+    assert all(math.isfinite(w) and w >= 0 for w in c)
+    assert sum(c) == pytest.approx(1.0, abs=1e-15, rel=0)
+    if _rows(pq) == _rows(TRIPLE_BASE) and set(z) <= {0.0, 1.0, 3.0}:
+        if len(z) == 1:
+            ROW_TRIPLES["single row"] = True
+        if len(z) > 1 and min(c) == 0.0 < max(c):
+            ROW_TRIPLES["a zero weight"] = True
+
+
+def test_triangle_rows_include_single_rows_and_zero_weights() -> None:
+    test_triangle_rows_have_valid_weights_zero_ones_included()
+    assert ROW_TRIPLES == {"single row": True, "a zero weight": True}
+
+
+def test_triangle_of_js_takes_a_slightly_negative_value_as_0() -> None:
+    # sqrt(JS) of a user's -1e-15 (rounding) is taken as 0, not a math domain error.
+    fn = _triangle_fn({(0, 1): -1e-15, (1, 2): 0.04, (0, 2): 0.0399})
+    holds("triangle", "js", fn, TRIPLE)
+    v = fails("triangle", "js", _triangle_fn({(0, 1): -1e-15, (1, 2): 0.04, (0, 2): 0.0401}),
+              TRIPLE)
+    assert v.exact == pytest.approx(0.04, rel=1e-15, abs=0)
