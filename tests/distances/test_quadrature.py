@@ -15,7 +15,7 @@ import math
 
 import numpy as np
 import pytest
-from scipy import stats
+from scipy import integrate, stats
 
 from distances import quadrature as qd
 from distances.continuous import (
@@ -136,6 +136,19 @@ def test_quad_piece_reaches_the_requested_accuracy() -> None:
     assert abs(v - 2.0) <= e <= 2e-11
     v, e = qd.quad_piece(lambda t: math.exp(-t), 0.0, math.inf)
     assert abs(v - 1.0) <= 1e-14 and e <= 1e-11
+
+
+def test_quad_piece_is_quad_with_the_documented_settings() -> None:
+    # 1/t on (0, 1) runs into the subdivision limit: its value is quad's after exactly
+    # 200 subdivisions at the documented accuracy (and differs at 199 or 201).
+    def f(t: float) -> float:
+        return 1.0 / t
+
+    with pytest.warns(integrate.IntegrationWarning):
+        ref = [integrate.quad(f, 0.0, 1.0, epsabs=1e-14, epsrel=1e-11, limit=n)[0]
+               for n in (199, 200, 201)]
+    assert len(set(ref)) == 3
+    assert qd.quad_piece(f, 0.0, 1.0)[0] == ref[1]
 
 
 def test_quad_piece_flags_become_a_larger_error() -> None:

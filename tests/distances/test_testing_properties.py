@@ -16,10 +16,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from distances import Discrete, total_variation
+from distances import Discrete, js_divergence, total_variation
 from distances.testing.cases import make_pair
 from distances.testing.context import Context, PropertyViolation
 from distances.testing.properties import PROPERTIES
+from distances.testing.tolerances import w1_atol
 
 PROPS = {p.name: p for p in PROPERTIES}
 LOG2 = math.log(2.0)
@@ -494,3 +495,84 @@ def test_triangle_of_js_takes_a_slightly_negative_value_as_0() -> None:
     v = fails("triangle", "js", _triangle_fn({(0, 1): -1e-15, (1, 2): 0.04, (0, 2): 0.0401}),
               TRIPLE)
     assert v.exact == pytest.approx(0.04, rel=1e-15, abs=0)
+
+
+MIXTURES: set[float] = set()
+
+
+@settings(max_examples=60, derandomize=True, database=None)
+@given(st.data())
+def test_triangle_mixture_normalises_raw_weights(data) -> None:
+    # Raw weights need not sum to 1 (a = [1, 3], b = [2]): the mixture M = t P + (1 - t) Q
+    # weighs P's rows t/4 and 3t/4 and Q's row 1 - t.
+    base = make_pair([[0.0], [1.0]], [1.0, 3.0], [[3.0]], [2.0])
+    pm, _, _ = data.draw(triples_of(base))
+    if pm.y.shape[0] == 3:  # the mixture kind: (P, M), (M, Q), (P, Q)
+        t = 1.0 - float(pm.b[2])
+        assert pm.b.tolist() == pytest.approx([t / 4, 3 * t / 4, 1 - t], abs=1e-15, rel=0)
+        MIXTURES.add(t)
+
+
+def test_triangle_mixtures_drawn_with_raw_weights() -> None:
+    test_triangle_mixture_normalises_raw_weights()
+    assert MIXTURES == {0.25, 0.5, 0.75}
+
+
+def test_appendix_c_reports_w1_over_the_diameter() -> None:
+    # P = (delta_0 + delta_2)/2, Q = delta_2: W1 = 1, diam = 2, JS = 0.2158: a TV of 0.4
+    # passes JS <= log(2) TV and TV <= sqrt(2 JS) but breaks W1 <= diam TV, whose bound
+    # on TV is W1 / diam = 1/2 (not W1 * diam).
+    pair = make_pair([[0.0], [2.0]], [0.5, 0.5], [[2.0]], [1.0])
+    v = fails("appendix_c_bounds", "tv", constant(0.4), pair)
+    assert (v.detail, v.exact) == ("breaks W1 <= diam TV", 0.5)
+
+
+def at_equality(expr, target: float, start: float) -> float:
+    """A float u near ``start`` with ``expr(u) == target`` exactly (as the check computes)."""
+    u = start
+    for _ in range(64):
+        if expr(u) == target:
+            return u
+        u = math.nextafter(u, math.inf if expr(u) < target else -math.inf)
+    raise AssertionError("no float reaches the bound exactly")
+
+
+def test_every_bound_holds_with_equality() -> None:
+    # Each check is `value <= bound`: a value exactly at its bound passes (not `<`).
+    ctx = context("tv", constant(0.0), rtol=RTOL)
+    # Triangle of W1 (d(P, R) = d(P, Q) + d(Q, R) + the three tolerances, as summed).
+    w1 = context("w1", constant(0.0), rtol=RTOL)
+    tol = sum(w1.tol(p, w1.exact(p)) for p in TRIPLE)
+    holds("triangle", "w1", _triangle_fn({(0, 1): 1.0, (1, 2): 2.0, (0, 2): 1.0 + 2.0 + tol}),
+          TRIPLE, rtol=RTOL)
+    # Triangle of sqrt(JS): sqrt(JS(P, R)) = sqrt(0.01) + sqrt(0.04) + sqrt(tol).
+    js = context("js", constant(0.0), rtol=RTOL)
+    tol = sum(js.tol(p, js.exact(p)) for p in TRIPLE)
+    root = math.sqrt(0.01) + math.sqrt(0.04) + math.sqrt(tol)
+    assert math.sqrt(root * root) == root
+    holds("triangle", "js", _triangle_fn({(0, 1): 0.01, (1, 2): 0.04, (0, 2): root * root}),
+          TRIPLE, rtol=RTOL)
+    # Pinsker on PAIR: 2 TV^2 = min KL + 4 tol = log 2 + 4 tol.
+    tol = ctx.tol(PAIR, 1.0)
+    u = at_equality(lambda u: 2.0 * u * u, LOG2 + 4.0 * tol, math.sqrt((LOG2 + 4 * tol) / 2))
+    holds("pinsker", "tv", constant(u), PAIR, rtol=RTOL)
+    # Appendix C on TIGHT: JS = log(2) TV + tol.
+    tol, j = ctx.tol(TIGHT, 1.0), js_divergence(TIGHT.P, TIGHT.Q)
+    u = at_equality(lambda u: LOG2 * u + tol, j, (j - tol) / LOG2)
+    holds("appendix_c_bounds", "tv", constant(u), TIGHT, rtol=RTOL)
+    # TV^2 = 2 JS + 4 tol at TV = 15/16 (a square no rounding moves), for the user
+    # tolerance atol that makes it exact.
+    roundoff = context("tv", constant(0.0)).tol(TIGHT, 1.0)
+    u, atol = 0.9375, (0.9375 ** 2 - 2.0 * j) / 4.0 - roundoff
+    for _ in range(64):
+        bound = 2.0 * j + 4.0 * context("tv", constant(0.0), atol=atol).tol(TIGHT, 1.0)
+        if bound == u * u:
+            break
+        atol = math.nextafter(atol, math.inf if bound < u * u else -math.inf)
+    assert bound == u * u
+    holds("appendix_c_bounds", "tv", constant(u), TIGHT, atol=atol)
+    # W1 <= diam TV + W1's and diam times TV's tolerances, on PAIR (W1 = 1/2, diam = 1).
+    w1_slack = w1_atol(PAIR.P, PAIR.Q)
+    tol = ctx.tol(PAIR, 1.0)
+    u = at_equality(lambda u: 1.0 * u + w1_slack + 1.0 * tol, 0.5, 0.5 - w1_slack - tol)
+    holds("appendix_c_bounds", "tv", constant(u), PAIR, rtol=RTOL)
