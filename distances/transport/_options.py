@@ -89,9 +89,11 @@ class SparseOptions:
         pivots (0: only before each round): the pivots scatter the tree's order over the
         node arrays. The finest level of n = m = 10^6 in 2-D (two samples of one
         Gaussian), its first 3 million pivots from the same basis, CPU microseconds a
-        pivot with the renumberings (about 1 s each): none 14-240 (rising), every 2.5 x
-        10^5 pivots 6-9, every 5 x 10^5 9-12, every 10^6 6-29
-        (``benchmarks/results/bench_peers_single_alike_1000000_2d.txt``).
+        pivot (load 9-11): never 5-14 over the first 500,000, then rising to 90-240 from
+        1.25 million on; every 250,000 pivots 4-20, 8-14 with the renumberings (about
+        1 s each); every 500,000 about 12 with them; every 10^6 6-29, rising within each
+        stretch (``benchmarks/renumber_pivots.py``; the whole solve:
+        ``benchmarks/results/bench_peers_single_alike_1000000_2d.txt``).
     brute_force_pairs : int, default 2**19
         Up to this many pairs (n = m = 724) the first neighbours are found by brute force,
         above with two k-d trees (2-D, 8 neighbours: 8 Gaussians vs a Gaussian 0.62 vs
