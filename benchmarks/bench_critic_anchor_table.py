@@ -65,6 +65,9 @@ def _why(best, margin: float, ours) -> str:
     if margin >= 0:
         return "-"
     reasons = []
+    if -margin <= best.grad_cosine_noise:
+        reasons.append(f"their cosine is inside our 95 % scoring interval "
+                       f"(+-{best.grad_cosine_noise:.3f})")
     full = {s.method for s in ours if s.steps >= ANCHOR_STEPS[s.method]}
     reduced = [s for s in ours if s.method in THEIRS and s.method != "ot"
                and s.steps < ANCHOR_STEPS[s.method] and s.method not in full]

@@ -15,7 +15,7 @@ import math
 
 import numpy as np
 import pytest
-from scipy import stats
+from scipy import integrate, stats
 
 from distances import quadrature as qd
 from distances.continuous import (
@@ -113,6 +113,9 @@ def test_breakpoints_ignores_zeros_that_are_no_sign_change() -> None:
         return float(P.pdf(t) - Q.pdf(t))
 
     assert qd.breakpoints(diff, (P, Q), 0.0, 1.5) == sorted(qd.mass_cuts((P, Q), 0.0, 1.5))
+    # The other way round (-1, then 0, then +1): no sign change either.
+    assert qd.breakpoints(lambda t: -diff(t), (P, Q), 0.0, 1.5) == sorted(
+        qd.mass_cuts((P, Q), 0.0, 1.5))
 
 
 # -- quad on one piece -------------------------------------------------------------------
@@ -133,6 +136,19 @@ def test_quad_piece_reaches_the_requested_accuracy() -> None:
     assert abs(v - 2.0) <= e <= 2e-11
     v, e = qd.quad_piece(lambda t: math.exp(-t), 0.0, math.inf)
     assert abs(v - 1.0) <= 1e-14 and e <= 1e-11
+
+
+def test_quad_piece_is_quad_with_the_documented_settings() -> None:
+    # 1/t on (0, 1) runs into the subdivision limit: its value is quad's after exactly
+    # 200 subdivisions at the documented accuracy (and differs at 199 or 201).
+    def f(t: float) -> float:
+        return 1.0 / t
+
+    with pytest.warns(integrate.IntegrationWarning):
+        ref = [integrate.quad(f, 0.0, 1.0, epsabs=1e-14, epsrel=1e-11, limit=n)[0]
+               for n in (199, 200, 201)]
+    assert len(set(ref)) == 3
+    assert qd.quad_piece(f, 0.0, 1.0)[0] == ref[1]
 
 
 def test_quad_piece_flags_become_a_larger_error() -> None:
@@ -413,6 +429,16 @@ def test_integrate_densities_of_unbounded_densities_at_both_ends() -> None:
     exact = -betaln(a, a) + 2 * (a - 1) * (digamma(a) - digamma(2 * a))
     v, e = qd.integrate_densities(kl_terms, (P, U), cuts, 1.0, 2.0, "KL")
     assert abs(v - exact) <= e <= 1e-6
+
+
+def test_integrate_densities_stays_inside_lo_hi() -> None:
+    # Q = U(-1, 3) over [0, 1] (KL's range is P's support): the ends -1 and 3 lie
+    # outside and cut nothing; Q's mass there is 1/4.
+    def mass_of_q(lp: float, lq: float) -> float:
+        return math.exp(lq)
+
+    v, e = qd.integrate_densities(mass_of_q, (U01, stats.uniform(-1, 4)), [], 0.0, 1.0, "q")
+    assert abs(v - 0.25) <= e + 1e-16 and e < 1e-13
 
 
 def test_integrate_densities_refuses_a_divergent_piece() -> None:
