@@ -65,6 +65,9 @@ def _why(best, margin: float, ours) -> str:
     if margin >= 0:
         return "-"
     reasons = []
+    if -margin <= best.grad_cosine_noise:
+        reasons.append(f"their cosine is inside our 95 % scoring interval "
+                       f"(+-{best.grad_cosine_noise:.3f})")
     full = {s.method for s in ours if s.steps >= ANCHOR_STEPS[s.method]}
     reduced = [s for s in ours if s.method in THEIRS and s.method != "ot"
                and s.steps < ANCHOR_STEPS[s.method] and s.method not in full]
@@ -77,10 +80,24 @@ def _why(best, margin: float, ours) -> str:
             for m, v in steps.items()))
     if any(s.method in ("ot", "otnet") for s in ours) and best.dim > 2:
         reasons.append("ot/otnet: the plan of independent samples is mostly sampling noise")
+        by_n = _otnet_by_n(ours)
+        if len(by_n) > 1:
+            reasons.append("otnet cosine by samples per side (finite-sample bias): " + ", ".join(
+                f"N={n} {c:.3f}" for n, c in by_n))
     missing = sorted(set(ANCHOR_STEPS) - {s.method for s in ours})
     if missing:
         reasons.append("not run: " + " ".join(missing))
     return "; ".join(reasons)
+
+
+def _otnet_by_n(ours) -> list[tuple[int, float]]:
+    """``otnet``'s cosine on a pair at each N it ran with (rows that differ in nothing else)."""
+    out = []
+    for s in ours:
+        parts = dict(v.split("=", 1) for v in s.variant.split(", ") if "=" in v)
+        if s.method == "otnet" and set(parts) <= {"n_ot"}:
+            out.append((int(parts.get("n_ot", 4096)), s.grad_cosine))
+    return sorted(out)
 
 
 def _steps(s) -> str:

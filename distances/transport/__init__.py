@@ -19,8 +19,9 @@ the top of a call down, and what flows between them::
     _dense       Problem -> certified EarthMoverSolution: closed form on the line; POT's
                  network simplex on the full cost matrix.
     _sparse      Problem, SparseOptions -> SparseResult: scaling, atoms without mass
-                 (c-transforms), the coarse levels, the first candidates and basis, and
-                 the certificate of the last round.
+                 (c-transforms), the coarse levels (the smallest by POT's dense simplex,
+                 dense_plan), the first candidates and basis, and the certificate of the
+                 last round.
     _candidates  point clouds -> candidate edges: Flow (rows, cols, mass, u, v), first
                  neighbours, local lists, cells of the coarse level, monotone tree,
                  largest cost, row repair of the last scan, c-transform.

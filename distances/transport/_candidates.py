@@ -22,7 +22,6 @@ from scipy.spatial.distance import cdist
 from ._problem import Certificate, EarthMoverSolution, SolverError
 
 __all__ = [
-    "EdgeSet",
     "Flow",
     "LocalLists",
     "aligned",
@@ -38,7 +37,6 @@ __all__ = [
     "pair_cost",
     "principal_axis",
     "repair_rows",
-    "value_and_scale",
 ]
 
 FloatArray = NDArray[np.float64]
@@ -106,38 +104,6 @@ def max_violation(x: FloatArray, y: FloatArray, u: FloatArray, v: FloatArray) ->
 
 
 
-class EdgeSet:
-    """A growing set of candidate edges (i, j), kept as sorted keys i * m + j."""
-
-    def __init__(self, m: int) -> None:
-        self.m = m
-        self.keys: IntArray = np.empty(0, dtype=np.int64)
-
-    def new(self, rows: IntArray, cols: IntArray) -> IntArray:
-        """The keys of the given pairs that are not yet in the set (sorted, unique)."""
-        keys = np.unique(rows.astype(np.int64) * self.m + cols)
-        return keys[~_isin_sorted(keys, self.keys)]
-
-    def add(self, keys: IntArray) -> None:
-        """Insert new keys (sorted, unique, none already present), keeping the order."""
-        self.keys = np.insert(self.keys, np.searchsorted(self.keys, keys), keys)
-
-    @property
-    def rows(self) -> IntArray:
-        return self.keys // self.m
-
-    @property
-    def cols(self) -> IntArray:
-        return self.keys % self.m
-
-
-def _isin_sorted(keys: IntArray, sorted_keys: IntArray) -> NDArray[np.bool_]:
-    if sorted_keys.size == 0:
-        return np.zeros(keys.shape, dtype=bool)
-    pos = np.minimum(np.searchsorted(sorted_keys, keys), sorted_keys.size - 1)
-    return sorted_keys[pos] == keys
-
-
 @dataclass(frozen=True)
 class Flow:
     rows: IntArray
@@ -173,15 +139,6 @@ class LocalLists:
         self.cost_r = self.cost_r.reshape(n, self.k_rows)
         self.cost_c = pair_cost(x, y, self.rows.ravel(), np.repeat(np.arange(m), self.k_cols))
         self.cost_c = self.cost_c.reshape(m, self.k_cols)
-
-    def violations(self, flow: Flow, tol: float) -> tuple[IntArray, IntArray]:
-        """The most violated listed pair of every row, of every column and of every pair
-        of the plan (compiled: 2.8x faster than with numpy's temporaries, n = 3000)."""
-        from ._pricing import local_violations  # imports numba
-
-        return local_violations(self.x, self.y, flow.u, flow.v, self.cols, self.cost_r,
-                                self.rows, self.cost_c, flow.rows, flow.cols, self.near_x,
-                                self.near_y, tol)
 
 
 def nearest_pairs(
@@ -384,16 +341,6 @@ def _hull_points(x: FloatArray) -> FloatArray:
 def embed(plan: sp.csr_array, rows: IntArray, cols: IntArray, n: int, m: int) -> sp.csr_array:
     coo = plan.tocoo()
     return sp.csr_array((coo.data, (rows[coo.row], cols[coo.col])), shape=(n, m))
-
-
-def value_and_scale(x: FloatArray, y: FloatArray, flow: Flow) -> tuple[float, float]:
-    """The flow's cost and the certificate's scale: the largest cost the flow uses and the
-    largest |u_i|, |v_j| (:attr:`~distances.wasserstein.Certificate.value_scale`)."""
-    costs = pair_cost(x, y, flow.rows, flow.cols)
-    scale = max(
-        float(costs.max(initial=0.0)), float(np.abs(flow.u).max()), float(np.abs(flow.v).max())
-    )
-    return float(flow.mass @ costs), scale
 
 
 def repair_rows(

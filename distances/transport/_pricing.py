@@ -30,8 +30,9 @@ order: the result does not depend on the number of threads. Not numba's ``parall
 (see ``_pool``).
 
 Also compiled here: the cheap pricing of the local lists before a scan
-(:func:`local_violations`). The cost matrix and the nearest neighbours of the problems
-whose matrix the solver keeps are in :mod:`distances.transport._nearest`.
+(:func:`local_items`, called by the compiled rounds). The cost matrix and the nearest
+neighbours of the problems whose matrix the solver keeps are in
+:mod:`distances.transport._nearest`.
 
 Private module: importing it imports numba (the solvers import it when they run).
 """
@@ -48,7 +49,7 @@ from numba import config as numba_config
 from ._jit import kernel
 from ._nearest import insert_sorted, squared_row
 
-__all__ = ["local_items", "local_violations", "price_matrix", "scan", "scan_matrix"]
+__all__ = ["local_items", "price_matrix", "scan", "scan_matrix"]
 
 #: Margin of a scan's squared-distance block test, relative to 1 + max|u| + max|v| + tol
 #: (the round-off it covers is a few 1e-16 of those).
@@ -393,37 +394,6 @@ def scan_matrix(
     return rows, cols, float(worst), int(cost.size), row_min
 
 
-#: From this many items (n + m + 2 x plan pairs) the local pricing runs on the scan threads.
-_LOCAL_PARALLEL_ITEMS = 1 << 15
-
-
-def local_violations(x, y, u, v, cols, cost_r, rows, cost_c, plan_rows, plan_cols, near_x,
-                     near_y, tol):
-    """The most violated listed pair of every row (``cols``, costs ``cost_r``), of every
-    column (``rows``, ``cost_c``), and of every plan pair (i, j): i against ``near_y[j]``,
-    j against ``near_x[i]`` (the pricing of :class:`distances.transport._candidates.LocalLists`).
-    Returns (rows, columns) of the pairs with reduced cost below ``-tol``, in that order.
-
-    The n + m + 2 e items (rows, columns, plan pairs twice) are priced in ranges on the
-    scan threads (each item writes its own slot; the answer does not depend on the
-    threads): a third of the pivots' time at n = 20,000 (heavy tails) on one thread."""
-    n, m, e = cols.shape[0], rows.shape[0], plan_rows.shape[0]
-    total = n + m + 2 * e
-    out_rows = np.empty(total, np.int64)
-    out_cols = np.empty(total, np.int64)
-    args = (x, y, u, v, cols, cost_r, rows, cost_c, plan_rows, plan_cols, near_x, near_y,
-            float(tol), out_rows, out_cols)
-    chunks = _ranges() if total >= _LOCAL_PARALLEL_ITEMS else 1
-    bounds = np.linspace(0, total, chunks + 1).astype(np.int64)
-    if chunks == 1:
-        local_items(0, total, *args)
-    else:
-        list(_pool().map(lambda c: local_items(bounds[c], bounds[c + 1], *args),
-                         range(chunks)))
-    hit = out_rows >= 0
-    return out_rows[hit], out_cols[hit]
-
-
 @kernel
 def _distance(x, i, y, j):
     s = 0.0
@@ -436,8 +406,12 @@ def _distance(x, i, y, j):
 @kernel
 def local_items(lo, hi, x, y, u, v, cols, cost_r, rows, cost_c, plan_rows, plan_cols,
                  near_x, near_y, tol, out_rows, out_cols):
-    """Items lo .. hi - 1 of :func:`local_violations`: item t's most violated pair, or -1
-    in ``out_rows[t]`` when it has none below -tol."""
+    """The most violated listed pair of items lo .. hi - 1 (the pricing of
+    :class:`distances.transport._candidates.LocalLists`): items 0 .. n - 1 are the rows
+    (their listed columns ``cols``, costs ``cost_r``), then the m columns (``rows``,
+    ``cost_c``), then each plan pair (i, j) twice: i against ``near_y[j]``, then j against
+    ``near_x[i]``. Item t's pair goes to ``out_rows[t]``, ``out_cols[t]``, or -1 to
+    ``out_rows[t]`` when it has none below -tol (each item writes its own slot)."""
     n, m, e = cols.shape[0], rows.shape[0], plan_rows.shape[0]
     for t in range(lo, hi):
         best, bi, bj = np.inf, -1, -1

@@ -165,7 +165,7 @@ class TransportSimplex:
         self.tgt = np.empty(cap, index)
         self.cost = np.empty(cap, np.float64)
         self.flow = np.zeros(cap, np.float64)
-        self.state = np.ones(cap, np.int8)
+        self.state = np.empty(cap, np.int8)  # set for every arc added (only those are read)
         self.parent = np.empty(size, index)
         self.pred = np.empty(size, index)
         self.forward = np.zeros(size, np.bool_)
@@ -207,19 +207,21 @@ class TransportSimplex:
         return float(self.flow[: self.first_arc].max(initial=0.0))
 
     def reserve(self, extra: int) -> None:
-        """Room for ``extra`` more arcs (the arrays at least double when they grow)."""
+        """Room for ``extra`` more arcs: arrays that grow take twice what is needed (at
+        least double), uninitialised beyond the arcs (only the arcs added are read; memory
+        not written takes no pages). 500 x 250 in 2-D, curve: the arcs grew twice a solve,
+        1 ms of 10 with filled arrays."""
         need = self.n_arcs + extra
         if need > self.src.size:
-            cap = max(need, 2 * self.src.size)
+            cap = 2 * max(need, self.src.size)
             if cap > _INT32_MAX and self.pred.dtype != np.int64:  # arc numbers outgrow int32
                 for name in ("parent", "pred", "thread", "rev_thread", "succ_num",
                              "last_succ", "dirty"):
                     setattr(self, name, getattr(self, name).astype(np.int64))
-            for name, fill in (("src", 0), ("tgt", 0), ("cost", 0.0), ("flow", 0.0),
-                               ("state", 1)):
+            for name in ("src", "tgt", "cost", "flow", "state"):
                 old = getattr(self, name)
                 dtype = np.int64 if name in ("src", "tgt") and cap > _INT32_MAX else old.dtype
-                new = np.full(cap, fill, dtype=dtype)
+                new = np.empty(cap, dtype=dtype)
                 new[: self.n_arcs] = old[: self.n_arcs]
                 setattr(self, name, new)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 import numpy as np
 import scipy.sparse as sp
@@ -35,6 +36,7 @@ from ._problem import (
     EarthMoverSolution,
     Problem,
     SolverError,
+    pot,
     power_of_two_below,
     scaled,
 )
@@ -48,8 +50,8 @@ from ._resources import (
 from ._solver import Rounds, Solver, run_rounds, scratch
 
 __all__ = [
-    "PRICING_RTOL", "SparseOptions", "SparseResult", "solve_problem", "solve_sparse",
-    "solve_with_options",
+    "PRICING_RTOL", "SparseOptions", "SparseResult", "dense_plan", "solve_problem",
+    "solve_sparse", "solve_with_options",
 ]
 
 FloatArray = NDArray[np.float64]
@@ -387,17 +389,58 @@ def _coarse_seed(
     zx = np.stack([np.bincount(cx, weights=a * x[:, d]) for d in range(x.shape[1])], 1)
     zy = np.stack([np.bincount(cy, weights=b * y[:, d]) for d in range(y.shape[1])], 1)
     zx, zy = zx / ma[:, None], zy / mb[:, None]
-    flow = _solve_full(zx, zy, ma, mb, opts, seed_only=True)
-    assert isinstance(flow, Flow)
+    plan = None
+    if zx.shape[0] * zy.shape[0] <= opts.coarse_dense_pairs:
+        plan = dense_plan(zx, zy, ma, mb, opts.max_iter)
+    if plan is None:
+        flow = _solve_full(zx, zy, ma, mb, opts, seed_only=True)
+        assert isinstance(flow, Flow)
+        plan = flow.rows, flow.cols, flow.mass
+    f_rows, f_cols, f_mass = plan
     levels = 1 + _depth(zx.shape[0], zy.shape[0], x.shape[1], opts)
     p = np.arange(s)
-    ri = flow.rows[:, None] * s + p  # positions in k-d order, (E, s)
-    ci = flow.cols[:, None] * s + p
+    ri = f_rows[:, None] * s + p  # positions in k-d order, (E, s)
+    ci = f_cols[:, None] * s + p
     rows = np.broadcast_to(ri[:, :, None], (ri.shape[0], s, s))
     cols = np.broadcast_to(ci[:, None, :], (ci.shape[0], s, s))
     ok = (rows < x.shape[0]) & (cols < y.shape[0])
-    basis = refine_basis(a, b, ox, oy, s, flow.rows, flow.cols, flow.mass)
+    basis = refine_basis(a, b, ox, oy, s, f_rows, f_cols, f_mass)
     return ox[rows[ok]], oy[cols[ok]], levels, basis
+
+
+#: Seed of the fixed atom order of :func:`dense_plan` (any seed does; fixed for
+#: reproducibility).
+_PERMUTATION_SEED = 20170126
+
+
+def dense_plan(
+    x: FloatArray, y: FloatArray, a: FloatArray, b: FloatArray, max_iter: int
+) -> tuple[IntArray, IntArray, FloatArray] | None:
+    """The optimal plan of a small coarse problem by POT's network simplex on its full
+    cost matrix, as (rows, columns, masses); None where POT did not reach the optimum
+    (the caller then solves it sparsely). The atoms are taken in a fixed pseudo-random
+    order: POT's block search is slower on the cells' k-d order (see
+    :func:`distances.transport._dense.solve_simplex`). Not certified: the plan only
+    seeds the candidates and the first basis of the finer level."""
+    from ._nearest import euclidean_matrix
+
+    px, py = _permutation(x.shape[0]), _permutation(y.shape[0])
+    cost = euclidean_matrix(x[px], y[py])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # POT's warning at the limit
+        plan, log = pot().emd(a[px], b[py], cost, numItermax=max_iter, log=True)
+    if int(log["result_code"]) != 1:
+        return None
+    rows, cols = np.nonzero(plan)
+    return px[rows], py[cols], plan[rows, cols]
+
+
+@lru_cache(maxsize=64)
+def _permutation(n: int) -> IntArray:
+    """The fixed pseudo-random order of n atoms (read-only; a new generator costs 50 us)."""
+    order = np.random.default_rng(_PERMUTATION_SEED).permutation(n)
+    order.flags.writeable = False
+    return order
 
 
 def _depth(n: int, m: int, d: int, opts: SparseOptions) -> int:

@@ -9,6 +9,7 @@ themselves (marginals, dual feasibility, complementary slackness) for the plans 
 from __future__ import annotations
 
 from dataclasses import replace
+from itertools import pairwise
 
 import numpy as np
 import ot
@@ -231,11 +232,18 @@ def test_the_kept_matrix_above_3d_starts_from_the_least_cost_plan(monkeypatch):
     assert calls == [120]
     assert res.solution.certificate.ok
     assert_allclose(res.solution.value, exact, rtol=1e-12)
-    # After a coarse level (30 x 10 cells of 4 points, which starts from its own
+    # After a coarse level (30 x 10 cells of 4 points, solved sparsely from its own
     # least-cost plan) the fine problem starts from the star.
     calls.clear()
-    res = _sparse.solve_sparse(x, y, a, coarsen_above=30)
+    res = _sparse.solve_sparse(x, y, a, options=SparseOptions(coarsen_above=30,
+                                                              coarse_dense_pairs=0))
     assert calls == [30]
+    assert res.levels == 2 and res.solution.certificate.ok
+    assert_allclose(res.solution.value, exact, rtol=1e-12)
+    # By default so small a coarse level (300 pairs) is solved by POT's dense simplex
+    calls.clear()
+    res = _sparse.solve_sparse(x, y, a, coarsen_above=30)
+    assert calls == []
     assert res.levels == 2 and res.solution.certificate.ok
     assert_allclose(res.solution.value, exact, rtol=1e-12)
 
@@ -761,16 +769,12 @@ def test_renumbering_puts_the_nodes_in_thread_order():
 
 
 @pytest.mark.parametrize("d, chunks", [(1, 1), (2, 1), (8, 1), (2, 3), (8, 16)])
-def test_local_violations_are_the_most_violated_listed_pairs(d, chunks, monkeypatch):
-    """The compiled pricing of the local lists against numpy's argmin over the same lists:
-    the same pairs, in the same order (rows, columns, then the plan's pairs against the
-    neighbours of their column, then of their row), on one thread and in ranges on the
-    scan threads."""
-    from distances.transport import _pricing
-    from distances.transport._pricing import local_violations
-
-    monkeypatch.setattr(_pricing, "_LOCAL_PARALLEL_ITEMS", 0)
-    monkeypatch.setattr(_pricing, "_ranges", lambda: chunks)
+def test_local_items_are_the_most_violated_listed_pairs(d, chunks):
+    """The compiled pricing of the local lists (``local_items``, as the rounds call it)
+    against numpy's argmin over the same lists: the same pairs, in the same order (rows,
+    columns, then the plan's pairs against the neighbours of their column, then of their
+    row), priced in one range or in ``chunks`` ranges (each item writes its own slot)."""
+    from distances.transport._pricing import local_items
 
     rng = np.random.default_rng(41)
     n, m, k, e = 60, 50, 7, 90
@@ -803,11 +807,16 @@ def test_local_violations_are_the_most_violated_listed_pairs(d, chunks, monkeypa
         if red.min() < -0.3:
             want_rows.append(near_x[i, red.argmin()])
             want_cols.append(j)
-    got_rows, got_cols = local_violations(
-        x, y, u, v, cols, c[np.arange(n)[:, None], cols], rows, c[rows, np.arange(m)[:, None]],
-        pr, pc,
-        near_x, near_y, 0.3,
-    )
+    total = n + m + 2 * e
+    out_rows, out_cols = np.full(total, -2), np.full(total, -2)
+    bounds = np.linspace(0, total, chunks + 1).astype(np.int64)
+    for lo, hi in pairwise(bounds):
+        local_items(lo, hi, x, y, u, v, cols, c[np.arange(n)[:, None], cols], rows,
+                    c[rows, np.arange(m)[:, None]], pr, pc, near_x, near_y, 0.3,
+                    out_rows, out_cols)
+    assert out_rows.min() >= -1  # every item wrote its slot
+    hit = out_rows >= 0
+    got_rows, got_cols = out_rows[hit], out_cols[hit]
     assert 0 < len(want_rows) < n + m + 2 * e  # some pairs pass the tolerance, some not
     assert_array_equal(got_rows, want_rows)
     assert_array_equal(got_cols, want_cols)

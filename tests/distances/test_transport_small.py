@@ -81,3 +81,47 @@ class TestAvailableMemory:
         now[0] += _resources.MEMINFO_MAX_AGE
         _resources._mem_available()
         assert reads == ["/proc/meminfo"]
+
+
+class TestDensePlanOfTheCoarseLevel:
+    """The smallest coarse level is solved by POT's dense simplex (``dense_plan``); its
+    plan only seeds the finer level, so it must be a feasible coupling and is checked
+    here against POT's optimal value; the certified answer must not depend on it."""
+
+    def test_plan_is_an_optimal_coupling(self):
+        import ot
+
+        from distances.transport._sparse import dense_plan
+
+        rng = np.random.default_rng(5)
+        x, y = rng.standard_normal((40, 2)), rng.standard_normal((25, 2)) + 0.5
+        a, b = rng.exponential(size=40), rng.exponential(size=25)
+        a, b = a / a.sum(), b / b.sum()
+        b *= a.sum() / b.sum()  # equal masses to the last bit, as the solver makes them
+        rows, cols, mass = dense_plan(x, y, a, b, 10**6)
+        # marginals exact to round-off of sums of at most n + m - 1 masses
+        np.testing.assert_allclose(np.bincount(rows, mass, minlength=40), a, atol=1e-15)
+        np.testing.assert_allclose(np.bincount(cols, mass, minlength=25), b, atol=1e-15)
+        assert rows.size <= 40 + 25 - 1  # a basic solution: a forest
+        cost = np.linalg.norm(x[rows] - y[cols], axis=1)
+        want = ot.emd2(a, b, ot.dist(x, y, metric="euclidean"))
+        assert float(mass @ cost) == pytest.approx(want, rel=1e-13)
+
+    def test_plan_stopped_at_its_limit_is_refused(self):
+        from distances.transport._sparse import dense_plan
+
+        rng = np.random.default_rng(6)
+        x, y = rng.standard_normal((40, 2)), rng.standard_normal((30, 2))
+        assert dense_plan(x, y, np.full(40, 1 / 40), np.full(30, 1 / 30), 1) is None
+
+    def test_certified_value_does_not_depend_on_the_coarse_solver(self):
+        """500 x 250 in 2-D (a 125 x 63 coarse level): POT's plan or the sparse solve of
+        the coarse level give the same certified value (to the certificate's round-off)."""
+        from distances.sparse_w1 import SparseOptions, solve_sparse
+
+        rng = np.random.default_rng(7)
+        x, y = rng.standard_normal((500, 2)), 0.5 * rng.standard_normal((250, 2))
+        got = [solve_sparse(x, y, options=SparseOptions(coarse_dense_pairs=k))
+               for k in (0, 1 << 13)]
+        assert all(r.levels == 2 and r.solution.certificate.ok for r in got)
+        assert got[1].solution.value == pytest.approx(got[0].solution.value, rel=1e-13)
