@@ -332,6 +332,19 @@ def test_density_jumps_finds_several_between_two_probe_points() -> None:
     assert jumps == pytest.approx(edges[1:-1], abs=1e-15, rel=0)
 
 
+def test_density_jumps_are_located_to_the_documented_precision() -> None:
+    # No mass on (1, 1000): the jump at 1 lies between the probe points 1 (to an ulp) and
+    # 1000.008; 60 halvings locate it to within 999.008 * 2**-60 = 8.7e-16 (3 ulps here,
+    # 7 after 59 halvings).
+    H = histogram([0.5, 0.0, 0.5], [0.0, 1.0, 1000.0, 1001.0])
+    pts = qd._probe_points((H,), 0.0, 1001.0)
+    k = int(np.searchsorted(pts, 1.0, side="right")) - 1
+    assert 1.0 - 1e-15 < pts[k] <= 1.0 and pts[k + 1] > 1000.0
+    jumps = sorted(qd.density_jumps((H,), 0.0, 1001.0))
+    assert len(jumps) == 2 and jumps[1] == 1000.0
+    assert 0.0 < jumps[0] - 1.0 <= (pts[k + 1] - pts[k]) * 2.0 ** -60
+
+
 def test_density_jumps_between_exactly_two_probe_points() -> None:
     # Density 1/3 on [0, 1] and 2/3 on [1, 2]; (0.98, 1.001) holds the probe points
     # 0.9876 and 1.00005 only, and the jump at 1 between them.
