@@ -113,9 +113,11 @@ def test_breakpoints_ignores_zeros_that_are_no_sign_change() -> None:
         return float(P.pdf(t) - Q.pdf(t))
 
     assert qd.breakpoints(diff, (P, Q), 0.0, 1.5) == sorted(qd.mass_cuts((P, Q), 0.0, 1.5))
-    # The other way round (-1, then 0, then +1): no sign change either.
-    assert qd.breakpoints(lambda t: -diff(t), (P, Q), 0.0, 1.5) == sorted(
-        qd.mass_cuts((P, Q), 0.0, 1.5))
+    # -1, then 0 from a probe point that is no mass cut (0.3004...), then +1: none either.
+    def step(t: float) -> float:
+        return -1.0 if t < 0.3 else (0.0 if t <= 0.7 else 1.0)
+
+    assert qd.breakpoints(step, (U01,), 0.0, 1.0) == sorted(MASS_LEVELS)
 
 
 # -- quad on one piece -------------------------------------------------------------------
