@@ -282,13 +282,13 @@ def test_end_tail_rounding_term_without_the_other_density() -> None:
 def test_end_tail_bounds_the_mass_below_1e300() -> None:
     # Beta(0.001, 1) holds (1e-300)**0.001 = 0.501 of its mass within 1e-300 of 0. The
     # sliver integral stops there; the estimate adds the models' masses there, times
-    # (1 + |log p - log q|) (the bound for KL-like integrands): U(0, 1)'s is 1e-300.
+    # (1 + |log p - log q|) (the bound for KL-like integrands): U(0, 2)'s is 5e-301.
     P = stats.beta(0.001, 1)
     s = 1e-7
-    v, e = qd._end_tail(mass_of_p, (P, U01), 0.0, s, +1)
+    v, e = qd._end_tail(mass_of_p, (P, stats.uniform(0, 2)), 0.0, s, +1)
     rest = 1e-300 ** 0.001
     assert v == pytest.approx(s ** 0.001 - rest, rel=1e-9, abs=0)
-    spread = abs(math.log(0.001) + (0.001 - 1.0) * math.log(1e-300))
+    spread = abs(math.log(0.001) + (0.001 - 1.0) * math.log(1e-300) - math.log(0.5))
     assert e == pytest.approx(rest * (1.0 + spread), rel=1e-6, abs=0)
     # Without the other law's mass there (U(0.5, 1.5)), the factor is 1: the estimate
     # is the mass left out, and covers it.
