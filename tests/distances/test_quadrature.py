@@ -113,9 +113,11 @@ def test_breakpoints_ignores_zeros_that_are_no_sign_change() -> None:
         return float(P.pdf(t) - Q.pdf(t))
 
     assert qd.breakpoints(diff, (P, Q), 0.0, 1.5) == sorted(qd.mass_cuts((P, Q), 0.0, 1.5))
-    # The other way round (-1, then 0, then +1): no sign change either.
-    assert qd.breakpoints(lambda t: -diff(t), (P, Q), 0.0, 1.5) == sorted(
-        qd.mass_cuts((P, Q), 0.0, 1.5))
+    # -1, then 0 from a probe point that is no mass cut (0.3004...), then +1: none either.
+    def step(t: float) -> float:
+        return -1.0 if t < 0.3 else (0.0 if t <= 0.7 else 1.0)
+
+    assert qd.breakpoints(step, (U01,), 0.0, 1.0) == sorted(MASS_LEVELS)
 
 
 # -- quad on one piece -------------------------------------------------------------------
@@ -280,13 +282,13 @@ def test_end_tail_rounding_term_without_the_other_density() -> None:
 def test_end_tail_bounds_the_mass_below_1e300() -> None:
     # Beta(0.001, 1) holds (1e-300)**0.001 = 0.501 of its mass within 1e-300 of 0. The
     # sliver integral stops there; the estimate adds the models' masses there, times
-    # (1 + |log p - log q|) (the bound for KL-like integrands): U(0, 1)'s is 1e-300.
+    # (1 + |log p - log q|) (the bound for KL-like integrands): U(0, 2)'s is 5e-301.
     P = stats.beta(0.001, 1)
     s = 1e-7
-    v, e = qd._end_tail(mass_of_p, (P, U01), 0.0, s, +1)
+    v, e = qd._end_tail(mass_of_p, (P, stats.uniform(0, 2)), 0.0, s, +1)
     rest = 1e-300 ** 0.001
     assert v == pytest.approx(s ** 0.001 - rest, rel=1e-9, abs=0)
-    spread = abs(math.log(0.001) + (0.001 - 1.0) * math.log(1e-300))
+    spread = abs(math.log(0.001) + (0.001 - 1.0) * math.log(1e-300) - math.log(0.5))
     assert e == pytest.approx(rest * (1.0 + spread), rel=1e-6, abs=0)
     # Without the other law's mass there (U(0.5, 1.5)), the factor is 1: the estimate
     # is the mass left out, and covers it.
