@@ -117,10 +117,13 @@ class SparseOptions:
         500 x 250 points) is solved by POT's network simplex on its full cost matrix
         instead of sparsely: its plan only seeds the finer level, and the sparse solve
         of so small a problem spent most of its time around the pivots (0.7-1.2 ms
-        against 1.0-1.5 at 125 x 63). ``--variant coarse_dense_pairs=0`` against the
-        default, 2-D, eight shapes, CPU seconds, best of 9 (5 at 1000), interleaved,
-        load 8.4-8.8: 500 x 250 3.0 % less time in sum, 500 x 167 weighted 2.8 %,
-        1000 x 500 (its 63 x 32 level) 6 %; 40,000 pairs (250 x 84 at 1000 x 333) 3 %.
+        against 1.0-1.5 at 125 x 63). ``python benchmarks/ab_small.py --dims 2
+        --repeat 9 --variant coarse_dense_pairs=0`` (eight shapes, CPU seconds, load
+        13-14; ``benchmarks/results/ab_small_coarse_dense_*.txt``): without it 1.039x
+        the time at 500 x 250 (``--ratio 2``) and 1.057x at 500 x 167 weighted
+        (``--ratio 3 --weights random``). An earlier harness (load 8.4-8.8) also had
+        1000 x 500 (its 63 x 32 level) 6 % faster with it, and 40,000 pairs (250 x 125
+        cells too) 1-3 % faster than without, less than 8192.
     artificial_dust : float, default 1e-12
         Mass an artificial arc of the big-M start may keep from round-off (measured: up
         to 2e-16); more means the artificial cost was too small, and the solver starts

@@ -17,7 +17,9 @@ cost matrix or not; the two differ only in how a round prices (:data:`Candidates
   :func:`distances.transport._pricing.scan`), then calls again with the pairs found; the
   loop adds them and applies the stop rule. Large problems also renumber the simplex's
   nodes in the tree's order and sort its arcs by source before each round
-  (:mod:`distances.transport._tree`), so that the pivots read consecutive memory.
+  (:mod:`distances.transport._tree`), so that the pivots read consecutive memory, and
+  from ``SparseOptions.renumber_within_nodes`` atoms again within a round, every
+  ``renumber_pivots`` x (n + m) pivots.
 
 Besides :data:`DONE` (stop rule met) and :data:`MAX_ROUNDS`, the loop returns to let the
 caller act: :data:`FULL` (the arc arrays, or the hash table, need room: the caller grows
