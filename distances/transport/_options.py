@@ -83,6 +83,17 @@ class SparseOptions:
         (2-D, n = 20,000: two samples of one law 3.1-3.3 s -> 2.6 s, 8 Gaussians vs a
         Gaussian 10.5-11.5 -> 8.6-9.4 s; with the arcs sorted too, the four shapes 9 %
         less in sum at 20,000, 8 % at 8000, 1.5 % at 5000).
+    renumber_pivots, renumber_within_nodes : float, int; default 0.125 and 2**20
+        From ``renumber_within_nodes`` atoms (node arrays beyond the caches), renumbered
+        problems renumber again within a round after every ``renumber_pivots`` x (n + m)
+        pivots (0: only before each round): the pivots scatter the tree's order over the
+        node arrays. The finest level of n = m = 10^6 in 2-D (two samples of one
+        Gaussian), its first 3 million pivots from the same basis, CPU microseconds a
+        pivot (load 9-11): never 5-14 over the first 500,000, then rising to 90-240 from
+        1.25 million on; every 250,000 pivots 4-20, 8-14 with the renumberings (about
+        1 s each); every 500,000 about 12 with them; every 10^6 6-29, rising within each
+        stretch (``benchmarks/renumber_pivots.py``; the whole solve:
+        ``benchmarks/results/bench_peers_single_alike_1000000_2d.txt``).
     brute_force_pairs : int, default 2**19
         Up to this many pairs (n = m = 724) the first neighbours are found by brute force,
         above with two k-d trees (2-D, 8 neighbours: 8 Gaussians vs a Gaussian 0.62 vs
@@ -108,10 +119,13 @@ class SparseOptions:
         500 x 250 points) is solved by POT's network simplex on its full cost matrix
         instead of sparsely: its plan only seeds the finer level, and the sparse solve
         of so small a problem spent most of its time around the pivots (0.7-1.2 ms
-        against 1.0-1.5 at 125 x 63). ``--variant coarse_dense_pairs=0`` against the
-        default, 2-D, eight shapes, CPU seconds, best of 9 (5 at 1000), interleaved,
-        load 8.4-8.8: 500 x 250 3.0 % less time in sum, 500 x 167 weighted 2.8 %,
-        1000 x 500 (its 63 x 32 level) 6 %; 40,000 pairs (250 x 84 at 1000 x 333) 3 %.
+        against 1.0-1.5 at 125 x 63). ``python benchmarks/ab_small.py --dims 2
+        --repeat 9 --variant coarse_dense_pairs=0`` (eight shapes, CPU seconds, load
+        13-14; ``benchmarks/results/ab_small_coarse_dense_*.txt``): without it 1.039x
+        the time at 500 x 250 (``--ratio 2``) and 1.057x at 500 x 167 weighted
+        (``--ratio 3 --weights random``). An earlier harness (load 8.4-8.8) also had
+        1000 x 500 (its 63 x 32 level) 6 % faster with it, and 40,000 pairs (250 x 125
+        cells too) 1-3 % faster than without, less than 8192.
     artificial_dust : float, default 1e-12
         Mass an artificial arc of the big-M start may keep from round-off (measured: up
         to 2e-16); more means the artificial cost was too small, and the solver starts
@@ -132,6 +146,8 @@ class SparseOptions:
     matrix_max_pairs_high_d: int = 1 << 26
     index32_nodes: int = 8192
     renumber_nodes: int = 8192
+    renumber_pivots: float = 0.125
+    renumber_within_nodes: int = 1 << 20
     brute_force_pairs: int = 1 << 19
     bulk_radius: float = 3.0
     plan_neighbors: int = 16
@@ -152,6 +168,10 @@ class SparseOptions:
                 if not (isinstance(value, (int, float, np.floating))
                         and not isinstance(value, bool) and 0 <= value <= 1):
                     raise ValueError(f"{f.name} must be a number in [0, 1]; got {value!r}")
+            elif f.name == "renumber_pivots":
+                if not (isinstance(value, (int, float, np.floating))
+                        and not isinstance(value, bool) and value >= 0):
+                    raise ValueError(f"renumber_pivots must be a number >= 0; got {value!r}")
             elif f.name == "bulk_radius":
                 if not (isinstance(value, (int, float, np.floating))
                         and not isinstance(value, bool) and value > 0):

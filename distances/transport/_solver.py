@@ -263,7 +263,10 @@ def run_rounds(
         n_arcs=sx.n_arcs, first_arc=sx.first_arc, rule=sx.rule, next_arc=sx.next_arc,
         max_rounds=opts.max_rounds, max_iter=opts.max_iter, per_row=opts.per_row,
         partial=0 if cost is not None else opts.partial_pivots * n,
-        renumber=int(solver.renumber), eps=solver.eps, dust=opts.artificial_dust,
+        renumber=int(solver.renumber),
+        renumber_every=int(opts.renumber_pivots * (n + m))
+        if solver.renumber and n + m >= opts.renumber_within_nodes else 0,
+        eps=solver.eps, dust=opts.artificial_dust,
         pricing_rtol=PRICING_RTOL, tiny_scale=TINY_SCALE, stall_rtol=STALL_RTOL,
         polish=polish, polish_rounds=opts.polish_rounds)
     u, v, row_min = np.empty(n), np.empty(m), np.zeros(n)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 import numpy as np
 import scipy.sparse as sp
@@ -423,8 +424,7 @@ def dense_plan(
     seeds the candidates and the first basis of the finer level."""
     from ._nearest import euclidean_matrix
 
-    rng = np.random.default_rng(_PERMUTATION_SEED)
-    px, py = rng.permutation(x.shape[0]), rng.permutation(y.shape[0])
+    px, py = _permutation(x.shape[0]), _permutation(y.shape[0])
     cost = euclidean_matrix(x[px], y[py])
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)  # POT's warning at the limit
@@ -433,6 +433,14 @@ def dense_plan(
         return None
     rows, cols = np.nonzero(plan)
     return px[rows], py[cols], plan[rows, cols]
+
+
+@lru_cache(maxsize=64)
+def _permutation(n: int) -> IntArray:
+    """The fixed pseudo-random order of n atoms (read-only; a new generator costs 50 us)."""
+    order = np.random.default_rng(_PERMUTATION_SEED).permutation(n)
+    order.flags.writeable = False
+    return order
 
 
 def _depth(n: int, m: int, d: int, opts: SparseOptions) -> int:

@@ -15,7 +15,7 @@ import math
 
 import numpy as np
 import pytest
-from scipy import stats
+from scipy import integrate, stats
 
 from distances import quadrature as qd
 from distances.continuous import (
@@ -113,6 +113,11 @@ def test_breakpoints_ignores_zeros_that_are_no_sign_change() -> None:
         return float(P.pdf(t) - Q.pdf(t))
 
     assert qd.breakpoints(diff, (P, Q), 0.0, 1.5) == sorted(qd.mass_cuts((P, Q), 0.0, 1.5))
+    # -1, then 0 from a probe point that is no mass cut (0.3004...), then +1: none either.
+    def step(t: float) -> float:
+        return -1.0 if t < 0.3 else (0.0 if t <= 0.7 else 1.0)
+
+    assert qd.breakpoints(step, (U01,), 0.0, 1.0) == sorted(MASS_LEVELS)
 
 
 # -- quad on one piece -------------------------------------------------------------------
@@ -133,6 +138,19 @@ def test_quad_piece_reaches_the_requested_accuracy() -> None:
     assert abs(v - 2.0) <= e <= 2e-11
     v, e = qd.quad_piece(lambda t: math.exp(-t), 0.0, math.inf)
     assert abs(v - 1.0) <= 1e-14 and e <= 1e-11
+
+
+def test_quad_piece_is_quad_with_the_documented_settings() -> None:
+    # 1/t on (0, 1) runs into the subdivision limit: its value is quad's after exactly
+    # 200 subdivisions at the documented accuracy (and differs at 199 or 201).
+    def f(t: float) -> float:
+        return 1.0 / t
+
+    with pytest.warns(integrate.IntegrationWarning):
+        ref = [integrate.quad(f, 0.0, 1.0, epsabs=1e-14, epsrel=1e-11, limit=n)[0]
+               for n in (199, 200, 201)]
+    assert len(set(ref)) == 3
+    assert qd.quad_piece(f, 0.0, 1.0)[0] == ref[1]
 
 
 def test_quad_piece_flags_become_a_larger_error() -> None:
@@ -264,13 +282,13 @@ def test_end_tail_rounding_term_without_the_other_density() -> None:
 def test_end_tail_bounds_the_mass_below_1e300() -> None:
     # Beta(0.001, 1) holds (1e-300)**0.001 = 0.501 of its mass within 1e-300 of 0. The
     # sliver integral stops there; the estimate adds the models' masses there, times
-    # (1 + |log p - log q|) (the bound for KL-like integrands): U(0, 1)'s is 1e-300.
+    # (1 + |log p - log q|) (the bound for KL-like integrands): U(0, 2)'s is 5e-301.
     P = stats.beta(0.001, 1)
     s = 1e-7
-    v, e = qd._end_tail(mass_of_p, (P, U01), 0.0, s, +1)
+    v, e = qd._end_tail(mass_of_p, (P, stats.uniform(0, 2)), 0.0, s, +1)
     rest = 1e-300 ** 0.001
     assert v == pytest.approx(s ** 0.001 - rest, rel=1e-9, abs=0)
-    spread = abs(math.log(0.001) + (0.001 - 1.0) * math.log(1e-300))
+    spread = abs(math.log(0.001) + (0.001 - 1.0) * math.log(1e-300) - math.log(0.5))
     assert e == pytest.approx(rest * (1.0 + spread), rel=1e-6, abs=0)
     # Without the other law's mass there (U(0.5, 1.5)), the factor is 1: the estimate
     # is the mass left out, and covers it.
@@ -314,6 +332,19 @@ def test_density_jumps_finds_several_between_two_probe_points() -> None:
     counts = [0.5, *(1e-7 * np.arange(1, 11)), 0.5 - 5.5e-6]
     jumps = sorted(qd.density_jumps((histogram(counts, edges),), 0.0, 3.0))
     assert jumps == pytest.approx(edges[1:-1], abs=1e-15, rel=0)
+
+
+def test_density_jumps_are_located_to_the_documented_precision() -> None:
+    # No mass on (1, 1000): the jump at 1 lies between the probe points 1 (to an ulp) and
+    # 1000.008; 60 halvings locate it to within 999.008 * 2**-60 = 8.7e-16 (3 ulps here,
+    # 7 after 59 halvings).
+    H = histogram([0.5, 0.0, 0.5], [0.0, 1.0, 1000.0, 1001.0])
+    pts = qd._probe_points((H,), 0.0, 1001.0)
+    k = int(np.searchsorted(pts, 1.0, side="right")) - 1
+    assert 1.0 - 1e-15 < pts[k] <= 1.0 and pts[k + 1] > 1000.0
+    jumps = sorted(qd.density_jumps((H,), 0.0, 1001.0))
+    assert len(jumps) == 2 and jumps[1] == 1000.0
+    assert 0.0 < jumps[0] - 1.0 <= (pts[k + 1] - pts[k]) * 2.0 ** -60
 
 
 def test_density_jumps_between_exactly_two_probe_points() -> None:
@@ -413,6 +444,16 @@ def test_integrate_densities_of_unbounded_densities_at_both_ends() -> None:
     exact = -betaln(a, a) + 2 * (a - 1) * (digamma(a) - digamma(2 * a))
     v, e = qd.integrate_densities(kl_terms, (P, U), cuts, 1.0, 2.0, "KL")
     assert abs(v - exact) <= e <= 1e-6
+
+
+def test_integrate_densities_stays_inside_lo_hi() -> None:
+    # Q = U(-1, 3) over [0, 1] (KL's range is P's support): the ends -1 and 3 lie
+    # outside and cut nothing; Q's mass there is 1/4.
+    def mass_of_q(lp: float, lq: float) -> float:
+        return math.exp(lq)
+
+    v, e = qd.integrate_densities(mass_of_q, (U01, stats.uniform(-1, 4)), [], 0.0, 1.0, "q")
+    assert abs(v - 0.25) <= e + 1e-16 and e < 1e-13
 
 
 def test_integrate_densities_refuses_a_divergent_piece() -> None:

@@ -16,10 +16,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from distances import Discrete, total_variation
+from distances import Discrete, js_divergence, total_variation
 from distances.testing.cases import make_pair
 from distances.testing.context import Context, PropertyViolation
 from distances.testing.properties import PROPERTIES
+from distances.testing.tolerances import w1_atol
 
 PROPS = {p.name: p for p in PROPERTIES}
 LOG2 = math.log(2.0)
@@ -407,3 +408,171 @@ def test_triangle_of_js_holds_square_roots() -> None:
               TRIPLE)
     assert v.label == "upper bound" and v.exact == pytest.approx(0.09, rel=1e-15)
     assert v.detail.startswith("breaks the triangle inequality of sqrt(JS)")
+
+
+# -- the strategies, drawn around one fixed pair (the full mutation run's survivors) ----------
+SPLITS: set[tuple[int, int]] = set()
+
+
+@settings(max_examples=60, derandomize=True, database=None)
+@given(st.data())
+def test_duplicates_split_one_row_into_two_equal_halves(data) -> None:
+    # P = 0.25 delta_0 + 0.75 delta_1: row i of x is given twice, each with half its
+    # weight, the copy inserted at any position 0..2.
+    base = make_pair([[0.0], [1.0]], [0.25, 0.75], [[3.0]], [1.0])
+    pair, split = data.draw(strategy_of("duplicates_merge", base))
+    assert _rows(pair) == _rows(base)
+    x, a = split.x.ravel().tolist(), split.a.tolist()
+    assert len(x) == 3 and sorted(set(x)) == [0.0, 1.0]
+    i = 0 if x.count(0.0) == 2 else 1
+    assert sorted(w for xi, w in zip(x, a, strict=True) if xi == float(i)) == [
+        base.a[i] / 2, base.a[i] / 2]
+    at = next(k for k, xi in enumerate(x) if xi == float(i))  # the first copy
+    SPLITS.add((i, at))
+
+
+def test_duplicates_split_inserts_at_every_position() -> None:
+    test_duplicates_split_one_row_into_two_equal_halves()
+    assert {(0, 0), (1, 0), (1, 1)} <= SPLITS  # the copy in front, and row 1 at 1
+
+
+SMALL_SHIFTS: set[float] = set()
+
+
+@settings(max_examples=40, derandomize=True, database=None,
+          suppress_health_check=list(HealthCheck))
+@given(st.data())
+def test_translations_of_small_coordinates_are_integers(data) -> None:
+    # Coordinates below 2^8: the unit is 2^0 = 1 (not 2, not 1/2): v itself, |v| <= 5.
+    base = make_pair([[0.0], [1.0]], [0.5, 0.5], [[3.0]], [1.0])
+    pair, moved = data.draw(strategy_of("translation_invariant", base))
+    v = float(moved.x[0, 0] - pair.x[0, 0])
+    assert v == int(v) and abs(v) <= 5
+    SMALL_SHIFTS.add(v)
+
+
+def test_translations_of_small_coordinates_reach_odd_integers() -> None:
+    test_translations_of_small_coordinates_are_integers()
+    assert {-5.0, 5.0} <= SMALL_SHIFTS and any(v % 2 for v in SMALL_SHIFTS)
+
+
+def test_scaling_tolerance_is_not_shrunk_below_the_factor_1() -> None:
+    # c = 1/2: TV(P/2, Q/2) = 1/2, tolerance (1e-13 + 1e-6 * 1/2) * max(1, 1/2).
+    moved = make_pair([[0.0], [0.5]], [0.5, 0.5], [[0.5]], [1.0])
+    tol = 1e-13 + RTOL * 0.5
+    holds("scaling", "tv", _on_moved(0.5, 0.5 + 0.9 * tol), (PAIR, moved, 0.5), rtol=RTOL)
+    fails("scaling", "tv", _on_moved(0.5, 0.5 + 1.1 * tol), (PAIR, moved, 0.5), rtol=RTOL)
+
+
+ROW_TRIPLES: dict[str, bool] = {}
+
+
+@settings(max_examples=150, derandomize=True, database=None)
+@given(st.data())
+def test_triangle_rows_have_valid_weights_zero_ones_included(data) -> None:
+    # R made of rows of P and Q: weights normalised from [0, 1] draws, finite, summing
+    # to 1; a single row of P or Q is an R too, and a row may get weight 0.
+    pq, _, pr = data.draw(triples_of(TRIPLE_BASE))
+    z, c = pr.y.ravel().tolist(), pr.b.tolist()
+    assert all(math.isfinite(w) and w >= 0 for w in c)
+    assert sum(c) == pytest.approx(1.0, abs=1e-15, rel=0)
+    if _rows(pq) == _rows(TRIPLE_BASE) and set(z) <= {0.0, 1.0, 3.0}:
+        if len(z) == 1:
+            ROW_TRIPLES["single row"] = True
+        if len(z) > 1 and min(c) == 0.0 < max(c):
+            ROW_TRIPLES["a zero weight"] = True
+
+
+def test_triangle_rows_include_single_rows_and_zero_weights() -> None:
+    test_triangle_rows_have_valid_weights_zero_ones_included()
+    assert ROW_TRIPLES == {"single row": True, "a zero weight": True}
+
+
+def test_triangle_of_js_takes_a_slightly_negative_value_as_0() -> None:
+    # sqrt(JS) of a user's -1e-15 (rounding) is taken as 0, not a math domain error.
+    fn = _triangle_fn({(0, 1): -1e-15, (1, 2): 0.04, (0, 2): 0.0399})
+    holds("triangle", "js", fn, TRIPLE)
+    v = fails("triangle", "js", _triangle_fn({(0, 1): -1e-15, (1, 2): 0.04, (0, 2): 0.0401}),
+              TRIPLE)
+    assert v.exact == pytest.approx(0.04, rel=1e-15, abs=0)
+
+
+MIXTURES: set[float] = set()
+
+
+@settings(max_examples=60, derandomize=True, database=None)
+@given(st.data())
+def test_triangle_mixture_normalises_raw_weights(data) -> None:
+    # Raw weights need not sum to 1 (a = [1, 3], b = [2]): the mixture M = t P + (1 - t) Q
+    # weighs P's rows t/4 and 3t/4 and Q's row 1 - t.
+    base = make_pair([[0.0], [1.0]], [1.0, 3.0], [[3.0]], [2.0])
+    pm, _, _ = data.draw(triples_of(base))
+    if pm.y.shape[0] == 3:  # the mixture kind: (P, M), (M, Q), (P, Q)
+        t = 1.0 - float(pm.b[2])
+        assert pm.b.tolist() == pytest.approx([t / 4, 3 * t / 4, 1 - t], abs=1e-15, rel=0)
+        MIXTURES.add(t)
+
+
+def test_triangle_mixtures_drawn_with_raw_weights() -> None:
+    test_triangle_mixture_normalises_raw_weights()
+    assert MIXTURES == {0.25, 0.5, 0.75}
+
+
+def test_appendix_c_reports_w1_over_the_diameter() -> None:
+    # P = (delta_0 + delta_2)/2, Q = delta_2: W1 = 1, diam = 2, JS = 0.2158: a TV of 0.4
+    # passes JS <= log(2) TV and TV <= sqrt(2 JS) but breaks W1 <= diam TV, whose bound
+    # on TV is W1 / diam = 1/2 (not W1 * diam).
+    pair = make_pair([[0.0], [2.0]], [0.5, 0.5], [[2.0]], [1.0])
+    v = fails("appendix_c_bounds", "tv", constant(0.4), pair)
+    assert (v.detail, v.exact) == ("breaks W1 <= diam TV", 0.5)
+
+
+def at_equality(expr, target: float, start: float) -> float:
+    """A float u near ``start`` with ``expr(u) == target`` exactly (as the check computes)."""
+    u = start
+    for _ in range(64):
+        if expr(u) == target:
+            return u
+        u = math.nextafter(u, math.inf if expr(u) < target else -math.inf)
+    raise AssertionError("no float reaches the bound exactly")
+
+
+def test_every_bound_holds_with_equality() -> None:
+    # Each check is `value <= bound`: a value exactly at its bound passes (not `<`).
+    ctx = context("tv", constant(0.0), rtol=RTOL)
+    # Triangle of W1 (d(P, R) = d(P, Q) + d(Q, R) + the three tolerances, as summed).
+    w1 = context("w1", constant(0.0), rtol=RTOL)
+    tol = sum(w1.tol(p, w1.exact(p)) for p in TRIPLE)
+    holds("triangle", "w1", _triangle_fn({(0, 1): 1.0, (1, 2): 2.0, (0, 2): 1.0 + 2.0 + tol}),
+          TRIPLE, rtol=RTOL)
+    # Triangle of sqrt(JS): sqrt(JS(P, R)) = sqrt(0.01) + sqrt(0.04) + sqrt(tol).
+    js = context("js", constant(0.0), rtol=RTOL)
+    tol = sum(js.tol(p, js.exact(p)) for p in TRIPLE)
+    root = math.sqrt(0.01) + math.sqrt(0.04) + math.sqrt(tol)
+    assert math.sqrt(root * root) == root
+    holds("triangle", "js", _triangle_fn({(0, 1): 0.01, (1, 2): 0.04, (0, 2): root * root}),
+          TRIPLE, rtol=RTOL)
+    # Pinsker on PAIR: 2 TV^2 = min KL + 4 tol = log 2 + 4 tol.
+    tol = ctx.tol(PAIR, 1.0)
+    u = at_equality(lambda u: 2.0 * u * u, LOG2 + 4.0 * tol, math.sqrt((LOG2 + 4 * tol) / 2))
+    holds("pinsker", "tv", constant(u), PAIR, rtol=RTOL)
+    # Appendix C on TIGHT: JS = log(2) TV + tol.
+    tol, j = ctx.tol(TIGHT, 1.0), js_divergence(TIGHT.P, TIGHT.Q)
+    u = at_equality(lambda u: LOG2 * u + tol, j, (j - tol) / LOG2)
+    holds("appendix_c_bounds", "tv", constant(u), TIGHT, rtol=RTOL)
+    # TV^2 = 2 JS + 4 tol at TV = 15/16 (a square no rounding moves), for the user
+    # tolerance atol that makes it exact.
+    roundoff = context("tv", constant(0.0)).tol(TIGHT, 1.0)
+    u, atol = 0.9375, (0.9375 ** 2 - 2.0 * j) / 4.0 - roundoff
+    for _ in range(64):
+        bound = 2.0 * j + 4.0 * context("tv", constant(0.0), atol=atol).tol(TIGHT, 1.0)
+        if bound == u * u:
+            break
+        atol = math.nextafter(atol, math.inf if bound < u * u else -math.inf)
+    assert bound == u * u
+    holds("appendix_c_bounds", "tv", constant(u), TIGHT, atol=atol)
+    # W1 <= diam TV + W1's and diam times TV's tolerances, on PAIR (W1 = 1/2, diam = 1).
+    w1_slack = w1_atol(PAIR.P, PAIR.Q)
+    tol = ctx.tol(PAIR, 1.0)
+    u = at_equality(lambda u: 1.0 * u + w1_slack + 1.0 * tol, 0.5, 0.5 - w1_slack - tol)
+    holds("appendix_c_bounds", "tv", constant(u), PAIR, rtol=RTOL)
