@@ -39,6 +39,7 @@ from dataclasses import fields, replace
 from pathlib import Path
 
 from wgan.app.benchmark_sweep import read_cells_settings, run_sweep
+from wgan.app.cell_sweep import SweepInterrupted
 from wgan.benchmark import BenchmarkCell, anchor_best, anchor_metrics, anchor_settings
 from wgan.benchmark.anchor import OUR_NAMES
 from wgan.benchmark.table import ANCHOR_GRID_DIMS, ANCHOR_GRID_FUNNELS, ANCHOR_STEPS, summarise
@@ -268,4 +269,12 @@ def main() -> None:
 
 
 if __name__ == "__main__":  # worker processes are spawned: they re-import this file
-    main()
+    # Ctrl-C: one line and status 130, no traceback (every finished cell is in its cells.csv;
+    # this script always resumes, so rerunning the same command runs the rest)
+    try:
+        main()
+    except SweepInterrupted as exc:
+        raise SystemExit(
+            f"bench_critic_anchor_table.py: interrupted: {exc.written} cells of this run are in "
+            f"{exc.path}, {exc.remaining} not run; the same command runs the rest"
+        ) from None
