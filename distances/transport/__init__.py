@@ -17,10 +17,11 @@ the top of a call down, and what flows between them::
                  (interruptible): what a solve needs from the machine.
     _options     SparseOptions: every tuning value of the sparse solver, frozen, measured.
     _dense       Problem -> certified EarthMoverSolution: closed form on the line; POT's
-                 network simplex on the full cost matrix.
+                 network simplex on the full cost matrix; dense_plan, the same simplex's
+                 plan of a small coarse level for _sparse (not certified: a seed).
     _sparse      Problem, SparseOptions -> SparseResult: scaling, atoms without mass
-                 (c-transforms), the coarse levels (the smallest by POT's dense simplex,
-                 dense_plan), the first candidates and basis, and the certificate of the
+                 (c-transforms), the coarse levels (the smallest by _dense.dense_plan),
+                 the first candidates and basis, and the certificate of the
                  last round.
     _candidates  point clouds -> candidate edges: Flow (rows, cols, mass, u, v), first
                  neighbours, local lists, cells of the coarse level, monotone tree,
@@ -51,7 +52,8 @@ the top of a call down, and what flows between them::
     _warmup      the kernels loaded in a background thread after the first dense answer;
                  ready(Problem) says whether the sparse solver can answer at once.
 
-Imports point down this list (``_problem`` and ``_resources`` at the bottom); only the
+Imports point down this list (``_problem`` and ``_resources`` at the bottom; ``_sparse``
+imports ``_options`` and ``_dense.dense_plan``); only the
 compiled modules (``_rounds`` ... ``_nearest``, ``_jit``) import numba, and only when a
 sparse solve or the warm-up runs. After editing a compiled module in a source checkout, delete
 ``distances/transport/__pycache__/*.nbi`` and ``*.nbc`` (numba's cache checks only the

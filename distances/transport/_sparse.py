@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass, replace
-from functools import lru_cache
 
 import numpy as np
 import scipy.sparse as sp
@@ -28,6 +27,7 @@ from ._candidates import (
     pair_cost,
     repair_rows,
 )
+from ._dense import dense_plan
 from ._options import SparseOptions
 from ._problem import (
     DEFAULT_MAX_ITER,
@@ -36,7 +36,6 @@ from ._problem import (
     EarthMoverSolution,
     Problem,
     SolverError,
-    pot,
     power_of_two_below,
     scaled,
 )
@@ -50,8 +49,8 @@ from ._resources import (
 from ._solver import Rounds, Solver, run_rounds, scratch
 
 __all__ = [
-    "PRICING_RTOL", "SparseOptions", "SparseResult", "dense_plan", "solve_problem",
-    "solve_sparse", "solve_with_options",
+    "PRICING_RTOL", "SparseOptions", "SparseResult", "solve_problem", "solve_sparse",
+    "solve_with_options",
 ]
 
 FloatArray = NDArray[np.float64]
@@ -406,41 +405,6 @@ def _coarse_seed(
     ok = (rows < x.shape[0]) & (cols < y.shape[0])
     basis = refine_basis(a, b, ox, oy, s, f_rows, f_cols, f_mass)
     return ox[rows[ok]], oy[cols[ok]], levels, basis
-
-
-#: Seed of the fixed atom order of :func:`dense_plan` (any seed does; fixed for
-#: reproducibility).
-_PERMUTATION_SEED = 20170126
-
-
-def dense_plan(
-    x: FloatArray, y: FloatArray, a: FloatArray, b: FloatArray, max_iter: int
-) -> tuple[IntArray, IntArray, FloatArray] | None:
-    """The optimal plan of a small coarse problem by POT's network simplex on its full
-    cost matrix, as (rows, columns, masses); None where POT did not reach the optimum
-    (the caller then solves it sparsely). The atoms are taken in a fixed pseudo-random
-    order: POT's block search is slower on the cells' k-d order (see
-    :func:`distances.transport._dense.solve_simplex`). Not certified: the plan only
-    seeds the candidates and the first basis of the finer level."""
-    from ._nearest import euclidean_matrix
-
-    px, py = _permutation(x.shape[0]), _permutation(y.shape[0])
-    cost = euclidean_matrix(x[px], y[py])
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", UserWarning)  # POT's warning at the limit
-        plan, log = pot().emd(a[px], b[py], cost, numItermax=max_iter, log=True)
-    if int(log["result_code"]) != 1:
-        return None
-    rows, cols = np.nonzero(plan)
-    return px[rows], py[cols], plan[rows, cols]
-
-
-@lru_cache(maxsize=64)
-def _permutation(n: int) -> IntArray:
-    """The fixed pseudo-random order of n atoms (read-only; a new generator costs 50 us)."""
-    order = np.random.default_rng(_PERMUTATION_SEED).permutation(n)
-    order.flags.writeable = False
-    return order
 
 
 def _depth(n: int, m: int, d: int, opts: SparseOptions) -> int:

@@ -91,7 +91,7 @@ class TestDensePlanOfTheCoarseLevel:
     def test_plan_is_an_optimal_coupling(self):
         import ot
 
-        from distances.transport._sparse import dense_plan
+        from distances.transport._dense import dense_plan
 
         rng = np.random.default_rng(5)
         x, y = rng.standard_normal((40, 2)), rng.standard_normal((25, 2)) + 0.5
@@ -108,7 +108,7 @@ class TestDensePlanOfTheCoarseLevel:
         assert float(mass @ cost) == pytest.approx(want, rel=1e-13)
 
     def test_plan_stopped_at_its_limit_is_refused(self):
-        from distances.transport._sparse import dense_plan
+        from distances.transport._dense import dense_plan
 
         rng = np.random.default_rng(6)
         x, y = rng.standard_normal((40, 2)), rng.standard_normal((30, 2))
