@@ -38,6 +38,14 @@ __all__ = [
 #: 1500 points left tree arcs 1e-13 off zero, against 3e-15 without the shifts.)
 _DRIFT = 16.0
 
+#: Index through this (``arr[_U(i)]``) in the pivots' loops: numba wraps a negative
+#: signed index around (a sign test and an add at every access, and a length kept in a
+#: register or, short of them, reloaded from the stack), an unsigned one it does not. Node
+#: and arc numbers are never negative (the root's parent -1 is never indexed). Eight 2-D
+#: problems of 500 x 250 and 500 x 167: the same pivots, the rounds in 0.77x the time
+#: (``docs/sparse_w1.rst``, "Fifth look").
+_U = np.uint64
+
 #: The arcs of the simplex as the kernels take them: sources, targets (node numbers; the
 #: demands follow the supplies, the root is last), costs, flows and states (``_TREE`` or
 #: ``_LOWER``), arc ``first_arc`` onwards the candidates.
@@ -99,10 +107,10 @@ def find_entering_arc(first_arc, n_arcs, arcs, tree, cand, n_cand, next_arc, blo
     in_arc = -1
     kept = 0
     for q in range(n_cand):
-        e = cand[q]
-        c = state[e] * (cost[e] + pi[src[e]] - pi[tgt[e]])
+        e = cand[_U(q)]
+        c = state[_U(e)] * (cost[_U(e)] + pi[_U(src[_U(e)])] - pi[_U(tgt[_U(e)])])
         if c < -eps:
-            cand[kept] = e
+            cand[_U(kept)] = e
             kept += 1
             if c < best:
                 best = c
@@ -112,10 +120,10 @@ def find_entering_arc(first_arc, n_arcs, arcs, tree, cand, n_cand, next_arc, blo
         cnt = block
         e = next_arc
         for _ in range(n_arcs - first_arc):
-            c = state[e] * (cost[e] + pi[src[e]] - pi[tgt[e]])
+            c = state[_U(e)] * (cost[_U(e)] + pi[_U(src[_U(e)])] - pi[_U(tgt[_U(e)])])
             if c < -eps:
                 if n_cand < cand.shape[0]:
-                    cand[n_cand] = e
+                    cand[_U(n_cand)] = e
                     n_cand += 1
                 if c < best:
                     best = c
@@ -139,12 +147,12 @@ def find_entering_arc(first_arc, n_arcs, arcs, tree, cand, n_cand, next_arc, blo
 def find_join_node(arcs, tree, in_arc):
     """The first common ancestor of the entering arc's ends: the top of its cycle."""
     parent, succ_num = tree.parent, tree.succ_num
-    u, v = arcs.src[in_arc], arcs.tgt[in_arc]
+    u, v = arcs.src[_U(in_arc)], arcs.tgt[_U(in_arc)]
     while u != v:
-        if succ_num[u] < succ_num[v]:
-            u = parent[u]
+        if succ_num[_U(u)] < succ_num[_U(v)]:
+            u = parent[_U(u)]
         else:
-            v = parent[v]
+            v = parent[_U(v)]
     return u
 
 
@@ -155,24 +163,25 @@ def find_leaving_arc(arcs, tree, in_arc, join):
     Returns (found, u_out, u_in, v_in, delta): the entering arc's end on the leaving
     arc's side (``u_in``) is re-hung below the other (``v_in``)."""
     parent, pred, forward, flow = tree.parent, tree.pred, tree.forward, arcs.flow
-    first, second = arcs.src[in_arc], arcs.tgt[in_arc]  # state LOWER: push along the arc
+    # state LOWER: push along the arc
+    first, second = arcs.src[_U(in_arc)], arcs.tgt[_U(in_arc)]
     delta = np.inf
     result = 0
     u_out = -1
     u = first
     while u != join:
-        if forward[u] and flow[pred[u]] < delta:
-            delta = flow[pred[u]]
+        if forward[_U(u)] and flow[_U(pred[_U(u)])] < delta:
+            delta = flow[_U(pred[_U(u)])]
             u_out = u
             result = 1
-        u = parent[u]
+        u = parent[_U(u)]
     u = second
     while u != join:
-        if (not forward[u]) and flow[pred[u]] <= delta:
-            delta = flow[pred[u]]
+        if (not forward[_U(u)]) and flow[_U(pred[_U(u)])] <= delta:
+            delta = flow[_U(pred[_U(u)])]
             u_out = u
             result = 2
-        u = parent[u]
+        u = parent[_U(u)]
     if result == 1:
         return True, u_out, first, second, delta
     return result == 2, u_out, second, first, delta
@@ -185,19 +194,19 @@ def change_flow(arcs, tree, step):
     parent, pred, forward, flow = tree.parent, tree.pred, tree.forward, arcs.flow
     in_arc, join, delta = step.in_arc, step.join, step.delta
     if delta > 0:
-        flow[in_arc] += delta
-        u = arcs.src[in_arc]
+        flow[_U(in_arc)] += delta
+        u = arcs.src[_U(in_arc)]
         while u != join:
-            flow[pred[u]] += -delta if forward[u] else delta
-            u = parent[u]
-        u = arcs.tgt[in_arc]
+            flow[_U(pred[_U(u)])] += -delta if forward[_U(u)] else delta
+            u = parent[_U(u)]
+        u = arcs.tgt[_U(in_arc)]
         while u != join:
-            flow[pred[u]] += delta if forward[u] else -delta
-            u = parent[u]
-    arcs.state[in_arc] = 0
+            flow[_U(pred[_U(u)])] += delta if forward[_U(u)] else -delta
+            u = parent[_U(u)]
+    arcs.state[_U(in_arc)] = 0
     out_arc = pred[step.u_out]
-    flow[out_arc] = 0.0
-    arcs.state[out_arc] = 1
+    flow[_U(out_arc)] = 0.0
+    arcs.state[_U(out_arc)] = 1
 
 
 @kernel(inline="always")
@@ -208,90 +217,90 @@ def update_tree_structure(arcs, tree, step):
     rev_thread, succ_num, last_succ, dirty = (tree.rev_thread, tree.succ_num, tree.last_succ,
                                               tree.dirty)
     in_arc, join, u_out, u_in, v_in = step.in_arc, step.join, step.u_out, step.u_in, step.v_in
-    old_rev_thread = rev_thread[u_out]
-    old_succ_num = succ_num[u_out]
-    old_last_succ = last_succ[u_out]
-    v_out = parent[u_out]
-    u = last_succ[u_in]
-    right = thread[u]
+    old_rev_thread = rev_thread[_U(u_out)]
+    old_succ_num = succ_num[_U(u_out)]
+    old_last_succ = last_succ[_U(u_out)]
+    v_out = parent[_U(u_out)]
+    u = last_succ[_U(u_in)]
+    right = thread[_U(u)]
     if old_rev_thread == v_in:
-        last = thread[last_succ[u_out]]
+        last = thread[_U(last_succ[_U(u_out)])]
     else:
-        last = thread[v_in]
+        last = thread[_U(v_in)]
     stem = u_in
-    thread[v_in] = stem
+    thread[_U(v_in)] = stem
     n_dirty = 0
-    dirty[n_dirty] = v_in
+    dirty[_U(n_dirty)] = v_in
     n_dirty += 1
     par_stem = v_in
     while stem != u_out:
-        new_stem = parent[stem]
-        thread[u] = new_stem
-        dirty[n_dirty] = u
+        new_stem = parent[_U(stem)]
+        thread[_U(u)] = new_stem
+        dirty[_U(n_dirty)] = u
         n_dirty += 1
-        w = rev_thread[stem]
-        thread[w] = right
-        rev_thread[right] = w
-        parent[stem] = par_stem
+        w = rev_thread[_U(stem)]
+        thread[_U(w)] = right
+        rev_thread[_U(right)] = w
+        parent[_U(stem)] = par_stem
         par_stem = stem
         stem = new_stem
-        if last_succ[stem] == last_succ[par_stem]:
-            u = rev_thread[par_stem]
+        if last_succ[_U(stem)] == last_succ[_U(par_stem)]:
+            u = rev_thread[_U(par_stem)]
         else:
-            u = last_succ[stem]
-        right = thread[u]
-    parent[u_out] = par_stem
-    thread[u] = last
-    rev_thread[last] = u
-    last_succ[u_out] = u
+            u = last_succ[_U(stem)]
+        right = thread[_U(u)]
+    parent[_U(u_out)] = par_stem
+    thread[_U(u)] = last
+    rev_thread[_U(last)] = u
+    last_succ[_U(u_out)] = u
     if old_rev_thread != v_in:
-        thread[old_rev_thread] = right
-        rev_thread[right] = old_rev_thread
+        thread[_U(old_rev_thread)] = right
+        rev_thread[_U(right)] = old_rev_thread
     for k in range(n_dirty):
-        w = dirty[k]
-        rev_thread[thread[w]] = w
+        w = dirty[_U(k)]
+        rev_thread[_U(thread[_U(w)])] = w
     tmp_sc = 0
-    tmp_ls = last_succ[u_out]
+    tmp_ls = last_succ[_U(u_out)]
     u = u_out
     while u != u_in:
-        w = parent[u]
-        pred[u] = pred[w]
-        forward[u] = not forward[w]
-        tmp_sc += succ_num[u] - succ_num[w]
-        succ_num[u] = tmp_sc
-        last_succ[w] = tmp_ls
+        w = parent[_U(u)]
+        pred[_U(u)] = pred[_U(w)]
+        forward[_U(u)] = not forward[_U(w)]
+        tmp_sc += succ_num[_U(u)] - succ_num[_U(w)]
+        succ_num[_U(u)] = tmp_sc
+        last_succ[_U(w)] = tmp_ls
         u = w
-    pred[u_in] = in_arc
-    forward[u_in] = u_in == arcs.src[in_arc]
-    succ_num[u_in] = old_succ_num
+    pred[_U(u_in)] = in_arc
+    forward[_U(u_in)] = u_in == arcs.src[_U(in_arc)]
+    succ_num[_U(u_in)] = old_succ_num
     up_limit_in = -1
     up_limit_out = -1
-    if last_succ[join] == v_in:
+    if last_succ[_U(join)] == v_in:
         up_limit_out = join
     else:
         up_limit_in = join
     u = v_in
-    while u != up_limit_in and last_succ[u] == v_in:
-        last_succ[u] = last_succ[u_out]
-        u = parent[u]
+    while u != up_limit_in and last_succ[_U(u)] == v_in:
+        last_succ[_U(u)] = last_succ[_U(u_out)]
+        u = parent[_U(u)]
     if join != old_rev_thread and v_in != old_rev_thread:
         u = v_out
-        while u != up_limit_out and last_succ[u] == old_last_succ:
-            last_succ[u] = old_rev_thread
-            u = parent[u]
+        while u != up_limit_out and last_succ[_U(u)] == old_last_succ:
+            last_succ[_U(u)] = old_rev_thread
+            u = parent[_U(u)]
     else:
         u = v_out
-        while u != up_limit_out and last_succ[u] == old_last_succ:
-            last_succ[u] = last_succ[u_out]
-            u = parent[u]
+        while u != up_limit_out and last_succ[_U(u)] == old_last_succ:
+            last_succ[_U(u)] = last_succ[_U(u_out)]
+            u = parent[_U(u)]
     u = v_in
     while u != join:
-        succ_num[u] += old_succ_num
-        u = parent[u]
+        succ_num[_U(u)] += old_succ_num
+        u = parent[_U(u)]
     u = v_out
     while u != join:
-        succ_num[u] -= old_succ_num
-        u = parent[u]
+        succ_num[_U(u)] -= old_succ_num
+        u = parent[_U(u)]
 
 
 @kernel(inline="always")
@@ -304,22 +313,22 @@ def update_potentials(arcs, tree, step):
     in_arc, u_in, v_in = step.in_arc, step.u_in, step.v_in
     n_nodes = pi.shape[0]
     root = n_nodes - 1
-    if tree.forward[u_in]:
-        sigma = pi[v_in] - pi[u_in] - arcs.cost[in_arc]
+    if tree.forward[_U(u_in)]:
+        sigma = pi[_U(v_in)] - pi[_U(u_in)] - arcs.cost[_U(in_arc)]
     else:
-        sigma = pi[v_in] - pi[u_in] + arcs.cost[in_arc]
-    end = thread[last_succ[u_in]]
-    if 2 * succ_num[u_in] <= n_nodes:
+        sigma = pi[_U(v_in)] - pi[_U(u_in)] + arcs.cost[_U(in_arc)]
+    end = thread[_U(last_succ[_U(u_in)])]
+    if 2 * succ_num[_U(u_in)] <= n_nodes:
         u = u_in
         while u != end:
-            pi[u] += sigma
-            u = thread[u]
+            pi[_U(u)] += sigma
+            u = thread[_U(u)]
     else:
         u = end
         while u != u_in:
-            pi[u] -= sigma
-            u = thread[u]
-        if abs(pi[root]) > _DRIFT:  # keep the potentials of the size of the costs
-            shift = pi[root]
+            pi[_U(u)] -= sigma
+            u = thread[_U(u)]
+        if abs(pi[_U(root)]) > _DRIFT:  # keep the potentials of the size of the costs
+            shift = pi[_U(root)]
             for w in range(n_nodes):
-                pi[w] -= shift
+                pi[_U(w)] -= shift
