@@ -47,6 +47,7 @@ import numpy as np
 from numba import config as numba_config
 
 from ._jit import kernel
+from ._jit import unsigned as _U  # arr[_U(i)]: no wraparound test (see _jit)
 from ._nearest import insert_sorted, squared_row
 
 __all__ = ["local_items", "price_matrix", "scan", "scan_matrix"]
@@ -123,8 +124,8 @@ def _scan_rows(lo, hi, x, yt, u, v, order, starts, centre, reach, groups, tol, p
             if _distance(x, i, g_centre, g) - g_reach[g] - ui >= tol + margin:
                 continue
             for k in range(g_starts[g], g_starts[g + 1]):
-                if _distance(x, i, centre, k) - reach[k] - ui < tol + margin:
-                    kept[n_kept] = k
+                if _distance(x, i, centre, k) - reach[_U(k)] - ui < tol + margin:
+                    kept[_U(n_kept)] = k
                     n_kept += 1
         best = np.inf
         for q_k in range(n_kept):
@@ -135,7 +136,7 @@ def _scan_rows(lo, hi, x, yt, u, v, order, starts, centre, reach, groups, tol, p
             if not _block_hit(i, x, yt, v, lo_k, size, ui + cut + margin, sq):
                 continue
             for q in range(size):
-                p = lo_k + q
+                p = _U(lo_k + q)
                 r = np.sqrt(sq[q]) - ui - v[p]
                 if r < best:
                     best = r
@@ -398,7 +399,7 @@ def scan_matrix(
 def _distance(x, i, y, j):
     s = 0.0
     for t in range(x.shape[1]):
-        diff = x[i, t] - y[j, t]
+        diff = x[_U(i), t] - y[_U(j), t]
         s += diff * diff
     return np.sqrt(s)
 
@@ -418,27 +419,27 @@ def local_items(lo, hi, x, y, u, v, cols, cost_r, rows, cost_c, plan_rows, plan_
         if t < n:
             i = t
             for q in range(cols.shape[1]):
-                r = cost_r[i, q] - u[i] - v[cols[i, q]]
+                r = cost_r[i, q] - u[i] - v[_U(cols[i, q])]
                 if r < best:
                     best, bi, bj = r, i, cols[i, q]
         elif t < n + m:
             j = t - n
             for q in range(rows.shape[1]):
-                r = cost_c[j, q] - u[rows[j, q]] - v[j]
+                r = cost_c[j, q] - u[_U(rows[j, q])] - v[j]
                 if r < best:
                     best, bi, bj = r, rows[j, q], j
         elif t < n + m + e:
             i, j = plan_rows[t - n - m], plan_cols[t - n - m]
             for q in range(near_y.shape[1]):
-                jj = near_y[j, q]
-                r = _distance(x, i, y, jj) - u[i] - v[jj]
+                jj = near_y[_U(j), q]
+                r = _distance(x, i, y, jj) - u[_U(i)] - v[_U(jj)]
                 if r < best:
                     best, bi, bj = r, i, jj
         else:
             i, j = plan_rows[t - n - m - e], plan_cols[t - n - m - e]
             for q in range(near_x.shape[1]):
-                ii = near_x[i, q]
-                r = _distance(x, ii, y, j) - u[ii] - v[j]
+                ii = near_x[_U(i), q]
+                r = _distance(x, ii, y, j) - u[_U(ii)] - v[_U(j)]
                 if r < best:
                     best, bi, bj = r, ii, j
         if best < -tol:

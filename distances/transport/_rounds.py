@@ -45,6 +45,7 @@ from collections import namedtuple
 import numpy as np
 
 from ._jit import kernel
+from ._jit import unsigned as _U  # arr[_U(i)]: no wraparound test (see _jit)
 from ._pivots import pivots
 from ._pricing import local_items, price_matrix
 from ._problem import RETRIES
@@ -313,8 +314,8 @@ def _price_lists(points, cands, arcs, nodes, st, u, v, tol, n):
     plan = 0
     for e in range(st.first_arc, st.n_arcs):
         if arcs.flow[e] > 0.0:
-            plan_rows[plan] = label[arcs.src[e]]
-            plan_cols[plan] = label[arcs.tgt[e]] - n
+            plan_rows[plan] = label[_U(arcs.src[e])]
+            plan_cols[plan] = label[_U(arcs.tgt[e])] - n
             plan += 1
     total = cands.cols.shape[0] + cands.rows.shape[0] + 2 * plan
     rows = np.empty(total, np.int64)
@@ -363,11 +364,11 @@ def insert_key(keys, key):
     -1, linear probing); returns whether it was new."""
     mask = keys.shape[0] - 1
     s = _slot(key, mask)
-    while keys[s] != _EMPTY:
-        if keys[s] == key:
+    while keys[_U(s)] != _EMPTY:
+        if keys[_U(s)] == key:
             return False
         s = (s + 1) & mask
-    keys[s] = key
+    keys[_U(s)] = key
     return True
 
 
@@ -376,7 +377,7 @@ def fill_keys(keys, src, tgt, label, first_arc, n_arcs, n, m):
     """Empty the hash table ``keys`` and insert the key of every candidate arc."""
     keys[:] = _EMPTY
     for e in range(first_arc, n_arcs):
-        insert_key(keys, label[src[e]] * m + label[tgt[e]] - n)
+        insert_key(keys, label[_U(src[e])] * m + label[_U(tgt[e])] - n)
 
 
 @kernel

@@ -17,6 +17,7 @@ from __future__ import annotations
 import numpy as np
 
 from ._jit import kernel
+from ._jit import unsigned as _U  # arr[_U(i)]: no wraparound test (see _jit)
 
 __all__ = ["build_tree", "relabel", "sort_arcs"]
 
@@ -104,8 +105,8 @@ def relabel(n_arcs, src, tgt, parent, pred, forward, thread, rev_thread, succ_nu
     _permute(pi, pos, 0, n_nodes)
     _permute(forward, pos, 0, n_nodes)
     for e in range(n_arcs):
-        src[e] = pos[src[e]]
-        tgt[e] = pos[tgt[e]]
+        src[e] = pos[_U(src[e])]
+        tgt[e] = pos[_U(tgt[e])]
 
 
 @kernel
@@ -115,13 +116,13 @@ def sort_arcs(first_arc, n_arcs, src, tgt, cost, flow, state, pred):
     n_nodes = pred.shape[0]
     count = np.zeros(n_nodes + 1, np.int64)
     for e in range(first_arc, n_arcs):
-        count[src[e] + 1] += 1
+        count[_U(src[e] + 1)] += 1
     for w in range(n_nodes):
         count[w + 1] += count[w]
     newpos = np.arange(n_arcs)
     for e in range(first_arc, n_arcs):
-        newpos[e] = first_arc + count[src[e]]
-        count[src[e]] += 1
+        newpos[e] = first_arc + count[_U(src[e])]
+        count[_U(src[e])] += 1
     _permute(src, newpos, first_arc, n_arcs)
     _permute(tgt, newpos, first_arc, n_arcs)
     _permute(cost, newpos, first_arc, n_arcs)
@@ -137,7 +138,7 @@ def _permute(arr, newpos, lo, hi):
     """arr[newpos[e]] = arr[e] for lo <= e < hi."""
     old = arr[lo:hi].copy()
     for e in range(lo, hi):
-        arr[newpos[e]] = old[e - lo]
+        arr[_U(newpos[e])] = old[e - lo]
 
 
 @kernel
@@ -145,4 +146,4 @@ def _move_nodes(arr, pos):
     """arr[pos[w]] = pos[arr[w]] (-1, no node, stays)."""
     old = arr.copy()
     for w in range(arr.shape[0]):
-        arr[pos[w]] = pos[old[w]] if old[w] >= 0 else -1
+        arr[_U(pos[w])] = pos[_U(old[w])] if old[w] >= 0 else -1
