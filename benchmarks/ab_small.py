@@ -14,19 +14,38 @@ the solver sees the measures' atoms and weights. Prints each case's times and th
 time over ours, then the sums and how many cases reach the peer (results of the settings
 of ``SparseOptions`` measured with it: ``benchmarks/results/ab_small_*.txt``).
 
+``--trees A B ...`` compares versions of the code instead (source trees holding a
+``distances/`` package, e.g. ``git archive REV | tar -x -C A``): each tree's package is
+copied under a name of its own into a temporary directory (its numba cache empty, compiled
+on the untimed pass), the first tree solves each case once with the compiled rounds
+(``_rounds.rounds``) recorded, and every tree replays those calls on fresh copies of the
+recorded arrays, interleaved, the order rotated at each pass; the time is the CPU time of
+the replayed calls alone (the pivots and the pricing of the kept matrix: the code the
+kernels' changes touch, without the run-to-run spread of the rest of a solve), the best
+of the passes. The replays must end in the same pivots and values (else it stops). With
+``--full-arcs`` each tree's simplex solves each case on all n m arcs from LEMON's star by
+LEMON's block search instead, as the ``wasserstein`` package does (timed beside it): the
+cost of a pivot against a peer taking about as many.
+
 Usage::
 
     python benchmarks/ab_small.py --dims 2 --ratio 2 --variant "coarse_dense_pairs=0"
     python benchmarks/ab_small.py --dims 8 32 --ratio 3 --weights random --variant "k_neighbors=5"
+    python benchmarks/ab_small.py --dims 2 --ratio 2 --repeat 9 --trees /tmp/old /tmp/new
+    python benchmarks/ab_small.py --dims 2 --ratio 2 --trees /tmp/old /tmp/new --full-arcs
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
+import shutil
 import sys
+import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -52,6 +71,122 @@ def _ours(case: Case, opts: SparseOptions, seed: int) -> tuple[float, float]:
     return time.process_time() - t, value
 
 
+def _copy(x: Any) -> Any:
+    """Fresh copies of the arrays in a call's arguments (namedtuples kept)."""
+    if isinstance(x, np.ndarray):
+        return x.copy()
+    if isinstance(x, tuple):
+        items = [_copy(v) for v in x]
+        return type(x)(*items) if hasattr(x, "_fields") else tuple(items)
+    return x
+
+
+def _trees(args: argparse.Namespace, m: int) -> int:
+    """``--trees``: the compiled rounds of each tree replayed on the first tree's calls."""
+    work = Path(tempfile.mkdtemp(prefix="ab_trees_"))
+    sys.path.insert(0, str(work))
+    rounds, names = [], []
+    for k, tree in enumerate(args.trees):
+        shutil.copytree(Path(tree) / "distances", work / f"ab_tree{k}",
+                        ignore=shutil.ignore_patterns("__pycache__"))
+        names.append(f"{k}:{Path(tree).name}")
+        rounds.append(importlib.import_module(f"ab_tree{k}.transport._rounds"))
+    first = importlib.import_module("ab_tree0")
+    if args.full_arcs:
+        return _full_arcs(args, m, names)
+    print(f"# command: python benchmarks/ab_small.py {' '.join(sys.argv[1:])}")
+    print(f"# {args.n} x {m}{' weighted' if args.weights == 'random' else ''}; CPU seconds of "
+          f"the compiled rounds, best of {args.repeat}; load average "
+          f"{os.getloadavg()[0]:.2f} at start", flush=True)
+    sums = dict.fromkeys(names, 0.0)
+    for d in args.dims:
+        for shape in args.shapes:
+            x, y, a, b = Case(shape, d, args.n, m, args.weights == "random").data(args.seed)
+            calls: list[tuple] = []
+            real = rounds[0].rounds
+
+            def record(*call: Any, real: Any = real, calls: list = calls) -> Any:
+                calls.append(_copy(call))
+                return real(*call)
+
+            rounds[0].rounds = record
+            try:
+                first.earth_mover(first.Discrete(x, a), first.Discrete(y, b), method="sparse")
+            finally:
+                rounds[0].rounds = real
+            times: dict[str, list[float]] = {k: [] for k in names}
+            ends: dict[str, list[tuple[int, float]]] = {}
+            for r in range(args.repeat + 1):  # pass 0 untimed (compiles)
+                for k in list(range(r % len(names), len(names))) + list(range(r % len(names))):
+                    fresh = [_copy(call) for call in calls]
+                    t = time.process_time()
+                    for call in fresh:
+                        rounds[k].rounds(*call)
+                    dt = time.process_time() - t
+                    if r:
+                        times[names[k]].append(dt)
+                    ends[names[k]] = [(int(c[5]["pivots"][0]), float(c[5]["value"][0]))
+                                      for c in fresh]
+            line = f"{shape:10} d={d:<3} pivots {sum(p for p, _ in ends[names[0]]):6d}"
+            for name in names:
+                if ends[name] != ends[names[0]]:
+                    raise SystemExit(f"{name}: other pivots or values on {shape} d={d}: "
+                                     f"{ends[name]} against {ends[names[0]]}")
+                best = min(times[name])
+                sums[name] += best
+                line += f" | {name} {best * 1e3:7.2f} ms ({best / min(times[names[0]]):.3f})"
+            print(line, flush=True)
+    print("sum: " + " | ".join(f"{name} {sums[name] * 1e3:.1f} ms "
+                               f"({sums[name] / sums[names[0]]:.3f})" for name in names))
+    print(f"# load average {os.getloadavg()[0]:.2f} at end")
+    shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+def _full_arcs(args: argparse.Namespace, m: int, names: list[str]) -> int:
+    """``--trees ... --full-arcs``: each tree's simplex on all pairs from LEMON's star."""
+    import wasserstein
+
+    emd = wasserstein.EMD(n_iter_max=10**9, norm=True)
+    simplex = [importlib.import_module(f"ab_tree{k}.transport._simplex")
+               for k in range(len(names))]
+    print(f"# command: python benchmarks/ab_small.py {' '.join(sys.argv[1:])}")
+    print(f"# {args.n} x {m}{' weighted' if args.weights == 'random' else ''}, all pairs, "
+          f"LEMON's star and block search; CPU seconds, best of {args.repeat}; load average "
+          f"{os.getloadavg()[0]:.2f} at start", flush=True)
+    for d in args.dims:
+        for shape in args.shapes:
+            x, y, a, b = Case(shape, d, args.n, m, args.weights == "random").data(args.seed)
+            a = np.full(args.n, 1 / args.n) if a is None else a
+            b = np.full(m, 1 / m) if b is None else b
+            cost = np.sqrt(((x[:, None, :] - y[None, :, :]) ** 2).sum(-1))
+            rows, cols = np.divmod(np.arange(args.n * m), m)
+            best = dict.fromkeys([*names, "peer"], np.inf)
+            done = {}
+            for r in range(args.repeat + 1):  # pass 0 untimed (compiles)
+                for k, name in enumerate(names):
+                    sx = simplex[k].TransportSimplex.star(a, b, 8.0 * (1.0 + cost.max()),
+                                                          capacity=args.n * m + args.n + m)
+                    sx.add(rows, cols, cost.ravel())
+                    t = time.process_time()
+                    sx.solve(10**9, 1e-12)
+                    if r:
+                        best[name] = min(best[name], time.process_time() - t)
+                    done[name] = sx.pivots
+                t = time.process_time()
+                emd(a, x, b, y)
+                if r:
+                    best["peer"] = min(best["peer"], time.process_time() - t)
+            line = (f"{shape:10} d={d:<3} peer {best['peer'] * 1e3:6.2f} ms, "
+                    f"{emd.n_iter()} iterations ({best['peer'] / emd.n_iter() * 1e6:.2f} us)")
+            for name in names:
+                line += (f" | {name} {best[name] * 1e3:6.2f} ms, {done[name]} pivots "
+                         f"({best[name] / done[name] * 1e6:.2f} us)")
+            print(line, flush=True)
+    print(f"# load average {os.getloadavg()[0]:.2f} at end")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     import wasserstein
 
@@ -64,9 +199,15 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--repeat", type=int, default=5, help="timed passes (the best counts)")
     p.add_argument("--variant", action="append", default=[], help='e.g. "per_row=8"')
     p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--trees", nargs="+", default=[],
+                   help="source trees to compare (replayed compiled rounds; see above)")
+    p.add_argument("--full-arcs", action="store_true",
+                   help="with --trees: solve on all pairs from LEMON's star (see above)")
     args = p.parse_args(argv)
     if args.ratio < 1:
         p.error(f"--ratio must be >= 1; got {args.ratio}")
+    if args.trees:
+        return _trees(args, max(1, round(args.n / args.ratio)))
     names = ["defaults", *args.variant]
     opts = {name: SparseOptions() if name == "defaults" else options(name) for name in names}
     emd = wasserstein.EMD(n_iter_max=10**9, norm=True)
