@@ -48,7 +48,8 @@ the top of a call down, and what flows between them::
                  scans of all pairs (k-d blocks, triangle-inequality skips, threads), the
                  matrix pricing, the local lists' pricing.
     _nearest     compiled distances: the cost matrix, nearest neighbours, squared rows.
-    _jit         the kernels' decorator (numba, cached on disk where it can be).
+    _jit         the kernels' decorator (numba, cached on disk where it can be) and
+                 ``unsigned``, the index type of their hot loops (no wraparound test).
     _warmup      the kernels loaded in a background thread after the first dense answer;
                  ready(Problem) says whether the sparse solver can answer at once.
 
