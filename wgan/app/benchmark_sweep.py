@@ -56,6 +56,7 @@ __all__ = [
     "read_cells_settings",
     "run_sweep",
     "summary_markdown",
+    "write_folder_summary",
 ]
 
 #: Columns of cells.csv before the settings column, in order.
@@ -233,13 +234,23 @@ def run_sweep(
     rows = sorted(done.rows, key=lambda r: order[r["key"]])
     table = _table(rows)
     # The files describe the folder: with resume, cells.csv also holds the rows of earlier runs
-    # of other grids (other methods, pairs, seeds), and the summary and figures cover them all,
-    # this run's grid first, the others in the file's order.
-    others = [r for r in read_rows(cells_csv, CELL_COLUMNS, check_row=_check_row)[0]
-              if r["key"] not in order] if resume else []
-    paths = [cells_csv, *_write_outputs(_table(rows + others) if others else table, out)]
+    # of other grids (other methods, pairs, seeds), and the summary and figures cover them all.
+    paths = [cells_csv, *write_folder_summary(out, first=list(order))]
     return SweepOutcome(table, done.ran, done.kept, time.perf_counter() - start, tuple(paths),
                         done.notes)
+
+
+def write_folder_summary(folder: str | Path, *, first: list[str] | None = None) -> list[Path]:
+    """Write a sweep folder's summary (CSV, Markdown) and figures from every row of its
+    ``cells.csv``; the cells whose keys are in ``first`` come first, in that order, the others
+    in the file's order. Returns the paths written."""
+    out = Path(folder)
+    rows = read_rows(out / "cells.csv", CELL_COLUMNS, check_row=_check_row)[0]
+    if not rows:
+        raise ValueError(f"{out / 'cells.csv'} has no finished cell to summarise")
+    rank = {k: i for i, k in enumerate(first or [])}
+    rows = sorted(rows, key=lambda r: rank.get(r["key"], len(rank)))  # stable: file order
+    return _write_outputs(_table(rows), out)
 
 
 def _table(rows: list[dict[str, str]]) -> BenchmarkTable:
