@@ -6,6 +6,7 @@ garbage, an unreachable Ray address, --funnels 1, Ctrl-C with workers, --dims 10
 in the CLI, the --out folder made before a refusal, help written for a terminal).
 """
 
+import csv
 import os
 import signal
 import subprocess
@@ -77,6 +78,19 @@ def test_a_cut_last_row_is_recomputed_and_never_lost(done, tmp_path):
     again = run_sweep(settings(), out, resume=True, progress=False)
     assert (again.ran, again.skipped) == (0, 2)
     assert len(read_cells(out / "cells.csv")) == 2
+
+
+def test_a_resume_of_another_grid_keeps_the_folder_summary_whole(done, tmp_path):
+    # gp and ot ran into the folder; a resume running only seed 1 of gp must not rewrite the
+    # summary (and figures) with that one cell: every row of cells.csv is summarised
+    out = copy_of(done, tmp_path)
+    res = run_sweep(settings(methods=("gp",), seeds=(1,)), out, resume=True, progress=False)
+    assert (res.ran, res.skipped) == (1, 0)
+    assert [(s.method, s.n_seeds) for s in res.table.summary] == [("gp", 1)]  # the grid's
+    with (out / "summary.csv").open() as fh:
+        written = {(r["method"], r["n_seeds"]) for r in csv.DictReader(fh)}
+    assert written == {("gp", "2"), ("ot", "1")}  # the folder's: gp over seeds 0 and 1
+    assert len(read_cells(out / "cells.csv")) == 3
 
 
 def test_a_duplicated_row_counts_once(done, tmp_path):

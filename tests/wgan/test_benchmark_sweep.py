@@ -218,8 +218,15 @@ def test_figures_draw_one_line_per_method_and_switch_to_symlog_only_when_needed(
                                       row("lp", 2, 0.1), row("lp", 2, 0.05, seed=1)])
     fig = value_error_figure(small.summary)
     assert [ax.get_yscale() for ax in fig.axes] == ["linear", "linear"]
-    assert [len(ax.get_legend().get_texts()) for ax in fig.axes] == [2, 2]
-    assert len(cosine_figure(small.summary).axes[0].get_legend().get_texts()) == 3  # + 0.9
+    # one legend, for both panels (the same lines), beside the right one
+    assert fig.axes[0].get_legend() is None
+    assert len(fig.axes[1].get_legend().get_texts()) == 2
+    cos = cosine_figure(small.summary)
+    assert len(cos.axes[0].get_legend().get_texts()) == 3  # + 0.9
+    # never over the data: the legend lies right of the axes' box
+    cos.canvas.draw()
+    box, legend = cos.axes[0].get_window_extent(), cos.axes[0].get_legend().get_window_extent()
+    assert legend.x0 > box.x1
     # lp: cosines 0.5 and 0.6 over two seeds -> the error bar is their std 0.1 / sqrt(2)
     lp = next(s for s in small.summary if s.method == "lp")
     assert lp.grad_cosine_std == pytest.approx(0.1 / math.sqrt(2), rel=1e-12)

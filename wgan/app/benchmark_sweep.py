@@ -56,6 +56,7 @@ __all__ = [
     "read_cells_settings",
     "run_sweep",
     "summary_markdown",
+    "write_folder_summary",
 ]
 
 #: Columns of cells.csv before the settings column, in order.
@@ -69,7 +70,8 @@ class SweepOutcome:
     Attributes
     ----------
     table : BenchmarkTable
-        Every finished cell of the grid (resumed ones included) and the summary.
+        Every finished cell of the grid (resumed ones included) and the summary. The files
+        written may cover more: every row of the folder (:func:`run_sweep`).
     ran, skipped : int
         Cells computed now, and cells taken from an earlier ``cells.csv``.
     seconds : float
@@ -160,6 +162,8 @@ def run_sweep(
     out_dir : path
         Output folder (created once the configuration is accepted): ``cells.csv``,
         ``summary.csv``, ``summary.md``, ``value_error.png/pdf``, ``gradient_cosine.png/pdf``.
+        The summary and figures cover every row of the folder's ``cells.csv``: with
+        ``resume``, also the cells of earlier runs of other grids into the same folder.
     workers : int, default 1
         Local processes (or Ray CPUs with ``ray_address="local"``). The processes are
         spawned, so a script that calls this with ``workers > 1`` needs the
@@ -228,11 +232,30 @@ def run_sweep(
             bar.close()
     order = {c.key: i for i, c in enumerate(cells)}
     rows = sorted(done.rows, key=lambda r: order[r["key"]])
-    table = BenchmarkTable.from_rows([CellResult.from_dict(r) for r in rows],
-                                     [json.loads(r[SETTINGS_COLUMN]) for r in rows])
-    paths = [cells_csv, *_write_outputs(table, out)]
+    table = _table(rows)
+    # The files describe the folder: with resume, cells.csv also holds the rows of earlier runs
+    # of other grids (other methods, pairs, seeds), and the summary and figures cover them all.
+    paths = [cells_csv, *write_folder_summary(out, first=list(order))]
     return SweepOutcome(table, done.ran, done.kept, time.perf_counter() - start, tuple(paths),
                         done.notes)
+
+
+def write_folder_summary(folder: str | Path, *, first: list[str] | None = None) -> list[Path]:
+    """Write a sweep folder's summary (CSV, Markdown) and figures from every row of its
+    ``cells.csv``; the cells whose keys are in ``first`` come first, in that order, the others
+    in the file's order. Returns the paths written."""
+    out = Path(folder)
+    rows = read_rows(out / "cells.csv", CELL_COLUMNS, check_row=_check_row)[0]
+    if not rows:
+        raise ValueError(f"{out / 'cells.csv'} has no finished cell to summarise")
+    rank = {k: i for i, k in enumerate(first or [])}
+    rows = sorted(rows, key=lambda r: rank.get(r["key"], len(rank)))  # stable: file order
+    return _write_outputs(_table(rows), out)
+
+
+def _table(rows: list[dict[str, str]]) -> BenchmarkTable:
+    return BenchmarkTable.from_rows([CellResult.from_dict(r) for r in rows],
+                                    [json.loads(r[SETTINGS_COLUMN]) for r in rows])
 
 
 def _with_checkpoints(cells: list[BenchmarkCell], folder: Path, every: int | None,

@@ -32,6 +32,14 @@ def _by_method(summary: Sequence[SummaryRow]) -> dict[str, list[SummaryRow]]:
     return {m: sorted(rs, key=lambda r: r.dim) for m, rs in out.items()}
 
 
+def _legend(ax) -> None:
+    """The legend beside the axes, never over the data (a folder of many methods and funnel
+    counts draws twenty lines and more)."""
+    n = len(ax.get_legend_handles_labels()[1])
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0.0,
+              ncols=1 if n <= 14 else 2)
+
+
 def _style(rows: Sequence[SummaryRow], summary: Sequence[SummaryRow]) -> dict[str, str]:
     ks = sorted({s.n_funnels for s in summary})
     return {"color": _COLOURS.get(rows[0].method, "k"),
@@ -42,7 +50,7 @@ def value_error_figure(summary: Sequence[SummaryRow]) -> Figure:
     """Signed relative error of the raw and the normalised estimates against dimension."""
     import matplotlib.pyplot as plt
 
-    fig, axes = plt.subplots(1, 2, figsize=(11, 4.2), layout="constrained", sharey=False)
+    fig, axes = plt.subplots(1, 2, figsize=(13, 4.2), layout="constrained", sharey=False)
     for (name, attr, std), ax in zip(
         (("raw estimate", "raw_error", "raw_error_std"),
          ("normalised estimate (raw / K)", "normalised_error", "normalised_error_std")),
@@ -61,7 +69,7 @@ def value_error_figure(summary: Sequence[SummaryRow]) -> Figure:
             # linear within +-100 % (every critic), logarithmic beyond (the ot baseline's bias)
             ax.set_yscale("symlog", linthresh=100)
         ax.set(xlabel="dimension d", ylabel="(estimate - W1) / W1  [%]", title=name)
-        ax.legend(fontsize=8)
+    _legend(axes[-1])
     fig.suptitle("Critic value error on funnel pairs (dotted: +-10 %; bars: std over seeds; "
                  "errors beyond +-100 %: y logarithmic there)",
                  fontsize=10)
@@ -72,7 +80,7 @@ def cosine_figure(summary: Sequence[SummaryRow]) -> Figure:
     """Mean gradient cosine with the optimal critic's gradient against dimension."""
     import matplotlib.pyplot as plt
 
-    fig, ax = plt.subplots(figsize=(6.5, 4.2), layout="constrained")
+    fig, ax = plt.subplots(figsize=(8.5, 4.2), layout="constrained")
     for method, rs in _by_method(summary).items():
         ax.errorbar([r.dim for r in rs], [r.grad_cosine for r in rs],
                     yerr=[r.grad_cosine_std for r in rs], marker="o", capsize=3,
@@ -89,5 +97,5 @@ def cosine_figure(summary: Sequence[SummaryRow]) -> Figure:
     low = min([-0.05, *(s.grad_cosine - 0.05 for s in summary)])
     ax.set(xlabel="dimension d", ylabel="E_Q cos(grad f, grad u)", ylim=(low, 1.02),
            title="Gradient cosine on the generated side (bars: std over seeds)")
-    ax.legend(fontsize=8)
+    _legend(ax)
     return fig
