@@ -206,6 +206,11 @@ def main(argv: list[str] | None = None) -> int:
     args = p.parse_args(argv)
     if args.ratio < 1:
         p.error(f"--ratio must be >= 1; got {args.ratio}")
+    missing = [tree for tree in args.trees if not (Path(tree) / "distances").is_dir()]
+    if missing:
+        p.error(f"--trees: no distances/ package in {', '.join(missing)}")
+    if args.full_arcs and not args.trees:
+        p.error("--full-arcs compares --trees")
     if args.trees:
         return _trees(args, max(1, round(args.n / args.ratio)))
     names = ["defaults", *args.variant]
