@@ -160,7 +160,7 @@ def dense_plan(
     from ._nearest import euclidean_matrix
 
     px, py = _permutation(x.shape[0]), _permutation(y.shape[0])
-    plan, _, code = _emd(a[px], b[py], euclidean_matrix(x[px], y[py]), max_iter)
+    plan, _, code = _emd(a[px], b[py], euclidean_matrix(x[px], y[py]), max_iter, lean=True)
     if code != 1:
         return None
     rows, cols = np.nonzero(plan)
@@ -176,14 +176,17 @@ def _permutation(n: int) -> IntArray:
 
 
 def _emd(
-    a: FloatArray, b: FloatArray, cost: FloatArray, limit: int
+    a: FloatArray, b: FloatArray, cost: FloatArray, limit: int, lean: bool = False
 ) -> tuple[FloatArray, dict[str, Any], int]:
     """POT's ``ot.emd`` with its log: plan, log and result code (1: optimal; 0:
     infeasible; 2: unbounded; POT's warning at the iteration limit is silenced, the code
-    says it)."""
+    says it). ``lean``: for a plan alone (:func:`dense_plan`), without POT's check of
+    the masses (the caller's are equal) and its centring of the potentials (not used):
+    the same plan, 0.09 ms less a call at 125 x 63 (0.76 -> 0.67 ms)."""
+    extra = {"center_dual": False, "check_marginals": False} if lean else {}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)
-        plan, log = pot().emd(a, b, cost, numItermax=limit, log=True)
+        plan, log = pot().emd(a, b, cost, numItermax=limit, log=True, **extra)
     return plan, log, int(log["result_code"])
 
 
