@@ -176,4 +176,3 @@ def nearest_points(x: np.ndarray, y: np.ndarray, k_row: int, k_col: int,
     y = np.ascontiguousarray(y, dtype=np.float64)
     return (_nearest_pass(x, np.ascontiguousarray(y.T), int(k_row), order_x),
             _nearest_pass(y, np.ascontiguousarray(x.T), int(k_col), order_y))
-
