@@ -27,12 +27,17 @@ of the passes. The replays must end in the same pivots and values (else it stops
 LEMON's block search instead, as the ``wasserstein`` package does (timed beside it): the
 cost of a pivot against a peer taking about as many.
 
+``--phases`` times where one default solve goes instead (the k-d cells, the nearest
+neighbours, the coarse level, the first basis, the rounds with the compiled part in them,
+the certificate), wall-clock, mean over the cases and passes.
+
 Usage::
 
     python benchmarks/ab_small.py --dims 2 --ratio 2 --variant "coarse_dense_pairs=0"
     python benchmarks/ab_small.py --dims 8 32 --ratio 3 --weights random --variant "k_neighbors=5"
     python benchmarks/ab_small.py --dims 2 --ratio 2 --repeat 9 --trees /tmp/old /tmp/new
     python benchmarks/ab_small.py --dims 2 --ratio 2 --trees /tmp/old /tmp/new --full-arcs
+    python benchmarks/ab_small.py --dims 2 --ratio 2 --repeat 7 --phases
 """
 
 from __future__ import annotations
@@ -187,6 +192,71 @@ def _full_arcs(args: argparse.Namespace, m: int, names: list[str]) -> int:
     return 0
 
 
+#: The phases ``--phases`` times (module, function, label): the solver's own calls,
+#: wrapped in place for the run (the compiled rounds inside ``run_rounds``).
+PHASES = (
+    ("_sparse", "cells", "k-d cells"),
+    ("_sparse", "nearest_pairs", "nearest neighbours"),
+    ("_sparse", "_coarse_seed", "coarse level"),
+    ("_sparse", "dense_plan", "  its dense plan (POT)"),
+    ("_sparse", "Solver", "first basis"),
+    ("_sparse", "run_rounds", "rounds"),
+    ("_rounds", "rounds", "  compiled (pivots, pricing)"),
+    ("_sparse", "_certified", "certificate"),
+)
+
+
+def _phases(args: argparse.Namespace, m: int) -> int:
+    """``--phases``: where one default solve's time goes, averaged over the cases and the
+    ``--repeat`` passes (wall-clock, after two untimed passes; the phases nest as
+    indented)."""
+    import collections
+
+    from distances import earth_mover
+    from distances.transport import _rounds, _sparse
+
+    modules = {"_sparse": _sparse, "_rounds": _rounds}
+    spent: collections.Counter = collections.Counter()
+
+    def timed(f: Any, label: str) -> Any:
+        def call(*a: Any, **k: Any) -> Any:
+            t = time.perf_counter()
+            try:
+                return f(*a, **k)
+            finally:
+                spent[label] += time.perf_counter() - t
+        return call
+
+    for mod, name, label in PHASES:
+        setattr(modules[mod], name, timed(getattr(modules[mod], name), label))
+    cases = [Case(shape, d, args.n, m, args.weights == "random").data(args.seed)
+             for d in args.dims for shape in args.shapes]
+
+    def solve_all() -> None:
+        for x, y, a, b in cases:
+            t = time.perf_counter()
+            P, Q = Discrete(x, a), Discrete(y, b)
+            spent["Discrete (both)"] += time.perf_counter() - t
+            t = time.perf_counter()
+            earth_mover(P, Q, method="sparse")
+            spent["earth_mover"] += time.perf_counter() - t
+
+    print(f"# command: python benchmarks/ab_small.py {' '.join(sys.argv[1:])}")
+    print(f"# {args.n} x {m}{' weighted' if args.weights == 'random' else ''}, "
+          f"{len(cases)} cases; ms a solve (wall-clock), mean of {args.repeat} passes; "
+          f"load average {os.getloadavg()[0]:.2f} at start", flush=True)
+    solve_all()
+    solve_all()
+    spent.clear()
+    for _ in range(args.repeat):
+        solve_all()
+    k = args.repeat * len(cases)
+    for label in ("Discrete (both)", "earth_mover", *(p[2] for p in PHASES)):
+        print(f"{label:30} {spent[label] / k * 1e3:7.3f}")
+    print(f"# load average {os.getloadavg()[0]:.2f} at end")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     import wasserstein
 
@@ -199,6 +269,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--repeat", type=int, default=5, help="timed passes (the best counts)")
     p.add_argument("--variant", action="append", default=[], help='e.g. "per_row=8"')
     p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--phases", action="store_true",
+                   help="where a default solve's time goes, phase by phase (see above)")
     p.add_argument("--trees", nargs="+", default=[],
                    help="source trees to compare (replayed compiled rounds; see above)")
     p.add_argument("--full-arcs", action="store_true",
@@ -211,6 +283,8 @@ def main(argv: list[str] | None = None) -> int:
         p.error(f"--trees: no distances/ package in {', '.join(missing)}")
     if args.full_arcs and not args.trees:
         p.error("--full-arcs compares --trees")
+    if args.phases:
+        return _phases(args, max(1, round(args.n / args.ratio)))
     if args.trees:
         return _trees(args, max(1, round(args.n / args.ratio)))
     names = ["defaults", *args.variant]
