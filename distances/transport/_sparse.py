@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 import numpy as np
 import scipy.sparse as sp
@@ -36,6 +37,7 @@ from ._problem import (
     EarthMoverSolution,
     Problem,
     SolverError,
+    check_max_iter,
     power_of_two_below,
     scaled,
 )
@@ -175,7 +177,14 @@ def solve_sparse(
 def solve_problem(prob: Problem, *, max_iter: int = DEFAULT_MAX_ITER) -> SparseResult:
     """:func:`solve_sparse` with the default options on a problem validated by the caller
     (:mod:`distances.wasserstein`): point clouds ``prob.x``, ``prob.y`` and unit masses."""
-    return solve_with_options(prob, SparseOptions(max_iter=max_iter))
+    return solve_with_options(prob, _default_options(check_max_iter(max_iter)))
+
+
+@lru_cache(maxsize=8)
+def _default_options(max_iter: int) -> SparseOptions:
+    """The default options with ``max_iter``, validated once (frozen: shared; a new one
+    took 14 us a call)."""
+    return SparseOptions(max_iter=max_iter)
 
 
 def solve_with_options(prob: Problem, opts: SparseOptions) -> SparseResult:
