@@ -160,7 +160,7 @@ def nearest_points(x: np.ndarray, y: np.ndarray, k_row: int, k_col: int,
     neighbours up to ties). Faster than two k-d trees up to about 500 x 700 points in 2-D
     (0.62 ms vs 0.94 ms at n = m = 500; 0.05 ms vs 0.18 ms at 125). ``check=False``: the
     caller vouches for the arguments (int64 permutations, float64 C-contiguous points; the
-    solver's own k-d orders): 0.1 ms less a call at 500 x 250."""
+    solver's own k-d orders): 403 -> 360 us a call at 500 x 250."""
     if not check:
         return (_nearest_pass(x, np.ascontiguousarray(y.T), k_row, order_x),
                 _nearest_pass(y, np.ascontiguousarray(x.T), k_col, order_y))
