@@ -163,12 +163,9 @@ def nearest_pairs(
             from ._nearest import nearest_points  # compiled
 
             ox, oy = (np.arange(n), np.arange(m)) if orders is None else orders
-            # (unchecked: the points are aligned()'s float64 arrays, the orders cells()'s
-            # int64 permutations or the identity)
-            cols, rows = nearest_points(np.ascontiguousarray(xc, dtype=np.float64),
-                                        np.ascontiguousarray(yc, dtype=np.float64),
-                                        int(kr), int(kc), np.asarray(ox, np.int64),
-                                        np.asarray(oy, np.int64), check=False)
+            # (unchecked: the orders are cells()'s permutations or the identity, kr and kc
+            # within the sizes)
+            cols, rows = nearest_points(xc, yc, kr, kc, ox, oy, check=False)
         else:
             cols = _query(cKDTree(yc), xc, kr)
             rows = _query(cKDTree(xc), yc, kc)
