@@ -234,8 +234,11 @@ def run_sweep(
     rows = sorted(done.rows, key=lambda r: order[r["key"]])
     table = _table(rows)
     # The files describe the folder: with resume, cells.csv also holds the rows of earlier runs
-    # of other grids (other methods, pairs, seeds), and the summary and figures cover them all.
-    paths = [cells_csv, *write_folder_summary(out, first=list(order))]
+    # of other grids (other methods, pairs, seeds), and the summary and figures cover them all;
+    # without it the file holds this grid's rows only.
+    written = (write_folder_summary(out, first=list(order)) if resume
+               else _write_outputs(table, out))
+    paths = [cells_csv, *written]
     return SweepOutcome(table, done.ran, done.kept, time.perf_counter() - start, tuple(paths),
                         done.notes)
 
