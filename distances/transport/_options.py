@@ -116,16 +116,19 @@ class SparseOptions:
         5e-13).
     coarse_dense_pairs : int, default 2**13
         A coarse level of up to this many pairs of cells (8192: 125 x 63 cells under
-        500 x 250 points) is solved by POT's network simplex on its full cost matrix
-        instead of sparsely: its plan only seeds the finer level, and the sparse solve
-        of so small a problem spent most of its time around the pivots (0.7-1.2 ms
-        against 1.0-1.5 at 125 x 63). ``python benchmarks/ab_small.py --dims 2
-        --repeat 9 --variant coarse_dense_pairs=0`` (eight shapes, CPU seconds, load
-        13-14; ``benchmarks/results/ab_small_coarse_dense_*.txt``): without it 1.039x
-        the time at 500 x 250 (``--ratio 2``) and 1.057x at 500 x 167 weighted
-        (``--ratio 3 --weights random``). An earlier harness (load 8.4-8.8) also had
-        1000 x 500 (its 63 x 32 level) 6 % faster with it, and 40,000 pairs (250 x 125
-        cells too) 1-3 % faster than without, less than 8192.
+        500 x 250 points) is solved on all its pairs at once
+        (:func:`~distances.transport._simplex.all_pairs_plan`: the kernel's simplex from
+        LEMON's star) instead of by column generation: its plan only seeds the finer
+        level, and the column generation of so small a problem spent most of its time
+        around the pivots. POT's ``ot.emd`` did this until it proved slower than the
+        kernel: 0.99-1.14 ms a coarse level against 0.74-0.87 (eight 2-D shapes of
+        ``benchmarks/bench_peers.py``, 500 x 250 and 500 x 167 weighted, CPU, load 1).
+        With POT, ``python benchmarks/ab_small.py --dims 2 --repeat 9 --variant
+        coarse_dense_pairs=0`` (CPU seconds, load 13-14;
+        ``benchmarks/results/ab_small_coarse_dense_*.txt``) had the column generation at
+        1.039x the time at 500 x 250 (``--ratio 2``) and 1.057x at 500 x 167 weighted
+        (``--ratio 3 --weights random``); with the kernel (load 1.2) 16384 and 32768
+        were within 3 % of 8192 at 500 x 500 and 1000 x 500.
     artificial_dust : float, default 1e-12
         Mass an artificial arc of the big-M start may keep from round-off (measured: up
         to 2e-16); more means the artificial cost was too small, and the solver starts

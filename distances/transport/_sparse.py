@@ -28,11 +28,11 @@ from ._candidates import (
     pair_cost,
     repair_rows,
 )
-from ._dense import dense_plan
 from ._options import SparseOptions
 from ._problem import (
     DEFAULT_MAX_ITER,
     PRICING_RTOL,
+    SIMPLEX_EPS,
     Certificate,
     EarthMoverSolution,
     Problem,
@@ -415,7 +415,12 @@ def _coarse_seed(
     zx, zy = zx / ma[:, None], zy / mb[:, None]
     plan = None
     if zx.shape[0] * zy.shape[0] <= opts.coarse_dense_pairs:
-        plan = dense_plan(zx, zy, ma, mb, opts.max_iter)
+        from ._nearest import euclidean_matrix
+        from ._simplex import all_pairs_plan
+
+        index = np.int32 if ma.size + mb.size >= opts.index32_nodes else np.int64
+        plan = all_pairs_plan(ma, mb, euclidean_matrix(zx, zy), opts.max_iter, SIMPLEX_EPS,
+                              opts.artificial_dust, index)
     if plan is None:
         flow = _solve_full(zx, zy, ma, mb, opts, seed_only=True)
         assert isinstance(flow, Flow)
