@@ -22,6 +22,7 @@ from distances.sparse_w1 import SparseOptions
 from distances.transport._bases import least_cost_basis, northwest_corner, refine_basis
 from distances.transport._nearest import euclidean_matrix, nearest_in_matrix, nearest_points
 from distances.transport._pricing import scan, scan_matrix
+from distances.transport._rounds import fill_mask
 from distances.transport._simplex import ITERATION_LIMIT, OPTIMAL, TransportSimplex
 
 # The rounds without a kept cost matrix (those of large problems), at every size.
@@ -407,6 +408,29 @@ def test_scans_in_forked_workers_and_threads():
     if "fork" in multiprocessing.get_all_start_methods():
         with multiprocessing.get_context("fork").Pool(2) as pool:
             _same_scans(pool.map_async(_scan_of, [args] * 2).get(timeout=120), want)
+
+
+@pytest.mark.parametrize("n, m", [(1, 1), (7, 3), (40, 90)])
+def test_fill_mask_is_the_flatnonzero_of_the_mask(n, m):
+    """The seeds not in the basis, once each, in ascending i m + j: what the mask's
+    flatnonzero gave (the arcs' order sets the pivots), repeats and basis pairs among the
+    seeds; the mask holds the seeds and the basis, and a stale mask is reset."""
+    rng = np.random.default_rng(n + m)
+    cost = rng.random((n, m))
+    tree_rows, tree_cols = rng.integers(0, n, n + m - 1), rng.integers(0, m, n + m - 1)
+    rows, cols = rng.integers(0, n, 5 * (n + m)), rng.integers(0, m, 5 * (n + m))
+    rows, cols = np.concatenate([rows, tree_rows[:3]]), np.concatenate([cols, tree_cols[:3]])
+    want_mask = np.zeros((n, m), np.bool_)
+    want_mask[rows, cols] = True
+    want_mask[tree_rows, tree_cols] = False
+    want = np.flatnonzero(want_mask)
+    want_mask[tree_rows, tree_cols] = True
+    in_set = np.ones((n, m), np.bool_)  # stale
+    got_rows, got_cols, got_cost = fill_mask(in_set, rows, cols, tree_rows, tree_cols, cost)
+    assert_array_equal(got_rows, want // m)
+    assert_array_equal(got_cols, want % m)
+    assert_array_equal(got_cost, cost.ravel()[want])
+    assert_array_equal(in_set, want_mask)
 
 
 def test_nearest_in_matrix_matches_a_sort():
