@@ -2,7 +2,8 @@ r"""Distance matrices and nearest neighbours between two point clouds, compiled 
 
 For the problems whose cost matrix the sparse W1 solver keeps
 (``SparseOptions.matrix_max_pairs``): the matrix itself
-(:func:`euclidean_matrix`, cdist's sums in cdist's order), each row's and column's
+(:func:`euclidean_matrix`, cdist's sums in cdist's order; over a power of two that makes
+its entries of order 1, :func:`unit_euclidean_matrix`), each row's and column's
 nearest entries of a matrix (:func:`nearest_in_matrix`, above 3-D), and each point's
 nearest points in the other cloud by brute force (:func:`nearest_points`, up to
 ``SparseOptions.brute_force_pairs`` pairs in up to 3-D). Also what the scans of
@@ -17,9 +18,11 @@ from __future__ import annotations
 import numpy as np
 
 from ._jit import kernel
+from ._problem import power_of_two_below
 
 __all__ = [
     "euclidean_matrix", "insert_sorted", "nearest_in_matrix", "nearest_points", "squared_row",
+    "unit_euclidean_matrix",
 ]
 
 
@@ -98,6 +101,56 @@ def _distances(x, yt, out):
     return out
 
 
+@kernel
+def _squared_distances(x, yt, out):
+    """out[i, j] = ||x_i - y_j||^2 (:func:`squared_row`); returns the largest."""
+    largest = 0.0
+    for i in range(x.shape[0]):
+        row = out[i]
+        squared_row(x[i], yt, 0, row)
+        for j in range(row.shape[0]):
+            r = row[j]
+            largest = r if r > largest else largest
+    return largest
+
+
+@kernel
+def _roots_over(out, t):
+    """out = sqrt(out) / t, in place, for t a power of two (times 1 / t: the same,
+    exactly)."""
+    inv = 1.0 / t
+    flat = out.ravel()
+    for q in range(flat.shape[0]):
+        flat[q] = np.sqrt(flat[q]) * inv
+
+
+def unit_euclidean_matrix(x: np.ndarray, y: np.ndarray,
+                          out: np.ndarray | None = None) -> tuple[np.ndarray, float, float]:
+    """The Euclidean distance matrix over t, the largest power of two at most its largest
+    entry L (:func:`~distances.transport._problem.power_of_two_below`): costs of order 1,
+    exactly rescaled. Returns the matrix (in ``out`` if given, as
+    :func:`euclidean_matrix`), L and t. Bit for bit ``euclidean_matrix(x, y) / t`` (the
+    square root is monotone: L is the root of the largest squared distance), without
+    the passes of the maximum and the division over the matrix: 500 x 250 in 2-D, with
+    them, 195-207 -> 167-186 us (ring, curve, heavy; interleaved, load 1.5)."""
+    shape = (len(x), len(y))
+    if out is None:
+        out = np.empty(shape)
+    _check_out(out, shape)
+    largest = float(np.sqrt(_squared_distances(
+        np.ascontiguousarray(x, dtype=np.float64), np.ascontiguousarray(y.T, dtype=np.float64),
+        out)))
+    t = power_of_two_below(largest)
+    _roots_over(out, t)
+    return out, largest, t
+
+
+def _check_out(out: np.ndarray, shape: tuple[int, int]) -> None:
+    if out.shape != shape or out.dtype != np.float64 or not out.flags.c_contiguous:
+        raise ValueError(f"out must be a C-contiguous float64 array of shape {shape}; got "
+                         f"{out.dtype} {out.shape}")
+
+
 def nearest_in_matrix(dist: np.ndarray, k_row: int, k_col: int) -> tuple[np.ndarray, np.ndarray]:
     """Column indices of the ``k_row`` smallest entries of each row (n, k_row) and row
     indices of the ``k_col`` smallest of each column (m, k_col), in one pass."""
@@ -111,9 +164,7 @@ def euclidean_matrix(x: np.ndarray, y: np.ndarray, out: np.ndarray | None = None
     shape = (len(x), len(y))
     if out is None:
         out = np.empty(shape)
-    elif out.shape != shape or out.dtype != np.float64 or not out.flags.c_contiguous:
-        raise ValueError(f"out must be a C-contiguous float64 array of shape {shape}; got "
-                         f"{out.dtype} {out.shape}")
+    _check_out(out, shape)
     _distances(np.ascontiguousarray(x, dtype=np.float64),
                np.ascontiguousarray(y.T, dtype=np.float64), out)
     return out

@@ -20,7 +20,12 @@ from scipy.spatial.distance import cdist
 from distances import SolverError
 from distances.sparse_w1 import SparseOptions
 from distances.transport._bases import least_cost_basis, northwest_corner, refine_basis
-from distances.transport._nearest import euclidean_matrix, nearest_in_matrix, nearest_points
+from distances.transport._nearest import (
+    euclidean_matrix,
+    nearest_in_matrix,
+    nearest_points,
+    unit_euclidean_matrix,
+)
 from distances.transport._pricing import scan, scan_matrix
 from distances.transport._rounds import fill_mask
 from distances.transport._simplex import ITERATION_LIMIT, OPTIMAL, TransportSimplex
@@ -471,6 +476,22 @@ def test_euclidean_matrix_is_cdist(d):
     x, y = rng.normal(size=(37, d)) * 1e3, rng.normal(size=(23, d))
     assert_allclose(euclidean_matrix(x, y), cdist(x, y), rtol=1e-14, atol=0)
     assert euclidean_matrix(x, x).diagonal().max() == 0.0
+
+
+@pytest.mark.parametrize("d", [1, 2, 8])
+@pytest.mark.parametrize("spread", [1e-3, 3.0, 1e5])
+def test_unit_euclidean_matrix_is_the_matrix_over_a_power_of_two(d, spread):
+    """Bit for bit euclidean_matrix / t, t the largest power of two <= the largest
+    distance L (also returned): 1 <= max < 2, at spreads that put L far from 1."""
+    rng = np.random.default_rng(d)
+    x, y = rng.normal(size=(37, d)) * spread, rng.normal(size=(23, d)) * spread
+    want = euclidean_matrix(x, y)
+    got, largest, t = unit_euclidean_matrix(x, y, np.empty((37, 23)))
+    assert largest == want.max() and t == 2.0 ** np.floor(np.log2(largest))
+    assert_array_equal(got, want / t)
+    assert 1.0 <= got.max() < 2.0
+    with pytest.raises(ValueError, match="C-contiguous float64"):
+        unit_euclidean_matrix(x, y, np.empty((23, 37)))
 
 
 @pytest.mark.parametrize("kept", [True, False])
