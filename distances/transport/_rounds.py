@@ -65,6 +65,7 @@ __all__ = [
     "Points",
     "centre",
     "fill_keys",
+    "fill_mask",
     "insert_key",
     "round_state",
     "rounds",
@@ -378,6 +379,52 @@ def fill_keys(keys, src, tgt, label, first_arc, n_arcs, n, m):
     keys[:] = _EMPTY
     for e in range(first_arc, n_arcs):
         insert_key(keys, label[_U(src[e])] * m + label[_U(tgt[e])] - n)
+
+
+@kernel
+def fill_mask(in_set, rows, cols, tree_rows, tree_cols, cost):
+    """Fill the mask of the candidate pairs of a kept cost matrix (``in_set`` (n, m)):
+    the first basis's pairs (``tree_rows``, ``tree_cols``) and the seed pairs (``rows``,
+    ``cols``; repeats allowed). Returns the rows, columns and costs of the seeds that are
+    not in the basis, once each, in ascending ``i * m + j`` (the order ``np.flatnonzero``
+    of the mask gave: the same arcs, so the same pivots), sorted by two counting sorts
+    (columns, then rows) instead of a pass over the n m pairs: 500 x 250 in 2-D (ring,
+    curve), 132 -> 60 us with the cost gather (load 1.2)."""
+    n, m = in_set.shape
+    in_set.ravel()[:] = False  # (a memset)
+    for e in range(tree_rows.shape[0]):
+        in_set[tree_rows[e], tree_cols[e]] = True
+    new_rows = np.empty(rows.shape[0], np.int64)
+    new_cols = np.empty(rows.shape[0], np.int64)
+    row_start = np.zeros(n + 1, np.int64)
+    col_start = np.zeros(m + 1, np.int64)
+    k = 0
+    for q in range(rows.shape[0]):
+        i, j = rows[q], cols[q]
+        if not in_set[i, j]:
+            in_set[i, j] = True
+            new_rows[k], new_cols[k] = i, j
+            row_start[i + 1] += 1
+            col_start[j + 1] += 1
+            k += 1
+    for i in range(n):
+        row_start[i + 1] += row_start[i]
+    for j in range(m):
+        col_start[j + 1] += col_start[j]
+    by_col = np.empty(k, np.int64)  # the new pairs by column
+    for q in range(k):
+        j = new_cols[q]
+        by_col[col_start[j]] = q
+        col_start[j] += 1
+    out_rows = np.empty(k, np.int64)
+    out_cols = np.empty(k, np.int64)
+    out_cost = np.empty(k)
+    for q in by_col:  # then by row, stably: by row, columns ascending
+        i, j = new_rows[q], new_cols[q]
+        p = row_start[i]
+        row_start[i] = p + 1
+        out_rows[p], out_cols[p], out_cost[p] = i, j, cost[i, j]
+    return out_rows, out_cols, out_cost
 
 
 @kernel

@@ -219,6 +219,7 @@ def run_rounds(
         Candidates,
         Nodes,
         Points,
+        fill_mask,
         round_state,
         rounds,
     )
@@ -227,30 +228,26 @@ def run_rounds(
     n, m = a.size, b.size
     sx = solver.simplex
     tree_rows, tree_cols, _ = sx.arcs()
-    tree = tree_rows * m + tree_cols
     if cost is not None:
         # The candidate set as a mask of all pairs: the seeds not yet arcs join, sorted
-        # and without repeats, in one pass over the mask.
-        in_set = scratch("in_set", n * m, np.bool_)
-        in_set[:] = False
-        in_set[seeds[0] * m + seeds[1]] = True
-        in_set[tree] = False
-        new = np.flatnonzero(in_set)
-        in_set[tree] = True
+        # and without repeats (compiled).
+        in_set = scratch("in_set", n * m, np.bool_).reshape(n, m)
+        new_rows, new_cols, new_cost = fill_mask(in_set, seeds[0], seeds[1], tree_rows,
+                                                 tree_cols, cost)
         room = opts.per_row * n + m  # what one round may add
-        new_cost = cost.ravel()[new]
     else:
         new = np.unique(seeds[0].astype(np.int64) * m + seeds[1])
-        new = new[~np.isin(new, tree)]
+        new = new[~np.isin(new, tree_rows * m + tree_cols)]
+        new_rows, new_cols = new // m, new % m
         room = 3 * (n + m)
-        new_cost = pair_cost(x, y, new // m, new % m)
-    sx.reserve(new.size + room)
-    sx.add(new // m, new % m, new_cost)
+        new_cost = pair_cost(x, y, new_rows, new_cols)
+    sx.reserve(new_rows.size + room)
+    sx.add(new_rows, new_cols, new_cost)
     solver.start()
     sx = solver.simplex
     if cost is not None:
         none, none_i = np.zeros((0, 0)), np.zeros((0, 0), np.int64)
-        cands = Candidates(cost, in_set.reshape(n, m), np.full(1, -1, np.int64), none_i,
+        cands = Candidates(cost, in_set, np.full(1, -1, np.int64), none_i,
                            none, none_i, none, none_i, none_i)
     else:
         assert local is not None

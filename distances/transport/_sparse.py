@@ -225,26 +225,28 @@ def _solve_scaled(prob: Problem, opts: SparseOptions) -> SparseResult:
     s = power_of_two_below(max(float(np.abs(x).max()), float(np.abs(y).max())))
     # The largest ground cost, exact over all pairs (convex hulls in 2-D and 3-D), on
     # coordinates of order 1 (squared distances of raw ones could under- or overflow).
-    unit_cost = None
+    cost = None
     if opts.keeps_matrix(x.shape[0], y.shape[0], x.shape[1]):  # kept for the solve
-        from ._nearest import euclidean_matrix  # compiled (imports numba)
+        from ._nearest import unit_euclidean_matrix  # compiled (imports numba)
 
         # (a scratch array kept for this thread's next solve: fresh memory page-faults)
         buf = scratch("cost", x.shape[0] * y.shape[0], np.float64)
-        unit_cost = euclidean_matrix(x / s, y / s, buf.reshape(x.shape[0], y.shape[0]))
-        unit_largest = float(unit_cost.max())
+        # Powers of two scale distances exactly: the distances of x / f, y / f (f = s t
+        # below) are the matrix's entries, the distances of x / s, y / s over t.
+        cost, unit_largest, t = unit_euclidean_matrix(
+            x / s, y / s, buf.reshape(x.shape[0], y.shape[0]))
     else:
         unit_largest = cost_scale(x / s, y / s)
-    t = power_of_two_below(unit_largest)
+        t = power_of_two_below(unit_largest)
     f = s * t  # a power of two: the solver sees costs of order 1, exactly rescaled
-    # Powers of two scale distances exactly: the distances of x / f, y / f are unit_cost / t.
-    cost = None if unit_cost is None else np.divide(unit_cost, t, out=unit_cost)
     res = _solve_with_null_weights(x / f, y / f, prob.a, prob.b, opts, unit_largest / t, cost)
     sol = res.solution
     if f != 1.0:
         sol = replace(sol, value=sol.value * f, u=sol.u * f, v=sol.v * f,
-                      certificate=scaled(sol.certificate, f))
-    return replace(res, solution=replace(sol, x=x, y=y))
+                      certificate=scaled(sol.certificate, f), x=x, y=y)
+    else:
+        sol = replace(sol, x=x, y=y)
+    return replace(res, solution=sol)
 
 
 def _same(value: object, default: object) -> bool:

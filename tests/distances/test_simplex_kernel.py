@@ -20,8 +20,14 @@ from scipy.spatial.distance import cdist
 from distances import SolverError
 from distances.sparse_w1 import SparseOptions
 from distances.transport._bases import least_cost_basis, northwest_corner, refine_basis
-from distances.transport._nearest import euclidean_matrix, nearest_in_matrix, nearest_points
+from distances.transport._nearest import (
+    euclidean_matrix,
+    nearest_in_matrix,
+    nearest_points,
+    unit_euclidean_matrix,
+)
 from distances.transport._pricing import scan, scan_matrix
+from distances.transport._rounds import fill_mask
 from distances.transport._simplex import ITERATION_LIMIT, OPTIMAL, TransportSimplex
 
 # The rounds without a kept cost matrix (those of large problems), at every size.
@@ -409,6 +415,29 @@ def test_scans_in_forked_workers_and_threads():
             _same_scans(pool.map_async(_scan_of, [args] * 2).get(timeout=120), want)
 
 
+@pytest.mark.parametrize("n, m", [(1, 1), (7, 3), (40, 90)])
+def test_fill_mask_is_the_flatnonzero_of_the_mask(n, m):
+    """The seeds not in the basis, once each, in ascending i m + j: what the mask's
+    flatnonzero gave (the arcs' order sets the pivots), repeats and basis pairs among the
+    seeds; the mask holds the seeds and the basis, and a stale mask is reset."""
+    rng = np.random.default_rng(n + m)
+    cost = rng.random((n, m))
+    tree_rows, tree_cols = rng.integers(0, n, n + m - 1), rng.integers(0, m, n + m - 1)
+    rows, cols = rng.integers(0, n, 5 * (n + m)), rng.integers(0, m, 5 * (n + m))
+    rows, cols = np.concatenate([rows, tree_rows[:3]]), np.concatenate([cols, tree_cols[:3]])
+    want_mask = np.zeros((n, m), np.bool_)
+    want_mask[rows, cols] = True
+    want_mask[tree_rows, tree_cols] = False
+    want = np.flatnonzero(want_mask)
+    want_mask[tree_rows, tree_cols] = True
+    in_set = np.ones((n, m), np.bool_)  # stale
+    got_rows, got_cols, got_cost = fill_mask(in_set, rows, cols, tree_rows, tree_cols, cost)
+    assert_array_equal(got_rows, want // m)
+    assert_array_equal(got_cols, want % m)
+    assert_array_equal(got_cost, cost.ravel()[want])
+    assert_array_equal(in_set, want_mask)
+
+
 @pytest.mark.parametrize("ties", [False, True])
 def test_nearest_in_matrix_matches_a_stable_sort(ties):
     """The k smallest entries of each row and column, nearest first, ties to the smaller
@@ -454,6 +483,22 @@ def test_euclidean_matrix_is_cdist(d):
     x, y = rng.normal(size=(37, d)) * 1e3, rng.normal(size=(23, d))
     assert_allclose(euclidean_matrix(x, y), cdist(x, y), rtol=1e-14, atol=0)
     assert euclidean_matrix(x, x).diagonal().max() == 0.0
+
+
+@pytest.mark.parametrize("d", [1, 2, 8])
+@pytest.mark.parametrize("spread", [1e-3, 3.0, 1e5])
+def test_unit_euclidean_matrix_is_the_matrix_over_a_power_of_two(d, spread):
+    """Bit for bit euclidean_matrix / t, t the largest power of two <= the largest
+    distance L (also returned): 1 <= max < 2, at spreads that put L far from 1."""
+    rng = np.random.default_rng(d)
+    x, y = rng.normal(size=(37, d)) * spread, rng.normal(size=(23, d)) * spread
+    want = euclidean_matrix(x, y)
+    got, largest, t = unit_euclidean_matrix(x, y, np.empty((37, 23)))
+    assert largest == want.max() and t == 2.0 ** np.floor(np.log2(largest))
+    assert_array_equal(got, want / t)
+    assert 1.0 <= got.max() < 2.0
+    with pytest.raises(ValueError, match="C-contiguous float64"):
+        unit_euclidean_matrix(x, y, np.empty((23, 37)))
 
 
 @pytest.mark.parametrize("kept", [True, False])

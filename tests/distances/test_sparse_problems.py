@@ -38,8 +38,12 @@ class TestBulkMoments:
         w = rng.dirichlet(np.ones(2000))
         mean, cov = bulk_moments(x, w)
         ref_mean, ref_cov = _plain_moments(x, w)
-        assert_allclose(mean, ref_mean, rtol=0, atol=0)
-        assert_allclose(cov, ref_cov, rtol=0, atol=0)
+        # The compiled sums run in index order, BLAS's in blocks: equal up to round-off
+        # (1e-15 of the cloud's size); leaving out one point (weight ~ 1/2000) would move
+        # them by ~1e-4 of it.
+        size = float(np.abs(x).max())
+        assert_allclose(mean, ref_mean, rtol=1e-12, atol=1e-14 * size)
+        assert_allclose(cov, ref_cov, rtol=1e-12, atol=1e-14 * size**2)
 
     def test_far_outliers_are_left_out(self, rng: np.random.Generator):
         inner = rng.normal(size=(980, 2)) * [1.0, 3.0]
@@ -71,6 +75,26 @@ class TestBulkMoments:
         ratio_all = np.linalg.norm(xa_all[typical], axis=1) / np.linalg.norm(
             x[typical], axis=1)
         assert np.median(ratio_all) < 0.5
+
+    def test_its_eigen_decomposition_and_median_are_numpy_s(self, rng: np.random.Generator):
+        """The compiled steps (Jacobi rotations, a quickselect) against numpy's eigh and
+        median: equal up to round-off (1e-12 of the largest eigenvalue), on diagonal,
+        repeated-eigenvalue and random matrices, values with ties, odd and even sizes."""
+        from distances.transport._nearest import _eigen, _select
+
+        b = rng.normal(size=(8, 8))
+        for s in (np.diag([3.0, 1.0]), np.eye(3) * 2.0, np.array([[1.0, 1.0], [1.0, 1.0]]),
+                  b[:2, :2] @ b[:2, :2].T, b[:3, :3] @ b[:3, :3].T, b @ b.T):
+            lam, vecs = _eigen(s)
+            scale = np.abs(s).max()
+            assert_allclose(np.sort(lam), np.linalg.eigvalsh(s), rtol=0, atol=1e-12 * scale)
+            assert_allclose(vecs @ np.diag(lam) @ vecs.T, s, rtol=0, atol=1e-12 * scale)
+            assert_allclose(vecs.T @ vecs, np.eye(len(s)), rtol=0, atol=1e-12)
+        for v in (rng.random(1), rng.random(7), rng.random(500), rng.integers(0, 3, 40) * 1.0):
+            h = v.size // 2
+            middle, below = _select(v, h)
+            ordered = np.sort(v)
+            assert middle == ordered[h] and below == (ordered[h - 1] if h else -np.inf)
 
     def test_bulk_radius_is_validated(self):
         with pytest.raises(ValueError, match="bulk_radius must be a number > 0; got 0"):
