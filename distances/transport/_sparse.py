@@ -125,8 +125,8 @@ def solve_sparse(
         Points per cell of the coarse problem (0 or 1: no coarse level).
     coarsen_above : int, optional
         Solve a coarse problem first when both clouds have more points than this.
-        Default: 100 in up to 3 dimensions, 800 above, where cells of 4 points are not local
-        enough to pay for the coarse solve at smaller sizes.
+        Default: 100 in up to 2 dimensions, 300 in 3, 800 above, where cells of 4 points
+        are not local enough to pay for the coarse solve at smaller sizes.
     max_rounds : int, default 500
         Rounds of solve-and-price (solves that reach the optimum on their candidates)
         before :class:`SolverError` is raised.
