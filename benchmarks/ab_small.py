@@ -198,7 +198,7 @@ PHASES = (
     ("_sparse", "cells", "k-d cells"),
     ("_sparse", "nearest_pairs", "nearest neighbours"),
     ("_sparse", "_coarse_seed", "coarse level"),
-    ("_sparse", "dense_plan", "  its dense plan (POT)"),
+    ("_simplex", "all_pairs_plan", "  its plan on all pairs"),
     ("_sparse", "Solver", "first basis"),
     ("_sparse", "run_rounds", "rounds"),
     ("_rounds", "rounds", "  compiled (pivots, pricing)"),
@@ -213,9 +213,9 @@ def _phases(args: argparse.Namespace, m: int) -> int:
     import collections
 
     from distances import earth_mover
-    from distances.transport import _rounds, _sparse
+    from distances.transport import _rounds, _simplex, _sparse
 
-    modules = {"_sparse": _sparse, "_rounds": _rounds}
+    modules = {"_sparse": _sparse, "_rounds": _rounds, "_simplex": _simplex}
     spent: collections.Counter = collections.Counter()
 
     def timed(f: Any, label: str) -> Any:

@@ -59,13 +59,14 @@ from .transport._sparse import (
 )
 
 __all__ = [
-    "COARSEN_ABOVE", "COARSEN_ABOVE_HIGH_D", "PRICING_RTOL", "SparseOptions", "SparseResult",
-    "solve_problem", "solve_sparse",
+    "COARSEN_ABOVE", "COARSEN_ABOVE_3D", "COARSEN_ABOVE_HIGH_D", "PRICING_RTOL", "SparseOptions",
+    "SparseResult", "solve_problem", "solve_sparse",
 ]
 
-#: The default ``coarsen_above`` in up to 3 dimensions and above
-#: (:attr:`SparseOptions.coarsen_above_low_d`, ``coarsen_above_high_d``).
+#: The default ``coarsen_above`` in up to 2 dimensions, in 3 and above
+#: (:attr:`SparseOptions.coarsen_above_low_d`, ``coarsen_above_3d``, ``coarsen_above_high_d``).
 COARSEN_ABOVE = SparseOptions().coarsen_above_low_d
+COARSEN_ABOVE_3D = SparseOptions().coarsen_above_3d
 COARSEN_ABOVE_HIGH_D = SparseOptions().coarsen_above_high_d
 
 # Documented, pickled and shown as distances.sparse_w1.* (their home before the subpackage).

@@ -17,10 +17,10 @@ the top of a call down, and what flows between them::
                  (interruptible): what a solve needs from the machine.
     _options     SparseOptions: every tuning value of the sparse solver, frozen, measured.
     _dense       Problem -> certified EarthMoverSolution: closed form on the line; POT's
-                 network simplex on the full cost matrix; dense_plan, the same simplex's
-                 plan of a small coarse level for _sparse (not certified: a seed).
+                 network simplex on the full cost matrix.
     _sparse      Problem, SparseOptions -> SparseResult: scaling, atoms without mass
-                 (c-transforms), the coarse levels (the smallest by _dense.dense_plan),
+                 (c-transforms), the coarse levels (the smallest on all its pairs by
+                 _simplex.all_pairs_plan),
                  the first candidates and basis, and the certificate of the
                  last round.
     _candidates  point clouds -> candidate edges: Flow (rows, cols, mass, u, v), first
@@ -36,7 +36,8 @@ the top of a call down, and what flows between them::
                  candidates (mask, or hash table of keys), the stop rule; ROUND_STATE, the
                  named record of the rounds' counters, limits and tolerances.
     _simplex     TransportSimplex: LEMON's primal network simplex on a growing arc set,
-                 keeping its basis between solves (starts, arcs added, plan, potentials).
+                 keeping its basis between solves (starts, arcs added, plan, potentials);
+                 all_pairs_plan, its plan of a small problem on all pairs (a seed).
     _pivots      Arcs, Tree -> pivots: one pivot in LEMON's steps (find_entering_arc,
                  find_join_node, find_leaving_arc, change_flow, update_tree_structure,
                  update_potentials) on named state (Arcs, Tree, Pivot).
@@ -54,7 +55,7 @@ the top of a call down, and what flows between them::
                  ready(Problem) says whether the sparse solver can answer at once.
 
 Imports point down this list (``_problem`` and ``_resources`` at the bottom; ``_sparse``
-imports ``_options`` and ``_dense.dense_plan``); only the
+imports ``_options``); only the
 compiled modules (``_rounds`` ... ``_nearest``, ``_jit``) import numba, and only when a
 sparse solve or the warm-up runs. After editing a compiled module in a source checkout, delete
 ``distances/transport/__pycache__/*.nbi`` and ``*.nbc`` (numba's cache checks only the

@@ -1,8 +1,8 @@
 """The dense exact W1 solvers: the closed form on the line and POT's network simplex on
 the full (n, m) cost matrix. Both take a validated :class:`~distances.transport._problem.Problem`
-and return a certified :class:`~distances.transport._problem.EarthMoverSolution`;
-:func:`dense_plan` gives the sparse solver the plan of a small coarse level by the same
-network simplex (not certified: it only seeds the finer level).
+and return a certified :class:`~distances.transport._problem.EarthMoverSolution`.
+(The sparse solver's smallest coarse level is solved on all its pairs by its own simplex,
+:func:`distances.transport._simplex.all_pairs_plan`.)
 
 Private module: use :func:`distances.earth_mover` and :func:`distances.earth_mover_solution`.
 """
@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import replace
-from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -28,7 +27,7 @@ from ._problem import (
 )
 from ._resources import DENSE_BYTES_PER_PAIR, check_memory
 
-__all__ = ["dense_plan", "solve_line", "solve_simplex", "w1_line"]
+__all__ = ["solve_line", "solve_simplex", "w1_line"]
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.intp]
@@ -143,50 +142,19 @@ def solve_simplex(prob: Problem, max_iter: int) -> EarthMoverSolution:
     return replace(sol, plan=plan, u=u, v=v, a=prob.a, b=prob.b, x=prob.x, y=prob.y)
 
 
-#: Seed of the fixed atom order of solve_simplex and dense_plan (any seed does; fixed for
-#: reproducibility).
+#: Seed of the fixed atom order of solve_simplex (any seed does; fixed for reproducibility).
 _PERMUTATION_SEED = 20170126
 
 
-def dense_plan(
-    x: FloatArray, y: FloatArray, a: FloatArray, b: FloatArray, max_iter: int
-) -> tuple[IntArray, IntArray, FloatArray] | None:
-    """The optimal plan of a small coarse problem by POT's network simplex on its full
-    cost matrix, as (rows, columns, masses); None where POT did not reach the optimum
-    (the caller then solves it sparsely). The atoms are taken in a fixed pseudo-random
-    order: POT's block search is slower on the cells' k-d order (see
-    :func:`solve_simplex`). Not certified: the plan only seeds the candidates and the
-    first basis of the finer level."""
-    from ._nearest import euclidean_matrix
-
-    px, py = _permutation(x.shape[0]), _permutation(y.shape[0])
-    plan, _, code = _emd(a[px], b[py], euclidean_matrix(x[px], y[py]), max_iter, lean=True)
-    if code != 1:
-        return None
-    rows, cols = np.nonzero(plan)
-    return px[rows], py[cols], plan[rows, cols]
-
-
-@lru_cache(maxsize=64)
-def _permutation(n: int) -> IntArray:
-    """The fixed pseudo-random order of n atoms (read-only; a new generator costs 50 us)."""
-    order = np.random.default_rng(_PERMUTATION_SEED).permutation(n)
-    order.flags.writeable = False
-    return order
-
-
 def _emd(
-    a: FloatArray, b: FloatArray, cost: FloatArray, limit: int, lean: bool = False
+    a: FloatArray, b: FloatArray, cost: FloatArray, limit: int
 ) -> tuple[FloatArray, dict[str, Any], int]:
     """POT's ``ot.emd`` with its log: plan, log and result code (1: optimal; 0:
     infeasible; 2: unbounded; POT's warning at the iteration limit is silenced, the code
-    says it). ``lean``: for a plan alone (:func:`dense_plan`), without POT's check of
-    the masses (the caller's are equal) and its centring of the potentials (not used):
-    the same plan, 0.09 ms less a call at 125 x 63 (0.76 -> 0.67 ms)."""
-    extra = {"center_dual": False, "check_marginals": False} if lean else {}
+    says it)."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)
-        plan, log = pot().emd(a, b, cost, numItermax=limit, log=True, **extra)
+        plan, log = pot().emd(a, b, cost, numItermax=limit, log=True)
     return plan, log, int(log["result_code"])
 
 

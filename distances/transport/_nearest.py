@@ -44,33 +44,32 @@ def insert_sorted(best, arg, filled, r, j):
 
 
 @kernel
-def _nearest_row(i, r, rows_best, rows_arg, cols_best, cols_arg, col_kth):
-    """Offer row i's values ``r`` (one per column) to row i's list and to every column's;
-    ``col_kth[j]`` mirrors the last (largest) entry of column j's list."""
-    k_row, k_col = rows_best.shape[1], cols_best.shape[1]
-    best, arg = rows_best[i], rows_arg[i]
-    row_kth = best[k_row - 1]  # the lists start full of +inf
-    for j in range(r.shape[0]):
-        rj = r[j]
-        if rj < row_kth:
-            insert_sorted(best, arg, k_row, rj, j)
-            row_kth = best[k_row - 1]
-        if rj < col_kth[j]:
-            insert_sorted(cols_best[j], cols_arg[j], k_col, rj, i)
-            col_kth[j] = cols_best[j, k_col - 1]
-
-
-@kernel
-def _nearest_in_matrix(dist, k_row, k_col):
+def _smallest(dist, k, by_rows):
+    """The indices of the k smallest entries of each row (``by_rows``) or each column of
+    ``dist``, ascending, ties to the smaller index (what inserting every entry in index
+    order into a sorted list of k gives). Each line's k-th smallest is at most its largest
+    entry at the previous line's k indices: only entries up to that bound are inserted
+    (a third of them on 8 Gaussians vs a Gaussian, 500 x 167 in 8-D)."""
     n, m = dist.shape
-    rows_best = np.full((n, k_row), np.inf)
-    rows_arg = np.zeros((n, k_row), np.int64)
-    cols_best = np.full((m, k_col), np.inf)
-    cols_arg = np.zeros((m, k_col), np.int64)
-    col_kth = np.full(m, np.inf)
-    for i in range(n):
-        _nearest_row(i, dist[i], rows_best, rows_arg, cols_best, cols_arg, col_kth)
-    return rows_arg, cols_arg
+    lines, length = (n, m) if by_rows else (m, n)
+    out = np.empty((lines, k), np.int64)
+    best = np.empty(k)
+    for s in range(lines):
+        arg = out[s]
+        bound = np.inf
+        if s > 0:
+            bound = 0.0
+            for q in range(k):
+                t = out[s - 1, q]
+                bound = max(bound, dist[s, t] if by_rows else dist[t, s])
+        filled = 0
+        for t in range(length):
+            r = dist[s, t] if by_rows else dist[t, s]
+            if r <= bound and (filled < k or r < best[k - 1]):
+                filled = insert_sorted(best, arg, filled, r, t)
+                if filled == k:
+                    bound = best[k - 1]
+    return out
 
 
 @kernel(inline="always")  # inlined: a call per block of 64 cost 22 %
@@ -155,8 +154,12 @@ def _check_out(out: np.ndarray, shape: tuple[int, int]) -> None:
 
 def nearest_in_matrix(dist: np.ndarray, k_row: int, k_col: int) -> tuple[np.ndarray, np.ndarray]:
     """Column indices of the ``k_row`` smallest entries of each row (n, k_row) and row
-    indices of the ``k_col`` smallest of each column (m, k_col), in one pass."""
-    return _nearest_in_matrix(np.ascontiguousarray(dist), int(k_row), int(k_col))
+    indices of the ``k_col`` smallest of each column (m, k_col), nearest first, ties to the
+    smaller index: a pass over the rows and one over the columns, each entry tested
+    against a bound (:func:`_smallest`). 500 x 167 in 8-D: 0.70 -> 0.40 ms (one pass
+    inserting every entry into its row's and its column's lists; load 1.8)."""
+    dist = np.ascontiguousarray(dist)
+    return _smallest(dist, int(k_row), True), _smallest(dist, int(k_col), False)
 
 
 def euclidean_matrix(x: np.ndarray, y: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:

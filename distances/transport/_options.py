@@ -44,18 +44,26 @@ class SparseOptions:
         ``CELL_SIZE_MAX``, 64).
     coarsen_above : int or None, default None
         Solve a coarse problem first when both clouds have more points than this; None:
-        ``coarsen_above_low_d`` in up to 3 dimensions, ``coarsen_above_high_d`` above.
+        ``coarsen_above_low_d`` in up to 2 dimensions, ``coarsen_above_3d`` in 3 and
+        ``coarsen_above_high_d`` above.
     max_rounds : int, default 500
         Rounds of solve-and-price that reach the optimum on their candidates before
         :class:`~distances.SolverError` is raised.
     max_iter : int, default 1_000_000
         Iteration limit of each network-simplex solve (then 10x and 100x).
-    coarsen_above_low_d, coarsen_above_high_d : int, default 100 and 800
+    coarsen_above_low_d, coarsen_above_3d, coarsen_above_high_d : int, default 100, 300, 800
         The default ``coarsen_above``: above 3-D k-d cells of 4 points are far from local
         (and the star start does not use the coarse plan). ``--sizes 500 700 1000 2000
         --dims 8 32 --variant coarsen_above=100``, four shapes summed: without a coarse
         level 13 % less time at n = 500, 10 % at 700; at 1000 in 8-D 7 % more, at 2000
-        14 % more.
+        14 % more. In 3-D (``benchmarks/ab_small.py --dims 3 --variant
+        coarsen_above_low_d=600`` when it set 3-D's threshold too; eight shapes summed,
+        CPU, best of 5, load 1-1.5): without a coarse level 0.88x-0.93x the time at 500 x
+        125, 500 x 167 and 500 x 250, uniform and weighted, 0.97x at 500 x 250 weighted;
+        with it, 1000 x 333 weighted took 0.94x the time of without (1000 x 500 0.98x;
+        1000 x 1000 and 2000 x 1000 0.90x and 0.83x). In 2-D the coarse level pays from
+        500 x 167 (without it 1.02x-1.19x the time at 500 x 167 and 500 x 250; at 500 x
+        125 0.89x uniform, 1.06x weighted).
     per_row : int, default 16
         Violated pairs per row that a scan adds (the most violated ones). 16, not 4: the
         bench_peers shapes took 4-7 % less time at n = 2000 (stretched 2-D 15 %), the same
@@ -116,16 +124,19 @@ class SparseOptions:
         5e-13).
     coarse_dense_pairs : int, default 2**13
         A coarse level of up to this many pairs of cells (8192: 125 x 63 cells under
-        500 x 250 points) is solved by POT's network simplex on its full cost matrix
-        instead of sparsely: its plan only seeds the finer level, and the sparse solve
-        of so small a problem spent most of its time around the pivots (0.7-1.2 ms
-        against 1.0-1.5 at 125 x 63). ``python benchmarks/ab_small.py --dims 2
-        --repeat 9 --variant coarse_dense_pairs=0`` (eight shapes, CPU seconds, load
-        13-14; ``benchmarks/results/ab_small_coarse_dense_*.txt``): without it 1.039x
-        the time at 500 x 250 (``--ratio 2``) and 1.057x at 500 x 167 weighted
-        (``--ratio 3 --weights random``). An earlier harness (load 8.4-8.8) also had
-        1000 x 500 (its 63 x 32 level) 6 % faster with it, and 40,000 pairs (250 x 125
-        cells too) 1-3 % faster than without, less than 8192.
+        500 x 250 points) is solved on all its pairs at once
+        (:func:`~distances.transport._simplex.all_pairs_plan`: the kernel's simplex from
+        LEMON's star) instead of by column generation: its plan only seeds the finer
+        level, and the column generation of so small a problem spent most of its time
+        around the pivots. POT's ``ot.emd`` did this until it proved slower than the
+        kernel: 0.99-1.14 ms a coarse level against 0.74-0.87 (eight 2-D shapes of
+        ``benchmarks/bench_peers.py``, 500 x 250 and 500 x 167 weighted, CPU, load 1).
+        With POT, ``python benchmarks/ab_small.py --dims 2 --repeat 9 --variant
+        coarse_dense_pairs=0`` (CPU seconds, load 13-14;
+        ``benchmarks/results/ab_small_coarse_dense_*.txt``) had the column generation at
+        1.039x the time at 500 x 250 (``--ratio 2``) and 1.057x at 500 x 167 weighted
+        (``--ratio 3 --weights random``); with the kernel (load 1.2) 16384 and 32768
+        were within 3 % of 8192 at 500 x 500 and 1000 x 500.
     artificial_dust : float, default 1e-12
         Mass an artificial arc of the big-M start may keep from round-off (measured: up
         to 2e-16); more means the artificial cost was too small, and the solver starts
@@ -139,6 +150,7 @@ class SparseOptions:
     max_rounds: int = 500
     max_iter: int = DEFAULT_MAX_ITER
     coarsen_above_low_d: int = 100
+    coarsen_above_3d: int = 300
     coarsen_above_high_d: int = 800
     per_row: int = 16
     partial_pivots: int = 2
@@ -195,4 +207,6 @@ class SparseOptions:
         """``coarsen_above``, or its default in dimension ``d``."""
         if self.coarsen_above is not None:
             return self.coarsen_above
-        return self.coarsen_above_low_d if d <= 3 else self.coarsen_above_high_d
+        if d <= 2:
+            return self.coarsen_above_low_d
+        return self.coarsen_above_3d if d == 3 else self.coarsen_above_high_d

@@ -28,11 +28,11 @@ from ._candidates import (
     pair_cost,
     repair_rows,
 )
-from ._dense import dense_plan
 from ._options import SparseOptions
 from ._problem import (
     DEFAULT_MAX_ITER,
     PRICING_RTOL,
+    SIMPLEX_EPS,
     Certificate,
     EarthMoverSolution,
     Problem,
@@ -125,8 +125,8 @@ def solve_sparse(
         Points per cell of the coarse problem (0 or 1: no coarse level).
     coarsen_above : int, optional
         Solve a coarse problem first when both clouds have more points than this.
-        Default: 100 in up to 3 dimensions, 800 above, where cells of 4 points are not local
-        enough to pay for the coarse solve at smaller sizes.
+        Default: 100 in up to 2 dimensions, 300 in 3, 800 above, where cells of 4 points
+        are not local enough to pay for the coarse solve at smaller sizes.
     max_rounds : int, default 500
         Rounds of solve-and-price (solves that reach the optimum on their candidates)
         before :class:`SolverError` is raised.
@@ -416,7 +416,12 @@ def _coarse_seed(
     zx, zy = zx / ma[:, None], zy / mb[:, None]
     plan = None
     if zx.shape[0] * zy.shape[0] <= opts.coarse_dense_pairs:
-        plan = dense_plan(zx, zy, ma, mb, opts.max_iter)
+        from ._nearest import euclidean_matrix
+        from ._simplex import all_pairs_plan
+
+        index = np.int32 if ma.size + mb.size >= opts.index32_nodes else np.int64
+        plan = all_pairs_plan(ma, mb, euclidean_matrix(zx, zy), opts.max_iter, SIMPLEX_EPS,
+                              opts.artificial_dust, index)
     if plan is None:
         flow = _solve_full(zx, zy, ma, mb, opts, seed_only=True)
         assert isinstance(flow, Flow)

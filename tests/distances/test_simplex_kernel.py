@@ -438,12 +438,19 @@ def test_fill_mask_is_the_flatnonzero_of_the_mask(n, m):
     assert_array_equal(in_set, want_mask)
 
 
-def test_nearest_in_matrix_matches_a_sort():
-    rng = np.random.default_rng(2)
-    dist = rng.random((40, 30))
-    rows_k, cols_k = nearest_in_matrix(dist, 5, 3)
-    assert_allclose(np.sort(dist, axis=1)[:, :5], np.take_along_axis(dist, rows_k, 1))
-    assert_allclose(np.sort(dist.T, axis=1)[:, :3], np.take_along_axis(dist.T, cols_k, 1))
+@pytest.mark.parametrize("ties", [False, True])
+def test_nearest_in_matrix_matches_a_stable_sort(ties):
+    """The k smallest entries of each row and column, nearest first, ties to the smaller
+    index: the first k of a stable argsort, index for index. With entries in {0, 1, 2}
+    most tie, so a bound that drops a tie (< for <=) or a list that lets a later equal
+    entry displace an earlier one fails."""
+    rng = np.random.default_rng(2 + ties)
+    for n, m in ((40, 30), (7, 50), (50, 7), (1, 9), (9, 1)):
+        dist = rng.integers(0, 3, (n, m)) * 1.0 if ties else rng.random((n, m))
+        k_row, k_col = min(5, m), min(3, n)
+        rows_k, cols_k = nearest_in_matrix(dist, k_row, k_col)
+        assert_array_equal(rows_k, np.argsort(dist, axis=1, kind="stable")[:, :k_row])
+        assert_array_equal(cols_k, np.argsort(dist.T, axis=1, kind="stable")[:, :k_col])
 
 
 @pytest.mark.parametrize("d", [1, 2, 3])

@@ -18,7 +18,13 @@ from numpy.testing import assert_allclose, assert_array_equal
 from scipy.spatial.distance import cdist
 
 from distances import Discrete, SolverError, certify, earth_mover, earth_mover_solution
-from distances.sparse_w1 import COARSEN_ABOVE, COARSEN_ABOVE_HIGH_D, SparseOptions, solve_sparse
+from distances.sparse_w1 import (
+    COARSEN_ABOVE,
+    COARSEN_ABOVE_3D,
+    COARSEN_ABOVE_HIGH_D,
+    SparseOptions,
+    solve_sparse,
+)
 from distances.transport._candidates import aligned
 from distances.wasserstein import CERTIFICATE_RTOL
 
@@ -154,12 +160,15 @@ def test_coarse_levels_seed_an_exact_solution(rng: np.random.Generator):
     _check_against_dense(res.solution, x, y, a, b)
 
 
-@pytest.mark.parametrize(("d", "n", "levels"), [(2, 100, 1), (2, 101, 2), (5, 800, 1), (5, 801, 2)])
+@pytest.mark.parametrize(("d", "n", "levels"),
+                         [(2, 100, 1), (2, 101, 2), (3, 300, 1), (3, 301, 2), (5, 800, 1),
+                          (5, 801, 2)])
 def test_default_coarse_level_depends_on_the_dimension(
     d: int, n: int, levels: int, rng: np.random.Generator
 ):
-    """COARSEN_ABOVE (100) in up to 3-D, COARSEN_ABOVE_HIGH_D (800) above."""
-    assert (COARSEN_ABOVE, COARSEN_ABOVE_HIGH_D) == (100, 800)
+    """COARSEN_ABOVE (100) in up to 2-D, COARSEN_ABOVE_3D (300) in 3-D,
+    COARSEN_ABOVE_HIGH_D (800) above."""
+    assert (COARSEN_ABOVE, COARSEN_ABOVE_3D, COARSEN_ABOVE_HIGH_D) == (100, 300, 800)
     x, y = rng.normal(size=(n, d)), rng.normal(size=(n, d)) + 0.5
     res = solve_sparse(x, y)
     assert res.levels == levels

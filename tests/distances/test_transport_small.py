@@ -83,22 +83,25 @@ class TestAvailableMemory:
         assert reads == ["/proc/meminfo"]
 
 
-class TestDensePlanOfTheCoarseLevel:
-    """The smallest coarse level is solved by POT's dense simplex (``dense_plan``); its
-    plan only seeds the finer level, so it must be a feasible coupling and is checked
-    here against POT's optimal value; the certified answer must not depend on it."""
+class TestPlanOfTheCoarseLevel:
+    """The smallest coarse level is solved on all its pairs by the kernel's simplex from
+    LEMON's star (``_simplex.all_pairs_plan``); its plan only seeds the finer level, so it
+    must be a feasible coupling and is checked here against POT's optimal value; the
+    certified answer must not depend on it."""
 
     def test_plan_is_an_optimal_coupling(self):
         import ot
 
-        from distances.transport._dense import dense_plan
+        from distances.transport._nearest import euclidean_matrix
+        from distances.transport._problem import SIMPLEX_EPS
+        from distances.transport._simplex import all_pairs_plan
 
         rng = np.random.default_rng(5)
         x, y = rng.standard_normal((40, 2)), rng.standard_normal((25, 2)) + 0.5
         a, b = rng.exponential(size=40), rng.exponential(size=25)
         a, b = a / a.sum(), b / b.sum()
         b *= a.sum() / b.sum()  # equal masses to the last bit, as the solver makes them
-        rows, cols, mass = dense_plan(x, y, a, b, 10**6)
+        rows, cols, mass = all_pairs_plan(a, b, euclidean_matrix(x, y), 10**6, SIMPLEX_EPS, 1e-12)
         # marginals exact to round-off of sums of at most n + m - 1 masses
         np.testing.assert_allclose(np.bincount(rows, mass, minlength=40), a, atol=1e-15)
         np.testing.assert_allclose(np.bincount(cols, mass, minlength=25), b, atol=1e-15)
@@ -108,15 +111,21 @@ class TestDensePlanOfTheCoarseLevel:
         assert float(mass @ cost) == pytest.approx(want, rel=1e-13)
 
     def test_plan_stopped_at_its_limit_is_refused(self):
-        from distances.transport._dense import dense_plan
+        from distances.transport._nearest import euclidean_matrix
+        from distances.transport._problem import SIMPLEX_EPS
+        from distances.transport._simplex import all_pairs_plan
 
         rng = np.random.default_rng(6)
         x, y = rng.standard_normal((40, 2)), rng.standard_normal((30, 2))
-        assert dense_plan(x, y, np.full(40, 1 / 40), np.full(30, 1 / 30), 1) is None
+        cost = euclidean_matrix(x, y)
+        a, b = np.full(40, 1 / 40), np.full(30, 1 / 30)
+        assert all_pairs_plan(a, b, cost, 1, SIMPLEX_EPS, 1e-12) is None
+        assert all_pairs_plan(a, b, cost, 10**6, SIMPLEX_EPS, 1e-12) is not None
 
     def test_certified_value_does_not_depend_on_the_coarse_solver(self):
-        """500 x 250 in 2-D (a 125 x 63 coarse level): POT's plan or the sparse solve of
-        the coarse level give the same certified value (to the certificate's round-off)."""
+        """500 x 250 in 2-D (a 125 x 63 coarse level): the plan on all its pairs or the
+        sparse solve of the coarse level give the same certified value (to the
+        certificate's round-off)."""
         from distances.sparse_w1 import SparseOptions, solve_sparse
 
         rng = np.random.default_rng(7)
