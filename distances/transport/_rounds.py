@@ -420,10 +420,12 @@ def fill_mask(in_set, rows, cols, tree_rows, tree_cols, cost):
     out_cols = np.empty(k, np.int64)
     out_cost = np.empty(k)
     for q in by_col:  # then by row, stably: by row, columns ascending
-        i, j = new_rows[q], new_cols[q]
+        i = new_rows[q]
         p = row_start[i]
         row_start[i] = p + 1
-        out_rows[p], out_cols[p], out_cost[p] = i, j, cost[i, j]
+        out_rows[p], out_cols[p] = i, new_cols[q]
+    for p in range(k):  # (in the matrix's order: a cold matrix is read ahead)
+        out_cost[p] = cost[out_rows[p], out_cols[p]]
     return out_rows, out_cols, out_cost
 
 

@@ -271,9 +271,9 @@ def _solve_with_null_weights(
     cost: FloatArray | None = None,
 ) -> SparseResult:
     """Solve on the atoms with mass; ``largest`` is the largest ground cost of all atoms."""
-    rows, cols = np.flatnonzero(a > 0), np.flatnonzero(b > 0)
-    if rows.size == a.size and cols.size == b.size:
+    if a.min() > 0 and b.min() > 0:
         return _solve_full(x, y, a, b, opts, largest=largest, cost=cost)
+    rows, cols = np.flatnonzero(a > 0), np.flatnonzero(b > 0)
     sub_cost = None if cost is None else cost[np.ix_(rows, cols)]
     sub = _solve_full(x[rows], y[cols], a[rows], b[cols], opts, largest=largest, cost=sub_cost)
     sol = extend_to_null_weights(sub.solution, x, y, a, b, rows, cols, largest)
@@ -366,7 +366,6 @@ def _certified(
     n, m = a.size, b.size
     flow, scale = res.flow, res.scale
     u, infeasibility = repair_rows(flow.u, flow.v, res.row_min, largest)
-    flow = replace(flow, u=u)
     plan = _csr_plan(flow, n, m)
     value = float(flow.mass @ pair_cost(x, y, flow.rows, flow.cols))
     marginal = max(
@@ -374,11 +373,11 @@ def _certified(
         float(np.abs(np.bincount(flow.cols, flow.mass, minlength=m) - b).max()),
         float(max(0.0, -flow.mass.min(initial=0.0))),
     )
-    gap = abs(value - float(a @ flow.u + b @ flow.v))
+    gap = abs(value - float(a @ u + b @ flow.v))
     cert = Certificate(marginal, infeasibility, gap, largest, scale)
     if not cert.ok:
         raise SolverError(f"sparse solver: the final solution fails its certificate: {cert}")
-    sol = EarthMoverSolution(value, plan, flow.u, flow.v, cert, a, b, x, y, "sparse")
+    sol = EarthMoverSolution(value, plan, u, flow.v, cert, a, b, x, y, "sparse")
     return SparseResult(sol, res.rounds, res.full_scans, res.edges, res.pairs_priced, levels)
 
 
