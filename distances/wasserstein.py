@@ -85,21 +85,22 @@ for _public in (Certificate, EarthMoverSolution, SolverError, certify):
 #: memory where dense needs about 4 n^2 doubles.
 SPARSE_AUTO_MIN_ATOMS = 2000
 #: :func:`earth_mover` (the value only) with ``method="auto"`` switches to the sparse solver
-#: in up to 3 dimensions when the clouds have at least this many pairs (n m; 256 x 256):
-#: both sizes count. Measured with benchmarks/bench_peers.py (results crossover_1to1,
-#: _2to1, _3to1_weighted, _5to1, _10to1, _30to1: four shapes, 2-D, 8-D and 32-D, CPU
-#: seconds, best of 3, load 8-9; each file names its command): in 2-D sparse was faster on
-#: 4 of 4 shapes from 65,536 pairs (256 x 256: 0.75x dense's time in sum, 420 x 210
-#: 0.77x, 520 x 173 weighted 0.85x, 670 x 134 0.87x, 950 x 95 0.77x) and slower below
-#: (200 x 200: 1.11x, 300 x 150 1.15x, 390 x 130 weighted 0.99x, 500 x 100 0.92x, 710 x 71
-#: 1.13x).
-SPARSE_AUTO_MIN_PAIRS_VALUE = 1 << 16
-#: ... and above 3 dimensions from this many pairs (181 x 181), where the dense solver's
+#: in up to 3 dimensions when the clouds have at least this many pairs (n m; 128 x 128):
+#: both sizes count. Measured with benchmarks/bench_peers.py (``--contenders dense sparse
+#: wasserstein``, all eight shapes, 2-D and 3-D, CPU seconds, best of 3, load 1.8-2;
+#: results crossover_low_d_1to1, _2to1, _4to1, _3to1_weighted): sparse took 0.82x-0.94x
+#: the dense path's time in sum at 128 x 128, 0.81x at 180 x 90, 0.87x-0.89x at 210 x 70
+#: weighted, 0.95x at 280 x 70 (faster on 6-8 of 8 shapes), and less above (0.51x-0.75x
+#: from 300 x 150); about the same at 150 x 75 (0.87x-0.99x) and slower at 100 x 100
+#: (1.03x-1.07x). (Before this session's cuts of the sparse solver's fixed costs the
+#: crossover lay at 65,536 pairs.)
+SPARSE_AUTO_MIN_PAIRS_VALUE = 1 << 14
+#: ... and above 3 dimensions from this many pairs (110 x 110), where the dense solver's
 #: matrix of d-term distances costs more and the sparse one starts from the least-cost
-#: plan: 40,000-50,700 pairs, sparse 0.73x-0.86x dense's time (200 x 200, 300 x 150,
-#: 390 x 130 weighted; 8-D and 32-D), 20,000-32,000 pairs 0.87x-1.09x (150 x 150,
-#: 200 x 100, 260 x 87 weighted, 400 x 80).
-SPARSE_AUTO_MIN_PAIRS_VALUE_HIGH_D = 1 << 15
+#: plan: 8-D and 32-D, sparse 0.85x-0.89x the dense path's time at 110 x 110, 0.85x-0.87x
+#: at 160 x 80, 0.83x-0.88x at 128 x 128; 0.95x-1.00x at 100 x 100, 0.96x-1.03x at
+#: 140 x 70 (results as above, ``--dims 8 32``; crossover_*.txt hold the older ones).
+SPARSE_AUTO_MIN_PAIRS_VALUE_HIGH_D = 110 * 110
 #: ... when the smaller cloud has more than this many atoms: 950 x 95 sparse 0.77x,
 #: 0.83x, 0.77x dense's time (2-D, 8-D, 32-D), 2120 x 71 0.99x, 0.88x, 0.84x; below,
 #: 1640 x 55 1.00x, 0.96x, 0.88x and 1220 x 41 1.12x, 1.01x, 1.08x (30:1).
@@ -191,8 +192,8 @@ def earth_mover(
         and m; the result is then the optimal transport cost for that cost.
     method : {"auto", "closed_form_1d", "network_simplex", "sparse"}, default "auto"
         ``"auto"`` uses the closed form on the line, the sparse solver for point clouds in
-        dimension >= 2 with at least ``SPARSE_AUTO_MIN_PAIRS_VALUE`` (65,536; above 3-D
-        ``SPARSE_AUTO_MIN_PAIRS_VALUE_HIGH_D``, 32,768) pairs and more than
+        dimension >= 2 with at least ``SPARSE_AUTO_MIN_PAIRS_VALUE`` (16,384; above 3-D
+        ``SPARSE_AUTO_MIN_PAIRS_VALUE_HIGH_D``, 12,100) pairs and more than
         ``SPARSE_AUTO_MIN_SIDE_VALUE`` (64) atoms on the smaller side
         (in :func:`earth_mover_solution`: ``SPARSE_AUTO_MIN_ATOMS``, 2000 atoms each, so
         that the plan stays dense below), and the dense network simplex otherwise (the

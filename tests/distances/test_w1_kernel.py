@@ -144,10 +144,10 @@ class TestAutoMethod:
 
         monkeypatch.setattr(w, "ready", lambda prob: True)
 
-    @pytest.mark.parametrize(("d", "side"), [(2, 256), (3, 256), (8, 182), (32, 182)])
-    def test_the_value_goes_sparse_from_65536_pairs_up_to_3d_32768_above(self, rng, d, side):
-        assert SPARSE_AUTO_MIN_PAIRS_VALUE == 256 * 256
-        assert SPARSE_AUTO_MIN_PAIRS_VALUE_HIGH_D == 2**15  # 181 x 181 = 32,761: fewer
+    @pytest.mark.parametrize(("d", "side"), [(2, 128), (3, 128), (8, 110), (32, 110)])
+    def test_the_value_goes_sparse_from_16384_pairs_up_to_3d_12100_above(self, rng, d, side):
+        assert SPARSE_AUTO_MIN_PAIRS_VALUE == 128 * 128
+        assert SPARSE_AUTO_MIN_PAIRS_VALUE_HIGH_D == 110 * 110
         x, y = rng.normal(size=(side, d)), rng.normal(size=(side, d)) * 0.5 + 1.0
         P, Q = Discrete(x), Discrete(y)
         assert auto_method(P, Q) == "sparse"
@@ -156,22 +156,23 @@ class TestAutoMethod:
         # earth_mover_solution keeps its dense plan below SPARSE_AUTO_MIN_ATOMS.
         assert auto_method(P, Q, value_only=False) == "network_simplex"
         assert earth_mover_solution(P, Q).method == "network_simplex"
-        # One atom fewer a side: fewer pairs (255 x 255, 181 x 181), dense.
+        # One atom fewer a side: fewer pairs (127 x 127, 109 x 109), dense.
         assert auto_method(Discrete(x[:-1]), Discrete(y[:-1])) == "network_simplex"
 
-    @pytest.mark.parametrize(("n", "m"), [(512, 128), (128, 512), (1025, 65)])
+    @pytest.mark.parametrize(("n", "m"), [(200, 82), (82, 200), (253, 65)])
     def test_both_sizes_count(self, rng, n, m):
-        # 65,536 pairs and more than 64 atoms a side: sparse, however unequal the sizes
-        # (it was 300 atoms a side, so 1000 x 250 went dense); one atom fewer: dense.
+        # 16,384 pairs and more than 64 atoms a side: sparse, however unequal the sizes
+        # (it was 300 atoms a side, so 1000 x 250 went dense); one atom fewer on the
+        # larger side (199 x 82, 252 x 65: fewer pairs): dense.
         x, y = rng.normal(size=(n, 2)), rng.normal(size=(m, 2)) * 0.5 + 1.0
         P, Q = Discrete(x), Discrete(y)
         assert auto_method(P, Q) == "sparse"
         assert_allclose(earth_mover(P, Q), earth_mover(P, Q, method="network_simplex"),
                         rtol=1e-12)
         if n < m:
-            assert auto_method(Discrete(x[:-1]), Q) == "network_simplex"
-        else:
             assert auto_method(P, Discrete(y[:-1])) == "network_simplex"
+        else:
+            assert auto_method(Discrete(x[:-1]), Q) == "network_simplex"
 
     @pytest.mark.parametrize(("n", "m", "d"), [(1024, 64, 2), (4096, 64, 2), (30, 4000, 2),
                                                 (1024, 64, 8)])
