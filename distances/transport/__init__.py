@@ -48,7 +48,10 @@ the top of a call down, and what flows between them::
     _pricing     reduced costs against potentials (u, v) -> violated pairs, row minima:
                  scans of all pairs (k-d blocks, triangle-inequality skips, threads), the
                  matrix pricing, the local lists' pricing.
-    _nearest     compiled distances: the cost matrix, nearest neighbours, squared rows.
+    _nearest     compiled distances: the cost matrix, nearest neighbours, squared rows;
+                 the clouds' alignment for the first neighbours.
+    _plans       the last plan in compressed rows with its marginal error (compiled, for
+                 the certificate).
     _jit         the kernels' decorator (numba, cached on disk where it can be) and
                  ``unsigned``, the index type of their hot loops (no wraparound test).
     _warmup      the kernels loaded in a background thread after the first dense answer;
@@ -56,7 +59,7 @@ the top of a call down, and what flows between them::
 
 Imports point down this list (``_problem`` and ``_resources`` at the bottom; ``_sparse``
 imports ``_options``); only the
-compiled modules (``_rounds`` ... ``_nearest``, ``_jit``) import numba, and only when a
+compiled modules (``_rounds`` ... ``_plans``, ``_jit``) import numba, and only when a
 sparse solve or the warm-up runs. After editing a compiled module in a source checkout, delete
 ``distances/transport/__pycache__/*.nbi`` and ``*.nbc`` (numba's cache checks only the
 time stamp of the file that defines a kernel, not of the kernels it calls).

@@ -26,6 +26,7 @@ from distances.transport._nearest import (
     nearest_points,
     unit_euclidean_matrix,
 )
+from distances.transport._plans import plan_parts
 from distances.transport._pricing import scan, scan_matrix
 from distances.transport._rounds import fill_mask
 from distances.transport._simplex import ITERATION_LIMIT, OPTIMAL, TransportSimplex
@@ -436,6 +437,39 @@ def test_fill_mask_is_the_flatnonzero_of_the_mask(n, m):
     assert_array_equal(got_cols, want % m)
     assert_array_equal(got_cost, cost.ravel()[want])
     assert_array_equal(in_set, want_mask)
+
+
+def test_plan_parts_are_scipy_s_csr_and_numpy_s_marginals():
+    """The compressed rows of a plan given pair by pair, as scipy's canonical csr_array,
+    and the marginal error as np.bincount's sums give it, bit for bit; a repeated pair is
+    reported (scipy sums it); a negative or NaN mass counts as the worst violation."""
+    import scipy.sparse as sp
+
+    rng = np.random.default_rng(8)
+    n, m = 30, 20
+    key = rng.choice(n * m, 49, replace=False)
+    rows, cols, mass = key // m, key % m, rng.random(49)
+    a, b = rng.dirichlet(np.ones(n)), rng.dirichlet(np.ones(m))
+    worst, once, indptr, indices, data = plan_parts(rows, cols, mass, a, b)
+    want = sp.csr_array((mass, (rows, cols)), shape=(n, m))
+    assert once and want.has_canonical_format
+    assert_array_equal(indptr, want.indptr)
+    assert_array_equal(indices, want.indices)
+    assert_array_equal(data, want.data)
+
+    def marginal_error(mass):
+        return max(np.abs(np.bincount(rows, mass, minlength=n) - a).max(),
+                   np.abs(np.bincount(cols, mass, minlength=m) - b).max(),
+                   max(0.0, -mass.min()))
+
+    assert worst == marginal_error(mass)
+    again = np.r_[rows, rows[3]], np.r_[cols, cols[3]], np.r_[mass, 0.5]
+    assert not plan_parts(*again, a, b)[1]
+    negative = mass.copy()
+    negative[5] = -7.0
+    assert plan_parts(rows, cols, negative, a, b)[0] == marginal_error(negative) >= 7.0
+    negative[5] = np.nan
+    assert np.isnan(plan_parts(rows, cols, negative, a, b)[0])
 
 
 @pytest.mark.parametrize("ties", [False, True])
