@@ -203,6 +203,11 @@ class SparseOptions:
         """Whether the solver keeps the cost matrix and prices every pair each round."""
         return n * m <= (self.matrix_max_pairs if d <= 3 else self.matrix_max_pairs_high_d)
 
+    def node_index(self, nodes: int) -> type:
+        """The integer type of the simplex's node and arc numbers for ``nodes`` atoms:
+        ``numpy.int32`` from ``index32_nodes``, else ``numpy.int64``."""
+        return np.int32 if nodes >= self.index32_nodes else np.int64
+
     def coarsens_above(self, d: int) -> int:
         """``coarsen_above``, or its default in dimension ``d``."""
         if self.coarsen_above is not None:

@@ -95,7 +95,7 @@ class Solver:
         self.x, self.y, self.a, self.b, self.cost = x, y, a, b, cost
         self.opts = opts
         self.tree = (rows, cols, mass)
-        self.index = np.int32 if a.size + b.size >= opts.index32_nodes else np.int64
+        self.index = opts.node_index(a.size + b.size)
         # (Problems with a kept cost matrix are small: their nodes are not renumbered.)
         self.renumber = cost is None and a.size + b.size >= opts.renumber_nodes
         self.simplex = TransportSimplex(

@@ -408,9 +408,8 @@ def _coarse_seed(
         from ._nearest import euclidean_matrix
         from ._simplex import all_pairs_plan
 
-        index = np.int32 if ma.size + mb.size >= opts.index32_nodes else np.int64
         plan = all_pairs_plan(ma, mb, euclidean_matrix(zx, zy), opts.max_iter, SIMPLEX_EPS,
-                              opts.artificial_dust, index)
+                              opts.artificial_dust, opts.node_index(ma.size + mb.size))
     if plan is None:
         flow = _solve_full(zx, zy, ma, mb, opts, seed_only=True)
         assert isinstance(flow, Flow)
