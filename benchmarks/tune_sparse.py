@@ -43,7 +43,13 @@ def options(variant: str) -> SparseOptions:
         if name not in names:
             raise SystemExit(f"--variant: {name!r} is not a field of SparseOptions "
                              f"({', '.join(sorted(names))})")
-        values[name] = float(text) if "." in text or "e" in text else int(text)
+        try:
+            values[name] = int(text)
+        except ValueError:
+            try:
+                values[name] = float(text)  # 1e-3, 0.5, inf
+            except ValueError:
+                raise SystemExit(f"--variant: {item!r} is not NAME=NUMBER") from None
     return SparseOptions(**values)
 
 

@@ -20,14 +20,15 @@ the top of a call down, and what flows between them::
                  network simplex on the full cost matrix.
     _sparse      Problem, SparseOptions -> SparseResult: scaling, atoms without mass
                  (c-transforms), the coarse levels (the smallest on all its pairs by
-                 _simplex.all_pairs_plan),
+                 _simplex.all_pairs_plan; their plan and potentials seed the next),
                  the first candidates and basis, and the certificate of the
                  last round.
     _candidates  point clouds -> candidate edges: Flow (rows, cols, mass, u, v), first
                  neighbours, local lists, cells of the coarse level, monotone tree,
                  largest cost, row repair of the last scan, c-transform.
     _solver      Solver: the simplex of one column generation (first basis: tree, big-M
-                 star and restart, or least-cost plan); run_rounds: seeds in, the compiled
+                 star and restart, or least-cost plan, in reduced costs against the
+                 coarse potentials for the dual start); run_rounds: seeds in, the compiled
                  rounds run, what they ask for done in Python (scans of all pairs on
                  threads, room for arcs, restart), Rounds (last Flow, row minima) out.
     _rounds      the one loop of rounds, compiled, for every problem: continue the simplex

@@ -141,6 +141,24 @@ class SparseOptions:
         Mass an artificial arc of the big-M start may keep from round-off (measured: up
         to 2e-16); more means the artificial cost was too small, and the solver starts
         over from its spanning tree.
+    dual_start_ratio : float, default 2.5
+        Up to 3-D, a problem that keeps its cost matrix and whose larger cloud has at
+        least this many times the atoms of the smaller (``inf``: never) starts, after its
+        coarse level, from the least-cost plan of its candidates in reduced costs
+        against the coarse level's potentials (each point's, its cell's): the dual
+        start. Elsewhere the refined coarse plan is the first basis (the coarse plan
+        split over the points of its cells by north-west corners, blind to their costs:
+        1.1-2.4x the optimal cost at 500 x 125 in 2-D, eight shapes).
+        ``benchmarks/ab_small.py --repeat 5 --variant dual_start_ratio=inf`` (the refined
+        plan instead; eight shapes summed, CPU, best of 5, load 0.85-0.9;
+        ``benchmarks/results/ab_small_dual_start_*.txt``): without the dual start 1.077x
+        the time at 500 x 125 in 2-D, 1.091x at 1000 x 125, 1.012x at 500 x 167
+        weighted, 1.000x at 1000 x 250, 1.011x at 1000 x 333 weighted; in 3-D 1.039x at
+        1000 x 333 weighted and 1.082x at 2000 x 500 (best of 3). Not from 2: with the
+        rule at 2, 2-D 2:1 problems took 1.04-1.05x the time at 1000 x 500 and 2000 x
+        1000, 0.98-1.01x at 500 x 250; nor at equal sizes (1.03-1.07x at 500 and 1000);
+        above 3-D the star stays (8-D 4000 x 1000, two samples of one law: 1.14x the
+        time, twice the pivots).
     """
 
     k_neighbors: int = 8
@@ -168,6 +186,7 @@ class SparseOptions:
     polish_max_pairs: int = 10**8
     artificial_dust: float = 1e-12
     coarse_dense_pairs: int = 1 << 13
+    dual_start_ratio: float = 2.5
 
     def __post_init__(self) -> None:
         lows = {"k_neighbors": 1, "local_neighbors": 1, "cell_size": 0, "coarsen_above": 1,
@@ -184,6 +203,11 @@ class SparseOptions:
                 if not (isinstance(value, (int, float, np.floating))
                         and not isinstance(value, bool) and value >= 0):
                     raise ValueError(f"renumber_pivots must be a number >= 0; got {value!r}")
+            elif f.name == "dual_start_ratio":
+                if not (isinstance(value, (int, float, np.floating))
+                        and not isinstance(value, bool) and value >= 1):
+                    raise ValueError(f"dual_start_ratio must be a number >= 1 (inf: never); "
+                                     f"got {value!r}")
             elif f.name == "bulk_radius":
                 if not (isinstance(value, (int, float, np.floating))
                         and not isinstance(value, bool) and value > 0):
@@ -207,6 +231,12 @@ class SparseOptions:
         """The integer type of the simplex's node and arc numbers for ``nodes`` atoms:
         ``numpy.int32`` from ``index32_nodes``, else ``numpy.int64``."""
         return np.int32 if nodes >= self.index32_nodes else np.int64
+
+    def dual_starts(self, n: int, m: int, d: int) -> bool:
+        """Whether an ``n x m`` problem in ``d`` dimensions that keeps its cost matrix
+        starts from the least-cost plan in reduced costs after its coarse level
+        (``dual_start_ratio``)."""
+        return d <= 3 and max(n, m) >= self.dual_start_ratio * min(n, m)
 
     def coarsens_above(self, d: int) -> int:
         """``coarsen_above``, or its default in dimension ``d``."""

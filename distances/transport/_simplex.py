@@ -301,22 +301,23 @@ class TransportSimplex:
 def all_pairs_plan(
     a: FloatArray, b: FloatArray, cost: FloatArray, max_iter: int, eps: float,
     dust: float, index: type = np.int64,
-) -> tuple[IntArray, IntArray, FloatArray] | None:
+) -> tuple[IntArray, IntArray, FloatArray, FloatArray, FloatArray] | None:
     """The optimal plan of a small problem on all its ``n x m`` pairs (``cost``, a
     C-ordered matrix), by this simplex from LEMON's big-M star with its block search, as
-    (rows, columns, masses) of the positive flows; None if ``max_iter`` pivots did not
-    reach the optimum or an artificial arc kept more than ``dust`` of mass (round-off
-    leaves up to about 1e-15 there; the caller then solves the problem otherwise).
-    ``index``: as for :class:`TransportSimplex`.
+    (rows, columns, masses) of the positive flows followed by the basis' potentials
+    (u, v: u_i + v_j <= c_ij + eps on every pair, equality on the basis); None if
+    ``max_iter`` pivots did not reach the optimum or an artificial arc kept more than
+    ``dust`` of mass (round-off leaves up to about 1e-15 there; the caller then solves
+    the problem otherwise). ``index``: as for :class:`TransportSimplex`.
 
     What LEMON, POT's ``ot.emd`` and the ``wasserstein`` package compute, with this
     kernel's cheaper pivots and without POT's Python around its C: the sparse solver's
     smallest coarse level (125 x 63 cells under 500 x 250 points). Not certified: the
-    sparse solver uses the plan as a seed."""
+    sparse solver uses the plan, and the potentials, as a seed."""
     n, m = cost.shape
     art = 8.0 * (1.0 + float(cost.max(initial=0.0)))
     sx = TransportSimplex.star(a, b, art, capacity=n * m + n + m, index=index)
     sx.add(np.repeat(np.arange(n), m), np.tile(np.arange(m), n), cost.ravel())
     if sx.solve(max_iter, eps) != OPTIMAL or sx.artificial_flow() > dust:
         return None
-    return sx.plan()
+    return (*sx.plan(), *sx.potentials())

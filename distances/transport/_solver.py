@@ -2,11 +2,12 @@
 
 :class:`Solver` holds the :class:`~distances.transport._simplex.TransportSimplex` of one
 column generation: its first basis (a spanning tree, the big-M star above 3-D, or the
-least-cost plan of the candidates) and the restart from the tree when the star leaves mass
-on an artificial arc. :func:`run_rounds` runs the rounds of column generation, of the
-kept-matrix and of the large problems alike, in the one compiled loop of
-:mod:`distances.transport._rounds`, doing in Python only what that loop asks for: the scans
-of all pairs (on threads), room for more arcs, the restart. Private module.
+least-cost plan of the candidates, in reduced costs after a coarse level) and the restart
+from the tree when the star leaves mass on an artificial arc. :func:`run_rounds` runs the
+rounds of column generation, of the kept-matrix and of the large problems alike, in the
+one compiled loop of :mod:`distances.transport._rounds`, doing in Python only what that
+loop asks for: the scans of all pairs (on threads), room for more arcs, the restart.
+Private module.
 """
 
 from __future__ import annotations
@@ -76,20 +77,25 @@ class Solver:
     between rounds (:func:`run_rounds`): new edges join as non-basic arcs and the next
     round continues from the previous basis.
 
-    The first basis: in up to 3 dimensions ``tree`` (the coarse plan refined, or the
-    monotone plan: a feasible spanning tree); above (``star``), LEMON's big-M star, from
-    which the plain block search needed 3-8x fewer pivots there, or, when the cost matrix
-    is kept, the least-cost plan on all the first candidates
+    The first basis: ``tree`` (the coarse plan refined, or the monotone plan: a feasible
+    spanning tree) in up to 3 dimensions. With ``star`` it is replaced before the first
+    solve (:meth:`start`) by LEMON's big-M star (above 3-D, where the plain block search
+    needed 3-8x fewer pivots from it) or, where the cost matrix is kept, by the
+    least-cost plan on all the first candidates
     (:func:`~distances.transport._bases.least_cost_basis`; 500 x 167 weighted, eight
     shapes in 8-D and 32-D: 0.57x-1.35x the pivots of LEMON's dense solve, where the star
-    needed 0.8x-3.75x; not after a coarse level, :meth:`_least_cost_first`). The star's
+    needed 0.8x-3.75x): without a coarse level, or after one whose potentials are given
+    (``duals``, the dual start under sizes that differ by
+    ``SparseOptions.dual_start_ratio``), the candidates then taken in increasing reduced
+    cost (:meth:`_least_cost_first`). The star's
     artificial cost is 8 (1 + the largest candidate cost); should an artificial arc keep mass
     (a cost that small can be beaten only by rerouting along long paths), the solver
     starts over from ``tree`` with all the candidates."""
 
     def __init__(self, x: FloatArray, y: FloatArray, a: FloatArray, b: FloatArray,
                  rows: IntArray, cols: IntArray, mass: FloatArray,
-                 cost: FloatArray | None, opts: SparseOptions, star: bool = False) -> None:
+                 cost: FloatArray | None, opts: SparseOptions, star: bool = False,
+                 duals: tuple[FloatArray, FloatArray] | None = None) -> None:
         from ._simplex import TransportSimplex  # imports numba (compiled kernels)
 
         self.x, self.y, self.a, self.b, self.cost = x, y, a, b, cost
@@ -104,6 +110,7 @@ class Solver:
         )
         self.simplex.renumber = self.renumber
         self.star = star
+        self.duals = duals
         self.restarts = 0
         self.eps = SIMPLEX_EPS
 
@@ -143,14 +150,15 @@ class Solver:
         return False
 
     def _least_cost_first(self) -> bool:
-        """Whether the first basis is the least-cost plan: the cost matrix is kept and no
-        coarse level seeded the candidates (``_sparse._solve_full``'s rule). With a coarse
-        level the star stays: 4000 points in 8-D, two samples of one Gaussian took 684 ms
-        from the least-cost plan, 508 from the star (8 Gaussians: 1382 and 1471; CPU, best
-        of 3, load 18)."""
+        """Whether the first basis is the least-cost plan: the cost matrix is kept and
+        either no coarse level seeded the candidates or its potentials were given
+        (``duals``, the dual start: ``_sparse._solve_full``'s rule). Otherwise, after a
+        coarse level, the star stays: 4000 points in 8-D, two samples of one Gaussian took
+        684 ms from the least-cost plan, 508 from the star (8 Gaussians: 1382 and 1471;
+        CPU, best of 3, load 18)."""
         o, n = self.opts, min(self.a.size, self.b.size)
         coarse = o.cell_size >= 2 and n > o.coarsens_above(self.x.shape[1])
-        return self.cost is not None and not coarse
+        return self.cost is not None and (self.duals is not None or not coarse)
 
     def _least_cost_start(self) -> None:
         """A new simplex from the least-cost plan on the candidates (the masses they leave
@@ -165,7 +173,11 @@ class Solver:
         t_rows, t_cols, _ = self.tree
         ox = t_rows[np.sort(np.unique(t_rows, return_index=True)[1])]
         oy = t_cols[np.sort(np.unique(t_cols, return_index=True)[1])]
-        b_rows, b_cols, b_mass, picked = least_cost_basis(self.a, self.b, rows, cols, cost,
+        key = cost
+        if self.duals is not None:  # the dual start: reduced costs of the coarse solution
+            u, v = self.duals
+            key = cost - u[rows] - v[cols]
+        b_rows, b_cols, b_mass, picked = least_cost_basis(self.a, self.b, rows, cols, key,
                                                           ox, oy)
         self.simplex = TransportSimplex(self.a, self.b, b_rows, b_cols,
                                         self._costs(b_rows, b_cols), b_mass,

@@ -325,22 +325,25 @@ def _solve_full(
         seed_rows = [np.repeat(np.arange(n), k), local.rows[:, :k].ravel()]
         seed_cols = [local.cols[:, :k].ravel(), np.repeat(np.arange(m), k)]
     b = b * (a.sum() / b.sum())  # equal masses to the last bit
-    levels, tree = 1, None
+    levels, tree, duals = 1, None, None
     if kd is not None:
-        cr, cc, levels, tree = _coarse_seed(x, y, a, b, opts, kd)
+        cr, cc, levels, tree, coarse_duals = _coarse_seed(x, y, a, b, opts, kd)
         seed_rows.append(cr)
         seed_cols.append(cc)
+        if opts.dual_starts(n, m, x.shape[1]) and every_round:
+            duals = coarse_duals
     if tree is None:  # no coarse level (or its plan did not refine to a tree)
         tree = monotone_tree(x, y, a, b)
-    # The first basis (Solver.start): the spanning tree (the refined coarse plan, or the
-    # monotone plan of the projections) in up to 3 dimensions; it is replaced (``star``)
-    # above 3-D, and in 2-D and 3-D when the cost matrix is kept without a coarse level
-    # (one side of at most coarsen_above points, e.g. 710 x 71): by the least-cost plan
-    # of the candidates where the cost matrix is kept and no coarse level seeded them,
-    # else by LEMON's big-M star. (The monotone plan was a poor start at 710 x 71 and
-    # 950 x 95, eight shapes, 2-D and 3-D: the star took 40 % fewer pivots.)
-    star = x.shape[1] > 3 or (kd is None and cost is not None)
-    solver = Solver(x, y, a, b, *tree, cost, opts, star=star)
+    # The first basis (Solver.start). Up to 3-D: the spanning tree (the refined coarse
+    # plan, or the monotone plan of the projections), except where the cost matrix is
+    # kept and either no coarse level ran (one side of at most coarsen_above points, e.g.
+    # 710 x 71) or the sizes differ by dual_start_ratio or more: there the least-cost plan
+    # of the candidates, in reduced costs against the coarse potentials (``duals``) when
+    # a coarse level ran. Above 3-D: LEMON's big-M star, or the least-cost plan where the
+    # cost matrix is kept without a coarse level. (The monotone plan was a poor start at
+    # 710 x 71 and 950 x 95, eight shapes, 2-D and 3-D: the star took 40 % fewer pivots.)
+    star = x.shape[1] > 3 or (kd is None and cost is not None) or duals is not None
+    solver = Solver(x, y, a, b, *tree, cost, opts, star=star, duals=duals)
     seeds = np.concatenate(seed_rows), np.concatenate(seed_cols)
     polish = opts.polish if n * m <= opts.polish_max_pairs and not seed_only else 1.0
     res = run_rounds(solver, seeds, polish, local)
@@ -389,12 +392,14 @@ def _certified(
 def _coarse_seed(
     x: FloatArray, y: FloatArray, a: FloatArray, b: FloatArray, opts: SparseOptions,
     kd: tuple[tuple[IntArray, IntArray], tuple[IntArray, IntArray]],
-) -> tuple[IntArray, IntArray, int, tuple[IntArray, IntArray, FloatArray] | None]:
+) -> tuple[IntArray, IntArray, int, tuple[IntArray, IntArray, FloatArray] | None,
+           tuple[FloatArray, FloatArray]]:
     """Solve the problem between the cells ``kd`` (:func:`cells` of x and of y,
     recursively), link every pair of points of two cells that exchange mass, and refine
     the coarse plan into a first basis of the fine problem
-    (:func:`distances.transport._simplex.refine_basis`; None if that failed). Returns (rows, cols,
-    levels, basis)."""
+    (:func:`distances.transport._bases.refine_basis`; None if that failed). Returns (rows,
+    cols, levels, basis, duals): ``duals``, each point's potential in the coarse solution
+    (its cell's), for the dual start (:attr:`SparseOptions.dual_start_ratio`)."""
     from ._bases import refine_basis
 
     s = opts.cell_size
@@ -413,8 +418,8 @@ def _coarse_seed(
     if plan is None:
         flow = _solve_full(zx, zy, ma, mb, opts, seed_only=True)
         assert isinstance(flow, Flow)
-        plan = flow.rows, flow.cols, flow.mass
-    f_rows, f_cols, f_mass = plan
+        plan = flow.rows, flow.cols, flow.mass, flow.u, flow.v
+    f_rows, f_cols, f_mass, f_u, f_v = plan
     levels = 1 + _depth(zx.shape[0], zy.shape[0], x.shape[1], opts)
     p = np.arange(s)
     ri = f_rows[:, None] * s + p  # positions in k-d order, (E, s)
@@ -423,7 +428,7 @@ def _coarse_seed(
     cols = np.broadcast_to(ci[:, None, :], (ci.shape[0], s, s))
     ok = (rows < x.shape[0]) & (cols < y.shape[0])
     basis = refine_basis(a, b, ox, oy, s, f_rows, f_cols, f_mass)
-    return ox[rows[ok]], oy[cols[ok]], levels, basis
+    return ox[rows[ok]], oy[cols[ok]], levels, basis, (f_u[cx], f_v[cy])
 
 
 def _depth(n: int, m: int, d: int, opts: SparseOptions) -> int:

@@ -4,8 +4,12 @@ and resources): each still gives the answer it promises."""
 from __future__ import annotations
 
 import numpy as np
+import ot
 import pytest
+from numpy.testing import assert_allclose
+from scipy.spatial.distance import cdist
 
+from distances.sparse_w1 import SparseOptions, solve_sparse
 from distances.transport import _candidates, _resources
 
 
@@ -90,8 +94,6 @@ class TestPlanOfTheCoarseLevel:
     certified answer must not depend on it."""
 
     def test_plan_is_an_optimal_coupling(self):
-        import ot
-
         from distances.transport._nearest import euclidean_matrix
         from distances.transport._problem import SIMPLEX_EPS
         from distances.transport._simplex import all_pairs_plan
@@ -101,7 +103,8 @@ class TestPlanOfTheCoarseLevel:
         a, b = rng.exponential(size=40), rng.exponential(size=25)
         a, b = a / a.sum(), b / b.sum()
         b *= a.sum() / b.sum()  # equal masses to the last bit, as the solver makes them
-        rows, cols, mass = all_pairs_plan(a, b, euclidean_matrix(x, y), 10**6, SIMPLEX_EPS, 1e-12)
+        cost_matrix = euclidean_matrix(x, y)
+        rows, cols, mass, u, v = all_pairs_plan(a, b, cost_matrix, 10**6, SIMPLEX_EPS, 1e-12)
         # marginals exact to round-off of sums of at most n + m - 1 masses
         np.testing.assert_allclose(np.bincount(rows, mass, minlength=40), a, atol=1e-15)
         np.testing.assert_allclose(np.bincount(cols, mass, minlength=25), b, atol=1e-15)
@@ -109,6 +112,13 @@ class TestPlanOfTheCoarseLevel:
         cost = np.linalg.norm(x[rows] - y[cols], axis=1)
         want = ot.emd2(a, b, ot.dist(x, y, metric="euclidean"))
         assert float(mass @ cost) == pytest.approx(want, rel=1e-13)
+        # The potentials (the dual start's seed) are optimal duals: feasible on every pair
+        # to the simplex's tolerance (costs here are at most ~6, SIMPLEX_EPS is relative
+        # round-off), tight on every pair of the plan, and their value is the plan's.
+        reduced = cost_matrix - u[:, None] - v[None, :]
+        assert reduced.min() >= -1e-12
+        np.testing.assert_allclose(reduced[rows, cols], 0.0, atol=1e-12)
+        assert float(a @ u + b @ v) == pytest.approx(want, rel=1e-12)
 
     def test_plan_stopped_at_its_limit_is_refused(self):
         from distances.transport._nearest import euclidean_matrix
@@ -126,11 +136,82 @@ class TestPlanOfTheCoarseLevel:
         """500 x 250 in 2-D (a 125 x 63 coarse level): the plan on all its pairs or the
         sparse solve of the coarse level give the same certified value (to the
         certificate's round-off)."""
-        from distances.sparse_w1 import SparseOptions, solve_sparse
-
         rng = np.random.default_rng(7)
         x, y = rng.standard_normal((500, 2)), 0.5 * rng.standard_normal((250, 2))
         got = [solve_sparse(x, y, options=SparseOptions(coarse_dense_pairs=k))
                for k in (0, 1 << 13)]
         assert all(r.levels == 2 and r.solution.certificate.ok for r in got)
         assert got[1].solution.value == pytest.approx(got[0].solution.value, rel=1e-13)
+
+
+class TestDualStart:
+    """Up to 3-D, a problem that keeps its cost matrix and whose larger cloud has at least
+    ``dual_start_ratio`` times the atoms of the smaller starts, after its coarse level,
+    from the least-cost plan of its candidates in reduced costs against the coarse
+    potentials. A heuristic start: the certified value must not depend on it."""
+
+    @staticmethod
+    def _record(monkeypatch: pytest.MonkeyPatch) -> list:
+        """Record what each column generation's Solver is given and what its least-cost
+        start orders the candidates by."""
+        from distances.transport import _bases, _sparse
+
+        seen: list = []
+        solver, least_cost = _sparse.Solver, _bases.least_cost_basis
+
+        def spy_solver(x, y, a, b, rows, cols, mass, cost, opts, star=False, duals=None):
+            seen.append({"n": a.size, "m": b.size, "duals": duals, "cost": cost})
+            return solver(x, y, a, b, rows, cols, mass, cost, opts, star=star, duals=duals)
+
+        def spy_least_cost(a, b, rows, cols, key, ox, oy):
+            seen[-1]["key"] = (rows, cols, key)
+            return least_cost(a, b, rows, cols, key, ox, oy)
+
+        monkeypatch.setattr(_sparse, "Solver", spy_solver)
+        monkeypatch.setattr(_bases, "least_cost_basis", spy_least_cost)
+        return seen
+
+    @pytest.mark.parametrize(("n", "m", "d", "ratio", "want"), [
+        (500, 125, 2, 2.5, True), (500, 167, 2, 2.5, True), (500, 200, 2, 2.5, True),
+        (500, 201, 2, 2.5, False), (500, 250, 2, 2.5, False),
+        (125, 500, 3, 2.5, True), (500, 125, 4, 2.5, False), (500, 250, 2, 2.0, True),
+        (500, 125, 2, np.inf, False),
+    ])
+    def test_rule(self, n: int, m: int, d: int, ratio: float, want: bool):
+        assert SparseOptions(dual_start_ratio=ratio).dual_starts(n, m, d) is want
+
+    @pytest.mark.parametrize("bad", [0.5, 0, -1.0, np.nan, True, "3"])
+    def test_ratio_is_validated(self, bad):
+        with pytest.raises(ValueError, match="dual_start_ratio must be a number >= 1"):
+            SparseOptions(dual_start_ratio=bad)
+
+    @pytest.mark.parametrize(("n", "m", "weighted"), [(480, 120, False), (480, 160, True)])
+    def test_reduced_costs_order_the_start_and_the_value_is_pots(
+        self, monkeypatch: pytest.MonkeyPatch, n: int, m: int, weighted: bool
+    ):
+        rng = np.random.default_rng(n + m)
+        x = rng.standard_normal((n, 2)) * [1.0, 3.0]
+        y = 0.5 * rng.standard_normal((m, 2)) + [1.0, 0.0]
+        a = rng.exponential(size=n) if weighted else np.full(n, 1 / n)
+        b = rng.exponential(size=m) if weighted else np.full(m, 1 / m)
+        a, b = a / a.sum(), b / b.sum()
+        want = ot.emd2(a, b, cdist(x, y))
+        seen = self._record(monkeypatch)
+        got = solve_sparse(x, y, a, b)
+        fine = seen[-1]
+        assert (fine["n"], fine["m"]) == (n, m) and got.levels == 2
+        u, v = fine["duals"]
+        rows, cols, key = fine["key"]
+        # the key is each candidate's reduced cost c_ij - u_i - v_j against the coarse
+        # potentials (in the solver's scaled costs: the kept matrix it was given)
+        assert key.size > n + m
+        assert_allclose(key, fine["cost"][rows, cols] - u[rows] - v[cols], rtol=0, atol=0)
+        assert np.ptp(u) > 0 and np.ptp(v) > 0
+        # the same certified value from the refined coarse plan (the start it replaces)
+        # and from POT on all pairs, to the round-off of sums of ~n + m terms
+        seen.clear()
+        old = solve_sparse(x, y, a, b, options=SparseOptions(dual_start_ratio=np.inf))
+        assert seen[-1]["duals"] is None and "key" not in seen[-1]
+        assert got.solution.certificate.ok and old.solution.certificate.ok
+        assert got.solution.value == pytest.approx(want, rel=1e-12)
+        assert old.solution.value == pytest.approx(want, rel=1e-12)
