@@ -150,11 +150,13 @@ class SparseOptions:
         split over the points of its cells by north-west corners, blind to their costs:
         1.1-2.4x the optimal cost at 500 x 125 in 2-D, eight shapes).
         ``benchmarks/ab_small.py --repeat 5 --variant dual_start_ratio=inf`` (the refined
-        plan instead; eight shapes summed, CPU, best of 5, load 0.85-0.9;
+        plan instead; eight shapes summed, CPU, best of 5, load 0.85-1.25;
         ``benchmarks/results/ab_small_dual_start_*.txt``): without the dual start 1.077x
         the time at 500 x 125 in 2-D, 1.091x at 1000 x 125, 1.012x at 500 x 167
-        weighted, 1.000x at 1000 x 250, 1.011x at 1000 x 333 weighted; in 3-D 1.039x at
-        1000 x 333 weighted and 1.082x at 2000 x 500 (best of 3). Not from 2: with the
+        weighted, 1.021x at 1000 x 250, 1.024x at 1000 x 333 weighted; in 3-D 1.039x at
+        1000 x 333 weighted and 1.082x at 2000 x 500 (best of 3). Only the finest level
+        (the one certified) starts so: on the coarse levels of 20,000 x 5000 the dual
+        start had the whole solve at 0.98x-1.30x the time. Not from 2: with the
         rule at 2, 2-D 2:1 problems took 1.04-1.05x the time at 1000 x 500 and 2000 x
         1000, 0.98-1.01x at 500 x 250; nor at equal sizes (1.03-1.07x at 500 and 1000);
         above 3-D the star stays (8-D 4000 x 1000, two samples of one law: 1.14x the

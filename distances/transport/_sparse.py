@@ -330,16 +330,16 @@ def _solve_full(
         cr, cc, levels, tree, coarse_duals = _coarse_seed(x, y, a, b, opts, kd)
         seed_rows.append(cr)
         seed_cols.append(cc)
-        if opts.dual_starts(n, m, x.shape[1]) and every_round:
+        if opts.dual_starts(n, m, x.shape[1]) and every_round and not seed_only:
             duals = coarse_duals
     if tree is None:  # no coarse level (or its plan did not refine to a tree)
         tree = monotone_tree(x, y, a, b)
     # The first basis (Solver.start). Up to 3-D: the spanning tree (the refined coarse
     # plan, or the monotone plan of the projections), except where the cost matrix is
     # kept and either no coarse level ran (one side of at most coarsen_above points, e.g.
-    # 710 x 71) or the sizes differ by dual_start_ratio or more: there the least-cost plan
-    # of the candidates, in reduced costs against the coarse potentials (``duals``) when
-    # a coarse level ran. Above 3-D: LEMON's big-M star, or the least-cost plan where the
+    # 710 x 71) or, on the finest level, the sizes differ by dual_start_ratio or more:
+    # there the least-cost plan of the candidates, in reduced costs against the coarse
+    # potentials (``duals``) when a coarse level ran. Above 3-D: LEMON's big-M star, or the least-cost plan where the
     # cost matrix is kept without a coarse level. (The monotone plan was a poor start at
     # 710 x 71 and 950 x 95, eight shapes, 2-D and 3-D: the star took 40 % fewer pivots.)
     star = x.shape[1] > 3 or (kd is None and cost is not None) or duals is not None

@@ -215,3 +215,17 @@ class TestDualStart:
         assert got.solution.certificate.ok and old.solution.certificate.ok
         assert got.solution.value == pytest.approx(want, rel=1e-12)
         assert old.solution.value == pytest.approx(want, rel=1e-12)
+
+    def test_only_the_finest_level_starts_from_the_duals(self, monkeypatch: pytest.MonkeyPatch):
+        """1700 x 425 in 2-D: its coarse level (425 x 107 cells) is solved by column
+        generation with a coarse level of its own; that level starts from its refined
+        coarse plan (its plan only seeds the finest level), the finest from the duals."""
+        rng = np.random.default_rng(11)
+        x, y = rng.standard_normal((1700, 2)), 0.5 * rng.standard_normal((425, 2))
+        seen = self._record(monkeypatch)
+        got = solve_sparse(x, y)
+        assert [(s["n"], s["m"], s["duals"] is not None) for s in seen] == [
+            (425, 107, False), (1700, 425, True)]
+        assert got.levels == 3 and got.solution.certificate.ok
+        want = ot.emd2(np.full(1700, 1 / 1700), np.full(425, 1 / 425), cdist(x, y))
+        assert got.solution.value == pytest.approx(want, rel=1e-12)
