@@ -339,9 +339,10 @@ def _solve_full(
     # kept and either no coarse level ran (one side of at most coarsen_above points, e.g.
     # 710 x 71) or, on the finest level, the sizes differ by dual_start_ratio or more:
     # there the least-cost plan of the candidates, in reduced costs against the coarse
-    # potentials (``duals``) when a coarse level ran. Above 3-D: LEMON's big-M star, or the least-cost plan where the
-    # cost matrix is kept without a coarse level. (The monotone plan was a poor start at
-    # 710 x 71 and 950 x 95, eight shapes, 2-D and 3-D: the star took 40 % fewer pivots.)
+    # potentials (``duals``) when a coarse level ran. Above 3-D: LEMON's big-M star, or
+    # the least-cost plan where the cost matrix is kept without a coarse level. (The
+    # monotone plan was a poor start at 710 x 71 and 950 x 95, eight shapes, 2-D and
+    # 3-D: the star took 40 % fewer pivots.)
     star = x.shape[1] > 3 or (kd is None and cost is not None) or duals is not None
     solver = Solver(x, y, a, b, *tree, cost, opts, star=star, duals=duals)
     seeds = np.concatenate(seed_rows), np.concatenate(seed_cols)
