@@ -156,9 +156,10 @@ class SparseOptions:
         weighted, 1.021x at 1000 x 250, 1.024x at 1000 x 333 weighted; in 3-D 1.039x at
         1000 x 333 weighted and 1.082x at 2000 x 500 (best of 3). Only the finest level
         (the one certified) starts so: on the coarse levels of 20,000 x 5000 the dual
-        start had the whole solve at 0.98x-1.30x the time. Not from 2: with the
-        rule at 2, 2-D 2:1 problems took 1.04-1.05x the time at 1000 x 500 and 2000 x
-        1000, 0.98-1.01x at 500 x 250; nor at equal sizes (1.03-1.07x at 500 and 1000);
+        start had the whole solve at 0.98x-1.30x the time (a scratch A/B). Not at 2 or below
+        (``benchmarks/results/ab_small_dual_start_low_ratios.txt``): with the rule at 2,
+        2-D 2:1 problems took 1.073x-1.090x the time at 1000 x 500 and 2000 x 1000,
+        0.999x at 500 x 250; at 1, equal sizes 1.076x-1.082x (500 and 1000);
         above 3-D the star stays (8-D 4000 x 1000, two samples of one law: 1.14x the
         time, twice the pivots).
     """
