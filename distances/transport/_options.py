@@ -248,3 +248,8 @@ class SparseOptions:
         if d <= 2:
             return self.coarsen_above_low_d
         return self.coarsen_above_3d if d == 3 else self.coarsen_above_high_d
+
+    def coarsens(self, n: int, m: int, d: int) -> bool:
+        """Whether an ``n x m`` problem in ``d`` dimensions is seeded by a coarse level:
+        cells of ``cell_size`` >= 2 points and both clouds above ``coarsens_above(d)``."""
+        return self.cell_size >= 2 and min(n, m) > self.coarsens_above(d)

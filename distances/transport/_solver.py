@@ -156,8 +156,7 @@ class Solver:
         coarse level, the star stays: 4000 points in 8-D, two samples of one Gaussian took
         684 ms from the least-cost plan, 508 from the star (8 Gaussians: 1382 and 1471;
         CPU, best of 3, load 18)."""
-        o, n = self.opts, min(self.a.size, self.b.size)
-        coarse = o.cell_size >= 2 and n > o.coarsens_above(self.x.shape[1])
+        coarse = self.opts.coarsens(self.a.size, self.b.size, self.x.shape[1])
         return self.cost is not None and (self.duals is not None or not coarse)
 
     def _least_cost_start(self) -> None:

@@ -305,7 +305,7 @@ def _solve_full(
     every_round = opts.keeps_matrix(n, m, x.shape[1])
     if not every_round:
         cost = None
-    coarse = opts.cell_size >= 2 and min(n, m) > opts.coarsens_above(x.shape[1])
+    coarse = opts.coarsens(n, m, x.shape[1])
     # k-d orders of the points: the cells of the coarse level, and the order in which
     # the brute-force neighbour search visits the points.
     kd = (cells(x, opts.cell_size), cells(y, opts.cell_size)) if coarse else None
@@ -434,6 +434,6 @@ def _coarse_seed(
 
 def _depth(n: int, m: int, d: int, opts: SparseOptions) -> int:
     depth = 1
-    while opts.cell_size >= 2 and min(n, m) > opts.coarsens_above(d):
+    while opts.coarsens(n, m, d):
         n, m, depth = -(-n // opts.cell_size), -(-m // opts.cell_size), depth + 1
     return depth

@@ -185,13 +185,28 @@ class TestDualStart:
         with pytest.raises(ValueError, match="dual_start_ratio must be a number >= 1"):
             SparseOptions(dual_start_ratio=bad)
 
-    @pytest.mark.parametrize(("n", "m", "weighted"), [(480, 120, False), (480, 160, True)])
+    @pytest.mark.parametrize(("n", "m", "d", "want"), [
+        (500, 125, 2, True), (500, 100, 2, False), (500, 125, 3, False), (1000, 301, 3, True),
+        (1000, 300, 3, False), (4000, 801, 8, True), (4000, 800, 8, False),
+    ])
+    def test_coarse_level_rule(self, n: int, m: int, d: int, want: bool):
+        """A coarse level when both clouds have more points than 100 in 2-D, 300 in 3-D,
+        800 above (whatever the size ratio: in 3-D at 500 x 125 and 500 x 167 weighted a
+        coarse level and the dual start made the curve faster and the seven other
+        shapes slower); ``coarsen_above`` overrides, ``cell_size`` < 2 means none."""
+        opts = SparseOptions()
+        assert opts.coarsens(n, m, d) is want and opts.coarsens(m, n, d) is want
+        assert SparseOptions(coarsen_above=100).coarsens(500, 125, 3)
+        assert not SparseOptions(cell_size=1).coarsens(4000, 1000, 2)
+
+    @pytest.mark.parametrize(("n", "m", "weighted", "d"), [
+        (480, 120, False, 2), (480, 160, True, 2), (1000, 320, False, 3)])
     def test_reduced_costs_order_the_start_and_the_value_is_pots(
-        self, monkeypatch: pytest.MonkeyPatch, n: int, m: int, weighted: bool
+        self, monkeypatch: pytest.MonkeyPatch, n: int, m: int, weighted: bool, d: int
     ):
         rng = np.random.default_rng(n + m)
-        x = rng.standard_normal((n, 2)) * [1.0, 3.0]
-        y = 0.5 * rng.standard_normal((m, 2)) + [1.0, 0.0]
+        x = rng.standard_normal((n, d)) * np.arange(1.0, d + 1.0)
+        y = 0.5 * rng.standard_normal((m, d)) + np.eye(d)[0]
         a = rng.exponential(size=n) if weighted else np.full(n, 1 / n)
         b = rng.exponential(size=m) if weighted else np.full(m, 1 / m)
         a, b = a / a.sum(), b / b.sum()
