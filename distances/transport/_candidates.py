@@ -144,16 +144,20 @@ class LocalLists:
 def nearest_pairs(
     x: FloatArray, y: FloatArray, a: FloatArray, b: FloatArray, k: int,
     cost: FloatArray | None = None, orders: tuple[IntArray, IntArray] | None = None,
-    brute_force_pairs: int = 1 << 19, bulk_radius: float = 3.0,
+    brute_force_pairs: int = 1 << 19, bulk_radius: float = 3.0, aligned_max_d: int = 3,
 ) -> tuple[IntArray, IntArray]:
     """Each point's k nearest neighbours in the other cloud after aligning the clouds'
     Gaussian approximations (:func:`aligned`), as (rows, columns) pairs, both directions.
     Above 3-D, given the cost matrix, the neighbours are read from it instead (the
-    clouds not aligned). Up to ``brute_force_pairs`` pairs they are found by brute force
-    (compiled), visiting the points in ``orders`` (e.g. k-d tree order: faster) if given."""
+    clouds not aligned), unless there are at most ``brute_force_pairs`` pairs in at most
+    ``aligned_max_d`` dimensions. Up to ``brute_force_pairs`` pairs they are found by
+    brute force (compiled), visiting the points in ``orders`` (e.g. k-d tree order:
+    faster) if given."""
     n, m = x.shape[0], y.shape[0]
     kr, kc = min(k, m), min(k, n)
-    if cost is not None and x.shape[1] > 3:  # k-d trees degrade to brute force there
+    d = x.shape[1]
+    # (above 3-D k-d trees degrade to brute force; the alignment's cost grows with d)
+    if cost is not None and d > 3 and (d > aligned_max_d or n * m > brute_force_pairs):
         from ._nearest import nearest_in_matrix  # compiled: one pass over the cost matrix
 
         cols, rows = nearest_in_matrix(cost, kr, kc)

@@ -107,7 +107,7 @@ class SparseOptions:
         above with two k-d trees (2-D, 8 neighbours: 8 Gaussians vs a Gaussian 0.62 vs
         0.94 ms at n = 500, 6.3 vs 5.3 at 2000).
     bulk_radius : float, default 3.0
-        The seeds of problems whose cost matrix is kept (2-D and 3-D) are nearest
+        The seeds of problems whose cost matrix is kept (up to ``aligned_max_d``) are nearest
         neighbours after mapping x by the transport map between the clouds' Gaussian
         approximations; their moments leave out the points beyond ``bulk_radius`` times
         the median Mahalanobis distance when those hold more than a tenth of the spread
@@ -115,6 +115,20 @@ class SparseOptions:
         against a Gaussian (bench_peers ``heavy``), 2-D, 500 x 500, 1000 x 1000 and
         500 x 250, three seeds: 26 % fewer pivots at 3 than with every point, 24 % at 4;
         the seven other bench_peers shapes the same pivots.
+    aligned_max_d : int, default 12
+        Above 3-D the first neighbours of a problem whose cost matrix is kept come from
+        the aligned clouds (as in 2-D and 3-D, by brute force) up to this dimension and
+        ``brute_force_pairs`` pairs, else from the cost matrix (the clouds not aligned).
+        ``benchmarks/ab_small.py --repeat 5 --variant aligned_max_d=3`` (the matrix's
+        neighbours, as before; eight shapes summed, CPU, best of 5, load 1.5-1.75;
+        ``benchmarks/results/ab_small_aligned_max_d.txt``): those took 1.15x the time at
+        500 x 167 weighted in 4-D, 1.035x in 8-D, 1.05x in 12-D (in 16-D, the same rule
+        either way, 1.02x: the harness's noise); in 8-D
+        1.04x at 500 x 250, 1.07x at 500 x 500, 1.03x at 500 x 125 and 1.15x at 1000 x 333
+        weighted (fewer pivots: the clustered clouds at 500 x 167 weighted in 8-D 5,838 ->
+        4,125). In 32-D the alignment itself (a 32 x 32 eigen-decomposition of the bulk
+        moments: 1.9 ms) made the whole solve 1.4x slower at 500 x 167 weighted, in 16-D
+        1.05x at 500 x 250, and in 8-D at 1000 x 1000 (k-d trees) 1.08x (scratch A/Bs).
     plan_neighbors : int, default 16
         Neighbours of each end of a plan pair checked by the local pricing.
     polish, polish_rounds, polish_max_pairs : float, int, int; default 1e-3, 2, 10**8
@@ -190,6 +204,7 @@ class SparseOptions:
     artificial_dust: float = 1e-12
     coarse_dense_pairs: int = 1 << 13
     dual_start_ratio: float = 2.5
+    aligned_max_d: int = 12
 
     def __post_init__(self) -> None:
         lows = {"k_neighbors": 1, "local_neighbors": 1, "cell_size": 0, "coarsen_above": 1,

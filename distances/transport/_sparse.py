@@ -317,7 +317,8 @@ def _solve_full(
             cost = euclidean_matrix(x, y)
         orders = None if kd is None else (kd[0][0], kd[1][0])
         seed_rows, seed_cols = nearest_pairs(x, y, a, b, opts.k_neighbors, cost, orders,
-                                             opts.brute_force_pairs, opts.bulk_radius)
+                                             opts.brute_force_pairs, opts.bulk_radius,
+                                             opts.aligned_max_d)
         seed_rows, seed_cols = [seed_rows], [seed_cols]
     else:
         local = LocalLists(x, y, a, b, opts.local_neighbors, opts.plan_neighbors)

@@ -244,3 +244,50 @@ class TestDualStart:
         assert got.levels == 3 and got.solution.certificate.ok
         want = ot.emd2(np.full(1700, 1 / 1700), np.full(425, 1 / 425), cdist(x, y))
         assert got.solution.value == pytest.approx(want, rel=1e-12)
+
+
+class TestAlignedNeighbours:
+    """The first neighbours of a kept-matrix problem above 3-D come from the aligned
+    clouds up to ``aligned_max_d`` dimensions and ``brute_force_pairs`` pairs, else from
+    the cost matrix (the clouds as they are)."""
+
+    @staticmethod
+    def _clouds(d: int, n: int = 120, m: int = 40):
+        rng = np.random.default_rng(d)
+        x = rng.standard_normal((n, d)) * np.linspace(0.2, 3.0, d)  # stretched
+        y = 0.5 * rng.standard_normal((m, d)) + 1.0
+        a, b = rng.exponential(size=n), rng.exponential(size=m)
+        return x, y, a / a.sum(), b / b.sum()
+
+    @staticmethod
+    def _pairs(rows, cols, m):
+        return np.sort(np.asarray(rows) * m + np.asarray(cols))
+
+    @pytest.mark.parametrize("d", [4, 8, 12])
+    def test_up_to_the_dimension_they_are_the_aligned_clouds(self, d: int):
+        from distances.transport._nearest import euclidean_matrix, nearest_in_matrix
+
+        x, y, a, b = self._clouds(d)
+        m = y.shape[0]
+        cost = euclidean_matrix(x, y)
+        got = self._pairs(*_candidates.nearest_pairs(x, y, a, b, 8, cost, aligned_max_d=12), m)
+        aligned = self._pairs(*_candidates.nearest_pairs(x, y, a, b, 8, None), m)
+        np.testing.assert_array_equal(got, aligned)
+        # the matrix's own neighbours are other pairs on these stretched clouds
+        cols, rows = nearest_in_matrix(cost, 8, 8)
+        plain = self._pairs(np.r_[np.repeat(np.arange(x.shape[0]), 8), rows.ravel()],
+                            np.r_[cols.ravel(), np.repeat(np.arange(m), 8)], m)
+        assert not np.array_equal(got, plain)
+        # above aligned_max_d, or above brute_force_pairs, the matrix's neighbours
+        for kw in ({"aligned_max_d": d - 1}, {"aligned_max_d": 12, "brute_force_pairs": 100}):
+            np.testing.assert_array_equal(
+                self._pairs(*_candidates.nearest_pairs(x, y, a, b, 8, cost, **kw), m), plain)
+
+    def test_the_default_and_the_value(self):
+        assert SparseOptions().aligned_max_d == 12
+        x, y, a, b = self._clouds(8, 300, 100)
+        want = ot.emd2(a, b, cdist(x, y))
+        for d_max in (3, 12):
+            got = solve_sparse(x, y, a, b, options=SparseOptions(aligned_max_d=d_max))
+            assert got.solution.certificate.ok
+            assert got.solution.value == pytest.approx(want, rel=1e-12)
