@@ -77,24 +77,22 @@ class Solver:
     between rounds (:func:`run_rounds`): new edges join as non-basic arcs and the next
     round continues from the previous basis.
 
-    The first basis: ``tree`` (the coarse plan refined, or the monotone plan: a feasible
-    spanning tree) in up to 3 dimensions. With ``star`` it is replaced before the first
-    solve (:meth:`start`) by LEMON's big-M star (above 3-D, where the plain block search
-    needed 3-8x fewer pivots from it) or, where the cost matrix is kept, by the
-    least-cost plan on all the first candidates
+    The first basis (``first``, chosen by ``_sparse._solve_full``): ``"tree"``, the
+    spanning tree ``rows, cols, mass`` (the coarse plan refined, or the monotone plan);
+    or, replaced before the first solve (:meth:`start`), ``"star"``, LEMON's big-M star
+    (above 3-D, where the plain block search needed 3-8x fewer pivots from it), or
+    ``"least_cost"``, the least-cost plan on all the first candidates
     (:func:`~distances.transport._bases.least_cost_basis`; 500 x 167 weighted, eight
     shapes in 8-D and 32-D: 0.57x-1.35x the pivots of LEMON's dense solve, where the star
-    needed 0.8x-3.75x): without a coarse level, or after one whose potentials are given
-    (``duals``, the dual start under sizes that differ by
-    ``SparseOptions.dual_start_ratio``), the candidates then taken in increasing reduced
-    cost (:meth:`_least_cost_first`). The star's
+    needed 0.8x-3.75x), taken in increasing reduced cost against ``duals`` (the coarse
+    potentials: the dual start) when given. The star's
     artificial cost is 8 (1 + the largest candidate cost); should an artificial arc keep mass
     (a cost that small can be beaten only by rerouting along long paths), the solver
     starts over from ``tree`` with all the candidates."""
 
     def __init__(self, x: FloatArray, y: FloatArray, a: FloatArray, b: FloatArray,
                  rows: IntArray, cols: IntArray, mass: FloatArray,
-                 cost: FloatArray | None, opts: SparseOptions, star: bool = False,
+                 cost: FloatArray | None, opts: SparseOptions, first: str = "tree",
                  duals: tuple[FloatArray, FloatArray] | None = None) -> None:
         from ._simplex import TransportSimplex  # imports numba (compiled kernels)
 
@@ -109,7 +107,9 @@ class Solver:
             index=self.index,
         )
         self.simplex.renumber = self.renumber
-        self.star = star
+        if first not in ("tree", "star", "least_cost"):
+            raise ValueError(f"first must be 'tree', 'star' or 'least_cost'; got {first!r}")
+        self.first = first
         self.duals = duals
         self.restarts = 0
         self.eps = SIMPLEX_EPS
@@ -137,27 +137,17 @@ class Solver:
         self.simplex.add(rows, cols, cost)
 
     def start(self) -> bool:
-        """Before the first solve: above 3-D move the candidates (all known now) to the
-        big-M star, or with a kept cost matrix to their least-cost plan. Returns whether
-        the simplex was replaced."""
-        if self.star and self.simplex.pivots == 0 and self.simplex.first_arc == 1:
-            self.star = False  # started
-            if self._least_cost_first():
+        """Before the first solve: move the candidates (all known now) to the big-M star
+        or to their least-cost plan, as ``first`` says. Returns whether the simplex was
+        replaced."""
+        if self.first != "tree" and self.simplex.pivots == 0 and self.simplex.first_arc == 1:
+            first, self.first = self.first, "tree"  # started
+            if first == "least_cost":
                 self._least_cost_start()
             else:
                 self._restart(star=True)
             return True
         return False
-
-    def _least_cost_first(self) -> bool:
-        """Whether the first basis is the least-cost plan: the cost matrix is kept and
-        either no coarse level seeded the candidates or its potentials were given
-        (``duals``, the dual start: ``_sparse._solve_full``'s rule). Otherwise, after a
-        coarse level, the star stays: 4000 points in 8-D, two samples of one Gaussian took
-        684 ms from the least-cost plan, 508 from the star (8 Gaussians: 1382 and 1471;
-        CPU, best of 3, load 18)."""
-        coarse = self.opts.coarsens(self.a.size, self.b.size, self.x.shape[1])
-        return self.cost is not None and (self.duals is not None or not coarse)
 
     def _least_cost_start(self) -> None:
         """A new simplex from the least-cost plan on the candidates (the masses they leave

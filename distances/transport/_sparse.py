@@ -335,17 +335,21 @@ def _solve_full(
             duals = coarse_duals
     if tree is None:  # no coarse level (or its plan did not refine to a tree)
         tree = monotone_tree(x, y, a, b)
-    # The first basis (Solver.start). Up to 3-D: the spanning tree (the refined coarse
-    # plan, or the monotone plan of the projections), except where the cost matrix is
-    # kept and either no coarse level ran (one side of at most coarsen_above points, e.g.
-    # 710 x 71) or, on the finest level, the sizes differ by dual_start_ratio or more:
-    # there the least-cost plan of the candidates, in reduced costs against the coarse
-    # potentials (``duals``) when a coarse level ran. Above 3-D: LEMON's big-M star, or
-    # the least-cost plan where the cost matrix is kept without a coarse level. (The
-    # monotone plan was a poor start at 710 x 71 and 950 x 95, eight shapes, 2-D and
-    # 3-D: the star took 40 % fewer pivots.)
-    star = x.shape[1] > 3 or (kd is None and cost is not None) or duals is not None
-    solver = Solver(x, y, a, b, *tree, cost, opts, star=star, duals=duals)
+    # The first basis (Solver.start). Where the cost matrix is kept and either no coarse
+    # level ran (one side of at most coarsen_above points, e.g. 710 x 71) or, on the
+    # finest level, the sizes differ by dual_start_ratio or more: the least-cost plan of
+    # the candidates, in reduced costs against the coarse potentials (``duals``) when a
+    # coarse level ran. Otherwise above 3-D LEMON's big-M star (after a coarse level the
+    # star, not the least-cost plan: 4000 points in 8-D, two samples of one Gaussian took
+    # 508 ms from the star, 684 from the least-cost plan; 8 Gaussians 1471 and 1382; CPU,
+    # best of 3, load 18), and up to 3-D the spanning tree (the refined coarse plan, or
+    # the monotone plan of the projections). (The monotone plan was a poor start at
+    # 710 x 71 and 950 x 95, eight shapes, 2-D and 3-D: the star took 40 % fewer pivots.)
+    if cost is not None and (kd is None or duals is not None):
+        first = "least_cost"
+    else:
+        first = "star" if x.shape[1] > 3 else "tree"
+    solver = Solver(x, y, a, b, *tree, cost, opts, first=first, duals=duals)
     seeds = np.concatenate(seed_rows), np.concatenate(seed_cols)
     polish = opts.polish if n * m <= opts.polish_max_pairs and not seed_only else 1.0
     res = run_rounds(solver, seeds, polish, local)

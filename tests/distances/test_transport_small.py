@@ -159,9 +159,10 @@ class TestDualStart:
         seen: list = []
         solver, least_cost = _sparse.Solver, _bases.least_cost_basis
 
-        def spy_solver(x, y, a, b, rows, cols, mass, cost, opts, star=False, duals=None):
-            seen.append({"n": a.size, "m": b.size, "duals": duals, "cost": cost})
-            return solver(x, y, a, b, rows, cols, mass, cost, opts, star=star, duals=duals)
+        def spy_solver(x, y, a, b, rows, cols, mass, cost, opts, first="tree", duals=None):
+            seen.append({"n": a.size, "m": b.size, "duals": duals, "cost": cost,
+                         "first": first})
+            return solver(x, y, a, b, rows, cols, mass, cost, opts, first=first, duals=duals)
 
         def spy_least_cost(a, b, rows, cols, key, ox, oy):
             seen[-1]["key"] = (rows, cols, key)
@@ -227,6 +228,7 @@ class TestDualStart:
         seen.clear()
         old = solve_sparse(x, y, a, b, options=SparseOptions(dual_start_ratio=np.inf))
         assert seen[-1]["duals"] is None and "key" not in seen[-1]
+        assert seen[-1]["first"] == ("tree" if d <= 3 else "star")
         assert got.solution.certificate.ok and old.solution.certificate.ok
         assert got.solution.value == pytest.approx(want, rel=1e-12)
         assert old.solution.value == pytest.approx(want, rel=1e-12)
@@ -239,8 +241,8 @@ class TestDualStart:
         x, y = rng.standard_normal((1700, 2)), 0.5 * rng.standard_normal((425, 2))
         seen = self._record(monkeypatch)
         got = solve_sparse(x, y)
-        assert [(s["n"], s["m"], s["duals"] is not None) for s in seen] == [
-            (425, 107, False), (1700, 425, True)]
+        assert [(s["n"], s["m"], s["duals"] is not None, s["first"]) for s in seen] == [
+            (425, 107, False, "tree"), (1700, 425, True, "least_cost")]
         assert got.levels == 3 and got.solution.certificate.ok
         want = ot.emd2(np.full(1700, 1 / 1700), np.full(425, 1 / 425), cdist(x, y))
         assert got.solution.value == pytest.approx(want, rel=1e-12)
