@@ -78,41 +78,54 @@ class Solver:
     round continues from the previous basis.
 
     The first basis (``first``, chosen by ``_sparse._solve_full``): ``"tree"``, the
-    spanning tree ``rows, cols, mass`` (the coarse plan refined, or the monotone plan);
-    or, replaced before the first solve (:meth:`start`), ``"star"``, LEMON's big-M star
-    (above 3-D, where the plain block search needed 3-8x fewer pivots from it), or
-    ``"least_cost"``, the least-cost plan on all the first candidates
+    spanning tree ``tree`` (rows, cols, mass: the coarse plan refined, or the monotone
+    plan); or, replaced before the first solve (:meth:`start`), ``"star"``, LEMON's big-M
+    star (above 3-D, where the plain block search needed 3-8x fewer pivots from it); or
+    ``"least_cost"`` (no ``tree``: the simplex is built once the candidates are known,
+    :meth:`least_cost_start`), the least-cost plan on all the first candidates
     (:func:`~distances.transport._bases.least_cost_basis`; 500 x 167 weighted, eight
     shapes in 8-D and 32-D: 0.57x-1.35x the pivots of LEMON's dense solve, where the star
     needed 0.8x-3.75x), taken in increasing reduced cost against ``duals`` (the coarse
-    potentials: the dual start) when given. The star's
+    potentials: the dual start) when given, the masses it leaves matched along
+    ``orders`` (the monotone plan's). The star's
     artificial cost is 8 (1 + the largest candidate cost); should an artificial arc keep mass
     (a cost that small can be beaten only by rerouting along long paths), the solver
     starts over from ``tree`` with all the candidates."""
 
     def __init__(self, x: FloatArray, y: FloatArray, a: FloatArray, b: FloatArray,
-                 rows: IntArray, cols: IntArray, mass: FloatArray,
+                 tree: tuple[IntArray, IntArray, FloatArray] | None,
                  cost: FloatArray | None, opts: SparseOptions, first: str = "tree",
-                 duals: tuple[FloatArray, FloatArray] | None = None) -> None:
+                 duals: tuple[FloatArray, FloatArray] | None = None,
+                 orders: tuple[IntArray, IntArray] | None = None) -> None:
         from ._simplex import TransportSimplex  # imports numba (compiled kernels)
 
+        if first not in ("tree", "star", "least_cost"):
+            raise ValueError(f"first must be 'tree', 'star' or 'least_cost'; got {first!r}")
+        if first == "least_cost" and (cost is None or orders is None):
+            raise ValueError("the least-cost start needs the cost matrix and the orders")
+        if first != "least_cost" and tree is None:
+            raise ValueError(f"the {first!r} start needs a spanning tree")
         self.x, self.y, self.a, self.b, self.cost = x, y, a, b, cost
         self.opts = opts
-        self.tree = (rows, cols, mass)
+        self.tree = tree
         self.index = opts.node_index(a.size + b.size)
         # (Problems with a kept cost matrix are small: their nodes are not renumbered.)
         self.renumber = cost is None and a.size + b.size >= opts.renumber_nodes
-        self.simplex = TransportSimplex(
-            a, b, rows, cols, self._costs(rows, cols), mass, capacity=16 * rows.size,
-            index=self.index,
-        )
-        self.simplex.renumber = self.renumber
-        if first not in ("tree", "star", "least_cost"):
-            raise ValueError(f"first must be 'tree', 'star' or 'least_cost'; got {first!r}")
         self.first = first
         self.duals = duals
+        self.orders = orders
         self.restarts = 0
         self.eps = SIMPLEX_EPS
+        #: The simplex; None until the candidates are known (:meth:`least_cost_start`)
+        #: when the first basis is their least-cost plan.
+        self.simplex: Any = None
+        if tree is not None and first != "least_cost":
+            rows, cols, mass = tree
+            self.simplex = TransportSimplex(
+                a, b, rows, cols, self._costs(rows, cols), mass, capacity=16 * rows.size,
+                index=self.index,
+            )
+            self.simplex.renumber = self.renumber
 
     def _costs(self, rows: IntArray, cols: IntArray) -> FloatArray:
         if self.cost is not None:
@@ -137,43 +150,45 @@ class Solver:
         self.simplex.add(rows, cols, cost)
 
     def start(self) -> bool:
-        """Before the first solve: move the candidates (all known now) to the big-M star
-        or to their least-cost plan, as ``first`` says. Returns whether the simplex was
-        replaced."""
-        if self.first != "tree" and self.simplex.pivots == 0 and self.simplex.first_arc == 1:
-            first, self.first = self.first, "tree"  # started
-            if first == "least_cost":
-                self._least_cost_start()
-            else:
-                self._restart(star=True)
+        """Before the first solve, with the candidates all added: move them to LEMON's
+        big-M star if ``first`` says so. Returns whether the simplex was replaced."""
+        if self.first == "star" and self.simplex.pivots == 0 and self.simplex.first_arc == 1:
+            self.first = "tree"  # started
+            self._restart(star=True)
             return True
         return False
 
-    def _least_cost_start(self) -> None:
-        """A new simplex from the least-cost plan on the candidates (the masses they leave
-        matched along the monotone plan's orders). Its pricing rule is the candidate list
-        from the start: 500 x 167 weighted, the eight bench_peers shapes in 8-D and 32-D,
-        5 % less time in sum than LEMON's block search (faster on 13 of 16, CPU seconds,
-        best of 5, load 14-16), though with 10-15 % more pivots."""
+    def least_cost_start(self, rows: IntArray, cols: IntArray, cost: FloatArray,
+                         in_set: NDArray[np.bool_], room: int) -> None:
+        """The simplex from the least-cost plan of the candidates ``rows, cols`` (costs
+        ``cost``; distinct, and marked in ``in_set``, the mask of the candidate pairs, as
+        are the plan's other pairs on return), the masses they leave matched along
+        ``orders`` (:func:`~distances.transport._bases.least_cost_basis`), with room for
+        ``room`` more arcs. With ``duals``, the candidates are taken in increasing reduced
+        cost against them (the dual start). Its pricing rule is the candidate list from
+        the start: 500 x 167 weighted, the eight bench_peers shapes in 8-D and 32-D, 5 %
+        less time in sum than LEMON's block search (faster on 13 of 16, CPU seconds, best
+        of 5, load 14-16), though with 10-15 % more pivots."""
         from ._bases import least_cost_basis
         from ._simplex import TransportSimplex
 
-        rows, cols, cost = self.simplex.arcs()
-        t_rows, t_cols, _ = self.tree
-        ox = t_rows[np.sort(np.unique(t_rows, return_index=True)[1])]
-        oy = t_cols[np.sort(np.unique(t_cols, return_index=True)[1])]
+        assert self.first == "least_cost" and self.simplex is None and self.orders
+        assert self.cost is not None
         key = cost
         if self.duals is not None:  # the dual start: reduced costs of the coarse solution
             u, v = self.duals
             key = cost - u[rows] - v[cols]
         b_rows, b_cols, b_mass, picked = least_cost_basis(self.a, self.b, rows, cols, key,
-                                                          ox, oy)
+                                                          *self.orders)
+        in_set[b_rows, b_cols] = True
+        rest = np.flatnonzero(~picked)
         self.simplex = TransportSimplex(self.a, self.b, b_rows, b_cols,
-                                        self._costs(b_rows, b_cols), b_mass,
-                                        capacity=2 * rows.size, index=self.index)
+                                        self.cost[b_rows, b_cols], b_mass,
+                                        capacity=b_rows.size + 1 + rest.size + room,
+                                        index=self.index)
         self.simplex.renumber = self.renumber
-        rest = ~picked
         self.simplex.add(rows[rest], cols[rest], cost[rest])
+        self.first = "tree"  # started
 
 
 # -- the rounds ------------------------------------------------------------------------
@@ -228,7 +243,10 @@ def run_rounds(
     x, y, a, b, cost, opts = solver.x, solver.y, solver.a, solver.b, solver.cost, solver.opts
     n, m = a.size, b.size
     sx = solver.simplex
-    tree_rows, tree_cols, _ = sx.arcs()
+    if sx is None:  # the least-cost start: no tree yet
+        tree_rows = tree_cols = np.empty(0, np.int64)
+    else:
+        tree_rows, tree_cols, _ = sx.arcs()
     if cost is not None:
         # The candidate set as a mask of all pairs: the seeds not yet arcs join, sorted
         # and without repeats (compiled).
@@ -242,9 +260,12 @@ def run_rounds(
         new_rows, new_cols = new // m, new % m
         room = 3 * (n + m)
         new_cost = pair_cost(x, y, new_rows, new_cols)
-    sx.reserve(new_rows.size + room)
-    sx.add(new_rows, new_cols, new_cost)
-    solver.start()
+    if sx is None:
+        solver.least_cost_start(new_rows, new_cols, new_cost, in_set, room)
+    else:
+        sx.reserve(new_rows.size + room)
+        sx.add(new_rows, new_cols, new_cost)
+        solver.start()
     sx = solver.simplex
     if cost is not None:
         none, none_i = np.zeros((0, 0)), np.zeros((0, 0), np.int64)

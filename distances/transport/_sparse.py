@@ -23,6 +23,7 @@ from ._candidates import (
     cells,
     cost_scale,
     extend_to_null_weights,
+    monotone_orders,
     monotone_tree,
     nearest_pairs,
     pair_cost,
@@ -326,30 +327,40 @@ def _solve_full(
         seed_rows = [np.repeat(np.arange(n), k), local.rows[:, :k].ravel()]
         seed_cols = [local.cols[:, :k].ravel(), np.repeat(np.arange(m), k)]
     b = b * (a.sum() / b.sum())  # equal masses to the last bit
-    levels, tree, duals = 1, None, None
-    if kd is not None:
-        cr, cc, levels, tree, coarse_duals = _coarse_seed(x, y, a, b, opts, kd)
-        seed_rows.append(cr)
-        seed_cols.append(cc)
-        if opts.dual_starts(n, m, x.shape[1]) and every_round and not seed_only:
-            duals = coarse_duals
-    if tree is None:  # no coarse level (or its plan did not refine to a tree)
-        tree = monotone_tree(x, y, a, b)
-    # The first basis (Solver.start). Where the cost matrix is kept and either no coarse
-    # level ran (one side of at most coarsen_above points, e.g. 710 x 71) or, on the
-    # finest level, the sizes differ by dual_start_ratio or more: the least-cost plan of
-    # the candidates, in reduced costs against the coarse potentials (``duals``) when a
-    # coarse level ran. Otherwise above 3-D LEMON's big-M star (after a coarse level the
-    # star, not the least-cost plan: 4000 points in 8-D, two samples of one Gaussian took
-    # 508 ms from the star, 684 from the least-cost plan; 8 Gaussians 1471 and 1382; CPU,
-    # best of 3, load 18), and up to 3-D the spanning tree (the refined coarse plan, or
-    # the monotone plan of the projections). (The monotone plan was a poor start at
-    # 710 x 71 and 950 x 95, eight shapes, 2-D and 3-D: the star took 40 % fewer pivots.)
-    if cost is not None and (kd is None or duals is not None):
+    # The first basis. Where the cost matrix is kept and either no coarse level runs
+    # (one side of at most coarsen_above points, e.g. 710 x 71) or, on the finest level,
+    # the sizes differ by dual_start_ratio or more: the least-cost plan of the candidates
+    # (Solver.least_cost_start), in reduced costs against the coarse potentials
+    # (``duals``) when a coarse level ran, the masses it leaves matched along the
+    # monotone plan's orders. Otherwise above 3-D LEMON's big-M star (after a coarse
+    # level the star, not the least-cost plan: 4000 points in 8-D, two samples of one
+    # Gaussian took 508 ms from the star, 684 from the least-cost plan; 8 Gaussians 1471
+    # and 1382; CPU, best of 3, load 18), and up to 3-D the spanning tree (the refined
+    # coarse plan, or the monotone plan of the projections). (The monotone plan was a
+    # poor start at 710 x 71 and 950 x 95, eight shapes, 2-D and 3-D: the star took 40 %
+    # fewer pivots.)
+    dual_start = kd is not None and every_round and not seed_only and opts.dual_starts(
+        n, m, x.shape[1])
+    if every_round and (kd is None or dual_start):
         first = "least_cost"
     else:
         first = "star" if x.shape[1] > 3 else "tree"
-    solver = Solver(x, y, a, b, *tree, cost, opts, first=first, duals=duals)
+    levels, tree, duals = 1, None, None
+    if kd is not None:
+        # (the least-cost start needs only the coarse potentials, not the refined plan)
+        cr, cc, levels, tree, coarse_duals = _coarse_seed(x, y, a, b, opts, kd,
+                                                          refine=first != "least_cost")
+        seed_rows.append(cr)
+        seed_cols.append(cc)
+        if dual_start:
+            duals = coarse_duals
+    if first == "least_cost":
+        solver = Solver(x, y, a, b, None, cost, opts, first=first, duals=duals,
+                        orders=monotone_orders(x, y, a, b))
+    else:
+        if tree is None:  # no coarse level (or its plan did not refine to a tree)
+            tree = monotone_tree(x, y, a, b)
+        solver = Solver(x, y, a, b, tree, cost, opts, first=first)
     seeds = np.concatenate(seed_rows), np.concatenate(seed_cols)
     polish = opts.polish if n * m <= opts.polish_max_pairs and not seed_only else 1.0
     res = run_rounds(solver, seeds, polish, local)
@@ -397,13 +408,14 @@ def _certified(
 
 def _coarse_seed(
     x: FloatArray, y: FloatArray, a: FloatArray, b: FloatArray, opts: SparseOptions,
-    kd: tuple[tuple[IntArray, IntArray], tuple[IntArray, IntArray]],
+    kd: tuple[tuple[IntArray, IntArray], tuple[IntArray, IntArray]], refine: bool = True,
 ) -> tuple[IntArray, IntArray, int, tuple[IntArray, IntArray, FloatArray] | None,
            tuple[FloatArray, FloatArray]]:
     """Solve the problem between the cells ``kd`` (:func:`cells` of x and of y,
     recursively), link every pair of points of two cells that exchange mass, and refine
     the coarse plan into a first basis of the fine problem
-    (:func:`distances.transport._bases.refine_basis`; None if that failed). Returns (rows,
+    (:func:`distances.transport._bases.refine_basis`; None if that failed, or not
+    ``refine``). Returns (rows,
     cols, levels, basis, duals): ``duals``, each point's potential in the coarse solution
     (its cell's), for the dual start (:attr:`SparseOptions.dual_start_ratio`)."""
     from ._bases import refine_basis
@@ -433,7 +445,7 @@ def _coarse_seed(
     rows = np.broadcast_to(ri[:, :, None], (ri.shape[0], s, s))
     cols = np.broadcast_to(ci[:, None, :], (ci.shape[0], s, s))
     ok = (rows < x.shape[0]) & (cols < y.shape[0])
-    basis = refine_basis(a, b, ox, oy, s, f_rows, f_cols, f_mass)
+    basis = refine_basis(a, b, ox, oy, s, f_rows, f_cols, f_mass) if refine else None
     return ox[rows[ok]], oy[cols[ok]], levels, basis, (f_u[cx], f_v[cy])
 
 

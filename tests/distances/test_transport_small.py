@@ -159,10 +159,11 @@ class TestDualStart:
         seen: list = []
         solver, least_cost = _sparse.Solver, _bases.least_cost_basis
 
-        def spy_solver(x, y, a, b, rows, cols, mass, cost, opts, first="tree", duals=None):
+        def spy_solver(x, y, a, b, tree, cost, opts, first="tree", duals=None, orders=None):
             seen.append({"n": a.size, "m": b.size, "duals": duals, "cost": cost,
-                         "first": first})
-            return solver(x, y, a, b, rows, cols, mass, cost, opts, first=first, duals=duals)
+                         "first": first, "tree": tree})
+            return solver(x, y, a, b, tree, cost, opts, first=first, duals=duals,
+                          orders=orders)
 
         def spy_least_cost(a, b, rows, cols, key, ox, oy):
             seen[-1]["key"] = (rows, cols, key)
@@ -216,6 +217,8 @@ class TestDualStart:
         got = solve_sparse(x, y, a, b)
         fine = seen[-1]
         assert (fine["n"], fine["m"]) == (n, m) and got.levels == 2
+        # (no refined coarse plan is built for a start that does not use it)
+        assert fine["first"] == "least_cost" and fine["tree"] is None
         u, v = fine["duals"]
         rows, cols, key = fine["key"]
         # the key is each candidate's reduced cost c_ij - u_i - v_j against the coarse
@@ -232,6 +235,40 @@ class TestDualStart:
         assert got.solution.certificate.ok and old.solution.certificate.ok
         assert got.solution.value == pytest.approx(want, rel=1e-12)
         assert old.solution.value == pytest.approx(want, rel=1e-12)
+
+    def test_the_least_cost_start_builds_one_simplex(self, monkeypatch: pytest.MonkeyPatch):
+        """500 x 125 in 2-D: one simplex for the coarse level (LEMON's star) and one for the
+        fine level, built from the least-cost plan once the candidates are known (a
+        simplex of the refined coarse plan, replaced before its first pivot, cost 0.3 ms
+        of a 4 ms solve)."""
+        from distances.transport import _simplex
+
+        built: list[int] = []
+        real = _simplex.TransportSimplex._allocate
+
+        def recorded(self, n, m, cap, index):
+            built.append(n)
+            return real(self, n, m, cap, index)
+
+        monkeypatch.setattr(_simplex.TransportSimplex, "_allocate", recorded)
+        rng = np.random.default_rng(3)
+        x, y = rng.standard_normal((500, 2)), 0.5 * rng.standard_normal((125, 2))
+        got = solve_sparse(x, y)
+        assert got.levels == 2 and built == [125, 500]
+        want = ot.emd2(np.full(500, 1 / 500), np.full(125, 1 / 125), cdist(x, y))
+        assert got.solution.value == pytest.approx(want, rel=1e-12)
+
+    def test_the_solver_checks_what_its_start_needs(self):
+        from distances.transport._solver import Solver
+
+        x, a = np.zeros((3, 2)), np.full(3, 1 / 3)
+        opts = SparseOptions()
+        with pytest.raises(ValueError, match="needs the cost matrix and the orders"):
+            Solver(x, x, a, a, None, np.zeros((3, 3)), opts, first="least_cost")
+        with pytest.raises(ValueError, match="the 'tree' start needs a spanning tree"):
+            Solver(x, x, a, a, None, None, opts)
+        with pytest.raises(ValueError, match="first must be"):
+            Solver(x, x, a, a, None, None, opts, first="north-west")
 
     def test_only_the_finest_level_starts_from_the_duals(self, monkeypatch: pytest.MonkeyPatch):
         """1700 x 425 in 2-D: its coarse level (425 x 107 cells) is solved by column
