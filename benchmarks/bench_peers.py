@@ -28,7 +28,9 @@ makes the smaller cloud P. Every row runs its contenders in a rotated order (A B
 B C D A, ...) so that a change of load hits all alike; the time is the median of
 ``--repeat`` runs (``--stat best``: the fastest), wall-clock (``--clock cpu``: the
 process's CPU time, which a loaded machine distorts less for one-thread solvers; the
-full scans of large sparse problems use all cores and count every core's time).
+full scans of large sparse problems use all cores and count every core's time; BLAS
+runs on one thread, so that OpenBLAS's threads spinning after one contender's matrix
+product are not charged to the next: ``threadpoolctl``, in the ``bench`` extra).
 
 Peak memory is the largest resident set size above the one before the call (Linux: the
 kernel's high-water mark VmHWM, reset before each call; it sees C++ allocations, which
@@ -52,6 +54,7 @@ stderr and one CSV line on stdout.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import os
 import platform
@@ -59,10 +62,12 @@ import statistics
 import sys
 import threading
 import time
+import warnings
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -391,6 +396,24 @@ def _single_progress(case: Case) -> None:
 _SHAPE_SETS = {"tuned": TUNED_SHAPES, "untuned": SHAPES[len(TUNED_SHAPES):], "all": SHAPES}
 
 
+def _one_blas_thread() -> tuple[Any, str]:
+    """For ``--clock cpu``: BLAS limited to one thread (threadpoolctl, the ``bench``
+    extra), and the note for the results' header. A process's CPU time counts every
+    thread's, and OpenBLAS's threads spin for a while after a call: after POT's
+    ``ot.dist`` (a matrix product on all cores from 2^18 multiply-adds: 8-D and 32-D at
+    500 points, every dimension at 1000) they were charged to whichever contender ran
+    next. 500 x 125 in 8-D:
+    every contender's CPU time there doubled, the peer's 3.8-4.4 ms read 7.6-12 ms."""
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:
+        warnings.warn("threadpoolctl is not installed (pip install -e '.[bench]'): BLAS "
+                      "threads left spinning by one contender count in the next one's CPU "
+                      "time", RuntimeWarning, stacklevel=2)
+        return contextlib.nullcontext(), "; BLAS threads not limited"
+    return threadpool_limits(limits=1, user_api="blas"), "; BLAS on one thread"
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--quick", action="store_true", help="d = 2, 8, 32; n = 500, 1000, 2000")
@@ -453,24 +476,28 @@ def main(argv: list[str] | None = None) -> int:
         warm["sparse"](*Case("alike", 8, 300, 300).data(args.seed))
         warm["sparse"](*Case("alike", 2, 2100, 2100).data(args.seed))
     clock = time.process_time if args.clock == "cpu" else time.perf_counter
+    blas, blas_note = contextlib.nullcontext(), ""
+    if args.clock == "cpu":
+        blas, blas_note = _one_blas_thread()
     started = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     load0 = os.getloadavg()
     rows: list[Row] = []
-    for d in args.dims:
-        for shape in shapes:
-            for n in args.sizes:
-                c = case(shape, d, n)
-                got = _run_problem(c, names, args.repeat, args.seed, args.stat, clock)
-                rows.extend(got)
-                print(" ".join(f"{r.contender}={r.seconds:.4f}s" for r in got),
-                      f"[{c.label}]", flush=True)
+    with blas:
+        for d in args.dims:
+            for shape in shapes:
+                for n in args.sizes:
+                    c = case(shape, d, n)
+                    got = _run_problem(c, names, args.repeat, args.seed, args.stat, clock)
+                    rows.extend(got)
+                    print(" ".join(f"{r.contender}={r.seconds:.4f}s" for r in got),
+                          f"[{c.label}]", flush=True)
     load1 = os.getloadavg()
     command = "python benchmarks/bench_peers.py " + " ".join(sys.argv[1:] if argv is None else argv)
     what = "median" if args.stat == "median" else "best"
     head = [
         f"# command: {command.strip()}",
         f"# started: {started}; {what} of {args.repeat} interleaved runs, "
-        f"{'wall-clock' if args.clock == 'wall' else 'CPU'} seconds",
+        f"{'wall-clock' if args.clock == 'wall' else 'CPU'} seconds{blas_note}",
         f"# machine: {platform.machine()}, {os.cpu_count()} CPUs; load average "
         f"{load0[0]:.2f} at start, {load1[0]:.2f} at end",
     ]
