@@ -119,7 +119,7 @@ class Solver:
         #: The simplex; None until the candidates are known (:meth:`least_cost_start`)
         #: when the first basis is their least-cost plan.
         self.simplex: Any = None
-        if tree is not None and first != "least_cost":
+        if first != "least_cost":  # (tree given: checked above)
             rows, cols, mass = tree
             self.simplex = TransportSimplex(
                 a, b, rows, cols, self._costs(rows, cols), mass, capacity=16 * rows.size,
@@ -183,7 +183,7 @@ class Solver:
         in_set[b_rows, b_cols] = True
         rest = np.flatnonzero(~picked)
         self.simplex = TransportSimplex(self.a, self.b, b_rows, b_cols,
-                                        self.cost[b_rows, b_cols], b_mass,
+                                        self._costs(b_rows, b_cols), b_mass,
                                         capacity=b_rows.size + 1 + rest.size + room,
                                         index=self.index)
         self.simplex.renumber = self.renumber
