@@ -176,6 +176,23 @@ class SparseOptions:
         0.999x at 500 x 250; at 1, equal sizes 1.076x-1.082x (500 and 1000);
         above 3-D the star stays (8-D 4000 x 1000, two samples of one law: 1.14x the
         time, twice the pivots).
+    dual_cell_size : int, default 8
+        The coarse level of a dual start groups only the larger cloud, in cells of this
+        many points; each point of the smaller cloud is a cell of its own, so that the
+        potentials the start reads on the smaller cloud are each point's, not shared by
+        ``cell_size`` of them (0: ``cell_size`` points a cell on both sides, as on every
+        other coarse level). Such a problem also coarsens by its pairs: above
+        ``coarsens_above(d)**2`` (:meth:`coarsens`; 1000 x 250 in 3-D, 1000 x 100 in 2-D),
+        not by its smaller cloud. Whole solves against the cells of 4 on both sides
+        (``python benchmarks/ab_whole.py --trees OLD NEW``, eight shapes summed, 2-D and
+        3-D, CPU, load 1.0-1.2; ``benchmarks/results/ab_whole_dual_cells_*.txt``): 0.961x
+        the time at 500 x 125 (the 2-D curve 0.80x, clustered clouds 0.83x; the 2-D
+        alike 1.10x), 0.834x at 1000 x 250, 0.823x at 2000 x 500, 0.826x at 1000 x 100,
+        0.895x at 1000 x 333 weighted, 1.011x at 500 x 167 weighted (its coarse level of
+        63 x 167 is solved by column generation: the 2-D heavy tails 1.14x, the ring
+        1.11x, the clustered clouds 0.91x, the curve 0.87x). The fine level's pivots
+        fell by a third at 500 x 125 in 2-D (eight shapes, three seeds: 80,578 ->
+        53,008) and by a quarter at 500 x 167 weighted; the heavy tails' did not move.
     """
 
     k_neighbors: int = 8
@@ -204,6 +221,7 @@ class SparseOptions:
     artificial_dust: float = 1e-12
     coarse_dense_pairs: int = 1 << 13
     dual_start_ratio: float = 2.5
+    dual_cell_size: int = 8
     aligned_max_d: int = 12
 
     def __post_init__(self) -> None:
@@ -235,6 +253,9 @@ class SparseOptions:
                 if (isinstance(value, bool) or not isinstance(value, (int, np.integer))
                         or value < low):
                     raise ValueError(f"{f.name} must be an integer >= {low}; got {value!r}")
+        if self.dual_cell_size == 1 or self.dual_cell_size > CELL_SIZE_MAX:
+            raise ValueError(f"dual_cell_size must be 0 or an integer from 2 to "
+                             f"{CELL_SIZE_MAX}; got {self.dual_cell_size!r}")
         if self.cell_size > CELL_SIZE_MAX:
             raise ValueError(
                 f"cell_size must be at most {CELL_SIZE_MAX} (each pair of coarse cells that "
@@ -250,6 +271,14 @@ class SparseOptions:
         ``numpy.int32`` from ``index32_nodes``, else ``numpy.int64``."""
         return np.int32 if nodes >= self.index32_nodes else np.int64
 
+    def cell_sizes(self, n: int, m: int, d: int, dual_start: bool) -> tuple[int, int]:
+        """The points a cell of x and of y hold on the coarse level of an ``n x m``
+        problem: ``cell_size`` both, or under a dual start ``dual_cell_size`` for the
+        larger cloud and 1 for the smaller."""
+        if not (dual_start and self.dual_cell_size):
+            return self.cell_size, self.cell_size
+        return (self.dual_cell_size, 1) if n >= m else (1, self.dual_cell_size)
+
     def dual_starts(self, n: int, m: int, d: int) -> bool:
         """Whether an ``n x m`` problem in ``d`` dimensions that keeps its cost matrix
         starts from the least-cost plan in reduced costs after its coarse level
@@ -264,7 +293,14 @@ class SparseOptions:
             return self.coarsen_above_low_d
         return self.coarsen_above_3d if d == 3 else self.coarsen_above_high_d
 
-    def coarsens(self, n: int, m: int, d: int) -> bool:
+    def coarsens(self, n: int, m: int, d: int, dual_start: bool = False) -> bool:
         """Whether an ``n x m`` problem in ``d`` dimensions is seeded by a coarse level:
-        cells of ``cell_size`` >= 2 points and both clouds above ``coarsens_above(d)``."""
-        return self.cell_size >= 2 and min(n, m) > self.coarsens_above(d)
+        cells of ``cell_size`` >= 2 points and both clouds above ``coarsens_above(d)``;
+        for a ``dual_start`` candidate (:meth:`dual_starts`, on the finest level), more
+        than ``coarsens_above(d)**2`` pairs (its smaller cloud is not grouped:
+        ``dual_cell_size``)."""
+        if self.cell_size < 2:
+            return False
+        if dual_start and self.dual_cell_size:
+            return n * m > self.coarsens_above(d) ** 2
+        return min(n, m) > self.coarsens_above(d)

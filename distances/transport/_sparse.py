@@ -306,10 +306,30 @@ def _solve_full(
     every_round = opts.keeps_matrix(n, m, x.shape[1])
     if not every_round:
         cost = None
-    coarse = opts.coarsens(n, m, x.shape[1])
-    # k-d orders of the points: the cells of the coarse level, and the order in which
-    # the brute-force neighbour search visits the points.
-    kd = (cells(x, opts.cell_size), cells(y, opts.cell_size)) if coarse else None
+    dual = every_round and not seed_only and opts.dual_starts(n, m, x.shape[1])
+    coarse = opts.coarsens(n, m, x.shape[1], dual)
+    # The first basis. Where the cost matrix is kept and either no coarse level runs
+    # (one side of at most coarsen_above points, e.g. 710 x 71) or, on the finest level,
+    # the sizes differ by dual_start_ratio or more: the least-cost plan of the candidates
+    # (Solver.least_cost_start), in reduced costs against the coarse potentials
+    # (``duals``) when a coarse level ran, the masses it leaves matched along the
+    # monotone plan's orders. Otherwise above 3-D LEMON's big-M star (after a coarse
+    # level the star, not the least-cost plan: 4000 points in 8-D, two samples of one
+    # Gaussian took 508 ms from the star, 684 from the least-cost plan; 8 Gaussians 1471
+    # and 1382; CPU, best of 3, load 18), and up to 3-D the spanning tree (the refined
+    # coarse plan, or the monotone plan of the projections). (The monotone plan was a
+    # poor start at 710 x 71 and 950 x 95, eight shapes, 2-D and 3-D: the star took 40 %
+    # fewer pivots.)
+    dual_start = coarse and dual
+    if every_round and (not coarse or dual_start):
+        first = "least_cost"
+    else:
+        first = "star" if x.shape[1] > 3 else "tree"
+    # k-d orders of the points: the cells of the coarse level (under a dual start the
+    # smaller cloud's points each a cell: SparseOptions.dual_cell_size), and the order in
+    # which the brute-force neighbour search visits the points.
+    sizes = opts.cell_sizes(n, m, x.shape[1], dual_start)
+    kd = (cells(x, sizes[0]), cells(y, sizes[1])) if coarse else None
     if every_round:
         local = None
         if cost is None:
@@ -327,28 +347,10 @@ def _solve_full(
         seed_rows = [np.repeat(np.arange(n), k), local.rows[:, :k].ravel()]
         seed_cols = [local.cols[:, :k].ravel(), np.repeat(np.arange(m), k)]
     b = b * (a.sum() / b.sum())  # equal masses to the last bit
-    # The first basis. Where the cost matrix is kept and either no coarse level runs
-    # (one side of at most coarsen_above points, e.g. 710 x 71) or, on the finest level,
-    # the sizes differ by dual_start_ratio or more: the least-cost plan of the candidates
-    # (Solver.least_cost_start), in reduced costs against the coarse potentials
-    # (``duals``) when a coarse level ran, the masses it leaves matched along the
-    # monotone plan's orders. Otherwise above 3-D LEMON's big-M star (after a coarse
-    # level the star, not the least-cost plan: 4000 points in 8-D, two samples of one
-    # Gaussian took 508 ms from the star, 684 from the least-cost plan; 8 Gaussians 1471
-    # and 1382; CPU, best of 3, load 18), and up to 3-D the spanning tree (the refined
-    # coarse plan, or the monotone plan of the projections). (The monotone plan was a
-    # poor start at 710 x 71 and 950 x 95, eight shapes, 2-D and 3-D: the star took 40 %
-    # fewer pivots.)
-    dual_start = kd is not None and every_round and not seed_only and opts.dual_starts(
-        n, m, x.shape[1])
-    if every_round and (kd is None or dual_start):
-        first = "least_cost"
-    else:
-        first = "star" if x.shape[1] > 3 else "tree"
     levels, tree, duals = 1, None, None
     if kd is not None:
         # (the least-cost start needs only the coarse potentials, not the refined plan)
-        cr, cc, levels, tree, coarse_duals = _coarse_seed(x, y, a, b, opts, kd,
+        cr, cc, levels, tree, coarse_duals = _coarse_seed(x, y, a, b, opts, kd, sizes,
                                                           refine=first != "least_cost")
         seed_rows.append(cr)
         seed_cols.append(cc)
@@ -408,19 +410,20 @@ def _certified(
 
 def _coarse_seed(
     x: FloatArray, y: FloatArray, a: FloatArray, b: FloatArray, opts: SparseOptions,
-    kd: tuple[tuple[IntArray, IntArray], tuple[IntArray, IntArray]], refine: bool = True,
+    kd: tuple[tuple[IntArray, IntArray], tuple[IntArray, IntArray]],
+    sizes: tuple[int, int], refine: bool = True,
 ) -> tuple[IntArray, IntArray, int, tuple[IntArray, IntArray, FloatArray] | None,
            tuple[FloatArray, FloatArray]]:
-    """Solve the problem between the cells ``kd`` (:func:`cells` of x and of y,
-    recursively), link every pair of points of two cells that exchange mass, and refine
-    the coarse plan into a first basis of the fine problem
-    (:func:`distances.transport._bases.refine_basis`; None if that failed, or not
-    ``refine``). Returns (rows,
+    """Solve the problem between the cells ``kd`` (:func:`cells` of x and of y, of
+    ``sizes`` points, recursively), link every pair of points of two cells that exchange
+    mass, and refine the coarse plan into a first basis of the fine problem
+    (:func:`distances.transport._bases.refine_basis`, cells of one size only; None if
+    that failed, or not ``refine``). Returns (rows,
     cols, levels, basis, duals): ``duals``, each point's potential in the coarse solution
     (its cell's), for the dual start (:attr:`SparseOptions.dual_start_ratio`)."""
     from ._bases import refine_basis
 
-    s = opts.cell_size
+    sx, sy = sizes
     (ox, cx), (oy, cy) = kd
     ma, mb = np.bincount(cx, weights=a), np.bincount(cy, weights=b)
     zx = np.stack([np.bincount(cx, weights=a * x[:, d]) for d in range(x.shape[1])], 1)
@@ -439,13 +442,15 @@ def _coarse_seed(
         plan = flow.rows, flow.cols, flow.mass, flow.u, flow.v
     f_rows, f_cols, f_mass, f_u, f_v = plan
     levels = 1 + _depth(zx.shape[0], zy.shape[0], x.shape[1], opts)
-    p = np.arange(s)
-    ri = f_rows[:, None] * s + p  # positions in k-d order, (E, s)
-    ci = f_cols[:, None] * s + p
-    rows = np.broadcast_to(ri[:, :, None], (ri.shape[0], s, s))
-    cols = np.broadcast_to(ci[:, None, :], (ci.shape[0], s, s))
+    ri = f_rows[:, None] * sx + np.arange(sx)  # positions in k-d order, (E, sx)
+    ci = f_cols[:, None] * sy + np.arange(sy)
+    rows = np.broadcast_to(ri[:, :, None], (ri.shape[0], sx, sy))
+    cols = np.broadcast_to(ci[:, None, :], (ci.shape[0], sx, sy))
     ok = (rows < x.shape[0]) & (cols < y.shape[0])
-    basis = refine_basis(a, b, ox, oy, s, f_rows, f_cols, f_mass) if refine else None
+    basis = None
+    if refine:
+        assert sx == sy, "refine_basis splits cells of one size"
+        basis = refine_basis(a, b, ox, oy, sx, f_rows, f_cols, f_mass)
     return ox[rows[ok]], oy[cols[ok]], levels, basis, (f_u[cx], f_v[cy])
 
 

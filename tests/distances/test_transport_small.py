@@ -201,6 +201,38 @@ class TestDualStart:
         assert SparseOptions(coarsen_above=100).coarsens(500, 125, 3)
         assert not SparseOptions(cell_size=1).coarsens(4000, 1000, 2)
 
+    @pytest.mark.parametrize(("n", "m", "d", "want"), [
+        (1000, 100, 2, True), (100, 101, 2, True), (100, 100, 2, False),
+        (500, 125, 3, False), (1000, 250, 3, True), (300, 300, 3, False),
+        (301, 300, 3, True), (4000, 1000, 8, True), (800, 800, 8, False),
+    ])
+    def test_coarse_level_rule_of_a_dual_start(self, n: int, m: int, d: int, want: bool):
+        """Under a dual start (the smaller cloud not grouped) a coarse level from more
+        than coarsens_above(d)**2 pairs: 10^4 in 2-D, 9 x 10^4 in 3-D (1000 x 250 in 3-D
+        took 0.84x the time with it, eight shapes summed; 500 x 125 the same or more),
+        not by the smaller cloud; with ``dual_cell_size=0`` by the smaller cloud again."""
+        opts = SparseOptions()
+        assert opts.coarsens(n, m, d, True) is want and opts.coarsens(m, n, d, True) is want
+        old = SparseOptions(dual_cell_size=0)
+        assert old.coarsens(n, m, d, True) is old.coarsens(n, m, d) is (
+            min(n, m) > old.coarsens_above(d))
+        assert not SparseOptions(cell_size=1).coarsens(4000, 1000, 2, True)
+
+    @pytest.mark.parametrize(("n", "m", "dual", "want"), [
+        (500, 125, True, (8, 1)), (125, 500, True, (1, 8)), (500, 125, False, (4, 4)),
+        (500, 500, True, (8, 1)),
+    ])
+    def test_cell_sizes(self, n: int, m: int, dual: bool, want: tuple[int, int]):
+        assert SparseOptions().cell_sizes(n, m, 2, dual) == want
+        assert SparseOptions(dual_cell_size=0).cell_sizes(n, m, 2, dual) == (4, 4)
+        other = SparseOptions(dual_cell_size=5, cell_size=3).cell_sizes(n, m, 2, dual)
+        assert other == (tuple(5 if w == 8 else 1 for w in want) if dual else (3, 3))
+
+    @pytest.mark.parametrize("bad", [1, -1, 65, 2.5, True, None])
+    def test_dual_cell_size_is_validated(self, bad):
+        with pytest.raises(ValueError, match="dual_cell_size must be"):
+            SparseOptions(dual_cell_size=bad)
+
     @pytest.mark.parametrize(("n", "m", "weighted", "d"), [
         (480, 120, False, 2), (480, 160, True, 2), (1000, 320, False, 3)])
     def test_reduced_costs_order_the_start_and_the_value_is_pots(
@@ -220,6 +252,10 @@ class TestDualStart:
         # (no refined coarse plan is built for a start that does not use it)
         assert fine["first"] == "least_cost" and fine["tree"] is None
         u, v = fine["duals"]
+        # the coarse level grouped the larger cloud only (dual_cell_size = 8): each
+        # point of the smaller one has its own potential, the larger cloud's are its
+        # cells' (at most ceil(n / 8) values)
+        assert np.unique(v).size == m and np.unique(u).size <= -(-n // 8)
         rows, cols, key = fine["key"]
         # the key is each candidate's reduced cost c_ij - u_i - v_j against the coarse
         # potentials (in the solver's scaled costs: the kept matrix it was given)
@@ -236,11 +272,15 @@ class TestDualStart:
         assert got.solution.value == pytest.approx(want, rel=1e-12)
         assert old.solution.value == pytest.approx(want, rel=1e-12)
 
-    def test_the_least_cost_start_builds_one_simplex(self, monkeypatch: pytest.MonkeyPatch):
-        """500 x 125 in 2-D: one simplex for the coarse level (LEMON's star) and one for the
-        fine level, built from the least-cost plan once the candidates are known (a
-        simplex of the refined coarse plan, replaced before its first pivot, cost 0.3 ms
-        of a 4 ms solve)."""
+    @pytest.mark.parametrize(("dual_cell_size", "coarse"), [(8, 63), (0, 125)])
+    def test_the_least_cost_start_builds_one_simplex(
+        self, monkeypatch: pytest.MonkeyPatch, dual_cell_size: int, coarse: int
+    ):
+        """500 x 125 in 2-D: one simplex for the coarse level (LEMON's star; 63 cells of 8
+        points of x against the 125 points of y, or 125 x 32 cells of 4 points with
+        ``dual_cell_size=0``) and one for the fine level, built from the least-cost plan
+        once the candidates are known (a simplex of the refined coarse plan, replaced
+        before its first pivot, cost 0.3 ms of a 4 ms solve)."""
         from distances.transport import _simplex
 
         built: list[int] = []
@@ -253,8 +293,8 @@ class TestDualStart:
         monkeypatch.setattr(_simplex.TransportSimplex, "_allocate", recorded)
         rng = np.random.default_rng(3)
         x, y = rng.standard_normal((500, 2)), 0.5 * rng.standard_normal((125, 2))
-        got = solve_sparse(x, y)
-        assert got.levels == 2 and built == [125, 500]
+        got = solve_sparse(x, y, options=SparseOptions(dual_cell_size=dual_cell_size))
+        assert got.levels == 2 and built == [coarse, 500]
         want = ot.emd2(np.full(500, 1 / 500), np.full(125, 1 / 125), cdist(x, y))
         assert got.solution.value == pytest.approx(want, rel=1e-12)
 
@@ -271,15 +311,16 @@ class TestDualStart:
             Solver(x, x, a, a, None, None, opts, first="north-west")
 
     def test_only_the_finest_level_starts_from_the_duals(self, monkeypatch: pytest.MonkeyPatch):
-        """1700 x 425 in 2-D: its coarse level (425 x 107 cells) is solved by column
-        generation with a coarse level of its own; that level starts from its refined
-        coarse plan (its plan only seeds the finest level), the finest from the duals."""
+        """1700 x 425 in 2-D: its coarse level (213 cells of 8 points of x against the 425
+        points of y) is solved by column generation with a coarse level of its own;
+        that level starts from its refined coarse plan (its plan only seeds the finest
+        level), the finest from the duals."""
         rng = np.random.default_rng(11)
         x, y = rng.standard_normal((1700, 2)), 0.5 * rng.standard_normal((425, 2))
         seen = self._record(monkeypatch)
         got = solve_sparse(x, y)
         assert [(s["n"], s["m"], s["duals"] is not None, s["first"]) for s in seen] == [
-            (425, 107, False, "tree"), (1700, 425, True, "least_cost")]
+            (213, 425, False, "tree"), (1700, 425, True, "least_cost")]
         assert got.levels == 3 and got.solution.certificate.ok
         want = ot.emd2(np.full(1700, 1 / 1700), np.full(425, 1 / 425), cdist(x, y))
         assert got.solution.value == pytest.approx(want, rel=1e-12)
