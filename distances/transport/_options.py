@@ -188,7 +188,8 @@ class SparseOptions:
         3-D, CPU, load 1.0-1.2; ``benchmarks/results/ab_whole_dual_cells_*.txt``): 0.961x
         the time at 500 x 125 (the 2-D curve 0.80x, clustered clouds 0.83x; the 2-D
         alike 1.10x), 0.834x at 1000 x 250, 0.823x at 2000 x 500, 0.826x at 1000 x 100,
-        0.895x at 1000 x 333 weighted, 1.011x at 500 x 167 weighted (its coarse level of
+        0.895x at 1000 x 333 weighted, 0.945x at 950 x 95, 0.454x at 2120 x 71 (2-D),
+        1.011x at 500 x 167 weighted (its coarse level of
         63 x 167 is solved by column generation: the 2-D heavy tails 1.14x, the ring
         1.11x, the clustered clouds 0.91x, the curve 0.87x). The fine level's pivots
         fell by a third at 500 x 125 in 2-D (eight shapes, three seeds: 80,578 ->
