@@ -101,10 +101,16 @@ SPARSE_AUTO_MIN_PAIRS_VALUE = 1 << 14
 #: at 160 x 80, 0.83x-0.88x at 128 x 128; 0.95x-1.00x at 100 x 100, 0.96x-1.03x at
 #: 140 x 70 (results as above, ``--dims 8 32``; crossover_*.txt hold the older ones).
 SPARSE_AUTO_MIN_PAIRS_VALUE_HIGH_D = 110 * 110
-#: ... when the smaller cloud has more than this many atoms: 950 x 95 sparse 0.77x,
-#: 0.83x, 0.77x dense's time (2-D, 8-D, 32-D), 2120 x 71 0.99x, 0.88x, 0.84x; below,
-#: 1640 x 55 1.00x, 0.96x, 0.88x and 1220 x 41 1.12x, 1.01x, 1.08x (30:1).
-SPARSE_AUTO_MIN_SIDE_VALUE = 64
+#: ... when the smaller cloud has more than this many atoms. Sparse over dense time,
+#: summed over four shapes (alike, clustered, heavy, moons) in 2-D, 8-D and 32-D
+#: (``benchmarks/bench_peers.py --contenders dense sparse wasserstein --repeat 3 --stat
+#: best --clock cpu --ratio R --sizes ...``, load 0.5; results crossover_10to1, _30to1,
+#: _50to1, _100to1): 1640 x 16 0.81x (faster on 10 of 12), 1000 x 20 0.80x (11 of 12),
+#: 3000 x 30 0.65x, 2000 x 40 0.58x, 1220 x 41 0.68x (11 of 12), 500 x 50 0.78x, 1640 x
+#: 55 0.60x, 710 x 71 0.66x, 950 x 95 0.50x (12 of 12 each). It was 64 until the dual
+#: start's coarse level kept the smaller cloud's points (``SparseOptions.dual_cell_size``),
+#: when 1220 x 41 took 1.01x-1.12x; below 16 atoms nothing was measured.
+SPARSE_AUTO_MIN_SIDE_VALUE = 15
 
 
 def _problem(P: Any, Q: Any, support: ArrayLike | None, cost: ArrayLike | None) -> Problem:
@@ -194,7 +200,7 @@ def earth_mover(
         ``"auto"`` uses the closed form on the line, the sparse solver for point clouds in
         dimension >= 2 with at least ``SPARSE_AUTO_MIN_PAIRS_VALUE`` (16,384; above 3-D
         ``SPARSE_AUTO_MIN_PAIRS_VALUE_HIGH_D``, 12,100) pairs and more than
-        ``SPARSE_AUTO_MIN_SIDE_VALUE`` (64) atoms on the smaller side
+        ``SPARSE_AUTO_MIN_SIDE_VALUE`` (15) atoms on the smaller side
         (in :func:`earth_mover_solution`: ``SPARSE_AUTO_MIN_ATOMS``, 2000 atoms each, so
         that the plan stays dense below), and the dense network simplex otherwise (the
         crossover was measured against the dense solver and the peers, see

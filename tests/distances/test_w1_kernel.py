@@ -161,7 +161,7 @@ class TestAutoMethod:
 
     @pytest.mark.parametrize(("n", "m"), [(200, 82), (82, 200), (253, 65)])
     def test_both_sizes_count(self, rng, n, m):
-        # 16,384 pairs and more than 64 atoms a side: sparse, however unequal the sizes
+        # 16,384 pairs and more than 15 atoms a side: sparse, however unequal the sizes
         # (it was 300 atoms a side, so 1000 x 250 went dense); one atom fewer on the
         # larger side (199 x 82, 252 x 65: fewer pairs): dense.
         x, y = rng.normal(size=(n, 2)), rng.normal(size=(m, 2)) * 0.5 + 1.0
@@ -174,13 +174,24 @@ class TestAutoMethod:
         else:
             assert auto_method(Discrete(x[:-1]), Q) == "network_simplex"
 
-    @pytest.mark.parametrize(("n", "m", "d"), [(1024, 64, 2), (4096, 64, 2), (30, 4000, 2),
-                                                (1024, 64, 8)])
-    def test_a_side_of_64_atoms_or_fewer_stays_dense(self, rng, n, m, d):
-        assert SPARSE_AUTO_MIN_SIDE_VALUE == 64
+    @pytest.mark.parametrize(("n", "m", "d"), [(1100, 15, 2), (4096, 15, 2), (12, 4000, 2),
+                                                (1100, 15, 8)])
+    def test_a_side_of_15_atoms_or_fewer_stays_dense(self, rng, n, m, d):
+        assert SPARSE_AUTO_MIN_SIDE_VALUE == 15
         P, Q = Discrete(rng.normal(size=(n, d))), Discrete(rng.normal(size=(m, d)))
         assert n * m >= SPARSE_AUTO_MIN_PAIRS_VALUE
         assert auto_method(P, Q) == "network_simplex"
+
+    @pytest.mark.parametrize(("n", "m", "d"), [(1100, 16, 2), (1024, 64, 2), (20, 1000, 8),
+                                                (500, 50, 3)])
+    def test_a_side_of_16_atoms_or_more_goes_sparse(self, rng, n, m, d):
+        # (it was more than 64: sparse took 0.78x-0.81x dense's time at 500 x 50,
+        # 1000 x 20 and 1640 x 16, four shapes summed in 2-D, 8-D and 32-D)
+        x, y = rng.normal(size=(n, d)), rng.normal(size=(m, d)) * 0.5 + 1.0
+        P, Q = Discrete(x), Discrete(y)
+        assert auto_method(P, Q) == "sparse"
+        assert_allclose(earth_mover(P, Q), earth_mover(P, Q, method="network_simplex"),
+                        rtol=1e-12)
 
     def test_the_solution_goes_sparse_from_2000_atoms(self, rng):
         P, Q = Discrete(rng.normal(size=(2000, 2))), Discrete(rng.normal(size=(2000, 2)))

@@ -102,7 +102,7 @@ def test_scipy_laws_refuse_each_discrete_option_alone(option: dict) -> None:
 
 
 def test_without_numba_earth_mover_auto_says_once_that_dense_stands_in(without_numba) -> None:
-    # 300 x 300 points in 2-D: the value-only thresholds (16,384 pairs, more than 64 a
+    # 300 x 300 points in 2-D: the value-only thresholds (16,384 pairs, more than 15 a
     # side) send "auto" to the sparse solver, so its absence is reported, once.
     rng = np.random.default_rng(3)
     P, Q = Discrete(rng.normal(size=(300, 2))), Discrete(rng.normal(size=(300, 2)))
