@@ -309,7 +309,7 @@ def _solve_full(
     dual = every_round and not seed_only and opts.dual_starts(n, m, x.shape[1])
     coarse = opts.coarsens(n, m, x.shape[1], dual)
     # The first basis. Where the cost matrix is kept and either no coarse level runs
-    # (one side of at most coarsen_above points, e.g. 710 x 71) or, on the finest level,
+    # (SparseOptions.coarsens: e.g. 500 x 125 in 3-D, 150 x 100 in 2-D) or, on the finest level,
     # the sizes differ by dual_start_ratio or more: the least-cost plan of the candidates
     # (Solver.least_cost_start), in reduced costs against the coarse potentials
     # (``duals``) when a coarse level ran, the masses it leaves matched along the
