@@ -272,7 +272,7 @@ class SparseOptions:
         ``numpy.int32`` from ``index32_nodes``, else ``numpy.int64``."""
         return np.int32 if nodes >= self.index32_nodes else np.int64
 
-    def cell_sizes(self, n: int, m: int, d: int, dual_start: bool) -> tuple[int, int]:
+    def cell_sizes(self, n: int, m: int, dual_start: bool) -> tuple[int, int]:
         """The points a cell of x and of y hold on the coarse level of an ``n x m``
         problem: ``cell_size`` both, or under a dual start ``dual_cell_size`` for the
         larger cloud and 1 for the smaller."""

@@ -328,7 +328,7 @@ def _solve_full(
     # k-d orders of the points: the cells of the coarse level (under a dual start the
     # smaller cloud's points each a cell: SparseOptions.dual_cell_size), and the order in
     # which the brute-force neighbour search visits the points.
-    sizes = opts.cell_sizes(n, m, x.shape[1], dual_start)
+    sizes = opts.cell_sizes(n, m, dual_start)
     kd = (cells(x, sizes[0]), cells(y, sizes[1])) if coarse else None
     if every_round:
         local = None

@@ -223,9 +223,9 @@ class TestDualStart:
         (500, 500, True, (8, 1)),
     ])
     def test_cell_sizes(self, n: int, m: int, dual: bool, want: tuple[int, int]):
-        assert SparseOptions().cell_sizes(n, m, 2, dual) == want
-        assert SparseOptions(dual_cell_size=0).cell_sizes(n, m, 2, dual) == (4, 4)
-        other = SparseOptions(dual_cell_size=5, cell_size=3).cell_sizes(n, m, 2, dual)
+        assert SparseOptions().cell_sizes(n, m, dual) == want
+        assert SparseOptions(dual_cell_size=0).cell_sizes(n, m, dual) == (4, 4)
+        other = SparseOptions(dual_cell_size=5, cell_size=3).cell_sizes(n, m, dual)
         assert other == (tuple(5 if w == 8 else 1 for w in want) if dual else (3, 3))
 
     @pytest.mark.parametrize("bad", [1, -1, 65, 2.5, True, None])
