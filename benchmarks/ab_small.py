@@ -58,7 +58,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from bench_peers import SHAPES, Case  # noqa: E402
+from bench_peers import Case, ab_checked, ab_parser  # noqa: E402
 from tune_sparse import options  # noqa: E402
 
 from distances import Discrete  # noqa: E402
@@ -260,27 +260,16 @@ def _phases(args: argparse.Namespace, m: int) -> int:
 def main(argv: list[str] | None = None) -> int:
     import wasserstein
 
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--n", type=int, default=500, help="the larger cloud's size")
-    p.add_argument("--ratio", type=float, default=2.0, help="n / m (>= 1)")
-    p.add_argument("--weights", choices=("uniform", "random"), default="uniform")
-    p.add_argument("--dims", nargs="+", type=int, default=[2])
-    p.add_argument("--shapes", nargs="+", default=list(SHAPES), choices=SHAPES)
+    p = ab_parser(__doc__.splitlines()[0], ratio=2.0)
     p.add_argument("--repeat", type=int, default=5, help="timed passes (the best counts)")
     p.add_argument("--variant", action="append", default=[], help='e.g. "per_row=8"')
-    p.add_argument("--seed", type=int, default=0)
     p.add_argument("--phases", action="store_true",
                    help="where a default solve's time goes, phase by phase (see above)")
     p.add_argument("--trees", nargs="+", default=[],
                    help="source trees to compare (replayed compiled rounds; see above)")
     p.add_argument("--full-arcs", action="store_true",
                    help="with --trees: solve on all pairs from LEMON's star (see above)")
-    args = p.parse_args(argv)
-    if args.ratio < 1:
-        p.error(f"--ratio must be >= 1; got {args.ratio}")
-    missing = [tree for tree in args.trees if not (Path(tree) / "distances").is_dir()]
-    if missing:
-        p.error(f"--trees: no distances/ package in {', '.join(missing)}")
+    args = ab_checked(p, argv)
     if args.full_arcs and not args.trees:
         p.error("--full-arcs compares --trees")
     if args.phases:

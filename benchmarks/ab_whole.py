@@ -37,7 +37,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from bench_peers import SHAPES, Case  # noqa: E402
+from bench_peers import Case, ab_checked, ab_parser  # noqa: E402
 
 __all__ = ["main"]
 
@@ -67,27 +67,16 @@ def _one_tree(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p = ab_parser(__doc__.splitlines()[0], ratio=4.0)
     p.add_argument("--trees", nargs="+", default=[], help="source trees to compare")
-    p.add_argument("--n", type=int, default=500, help="the larger cloud's size")
-    p.add_argument("--ratio", type=float, default=4.0, help="n / m (>= 1)")
-    p.add_argument("--weights", choices=("uniform", "random"), default="uniform")
-    p.add_argument("--dims", nargs="+", type=int, default=[2])
-    p.add_argument("--shapes", nargs="+", default=list(SHAPES), choices=SHAPES)
     p.add_argument("--repeat", type=int, default=5, help="timed solves a process")
     p.add_argument("--processes", type=int, default=3, help="processes a tree")
-    p.add_argument("--seed", type=int, default=0)
     p.add_argument("--one-tree", help=argparse.SUPPRESS)  # the child processes
-    args = p.parse_args(argv)
-    if args.ratio < 1:
-        p.error(f"--ratio must be >= 1; got {args.ratio}")
+    args = ab_checked(p, argv)
     if args.one_tree:
         return _one_tree(args)
     if len(args.trees) < 2:
         p.error("--trees: give two or more source trees")
-    missing = [tree for tree in args.trees if not (Path(tree) / "distances").is_dir()]
-    if missing:
-        p.error(f"--trees: no distances/ package in {', '.join(missing)}")
     m = max(1, round(args.n / args.ratio))
     command = " ".join(sys.argv[1:] if argv is None else argv)
     print(f"# command: python benchmarks/ab_whole.py {command}")

@@ -77,7 +77,7 @@ sys.path.insert(0, str(ROOT))
 from distances import Discrete, earth_mover  # noqa: E402
 from distances.wasserstein import auto_method  # noqa: E402
 
-__all__ = ["Row", "clouds", "main"]
+__all__ = ["Row", "ab_checked", "ab_parser", "clouds", "main"]
 
 TUNED_SHAPES = ("alike", "stretched", "clustered", "ring")
 SHAPES = (*TUNED_SHAPES, "moons", "heavy", "curve", "lattice")
@@ -394,6 +394,32 @@ def _single_progress(case: Case) -> None:
 
 
 _SHAPE_SETS = {"tuned": TUNED_SHAPES, "untuned": SHAPES[len(TUNED_SHAPES):], "all": SHAPES}
+
+
+def ab_parser(description: str, ratio: float) -> argparse.ArgumentParser:
+    """The arguments the A/B scripts (``ab_small.py``, ``ab_whole.py``) share: one problem
+    size ``--n`` x ``--n / --ratio`` (default ``ratio``), its weights, dimensions, shapes
+    and seed, and the source ``--trees`` to compare; check them with :func:`ab_checked`."""
+    p = argparse.ArgumentParser(description=description)
+    p.add_argument("--n", type=int, default=500, help="the larger cloud's size")
+    p.add_argument("--ratio", type=float, default=ratio, help="n / m (>= 1)")
+    p.add_argument("--weights", choices=("uniform", "random"), default="uniform")
+    p.add_argument("--dims", nargs="+", type=int, default=[2])
+    p.add_argument("--shapes", nargs="+", default=list(SHAPES), choices=SHAPES)
+    p.add_argument("--seed", type=int, default=0)
+    return p
+
+
+def ab_checked(p: argparse.ArgumentParser, argv: list[str] | None) -> argparse.Namespace:
+    """Parse :func:`ab_parser`'s arguments (and the script's own): ``--ratio`` at least
+    1, and every tree of ``--trees`` holding a ``distances/`` package."""
+    args = p.parse_args(argv)
+    if args.ratio < 1:
+        p.error(f"--ratio must be >= 1; got {args.ratio}")
+    missing = [tree for tree in args.trees if not (Path(tree) / "distances").is_dir()]
+    if missing:
+        p.error(f"--trees: no distances/ package in {', '.join(missing)}")
+    return args
 
 
 def _one_blas_thread() -> tuple[Any, str]:
