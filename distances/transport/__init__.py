@@ -38,7 +38,8 @@ the top of a call down, and what flows between them::
                  named record of the rounds' counters, limits and tolerances.
     _simplex     TransportSimplex: LEMON's primal network simplex on a growing arc set,
                  keeping its basis between solves (starts, arcs added, plan, potentials);
-                 all_pairs_plan, its plan of a small problem on all pairs (a seed).
+                 all_pairs_plan, its plan of a small problem on all pairs (a seed), in
+                 one compiled call.
     _pivots      Arcs, Tree -> pivots: one pivot in LEMON's steps (find_entering_arc,
                  find_join_node, find_leaving_arc, change_flow, update_tree_structure,
                  update_potentials) on named state (Arcs, Tree, Pivot).
@@ -46,6 +47,8 @@ the top of a call down, and what flows between them::
                  built from arcs, renumbered in thread order.
     _bases       first bases: north-west corner, a coarse plan refined to a spanning tree,
                  the least-cost plan of the candidates (kept-matrix problems).
+    _coarse      the coarse level's arrays: the cells' masses and centroids, the pairs of
+                 points that a coarse plan links.
     _pricing     reduced costs against potentials (u, v) -> violated pairs, row minima:
                  scans of all pairs (k-d blocks, triangle-inequality skips, threads), the
                  matrix pricing, the local lists' pricing.

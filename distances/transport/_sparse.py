@@ -422,36 +422,31 @@ def _coarse_seed(
     cols, levels, basis, duals): ``duals``, each point's potential in the coarse solution
     (its cell's), for the dual start (:attr:`SparseOptions.dual_start_ratio`)."""
     from ._bases import refine_basis
+    from ._coarse import cell_pairs, cell_sums  # compiled
 
     sx, sy = sizes
     (ox, cx), (oy, cy) = kd
-    ma, mb = np.bincount(cx, weights=a), np.bincount(cy, weights=b)
-    zx = np.stack([np.bincount(cx, weights=a * x[:, d]) for d in range(x.shape[1])], 1)
-    zy = np.stack([np.bincount(cy, weights=b * y[:, d]) for d in range(y.shape[1])], 1)
-    zx, zy = zx / ma[:, None], zy / mb[:, None]
+    ma, zx = cell_sums(x, a, cx, -(-x.shape[0] // sx))
+    mb, zy = cell_sums(y, b, cy, -(-y.shape[0] // sy))
     plan = None
     if zx.shape[0] * zy.shape[0] <= opts.coarse_dense_pairs:
         from ._nearest import euclidean_matrix
         from ._simplex import all_pairs_plan
 
         plan = all_pairs_plan(ma, mb, euclidean_matrix(zx, zy), opts.max_iter, SIMPLEX_EPS,
-                              opts.artificial_dust, opts.node_index(ma.size + mb.size))
+                              opts.artificial_dust)
     if plan is None:
         flow = _solve_full(zx, zy, ma, mb, opts, seed_only=True)
         assert isinstance(flow, Flow)
         plan = flow.rows, flow.cols, flow.mass, flow.u, flow.v
     f_rows, f_cols, f_mass, f_u, f_v = plan
     levels = 1 + _depth(zx.shape[0], zy.shape[0], x.shape[1], opts)
-    ri = f_rows[:, None] * sx + np.arange(sx)  # positions in k-d order, (E, sx)
-    ci = f_cols[:, None] * sy + np.arange(sy)
-    rows = np.broadcast_to(ri[:, :, None], (ri.shape[0], sx, sy))
-    cols = np.broadcast_to(ci[:, None, :], (ci.shape[0], sx, sy))
-    ok = (rows < x.shape[0]) & (cols < y.shape[0])
+    rows, cols = cell_pairs(f_rows, f_cols, ox, oy, sx, sy)
     basis = None
     if refine:
         assert sx == sy, "refine_basis splits cells of one size"
         basis = refine_basis(a, b, ox, oy, sx, f_rows, f_cols, f_mass)
-    return ox[rows[ok]], oy[cols[ok]], levels, basis, (f_u[cx], f_v[cy])
+    return rows, cols, levels, basis, (f_u[cx], f_v[cy])
 
 
 def _depth(n: int, m: int, d: int, opts: SparseOptions) -> int:

@@ -276,25 +276,34 @@ class TestDualStart:
     def test_the_least_cost_start_builds_one_simplex(
         self, monkeypatch: pytest.MonkeyPatch, dual_cell_size: int, coarse: int
     ):
-        """500 x 125 in 2-D: one simplex for the coarse level (LEMON's star; 63 cells of 8
-        points of x against the 125 points of y, or 125 x 32 cells of 4 points with
-        ``dual_cell_size=0``) and one for the fine level, built from the least-cost plan
-        once the candidates are known (a simplex of the refined coarse plan, replaced
-        before its first pivot, cost 0.3 ms of a 4 ms solve)."""
+        """500 x 125 in 2-D: one simplex for the coarse level (LEMON's star on all pairs,
+        ``_simplex.all_pairs_plan``: 63 cells of 8 points of x against the 125 points of
+        y, or 125 x 32 cells of 4 points with ``dual_cell_size=0``) and one for the fine
+        level, built from the least-cost plan once the candidates are known (a simplex of
+        the refined coarse plan, replaced before its first pivot, cost 0.3 ms of a 4 ms
+        solve)."""
         from distances.transport import _simplex
 
         built: list[int] = []
+        coarse_plans: list[tuple[int, int]] = []
         real = _simplex.TransportSimplex._allocate
+        real_plan = _simplex.all_pairs_plan
 
         def recorded(self, n, m, cap, index):
             built.append(n)
             return real(self, n, m, cap, index)
 
+        def recorded_plan(a, b, cost, *args):
+            coarse_plans.append(cost.shape)
+            return real_plan(a, b, cost, *args)
+
         monkeypatch.setattr(_simplex.TransportSimplex, "_allocate", recorded)
+        monkeypatch.setattr(_simplex, "all_pairs_plan", recorded_plan)
         rng = np.random.default_rng(3)
         x, y = rng.standard_normal((500, 2)), 0.5 * rng.standard_normal((125, 2))
         got = solve_sparse(x, y, options=SparseOptions(dual_cell_size=dual_cell_size))
-        assert got.levels == 2 and built == [coarse, 500]
+        cells_y = 125 if dual_cell_size else 32
+        assert got.levels == 2 and coarse_plans == [(coarse, cells_y)] and built == [500]
         want = ot.emd2(np.full(500, 1 / 500), np.full(125, 1 / 125), cdist(x, y))
         assert got.solution.value == pytest.approx(want, rel=1e-12)
 
