@@ -46,7 +46,8 @@ the top of a call down, and what flows between them::
     _tree        the spanning tree's arrays (parent, pred, thread, succ_num, last_succ):
                  built from arcs, renumbered in thread order.
     _bases       first bases: north-west corner, a coarse plan refined to a spanning tree,
-                 the least-cost plan of the candidates (kept-matrix problems).
+                 the least-cost plan of the candidates (kept-matrix problems; all pairs
+                 of the smallest coarse level).
     _coarse      the coarse level's arrays: the cells' masses and centroids, the pairs of
                  points that a coarse plan links.
     _pricing     reduced costs against potentials (u, v) -> violated pairs, row minima:

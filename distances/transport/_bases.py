@@ -24,7 +24,7 @@ from numpy.typing import NDArray
 
 from ._jit import kernel
 
-__all__ = ["least_cost_basis", "northwest_corner", "refine_basis", "span"]
+__all__ = ["least_cost_basis", "least_cost_pieces", "northwest_corner", "refine_basis", "span"]
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
@@ -273,7 +273,7 @@ def _unused(order, used):
 
 
 @kernel
-def _least_cost(a, b, rows, cols, cost, ox, oy):
+def least_cost_pieces(a, b, rows, cols, cost, ox, oy):
     """The least-cost plan on the arcs (rows, cols, cost): the arcs in increasing cost
     (:func:`_bucket_order`), each sending as much as both ends have left, then a
     north-west corner of what is left in the orders ``ox``, ``oy``. Each piece uses up
@@ -356,7 +356,7 @@ def least_cost_basis(
     for the strongly feasible pivots."""
     rows = np.ascontiguousarray(rows, np.int64)
     cols = np.ascontiguousarray(cols, np.int64)
-    r, c, mass, picked = _least_cost(
+    r, c, mass, picked = least_cost_pieces(
         np.ascontiguousarray(a, np.float64), np.ascontiguousarray(b, np.float64), rows, cols,
         np.ascontiguousarray(cost, np.float64), np.ascontiguousarray(ox, np.int64),
         np.ascontiguousarray(oy, np.int64))

@@ -140,7 +140,7 @@ class SparseOptions:
         A coarse level of up to this many pairs of cells (8192: 125 x 63 cells under
         500 x 250 points) is solved on all its pairs at once
         (:func:`~distances.transport._simplex.all_pairs_plan`: the kernel's simplex from
-        LEMON's star) instead of by column generation: its plan only seeds the finer
+        the least-cost plan) instead of by column generation: its plan only seeds the finer
         level, and the column generation of so small a problem spent most of its time
         around the pivots. POT's ``ot.emd`` did this until it proved slower than the
         kernel: 0.99-1.14 ms a coarse level against 0.74-0.87 (eight 2-D shapes of

@@ -433,8 +433,7 @@ def _coarse_seed(
         from ._nearest import euclidean_matrix
         from ._simplex import all_pairs_plan
 
-        plan = all_pairs_plan(ma, mb, euclidean_matrix(zx, zy), opts.max_iter, SIMPLEX_EPS,
-                              opts.artificial_dust)
+        plan = all_pairs_plan(ma, mb, euclidean_matrix(zx, zy), opts.max_iter, SIMPLEX_EPS)
     if plan is None:
         flow = _solve_full(zx, zy, ma, mb, opts, seed_only=True)
         assert isinstance(flow, Flow)
