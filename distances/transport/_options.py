@@ -51,7 +51,7 @@ class SparseOptions:
         :class:`~distances.SolverError` is raised.
     max_iter : int, default 1_000_000
         Iteration limit of each network-simplex solve (then 10x and 100x).
-    coarsen_above_low_d, coarsen_above_3d, coarsen_above_high_d : int, default 100, 300, 800
+    coarsen_above_low_d, coarsen_above_3d, coarsen_above_high_d : int, default 100, 200, 800
         The default ``coarsen_above``: above 3-D k-d cells of 4 points are far from local
         (and the star start does not use the coarse plan). ``--sizes 500 700 1000 2000
         --dims 8 32 --variant coarsen_above=100``, four shapes summed: without a coarse
@@ -61,7 +61,9 @@ class SparseOptions:
         CPU, best of 5, load 1-1.5): without a coarse level 0.88x-0.93x the time at 500 x
         125, 500 x 167 and 500 x 250, uniform and weighted, 0.97x at 500 x 250 weighted;
         with it, 1000 x 333 weighted took 0.94x the time of without (1000 x 500 0.98x;
-        1000 x 1000 and 2000 x 1000 0.90x and 0.83x). In 2-D the coarse level pays from
+        1000 x 1000 and 2000 x 1000 0.90x and 0.83x). (Those 3-D figures predate the
+        coarse level's least-cost start and the 3-D dual start: 200 since, see
+        ``dual_start_ratio_3d``.) In 2-D the coarse level pays from
         500 x 167 (without it 1.02x-1.19x the time at 500 x 167 and 500 x 250; at 500 x
         125 0.89x uniform, 1.06x weighted).
     per_row : int, default 16
@@ -156,7 +158,8 @@ class SparseOptions:
         to 2e-16); more means the artificial cost was too small, and the solver starts
         over from its spanning tree.
     dual_start_ratio : float, default 2.5
-        Up to 3-D, a problem that keeps its cost matrix and whose larger cloud has at
+        Up to 2-D (in 3-D: ``dual_start_ratio_3d``), a problem that keeps its cost
+        matrix and whose larger cloud has at
         least this many times the atoms of the smaller (``inf``: never) starts, after its
         coarse level, from the least-cost plan of its candidates in reduced costs
         against the coarse level's potentials (each point's, its cell's): the dual
@@ -175,7 +178,24 @@ class SparseOptions:
         2-D 2:1 problems took 1.073x-1.090x the time at 1000 x 500 and 2000 x 1000,
         0.999x at 500 x 250; at 1, equal sizes 1.076x-1.082x (500 and 1000);
         above 3-D the star stays (8-D 4000 x 1000, two samples of one law: 1.14x the
-        time, twice the pivots).
+        time, twice the pivots). From this ratio, in 3-D too, the coarse level keeps the
+        smaller cloud's points (``dual_cell_size``).
+    dual_start_ratio_3d : float, default 1.0
+        ``dual_start_ratio`` in 3-D: 1, every 3-D problem that keeps its cost matrix and
+        has a coarse level starts from the least-cost plan in reduced costs (below
+        ``dual_start_ratio`` on cells of ``cell_size`` points on both sides). With the
+        coarse level from 200 points a side (``coarsen_above_3d``), against the rules
+        before (300 and 2.5: ``python benchmarks/ab_small.py --dims 3 --ratio R [--n N]
+        [--weights random] --variant "coarsen_above_3d=300 dual_start_ratio_3d=2.5"``,
+        eight shapes summed, CPU, best of 5 at 500, of 3 above, load 0.5-1.3;
+        ``benchmarks/results/ab_small_3d_start_*.txt``), the old rules took 1.000x the
+        time at 500 x 250, 1.071x at 500 x 125, 0.999x at 500 x 167 weighted, 1.091x at
+        500 x 500, 1.115x at 1000 x 500, 0.995x at 1000 x 333 weighted, 1.042x at
+        1000 x 1000, 1.019x at 2000 x 1000. The curve, whose mass travels along the
+        curve, past each point's nearest neighbours, was behind the ``wasserstein``
+        package under the old rules (0.86x at 500 x 250, 0.56x at 500 x 125, 0.75x at
+        500 x 167 weighted) and is at 1.13x, 0.83x and 0.93x; the seven other shapes
+        stay at 1.08x-2.23x the package's speed.
     dual_cell_size : int, default 8
         The coarse level of a dual start groups only the larger cloud, in cells of this
         many points; each point of the smaller cloud is a cell of its own, so that the
@@ -203,7 +223,7 @@ class SparseOptions:
     max_rounds: int = 500
     max_iter: int = DEFAULT_MAX_ITER
     coarsen_above_low_d: int = 100
-    coarsen_above_3d: int = 300
+    coarsen_above_3d: int = 200
     coarsen_above_high_d: int = 800
     per_row: int = 16
     partial_pivots: int = 2
@@ -222,6 +242,7 @@ class SparseOptions:
     artificial_dust: float = 1e-12
     coarse_dense_pairs: int = 1 << 13
     dual_start_ratio: float = 2.5
+    dual_start_ratio_3d: float = 1.0
     dual_cell_size: int = 8
     aligned_max_d: int = 12
 
@@ -240,10 +261,10 @@ class SparseOptions:
                 if not (isinstance(value, (int, float, np.floating))
                         and not isinstance(value, bool) and value >= 0):
                     raise ValueError(f"renumber_pivots must be a number >= 0; got {value!r}")
-            elif f.name == "dual_start_ratio":
+            elif f.name in ("dual_start_ratio", "dual_start_ratio_3d"):
                 if not (isinstance(value, (int, float, np.floating))
                         and not isinstance(value, bool) and value >= 1):
-                    raise ValueError(f"dual_start_ratio must be a number >= 1 (inf: never); "
+                    raise ValueError(f"{f.name} must be a number >= 1 (inf: never); "
                                      f"got {value!r}")
             elif f.name == "bulk_radius":
                 if not (isinstance(value, (int, float, np.floating))
@@ -274,17 +295,25 @@ class SparseOptions:
 
     def cell_sizes(self, n: int, m: int, dual_start: bool) -> tuple[int, int]:
         """The points a cell of x and of y hold on the coarse level of an ``n x m``
-        problem: ``cell_size`` both, or under a dual start ``dual_cell_size`` for the
-        larger cloud and 1 for the smaller."""
-        if not (dual_start and self.dual_cell_size):
+        problem: ``cell_size`` both, or under a dual start of sizes differing by
+        ``dual_start_ratio`` or more ``dual_cell_size`` for the larger cloud and 1 for
+        the smaller."""
+        if not self._dual_cells(n, m, dual_start):
             return self.cell_size, self.cell_size
         return (self.dual_cell_size, 1) if n >= m else (1, self.dual_cell_size)
 
     def dual_starts(self, n: int, m: int, d: int) -> bool:
         """Whether an ``n x m`` problem in ``d`` dimensions that keeps its cost matrix
         starts from the least-cost plan in reduced costs after its coarse level
-        (``dual_start_ratio``)."""
-        return d <= 3 and max(n, m) >= self.dual_start_ratio * min(n, m)
+        (``dual_start_ratio`` up to 2-D, ``dual_start_ratio_3d`` in 3-D)."""
+        ratio = self.dual_start_ratio if d <= 2 else self.dual_start_ratio_3d
+        return d <= 3 and max(n, m) >= ratio * min(n, m)
+
+    def _dual_cells(self, n: int, m: int, dual_start: bool) -> bool:
+        """Whether the coarse level of a ``dual_start`` keeps the smaller cloud's points
+        (``dual_cell_size``): sizes differing by ``dual_start_ratio`` or more."""
+        return (dual_start and self.dual_cell_size > 0
+                and max(n, m) >= self.dual_start_ratio * min(n, m))
 
     def coarsens_above(self, d: int) -> int:
         """``coarsen_above``, or its default in dimension ``d``."""
@@ -302,6 +331,6 @@ class SparseOptions:
         ``dual_cell_size``)."""
         if self.cell_size < 2:
             return False
-        if dual_start and self.dual_cell_size:
+        if self._dual_cells(n, m, dual_start):
             return n * m > self.coarsens_above(d) ** 2
         return min(n, m) > self.coarsens_above(d)

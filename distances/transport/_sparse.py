@@ -126,7 +126,7 @@ def solve_sparse(
         Points per cell of the coarse problem (0 or 1: no coarse level).
     coarsen_above : int, optional
         Solve a coarse problem first when both clouds have more points than this.
-        Default: 100 in up to 2 dimensions, 300 in 3, 800 above, where cells of 4 points
+        Default: 100 in up to 2 dimensions, 200 in 3, 800 above, where cells of 4 points
         are not local enough to pay for the coarse solve at smaller sizes.
     max_rounds : int, default 500
         Rounds of solve-and-price (solves that reach the optimum on their candidates)
@@ -309,8 +309,9 @@ def _solve_full(
     dual = every_round and not seed_only and opts.dual_starts(n, m, x.shape[1])
     coarse = opts.coarsens(n, m, x.shape[1], dual)
     # The first basis. Where the cost matrix is kept and either no coarse level runs
-    # (SparseOptions.coarsens: e.g. 500 x 125 in 3-D, 150 x 100 in 2-D) or, on the finest level,
-    # the sizes differ by dual_start_ratio or more: the least-cost plan of the candidates
+    # (SparseOptions.coarsens: e.g. 500 x 50 in 3-D, 150 x 100 in 2-D) or, on the finest level,
+    # a dual start (SparseOptions.dual_starts: sizes differing by dual_start_ratio or more;
+    # in 3-D every size): the least-cost plan of the candidates
     # (Solver.least_cost_start), in reduced costs against the coarse potentials
     # (``duals``) when a coarse level ran, the masses it leaves matched along the
     # monotone plan's orders. Otherwise above 3-D LEMON's big-M star (after a coarse

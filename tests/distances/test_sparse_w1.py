@@ -161,14 +161,14 @@ def test_coarse_levels_seed_an_exact_solution(rng: np.random.Generator):
 
 
 @pytest.mark.parametrize(("d", "n", "levels"),
-                         [(2, 100, 1), (2, 101, 2), (3, 300, 1), (3, 301, 2), (5, 800, 1),
+                         [(2, 100, 1), (2, 101, 2), (3, 200, 1), (3, 201, 2), (5, 800, 1),
                           (5, 801, 2)])
 def test_default_coarse_level_depends_on_the_dimension(
     d: int, n: int, levels: int, rng: np.random.Generator
 ):
-    """COARSEN_ABOVE (100) in up to 2-D, COARSEN_ABOVE_3D (300) in 3-D,
+    """COARSEN_ABOVE (100) in up to 2-D, COARSEN_ABOVE_3D (200) in 3-D,
     COARSEN_ABOVE_HIGH_D (800) above."""
-    assert (COARSEN_ABOVE, COARSEN_ABOVE_3D, COARSEN_ABOVE_HIGH_D) == (100, 300, 800)
+    assert (COARSEN_ABOVE, COARSEN_ABOVE_3D, COARSEN_ABOVE_HIGH_D) == (100, 200, 800)
     x, y = rng.normal(size=(n, d)), rng.normal(size=(n, d)) + 0.5
     res = solve_sparse(x, y)
     assert res.levels == levels
