@@ -214,6 +214,23 @@ class SparseOptions:
         1.11x, the clustered clouds 0.91x, the curve 0.87x). The fine level's pivots
         fell by a third at 500 x 125 in 2-D (eight shapes, three seeds: 80,578 ->
         53,008) and by a quarter at 500 x 167 weighted; the heavy tails' did not move.
+    dual_cell_ratio : float, default 4.0
+        Below this size ratio a dual start keeps ``cell_size`` points a cell on both sides
+        where its coarse problem with ``dual_cell_size`` cells would have more than
+        ``coarse_dense_pairs`` pairs of cells (solved by column generation) and the one
+        with ``cell_size`` both would not (solved on all its pairs): 500 x 167 and
+        500 x 200, not 500 x 125 (63 x 125 fits), 1000 x 333 (neither fits) or 1000 x 100
+        (10:1). ``python benchmarks/ab_small.py --dims 2 3 --ratio 3 --weights random
+        --variant dual_cell_ratio=1.0`` (the dual cells always; eight shapes, CPU, best of
+        5, load 0.9-1.5; ``benchmarks/results/ab_small_dual_cell_ratio_*.txt``): 1.069x
+        and 1.073x the time in sum over two runs, the 3-D curve 1.09x-1.12x -> 0.91x-0.96x
+        the ``wasserstein`` package's speed, the 2-D clustered clouds 1.02x-1.03x ->
+        1.07x-1.09x. Whole
+        solves (``python benchmarks/ab_whole.py --trees OLD NEW``,
+        ``benchmarks/results/ab_whole_dual_cells_fit_*.txt``): 0.942x at 500 x 167
+        weighted, 0.981x at 500 x 200; without the ratio limit, 1.247x at 1000 x 100 and
+        1.128x at 950 x 95, where each point of the smaller cloud needs its own potential
+        more than the coarse level needs to be cheap.
     """
 
     k_neighbors: int = 8
@@ -244,6 +261,7 @@ class SparseOptions:
     dual_start_ratio: float = 2.5
     dual_start_ratio_3d: float = 1.0
     dual_cell_size: int = 8
+    dual_cell_ratio: float = 4.0
     aligned_max_d: int = 12
 
     def __post_init__(self) -> None:
@@ -261,7 +279,7 @@ class SparseOptions:
                 if not (isinstance(value, (int, float, np.floating))
                         and not isinstance(value, bool) and value >= 0):
                     raise ValueError(f"renumber_pivots must be a number >= 0; got {value!r}")
-            elif f.name in ("dual_start_ratio", "dual_start_ratio_3d"):
+            elif f.name in ("dual_start_ratio", "dual_start_ratio_3d", "dual_cell_ratio"):
                 if not (isinstance(value, (int, float, np.floating))
                         and not isinstance(value, bool) and value >= 1):
                     raise ValueError(f"{f.name} must be a number >= 1 (inf: never); "
@@ -297,10 +315,19 @@ class SparseOptions:
         """The points a cell of x and of y hold on the coarse level of an ``n x m``
         problem: ``cell_size`` both, or under a dual start of sizes differing by
         ``dual_start_ratio`` or more ``dual_cell_size`` for the larger cloud and 1 for
-        the smaller."""
+        the smaller; below ``dual_cell_ratio``, not where that coarse problem would be
+        solved by column generation (more than ``coarse_dense_pairs`` pairs of cells)
+        and the one of ``cell_size`` both on all its pairs (500 x 167: 63 x 167 cells,
+        or 125 x 42)."""
+        plain = self.cell_size, self.cell_size
         if not self._dual_cells(n, m, dual_start):
-            return self.cell_size, self.cell_size
-        return (self.dual_cell_size, 1) if n >= m else (1, self.dual_cell_size)
+            return plain
+        dual = (self.dual_cell_size, 1) if n >= m else (1, self.dual_cell_size)
+        if (max(n, m) < self.dual_cell_ratio * min(n, m)
+                and _cells(n, dual[0]) * _cells(m, dual[1]) > self.coarse_dense_pairs
+                and _cells(n, plain[0]) * _cells(m, plain[1]) <= self.coarse_dense_pairs):
+            return plain
+        return dual
 
     def dual_starts(self, n: int, m: int, d: int) -> bool:
         """Whether an ``n x m`` problem in ``d`` dimensions that keeps its cost matrix
@@ -334,3 +361,8 @@ class SparseOptions:
         if self._dual_cells(n, m, dual_start):
             return n * m > self.coarsens_above(d) ** 2
         return min(n, m) > self.coarsens_above(d)
+
+
+def _cells(points: int, size: int) -> int:
+    """Cells of ``size`` points holding ``points`` points."""
+    return -(-points // size)

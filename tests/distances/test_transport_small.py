@@ -235,16 +235,34 @@ class TestDualStart:
 
     @pytest.mark.parametrize(("n", "m", "dual", "want"), [
         (500, 125, True, (8, 1)), (125, 500, True, (1, 8)), (500, 125, False, (4, 4)),
-        (500, 500, True, (4, 4)), (500, 201, True, (4, 4)), (500, 200, True, (8, 1)),
+        (500, 500, True, (4, 4)), (500, 201, True, (4, 4)), (500, 167, True, (4, 4)),
+        (500, 200, True, (4, 4)), (1000, 333, True, (8, 1)), (1000, 100, True, (8, 1)),
+        (950, 95, True, (8, 1)), (2000, 500, True, (8, 1)),
     ])
     def test_cell_sizes(self, n: int, m: int, dual: bool, want: tuple[int, int]):
-        """Only a dual start of sizes differing by ``dual_start_ratio`` (2.5) or more
-        keeps the smaller cloud's points (a 3-D dual start of closer sizes: cells of
-        ``cell_size`` both)."""
+        """A dual start of sizes differing by ``dual_start_ratio`` (2.5) or more keeps
+        the smaller cloud's points (cells of ``dual_cell_size`` and 1), except below
+        ``dual_cell_ratio`` (4) where that coarse problem would need column generation
+        (more than ``coarse_dense_pairs``, 8192, pairs of cells) and the one of cells of
+        ``cell_size`` both would not: 500 x 167 (63 x 167 cells, or 125 x 42), 500 x 200;
+        not 1000 x 333 (neither fits), 1000 x 100 (10:1), 500 x 125 (63 x 125 fits). A
+        3-D dual start of closer sizes: cells of ``cell_size`` both."""
         assert SparseOptions().cell_sizes(n, m, dual) == want
         assert SparseOptions(dual_cell_size=0).cell_sizes(n, m, dual) == (4, 4)
-        other = SparseOptions(dual_cell_size=5, cell_size=3).cell_sizes(n, m, dual)
-        assert other == (tuple(5 if w == 8 else 1 for w in want) if 8 in want else (3, 3))
+
+    def test_cell_sizes_options(self):
+        always = SparseOptions(dual_cell_ratio=1.0)
+        assert always.cell_sizes(500, 167, True) == always.cell_sizes(500, 200, True) == (8, 1)
+        assert SparseOptions(coarse_dense_pairs=16384).cell_sizes(500, 167, True) == (8, 1)
+        other = SparseOptions(dual_cell_size=5, cell_size=3)
+        assert other.cell_sizes(2000, 500, True) == (5, 1)
+        assert other.cell_sizes(500, 2000, True) == (1, 5)
+        assert other.cell_sizes(2000, 500, False) == (3, 3)
+
+    @pytest.mark.parametrize("bad", [0.5, 0, np.nan, True, "4"])
+    def test_dual_cell_ratio_is_validated(self, bad):
+        with pytest.raises(ValueError, match="dual_cell_ratio must be a number >= 1"):
+            SparseOptions(dual_cell_ratio=bad)
 
     @pytest.mark.parametrize("bad", [1, -1, 65, 2.5, True, None])
     def test_dual_cell_size_is_validated(self, bad):
@@ -271,13 +289,15 @@ class TestDualStart:
         # (no refined coarse plan is built for a start that does not use it)
         assert fine["first"] == "least_cost" and fine["tree"] is None
         u, v = fine["duals"]
-        if n >= 2.5 * m:
+        if SparseOptions().cell_sizes(n, m, True) == (8, 1):  # 480 x 120, 1000 x 320
             # the coarse level grouped the larger cloud only (dual_cell_size = 8): each
             # point of the smaller one has its own potential, the larger cloud's are its
             # cells' (at most ceil(n / 8) values)
             assert np.unique(v).size == m and np.unique(u).size <= -(-n // 8)
-        else:  # 3-D, 2:1: cells of 4 points on both sides
+        else:  # cells of 4 points on both sides: 480 x 160 (3:1, 60 x 160 cells would
+            # need column generation), 500 x 250 in 3-D (2:1)
             assert np.unique(v).size <= -(-m // 4) and np.unique(u).size <= -(-n // 4)
+            assert np.unique(v).size > 1
         rows, cols, key = fine["key"]
         # the key is each candidate's reduced cost c_ij - u_i - v_j against the coarse
         # potentials (in the solver's scaled costs: the kept matrix it was given)
