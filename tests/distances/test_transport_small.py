@@ -120,6 +120,34 @@ class TestPlanOfTheCoarseLevel:
         np.testing.assert_allclose(reduced[rows, cols], 0.0, atol=1e-12)
         assert float(a @ u + b @ v) == pytest.approx(want, rel=1e-12)
 
+    @pytest.mark.parametrize(("n", "m", "ties"), [(1, 7, False), (9, 1, False),
+                                                 (12, 12, True), (30, 4, True)])
+    def test_plan_of_degenerate_problems(self, n: int, m: int, ties: bool):
+        """One point on a side (the least-cost plan is the only plan), and integer
+        lattices with repeated costs (ties in the least-cost order, degenerate pivots):
+        the optimal value, and potentials feasible on every pair and tight on the plan."""
+        from distances.transport._nearest import euclidean_matrix
+        from distances.transport._problem import SIMPLEX_EPS
+        from distances.transport._simplex import all_pairs_plan
+
+        rng = np.random.default_rng(n * 100 + m)
+        x, y = rng.standard_normal((n, 2)), rng.standard_normal((m, 2))
+        if ties:
+            x, y = np.round(2 * x), np.round(2 * y)
+        a, b = np.full(n, 1 / n), np.full(m, 1 / m)
+        b *= a.sum() / b.sum()
+        cost = euclidean_matrix(x, y)
+        got = all_pairs_plan(a, b, cost, 10**6, SIMPLEX_EPS)
+        assert got is not None
+        rows, cols, mass, u, v = got
+        want = ot.emd2(a, b, ot.dist(x, y, metric="euclidean"))
+        assert float(mass @ cost[rows, cols]) == pytest.approx(want, rel=1e-13, abs=1e-15)
+        np.testing.assert_allclose(np.bincount(rows, mass, minlength=n), a, atol=1e-15)
+        np.testing.assert_allclose(np.bincount(cols, mass, minlength=m), b, atol=1e-15)
+        reduced = cost - u[:, None] - v[None, :]
+        assert reduced.min() >= -1e-12
+        np.testing.assert_allclose(reduced[rows, cols], 0.0, atol=1e-12)
+
     def test_plan_stopped_at_its_limit_is_refused(self):
         from distances.transport._nearest import euclidean_matrix
         from distances.transport._problem import SIMPLEX_EPS
