@@ -399,7 +399,8 @@ _SHAPE_SETS = {"tuned": TUNED_SHAPES, "untuned": SHAPES[len(TUNED_SHAPES):], "al
 def ab_parser(description: str, ratio: float) -> argparse.ArgumentParser:
     """The arguments the A/B scripts (``ab_small.py``, ``ab_whole.py``) share: one problem
     size ``--n`` x ``--n / --ratio`` (default ``ratio``), its weights, dimensions, shapes
-    and seed, and the source ``--trees`` to compare; check them with :func:`ab_checked`."""
+    and seed. Each script adds its own ``--trees`` (the source trees to compare, with its
+    own help) before parsing with :func:`ab_checked`, which checks them."""
     p = argparse.ArgumentParser(description=description)
     p.add_argument("--n", type=int, default=500, help="the larger cloud's size")
     p.add_argument("--ratio", type=float, default=ratio, help="n / m (>= 1)")

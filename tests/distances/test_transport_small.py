@@ -235,9 +235,10 @@ class TestDualStart:
     ])
     def test_coarse_level_rule(self, n: int, m: int, d: int, want: bool):
         """A coarse level when both clouds have more points than 100 in 2-D, 200 in 3-D,
-        800 above (the 3-D curve at 500 x 250 took 0.76x the time with one and the dual
-        start, the seven other shapes 0.82x-1.14x); ``coarsen_above`` overrides,
-        ``cell_size`` < 2 means none."""
+        800 above (the 3-D curve at 500 x 250 took 0.75x the time with one and the dual
+        start, the seven other shapes 0.97x-1.15x:
+        ``benchmarks/results/ab_small_3d_start_2to1_500.txt``); ``coarsen_above``
+        overrides, ``cell_size`` < 2 means none."""
         opts = SparseOptions()
         assert opts.coarsens(n, m, d) is want and opts.coarsens(m, n, d) is want
         assert SparseOptions(coarsen_above=100).coarsens(500, 125, 3)
