@@ -24,7 +24,10 @@ from numpy.typing import NDArray
 
 from ._jit import kernel
 
-__all__ = ["least_cost_basis", "least_cost_pieces", "northwest_corner", "refine_basis", "span"]
+__all__ = [
+    "least_cost_all_pairs", "least_cost_basis", "least_cost_pieces", "northwest_corner",
+    "refine_basis", "span",
+]
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
@@ -336,6 +339,63 @@ def least_cost_pieces(a, b, rows, cols, cost, ox, oy):
             if nw_cols[t] == cols[q]:
                 picked[q] = True
     return out_r[:k], out_c[:k], out_m[:k], picked
+
+
+@kernel
+def least_cost_all_pairs(a, b, cost):
+    """:func:`least_cost_pieces` on every pair of the C-ordered ``n x m`` matrix ``cost``
+    (where the greedy places all the mass) without ordering all of them: first the pairs
+    up to a threshold near the ``8 (n + m)``-th smallest cost (the quantile of a sample
+    of 2048), then, in increasing cost too, those above it whose row and column both have
+    mass left. The pairs left out have an end used up, which the greedy would skip
+    anyway. At 500 x 50 the start took a third of its time ordering all 25,000 pairs.
+    Returns the pieces' (rows, cols, mass)."""
+    n, m = cost.shape
+    pairs = n * m
+    flat = cost.ravel()
+    tau = np.inf
+    target = 8 * (n + m)
+    if target < pairs:
+        step = max(pairs // 2048, 1)
+        sample = flat[::step].copy()
+        k = int(sample.shape[0] * target / pairs)
+        tau = np.partition(sample, k)[k]
+    ra, rb = a.copy(), b.copy()
+    used_r = np.zeros(n, np.bool_)
+    used_c = np.zeros(m, np.bool_)
+    out_r = np.empty(n + m, np.int64)
+    out_c = np.empty(n + m, np.int64)
+    out_m = np.empty(n + m, np.float64)
+    k = 0
+    pick = np.empty(pairs, np.int32)
+    for second in (False, True):
+        count = 0
+        for i in range(n):
+            if second and used_r[i]:
+                continue
+            for j in range(m):
+                c = cost[i, j]
+                if (c > tau and not used_c[j]) if second else c <= tau:
+                    pick[count] = i * m + j
+                    count += 1
+        chosen = pick[:count]
+        for t in _bucket_order(flat[chosen]):
+            q = chosen[t]
+            i, j = q // m, q % m
+            if used_r[i] or used_c[j]:
+                continue
+            g = min(ra[i], rb[j])
+            out_r[k], out_c[k], out_m[k] = i, j, g
+            k += 1
+            ra[i] -= g
+            rb[j] -= g
+            if ra[i] <= rb[j]:
+                used_r[i] = True
+            else:
+                used_c[j] = True
+        if tau == np.inf:
+            break
+    return out_r[:k], out_c[:k], out_m[:k]
 
 
 def least_cost_basis(

@@ -35,8 +35,9 @@ from ._jit import kernel
 from ._jit import unsigned as _U  # arr[_U(i)]: no wraparound test (see _jit)
 
 __all__ = [
-    "Arcs", "Pivot", "Tree", "change_flow", "find_entering_arc", "find_join_node",
-    "find_leaving_arc", "pivots", "update_potentials", "update_tree_structure",
+    "Arcs", "Pivot", "Tree", "change_flow", "find_entering_arc", "find_entering_pair",
+    "find_join_node", "find_leaving_arc", "pivots", "pivots_on_pairs", "update_potentials",
+    "update_tree_structure",
 ]
 
 #: The root's potential is brought back to 0 (all potentials shifted alike) when it drifts
@@ -89,6 +90,122 @@ def pivots(first_arc, n_arcs, arcs, tree, next_arc, max_iter, eps, list_div):
         change_flow(arcs, tree, step)
         update_tree_structure(arcs, tree, step)
         update_potentials(arcs, tree, step)
+
+
+@kernel
+def pivots_on_pairs(n, m, arcs, tree, max_iter, eps, list_div):
+    """:func:`pivots` on every pair of an ``n x m`` problem, whose arcs are the pairs in
+    row-major order after the root's arc (arc ``1 + i m + j`` joins supply ``i`` to demand
+    ``n + j``), with the pricing rule of :func:`find_entering_pair`: whole rows of
+    reduced costs at a time, vectorized. Returns (status, pivots done)."""
+    block = max(int(np.sqrt(n * m)), 10)
+    rows_per_block = max(block // m, 1)
+    cand = np.empty(max(block // list_div, 16) if list_div > 0 else 0, np.int64)
+    red = np.empty(m)
+    stride = _stride(n)
+    n_cand = 0
+    next_row = 0
+    it = 0
+    while True:
+        in_arc, n_cand, next_row = find_entering_pair(
+            n, m, arcs, tree, cand, n_cand, next_row, rows_per_block, stride, eps, red)
+        if in_arc < 0:
+            return 1, it
+        if it >= max_iter:
+            return 2, it
+        it += 1
+        join = find_join_node(arcs, tree, in_arc)
+        found, u_out, u_in, v_in, delta = find_leaving_arc(arcs, tree, in_arc, join)
+        if not found:
+            return 3, it
+        step = Pivot(in_arc, join, u_out, u_in, v_in, delta)
+        change_flow(arcs, tree, step)
+        update_tree_structure(arcs, tree, step)
+        update_potentials(arcs, tree, step)
+
+
+@kernel
+def _stride(n):
+    """A step through the rows that visits each once per n steps (coprime to n), near
+    0.618 n: the blocks of :func:`find_entering_pair` take rows far apart in the caller's
+    order, which may be sorted (:class:`distances.Discrete` sorts its atoms)."""
+    step = max(int(0.618 * n), 1)
+    while True:
+        p, q = n, step
+        while q:
+            p, q = q, p % q
+        if p == 1:
+            return step
+        step += 1
+
+
+#: Lanes of a row's minimum reduced cost in :func:`find_entering_pair` (independent running
+#: minima, which the compiler turns into vector instructions).
+_LANES = 8
+
+
+@kernel(inline="always")
+def find_entering_pair(n, m, arcs, tree, cand, n_cand, next_row, rows_per_block, stride,
+                       eps, red):
+    """:func:`find_entering_arc` on the row-major pairs of :func:`pivots_on_pairs`: the
+    candidate list as there, and the major iteration's blocks made of whole rows, each
+    row's reduced costs computed in one loop over contiguous costs and demand potentials
+    (vectorized, without the gathers of the arcs' ends) and passed over again only when
+    its minimum is below ``-eps``. Returns (entering arc, list length, next row)."""
+    src, tgt, cost, state, pi = arcs.src, arcs.tgt, arcs.cost, arcs.state, tree.pi
+    best = -eps
+    in_arc = -1
+    kept = 0
+    for q in range(n_cand):
+        e = cand[_U(q)]
+        c = state[_U(e)] * (cost[_U(e)] + pi[_U(src[_U(e)])] - pi[_U(tgt[_U(e)])])
+        cand[_U(kept)] = e
+        kept += c < -eps
+        if c < best:
+            best = c
+            in_arc = e
+    n_cand = kept
+    if in_arc < 0:
+        size = cand.shape[0]
+        whole = m - m % _LANES
+        lanes = np.empty(_LANES)
+        i = next_row
+        left = n
+        while left > 0:
+            cnt = min(rows_per_block, left)
+            left -= cnt
+            for _ in range(cnt):
+                base = 1 + i * m
+                pu = pi[_U(i)]
+                for j in range(m):
+                    red[j] = state[_U(base + j)] * (cost[_U(base + j)] + pu - pi[_U(n + j)])
+                lanes[:] = np.inf
+                for j0 in range(0, whole, _LANES):
+                    for q in range(_LANES):
+                        lanes[q] = min(lanes[q], red[j0 + q])
+                low = np.inf
+                for q in range(_LANES):
+                    low = min(low, lanes[q])
+                for j in range(whole, m):
+                    low = min(low, red[j])
+                if low < -eps:
+                    for j in range(m):
+                        c = red[j]
+                        if c < -eps:
+                            if n_cand < size:
+                                cand[_U(n_cand)] = base + j
+                                n_cand += 1
+                            if c < best:
+                                best = c
+                                in_arc = base + j
+                i = i + stride if i + stride < n else i + stride - n
+            if n_cand >= size // 2 and in_arc >= 0:
+                break
+        if in_arc >= 0 and n_cand == 0 and cand.shape[0] > 0:
+            cand[0] = in_arc
+            n_cand = 1
+        next_row = i
+    return in_arc, n_cand, next_row
 
 
 @kernel(inline="always")

@@ -34,6 +34,7 @@ from ._problem import (
     DEFAULT_MAX_ITER,
     PRICING_RTOL,
     SIMPLEX_EPS,
+    TINY_SCALE,
     Certificate,
     EarthMoverSolution,
     Problem,
@@ -302,10 +303,21 @@ def _solve_full(
     n, m = x.shape[0], y.shape[0]
     # Small problems price every pair each round from the kept cost matrix (compiled,
     # ~10 ns a pair); larger ones first try the cheap local lists and scan all pairs only
-    # when those are clean. Both run the same rounds (_solver.run_rounds).
+    # when those are clean. Both run the same rounds (_solver.run_rounds). The smallest
+    # (SparseOptions.dense_pairs) pivot on all their pairs at once instead (_all_pairs).
     every_round = opts.keeps_matrix(n, m, x.shape[1])
     if not every_round:
         cost = None
+    elif cost is None:
+        from ._nearest import euclidean_matrix
+
+        cost = euclidean_matrix(x, y)
+    if every_round and not seed_only and n * m <= opts.dense_pairs:
+        # Small enough to pivot on every pair at once (from the least-cost plan of all
+        # pairs): no candidates, no rounds (SparseOptions.dense_pairs).
+        whole = _all_pairs(x, y, a, b * (a.sum() / b.sum()), cost, opts, largest)
+        if whole is not None:
+            return whole
     dual = every_round and not seed_only and opts.dual_starts(n, m, x.shape[1])
     coarse = opts.coarsens(n, m, x.shape[1], dual)
     # The first basis. Where the cost matrix is kept and either no coarse level runs
@@ -332,11 +344,8 @@ def _solve_full(
     sizes = opts.cell_sizes(n, m, dual_start)
     kd = (cells(x, sizes[0]), cells(y, sizes[1])) if coarse else None
     if every_round:
+        assert cost is not None
         local = None
-        if cost is None:
-            from ._nearest import euclidean_matrix
-
-            cost = euclidean_matrix(x, y)
         orders = None if kd is None else (kd[0][0], kd[1][0])
         seed_rows, seed_cols = nearest_pairs(x, y, a, b, opts.k_neighbors, cost, orders,
                                              opts.brute_force_pairs, opts.bulk_radius,
@@ -376,6 +385,34 @@ def _solve_full(
             f"{max(0.0, -res.worst):.3g})"
         )
     return _certified(x, y, a, b, res, largest, levels)
+
+
+def _all_pairs(
+    x: FloatArray, y: FloatArray, a: FloatArray, b: FloatArray, cost: FloatArray,
+    opts: SparseOptions, largest: float,
+) -> SparseResult | None:
+    """Solve a small problem on all its pairs at once
+    (:func:`~distances.transport._simplex.all_pairs_plan`) and certify it as a round of
+    column generation would be: the potentials centred, every pair priced from the kept
+    matrix. None if the pivots reached ``opts.max_iter`` (the caller then runs the
+    column generation)."""
+    from ._pricing import price_matrix
+    from ._rounds import centre
+    from ._simplex import all_pairs_plan
+
+    plan = all_pairs_plan(a, b, cost, opts.max_iter, SIMPLEX_EPS)
+    if plan is None:
+        return None
+    rows, cols, mass, u, v = plan
+    scale = centre(u, v, a, b)
+    if rows.size:
+        scale = max(scale, float(cost[rows, cols].max()))
+    tol = PRICING_RTOL * max(scale, TINY_SCALE)
+    _, _, _, worst, row_min = price_matrix(cost, u, v, tol, 1)
+    n, m = a.size, b.size
+    res = Rounds(True, Flow(rows, cols, mass, u, v), row_min, scale, float(worst), 1, 1,
+                 n * m, n * m)
+    return _certified(x, y, a, b, res, largest, 1)
 
 
 def _certified(

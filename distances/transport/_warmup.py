@@ -117,8 +117,9 @@ def warm_up(small: threading.Event | None = None, large: threading.Event | None 
         solve_with_options(Problem(a, a, x, y, None), SparseOptions(**options))
 
     try:
-        solve(150, 2)  # kept matrix, coarse level, brute-force neighbours, int64
-        solve(40, 8)  # above 3-D: the big-M star, neighbours from the matrix
+        solve(60, 2)  # all pairs at once (SparseOptions.dense_pairs)
+        solve(150, 2, dense_pairs=0)  # kept matrix, coarse level, brute-force neighbours
+        solve(40, 8, dense_pairs=0)  # above 3-D: the big-M star, neighbours from the matrix
         if small is not None:
             small.set()
         local_lists = {"matrix_max_pairs": 0, "matrix_max_pairs_high_d": 0}

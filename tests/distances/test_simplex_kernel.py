@@ -235,21 +235,23 @@ def test_the_kept_matrix_above_3d_starts_from_the_least_cost_plan(monkeypatch):
     a = rng.random(120) + 0.1
     a /= a.sum()
     exact = ot.emd2(a, np.full(40, 1 / 40), cdist(x, y), numItermax=10**7)
-    res = _sparse.solve_sparse(x, y, a)
+    res = _sparse.solve_sparse(x, y, a, options=SparseOptions(dense_pairs=0))
     assert calls == [120]
     assert res.solution.certificate.ok
     assert_allclose(res.solution.value, exact, rtol=1e-12)
     # After a coarse level (30 x 10 cells of 4 points, solved sparsely from its own
     # least-cost plan) the fine problem starts from the star.
     calls.clear()
-    res = _sparse.solve_sparse(x, y, a, options=SparseOptions(coarsen_above=30,
-                                                              coarse_dense_pairs=0))
+    res = _sparse.solve_sparse(x, y, a, options=SparseOptions(
+        coarsen_above=30, coarse_dense_pairs=0, dense_pairs=0))
     assert calls == [30]
     assert res.levels == 2 and res.solution.certificate.ok
     assert_allclose(res.solution.value, exact, rtol=1e-12)
-    # By default so small a coarse level (300 pairs) is solved by POT's dense simplex
+    # By default so small a coarse level (300 pairs) is solved on all its pairs
+    # (_simplex.all_pairs_plan), without least_cost_basis
     calls.clear()
-    res = _sparse.solve_sparse(x, y, a, coarsen_above=30)
+    res = _sparse.solve_sparse(x, y, a, coarsen_above=30,
+                               options=SparseOptions(dense_pairs=0))
     assert calls == []
     assert res.levels == 2 and res.solution.certificate.ok
     assert_allclose(res.solution.value, exact, rtol=1e-12)
@@ -564,49 +566,68 @@ def test_rounds_that_stop_early_are_refused(kept: bool, monkeypatch):
     monkeypatch.setattr(mr, "rounds", one_round if kept else first_scan)
     rng = np.random.default_rng(0)
     x, y = rng.normal(size=(200, 2)), rng.normal(size=(200, 2)) + 1.0
-    opts = SparseOptions(cell_size=0) if kept else replace(
+    opts = SparseOptions(cell_size=0, dense_pairs=0) if kept else replace(
         LOCAL_LISTS, cell_size=0, k_neighbors=1, local_neighbors=1, plan_neighbors=1)
     with pytest.raises(SolverError, match="fails its certificate"):
         sw.solve_sparse(x, y, options=opts)
     assert kept or worst[0] < -1e-3  # the scan had found violated pairs
 
 
-def test_a_plan_off_its_marginals_is_refused(monkeypatch):
+@pytest.mark.parametrize("all_pairs", [False, True])
+def test_a_plan_off_its_marginals_is_refused(monkeypatch, all_pairs: bool):
+    """Masses off by 1e-6: the certificate refuses the plan, whether it came from the
+    column generation or from the solve on all pairs (``SparseOptions.dense_pairs``)."""
     import distances.transport._sparse as sw
     from distances.transport import _simplex
 
-    real = _simplex.TransportSimplex.plan
+    if all_pairs:
+        real_all = _simplex.all_pairs_plan
 
-    def off(self):
-        rows, cols, mass = real(self)
-        return rows, cols, mass * (1 + 1e-6)
+        def off_all(*args):
+            rows, cols, mass, u, v = real_all(*args)
+            return rows, cols, mass * (1 + 1e-6), u, v
 
-    monkeypatch.setattr(_simplex.TransportSimplex, "plan", off)
+        monkeypatch.setattr(_simplex, "all_pairs_plan", off_all)
+    else:
+        real = _simplex.TransportSimplex.plan
+
+        def off(self):
+            rows, cols, mass = real(self)
+            return rows, cols, mass * (1 + 1e-6)
+
+        monkeypatch.setattr(_simplex.TransportSimplex, "plan", off)
     rng = np.random.default_rng(0)
+    opts = SparseOptions(dense_pairs=3600 if all_pairs else 0)
     with pytest.raises(SolverError, match="fails its certificate"):
-        sw.solve_sparse(rng.normal(size=(60, 2)), rng.normal(size=(60, 2)))
+        sw.solve_sparse(rng.normal(size=(60, 2)), rng.normal(size=(60, 2)), options=opts)
 
 
 def test_infeasible_potentials_are_repaired_not_trusted(monkeypatch):
-    """Potentials off by 1e-3 on one atom: the final scan finds that row's largest violation
-    exactly and lowers u_0 by it, so the certified value is still the optimum."""
+    """Potentials off by 1e-3 on one atom (from the solve on all pairs): the pricing of
+    every pair finds that row's largest violation exactly and lowers u_0 by it, so the
+    certified value is still the optimum, and the repair shows in the certificate (a
+    dual infeasibility of round-off, not 0)."""
     import distances.transport._sparse as sw
     from distances.transport import _simplex
 
     rng = np.random.default_rng(0)
     x, y = rng.normal(size=(60, 2)), rng.normal(size=(60, 2))
     exact = ot.emd2(np.full(60, 1 / 60), np.full(60, 1 / 60), cdist(x, y))
-    real = _simplex.TransportSimplex.potentials
+    real = _simplex.all_pairs_plan
+    raised = []
 
-    def off(self):
-        u, v = real(self)
+    def off(*args):
+        rows, cols, mass, u, v = real(*args)
         u = u.copy()
         u[0] += 1e-3
-        return u, v
+        raised.append(u[0])
+        return rows, cols, mass, u, v
 
-    monkeypatch.setattr(_simplex.TransportSimplex, "potentials", off)
+    monkeypatch.setattr(_simplex, "all_pairs_plan", off)
     res = sw.solve_sparse(x, y)
-    assert res.solution.certificate.ok
+    assert len(raised) == 1
+    cert = res.solution.certificate
+    assert cert.ok and 0 < cert.dual_infeasibility < 1e-12
     assert_allclose(res.solution.value, exact, rtol=1e-12)
 
 

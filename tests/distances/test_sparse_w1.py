@@ -167,10 +167,11 @@ def test_default_coarse_level_depends_on_the_dimension(
     d: int, n: int, levels: int, rng: np.random.Generator
 ):
     """COARSEN_ABOVE (100) in up to 2-D, COARSEN_ABOVE_3D (200) in 3-D,
-    COARSEN_ABOVE_HIGH_D (800) above."""
+    COARSEN_ABOVE_HIGH_D (800) above (for problems above ``dense_pairs``: smaller ones
+    are solved on all their pairs at once)."""
     assert (COARSEN_ABOVE, COARSEN_ABOVE_3D, COARSEN_ABOVE_HIGH_D) == (100, 200, 800)
     x, y = rng.normal(size=(n, d)), rng.normal(size=(n, d)) + 0.5
-    res = solve_sparse(x, y)
+    res = solve_sparse(x, y, options=SparseOptions(dense_pairs=0))
     assert res.levels == levels
     assert res.solution.certificate.ok
 
@@ -356,7 +357,8 @@ def test_iteration_limit_retried_then_refused(kept: bool, monkeypatch):
 
     rng = np.random.default_rng(0)
     x, y = rng.normal(size=(200, 2)), rng.normal(size=(200, 2)) + 1.0
-    opts = replace(SparseOptions() if kept else LOCAL_LISTS, cell_size=0, partial_pivots=0)
+    opts = replace(SparseOptions(dense_pairs=0) if kept else LOCAL_LISTS, cell_size=0,
+                   partial_pivots=0)
     pivots = []
     real = ss.run_rounds
 

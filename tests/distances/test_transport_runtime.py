@@ -73,20 +73,34 @@ class TestFirstCall:
 
     def test_the_warm_up_reaches_every_specialisation(self):
         """After the warm-up, real solves compile nothing more: Discrete's read-only
-        weights, the kept matrix, the large-problem rounds (int32 and renumbered), 8-D."""
+        weights, all pairs at once, the kept matrix, the large-problem rounds (int32 and
+        renumbered), 8-D."""
         from numba.core.registry import CPUDispatcher
 
         from distances.sparse_w1 import SparseOptions
-        from distances.transport import _bases, _nearest, _pivots, _pricing, _rounds, _tree
+        from distances.transport import (
+            _bases,
+            _coarse,
+            _nearest,
+            _pivots,
+            _plans,
+            _pricing,
+            _rounds,
+            _simplex,
+            _tree,
+        )
         from distances.transport._problem import Problem
         from distances.transport._sparse import solve_with_options
 
         assert _warmup.wait(timeout=1200)
-        kernels = [k for mod in (_bases, _nearest, _pivots, _pricing, _rounds, _tree)
+        modules = (_bases, _coarse, _nearest, _pivots, _plans, _pricing, _rounds, _simplex,
+                   _tree)
+        kernels = [k for mod in modules
                    for k in vars(mod).values() if isinstance(k, CPUDispatcher)]
         before = sum(len(k.signatures) for k in kernels)
         rng = np.random.default_rng(3)
-        for n, d, opts in [(400, 2, {}), (120, 8, {}), (300, 2, {"matrix_max_pairs": 0}),
+        for n, d, opts in [(400, 2, {}), (150, 3, {}), (120, 8, {}),
+                           (120, 8, {"dense_pairs": 0}), (300, 2, {"matrix_max_pairs": 0}),
                            (300, 2, {"matrix_max_pairs": 0, "index32_nodes": 0,
                                      "renumber_nodes": 0})]:
             P = Discrete(rng.normal(size=(n, d)))

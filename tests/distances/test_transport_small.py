@@ -172,6 +172,101 @@ class TestPlanOfTheCoarseLevel:
         assert got[1].solution.value == pytest.approx(got[0].solution.value, rel=1e-13)
 
 
+class TestSmallProblemsOnAllPairs:
+    """Problems of up to ``SparseOptions.dense_pairs`` pairs are solved on all their pairs
+    at once (``_simplex.all_pairs_plan``), then priced and certified as the column
+    generation's last round would be."""
+
+    @pytest.mark.parametrize(("n", "m", "d", "weighted"),
+                             [(500, 50, 2, False), (120, 40, 8, True), (60, 60, 3, False),
+                              (30, 200, 32, True)])
+    def test_value_certificate_and_counts(self, n, m, d, weighted):
+        rng = np.random.default_rng(n + m + d)
+        x, y = rng.standard_normal((n, d)), rng.standard_normal((m, d)) + 0.3
+        a = rng.exponential(size=n) if weighted else np.full(n, 1.0)
+        b = rng.exponential(size=m) if weighted else np.full(m, 1.0)
+        a, b = a / a.sum(), b / b.sum()
+        want = ot.emd2(a, b, cdist(x, y), numItermax=10**7)
+        res = solve_sparse(x, y, a, b)
+        assert (res.rounds, res.full_scans, res.levels) == (1, 1, 1)
+        assert res.edges == res.pairs_priced == n * m
+        assert res.solution.certificate.ok
+        assert res.solution.value == pytest.approx(want, rel=1e-12)
+        plan = res.solution.plan
+        np.testing.assert_allclose(plan.sum(axis=1), a, atol=1e-15)
+        np.testing.assert_allclose(plan.sum(axis=0), b, atol=1e-15)
+
+    def test_the_threshold_is_on_the_pairs(self):
+        """``n m <= dense_pairs``: all pairs; one pair more: the column generation, whose
+        candidates are a fraction of the pairs, to the same value."""
+        rng = np.random.default_rng(3)
+        x, y = rng.standard_normal((90, 2)), rng.standard_normal((40, 2))
+        at = solve_sparse(x, y, options=SparseOptions(dense_pairs=3600))
+        above = solve_sparse(x, y, options=SparseOptions(dense_pairs=3599))
+        assert at.edges == 3600 and at.rounds == 1
+        assert above.edges < 3600
+        assert above.solution.value == pytest.approx(at.solution.value, rel=1e-13)
+
+    def test_pivots_stopped_at_their_limit_fall_back_to_the_column_generation(
+            self, monkeypatch):
+        from distances.transport import _simplex
+
+        monkeypatch.setattr(_simplex, "all_pairs_plan", lambda *args: None)
+        rng = np.random.default_rng(4)
+        x, y = rng.standard_normal((100, 2)), rng.standard_normal((30, 2))
+        want = ot.emd2(np.full(100, 0.01), np.full(30, 1 / 30), cdist(x, y))
+        res = solve_sparse(x, y)
+        assert res.edges < 3000 and res.solution.certificate.ok
+        assert res.solution.value == pytest.approx(want, rel=1e-12)
+
+    @pytest.mark.parametrize("order", ["given", "sorted", "reversed"])
+    def test_rows_in_any_order_give_the_same_value(self, order):
+        """The pricing visits the rows by a stride coprime to n, whatever their order
+        (``Discrete`` sorts its atoms): the same optimum in every order."""
+        rng = np.random.default_rng(9)
+        x, y = rng.standard_normal((333, 2)), rng.standard_normal((41, 2))
+        keys = {"given": np.arange(333), "sorted": np.argsort(x[:, 0]),
+                "reversed": np.arange(333)[::-1]}
+        res = solve_sparse(x[keys[order]], y)
+        want = ot.emd2(np.full(333, 1 / 333), np.full(41, 1 / 41), cdist(x, y))
+        assert res.edges == 333 * 41
+        assert res.solution.value == pytest.approx(want, rel=1e-12)
+
+    @pytest.mark.parametrize("n", [1, 2, 3, 10, 12, 97, 100, 500, 1024])
+    def test_the_stride_visits_every_row_once(self, n):
+        from distances.transport._pivots import _stride
+
+        step = _stride(n)
+        assert 1 <= step <= max(n - 1, 1)
+        assert np.unique((np.arange(n) * step) % n).size == n
+
+    def test_least_cost_start_on_all_pairs(self):
+        """The greedy in two passes (the pairs up to a threshold, then those above it
+        with both ends left): all the mass placed, a forest of at most n + m - 1 pieces,
+        and on a cost that is 0 on the diagonal, the diagonal itself. A point far from
+        all others is placed in the second pass."""
+        from distances.transport._bases import least_cost_all_pairs, span
+
+        n = 40
+        cost = np.abs(np.arange(n)[:, None] - np.arange(n)[None, :]).astype(float)
+        a = np.full(n, 1 / n)
+        rows, cols, mass = least_cost_all_pairs(a, a, cost)
+        assert_allclose(np.bincount(rows, mass, n), a, atol=1e-15)
+        assert float(mass @ cost[rows, cols]) == 0.0
+        rng = np.random.default_rng(2)
+        x, y = rng.standard_normal((60, 2)), rng.standard_normal((50, 2))
+        x[0] = 100.0
+        a, b = rng.dirichlet(np.ones(60)), rng.dirichlet(np.ones(50))
+        b *= a.sum() / b.sum()
+        cost = cdist(x, y)
+        rows, cols, mass = least_cost_all_pairs(a, b, cost)
+        assert 0 in rows
+        assert_allclose(np.bincount(rows, mass, 60), a, atol=1e-15)
+        assert_allclose(np.bincount(cols, mass, 50), b, atol=1e-15)
+        tree = span(60, 50, rows, cols, mass)
+        assert tree[0].size == 60 + 50 - 1  # no cycle: the pieces are a forest
+
+
 class TestDualStart:
     """Up to 3-D, a problem that keeps its cost matrix and whose larger cloud has at least
     ``dual_start_ratio`` times the atoms of the smaller (in 3-D ``dual_start_ratio_3d``:
@@ -312,7 +407,8 @@ class TestDualStart:
         a, b = a / a.sum(), b / b.sum()
         want = ot.emd2(a, b, cdist(x, y))
         seen = self._record(monkeypatch)
-        got = solve_sparse(x, y, a, b)
+        # (480 x 120 fits an all-pairs solve by default: its column generation here)
+        got = solve_sparse(x, y, a, b, options=SparseOptions(dense_pairs=0))
         fine = seen[-1]
         assert (fine["n"], fine["m"]) == (n, m) and got.levels == 2
         # (no refined coarse plan is built for a start that does not use it)
@@ -336,8 +432,8 @@ class TestDualStart:
         # the same certified value from the refined coarse plan (the start it replaces)
         # and from POT on all pairs, to the round-off of sums of ~n + m terms
         seen.clear()
-        old = solve_sparse(x, y, a, b, options=SparseOptions(dual_start_ratio=np.inf,
-                                                             dual_start_ratio_3d=np.inf))
+        old = solve_sparse(x, y, a, b, options=SparseOptions(
+            dual_start_ratio=np.inf, dual_start_ratio_3d=np.inf, dense_pairs=0))
         assert seen[-1]["duals"] is None and "key" not in seen[-1]
         assert seen[-1]["first"] == ("tree" if d <= 3 else "star")
         assert got.solution.certificate.ok and old.solution.certificate.ok
