@@ -85,32 +85,24 @@ for _public in (Certificate, EarthMoverSolution, SolverError, certify):
 #: memory where dense needs about 4 n^2 doubles.
 SPARSE_AUTO_MIN_ATOMS = 2000
 #: :func:`earth_mover` (the value only) with ``method="auto"`` switches to the sparse solver
-#: in up to 3 dimensions when the clouds have at least this many pairs (n m; 128 x 128):
-#: both sizes count. Measured with benchmarks/bench_peers.py (``--contenders dense sparse
-#: wasserstein``, all eight shapes, 2-D and 3-D, CPU seconds, best of 3, load 1.8-2;
-#: results crossover_low_d_1to1, _2to1, _4to1, _3to1_weighted): sparse took 0.82x-0.94x
-#: the dense path's time in sum at 128 x 128, 0.81x at 180 x 90, 0.87x-0.89x at 210 x 70
-#: weighted, 0.95x at 280 x 70 (faster on 6-8 of 8 shapes), and less above (0.51x-0.75x
-#: from 300 x 150); about the same at 150 x 75 (0.87x-0.99x) and slower at 100 x 100
-#: (1.03x-1.07x). (Before this session's cuts of the sparse solver's fixed costs the
-#: crossover lay at 65,536 pairs.)
-SPARSE_AUTO_MIN_PAIRS_VALUE = 1 << 14
-#: ... and above 3 dimensions from this many pairs (110 x 110), where the dense solver's
-#: matrix of d-term distances costs more and the sparse one starts from the least-cost
-#: plan: 8-D and 32-D, sparse 0.85x-0.89x the dense path's time at 110 x 110, 0.85x-0.87x
-#: at 160 x 80, 0.83x-0.88x at 128 x 128; 0.95x-1.00x at 100 x 100, 0.96x-1.03x at
-#: 140 x 70 (results as above, ``--dims 8 32``; crossover_*.txt hold the older ones).
-SPARSE_AUTO_MIN_PAIRS_VALUE_HIGH_D = 110 * 110
-#: ... when the smaller cloud has more than this many atoms. Sparse over dense time,
-#: summed over four shapes (alike, clustered, heavy, moons) in 2-D, 8-D and 32-D
-#: (``benchmarks/bench_peers.py --contenders dense sparse wasserstein --repeat 3 --stat
-#: best --clock cpu --ratio R --sizes ...``, load 0.5; results crossover_10to1, _30to1,
-#: _50to1, _100to1): 1640 x 16 0.81x (faster on 10 of 12), 1000 x 20 0.80x (11 of 12),
-#: 3000 x 30 0.65x, 2000 x 40 0.58x, 1220 x 41 0.68x (11 of 12), 500 x 50 0.78x, 1640 x
-#: 55 0.60x, 710 x 71 0.66x, 950 x 95 0.50x (12 of 12 each). It was 64 until the dual
-#: start's coarse level kept the smaller cloud's points (``SparseOptions.dual_cell_size``),
-#: when 1220 x 41 took 1.01x-1.12x; below 16 atoms nothing was measured.
-SPARSE_AUTO_MIN_SIDE_VALUE = 15
+#: when the clouds have at least this many pairs (n m; 8 x 8, 16 x 4) in any dimension:
+#: the sparse solver solves problems of up to ``SparseOptions.dense_pairs`` (60,000)
+#: pairs on all their pairs at once, in less time than the dense path (POT's network
+#: simplex plus the certificate) at every size measured. Sparse over dense time, eight
+#: shapes summed (``benchmarks/bench_peers.py --shapes all --contenders dense sparse
+#: wasserstein --sizes 16 32 64 128 --ratio R --dims 2 8 --repeat 3 --stat best --clock
+#: cpu``, load 1.1; results ``crossover_all_pairs_1to1``, ``_4to1``): 0.78x-0.80x at
+#: 16 x 16 and 32 x 32, 0.73x at 64 x 64, 0.57x-0.58x at 128 x 128, 0.76x-0.79x from
+#: 16 x 4 to 64 x 16, 0.70x-0.72x at 128 x 32, faster on 8 of 8 shapes each. Below 16 x 4
+#: nothing was measured. (Before the solve on all pairs, the crossover lay at 16,384
+#: pairs in up to 3-D and 12,100 above, with more than 15 atoms a side.)
+SPARSE_AUTO_MIN_PAIRS_VALUE = 64
+#: ... above 3 dimensions (the same since the solve on all pairs; it was 12,100).
+SPARSE_AUTO_MIN_PAIRS_VALUE_HIGH_D = 64
+#: ... when the smaller cloud has more than this many atoms (measured from 4; it was 15,
+#: and 64 before the dual start's coarse level kept the smaller cloud's points,
+#: ``SparseOptions.dual_cell_size``: then 1220 x 41 took 1.01x-1.12x the dense time).
+SPARSE_AUTO_MIN_SIDE_VALUE = 3
 
 
 def _problem(P: Any, Q: Any, support: ArrayLike | None, cost: ArrayLike | None) -> Problem:
@@ -198,9 +190,9 @@ def earth_mover(
         and m; the result is then the optimal transport cost for that cost.
     method : {"auto", "closed_form_1d", "network_simplex", "sparse"}, default "auto"
         ``"auto"`` uses the closed form on the line, the sparse solver for point clouds in
-        dimension >= 2 with at least ``SPARSE_AUTO_MIN_PAIRS_VALUE`` (16,384; above 3-D
-        ``SPARSE_AUTO_MIN_PAIRS_VALUE_HIGH_D``, 12,100) pairs and more than
-        ``SPARSE_AUTO_MIN_SIDE_VALUE`` (15) atoms on the smaller side
+        dimension >= 2 with at least ``SPARSE_AUTO_MIN_PAIRS_VALUE`` (64; above 3-D
+        ``SPARSE_AUTO_MIN_PAIRS_VALUE_HIGH_D``, 64) pairs and more than
+        ``SPARSE_AUTO_MIN_SIDE_VALUE`` (3) atoms on the smaller side
         (in :func:`earth_mover_solution`: ``SPARSE_AUTO_MIN_ATOMS``, 2000 atoms each, so
         that the plan stays dense below), and the dense network simplex otherwise (the
         crossover was measured against the dense solver and the peers, see

@@ -144,11 +144,12 @@ class TestAutoMethod:
 
         monkeypatch.setattr(w, "ready", lambda prob: True)
 
-    @pytest.mark.parametrize(("d", "side"), [(2, 128), (3, 128), (8, 110), (32, 110)])
-    def test_the_value_goes_sparse_from_16384_pairs_up_to_3d_12100_above(self, rng, d, side):
-        assert SPARSE_AUTO_MIN_PAIRS_VALUE == 128 * 128
-        assert SPARSE_AUTO_MIN_PAIRS_VALUE_HIGH_D == 110 * 110
-        x, y = rng.normal(size=(side, d)), rng.normal(size=(side, d)) * 0.5 + 1.0
+    @pytest.mark.parametrize("d", [2, 3, 8, 32])
+    def test_the_value_goes_sparse_from_64_pairs(self, rng, d):
+        """Problems of up to ``SparseOptions.dense_pairs`` pairs are solved on all their
+        pairs at once, faster than the dense path from 16 x 4 and 8 x 8 up."""
+        assert SPARSE_AUTO_MIN_PAIRS_VALUE == SPARSE_AUTO_MIN_PAIRS_VALUE_HIGH_D == 64
+        x, y = rng.normal(size=(8, d)), rng.normal(size=(8, d)) * 0.5 + 1.0
         P, Q = Discrete(x), Discrete(y)
         assert auto_method(P, Q) == "sparse"
         assert_allclose(earth_mover(P, Q), earth_mover(P, Q, method="network_simplex"),
@@ -156,14 +157,13 @@ class TestAutoMethod:
         # earth_mover_solution keeps its dense plan below SPARSE_AUTO_MIN_ATOMS.
         assert auto_method(P, Q, value_only=False) == "network_simplex"
         assert earth_mover_solution(P, Q).method == "network_simplex"
-        # One atom fewer a side: fewer pairs (127 x 127, 109 x 109), dense.
-        assert auto_method(Discrete(x[:-1]), Discrete(y[:-1])) == "network_simplex"
+        # One atom fewer on a side: 56 pairs, dense.
+        assert auto_method(Discrete(x[:-1]), Q) == "network_simplex"
 
-    @pytest.mark.parametrize(("n", "m"), [(200, 82), (82, 200), (253, 65)])
+    @pytest.mark.parametrize(("n", "m"), [(16, 4), (4, 16), (13, 5)])
     def test_both_sizes_count(self, rng, n, m):
-        # 16,384 pairs and more than 15 atoms a side: sparse, however unequal the sizes
-        # (it was 300 atoms a side, so 1000 x 250 went dense); one atom fewer on the
-        # larger side (199 x 82, 252 x 65: fewer pairs): dense.
+        # 64 pairs or more and more than 3 atoms a side: sparse, however unequal the
+        # sizes; one atom fewer on the larger side (15 x 4, 12 x 5: fewer pairs): dense.
         x, y = rng.normal(size=(n, 2)), rng.normal(size=(m, 2)) * 0.5 + 1.0
         P, Q = Discrete(x), Discrete(y)
         assert auto_method(P, Q) == "sparse"
@@ -174,19 +174,17 @@ class TestAutoMethod:
         else:
             assert auto_method(Discrete(x[:-1]), Q) == "network_simplex"
 
-    @pytest.mark.parametrize(("n", "m", "d"), [(1100, 15, 2), (4096, 15, 2), (12, 4000, 2),
-                                                (1100, 15, 8)])
-    def test_a_side_of_15_atoms_or_fewer_stays_dense(self, rng, n, m, d):
-        assert SPARSE_AUTO_MIN_SIDE_VALUE == 15
+    @pytest.mark.parametrize(("n", "m", "d"), [(1100, 3, 2), (4096, 1, 2), (2, 4000, 2),
+                                                (1100, 3, 8)])
+    def test_a_side_of_3_atoms_or_fewer_stays_dense(self, rng, n, m, d):
+        assert SPARSE_AUTO_MIN_SIDE_VALUE == 3
         P, Q = Discrete(rng.normal(size=(n, d))), Discrete(rng.normal(size=(m, d)))
         assert n * m >= SPARSE_AUTO_MIN_PAIRS_VALUE
         assert auto_method(P, Q) == "network_simplex"
 
-    @pytest.mark.parametrize(("n", "m", "d"), [(1100, 16, 2), (1024, 64, 2), (20, 1000, 8),
+    @pytest.mark.parametrize(("n", "m", "d"), [(1100, 4, 2), (1024, 64, 2), (20, 1000, 8),
                                                 (500, 50, 3)])
-    def test_a_side_of_16_atoms_or_more_goes_sparse(self, rng, n, m, d):
-        # (it was more than 64: sparse took 0.78x-0.81x dense's time at 500 x 50,
-        # 1000 x 20 and 1640 x 16, four shapes summed in 2-D, 8-D and 32-D)
+    def test_a_side_of_4_atoms_or_more_goes_sparse(self, rng, n, m, d):
         x, y = rng.normal(size=(n, d)), rng.normal(size=(m, d)) * 0.5 + 1.0
         P, Q = Discrete(x), Discrete(y)
         assert auto_method(P, Q) == "sparse"
