@@ -97,8 +97,10 @@ SPARSE_AUTO_MIN_ATOMS = 2000
 #: nothing was measured. (Before the solve on all pairs, the crossover lay at 16,384
 #: pairs in up to 3-D and 12,100 above, with more than 15 atoms a side.)
 SPARSE_AUTO_MIN_PAIRS_VALUE = 64
-#: ... above 3 dimensions (the same since the solve on all pairs; it was 12,100).
-SPARSE_AUTO_MIN_PAIRS_VALUE_HIGH_D = 64
+#: The same threshold above 3 dimensions, where it was 12,100 until the solve on all pairs
+#: made the crossover independent of the dimension: kept for code that reads it, equal to
+#: ``SPARSE_AUTO_MIN_PAIRS_VALUE`` (``method="auto"`` reads only that one).
+SPARSE_AUTO_MIN_PAIRS_VALUE_HIGH_D = SPARSE_AUTO_MIN_PAIRS_VALUE
 #: ... when the smaller cloud has more than this many atoms (measured from 4; it was 15,
 #: and 64 before the dual start's coarse level kept the smaller cloud's points,
 #: ``SparseOptions.dual_cell_size``: then 1220 x 41 took 1.01x-1.12x the dense time).
@@ -190,8 +192,7 @@ def earth_mover(
         and m; the result is then the optimal transport cost for that cost.
     method : {"auto", "closed_form_1d", "network_simplex", "sparse"}, default "auto"
         ``"auto"`` uses the closed form on the line, the sparse solver for point clouds in
-        dimension >= 2 with at least ``SPARSE_AUTO_MIN_PAIRS_VALUE`` (64; above 3-D
-        ``SPARSE_AUTO_MIN_PAIRS_VALUE_HIGH_D``, 64) pairs and more than
+        dimension >= 2 with at least ``SPARSE_AUTO_MIN_PAIRS_VALUE`` (64) pairs and more than
         ``SPARSE_AUTO_MIN_SIDE_VALUE`` (3) atoms on the smaller side
         (in :func:`earth_mover_solution`: ``SPARSE_AUTO_MIN_ATOMS``, 2000 atoms each, so
         that the plan stays dense below), and the dense network simplex otherwise (the
@@ -367,9 +368,7 @@ def _use_sparse(method: str, prob: Problem, *, value_only: bool) -> bool:
         return False
     n, m = prob.x.shape[0], prob.y.shape[0]
     if value_only:
-        pairs = (SPARSE_AUTO_MIN_PAIRS_VALUE if prob.x.shape[1] <= 3
-                 else SPARSE_AUTO_MIN_PAIRS_VALUE_HIGH_D)
-        return n * m >= pairs and min(n, m) > SPARSE_AUTO_MIN_SIDE_VALUE
+        return n * m >= SPARSE_AUTO_MIN_PAIRS_VALUE and min(n, m) > SPARSE_AUTO_MIN_SIDE_VALUE
     return min(n, m) >= SPARSE_AUTO_MIN_ATOMS
 
 

@@ -34,6 +34,7 @@ from ._resources import numba_missing
 
 __all__ = [
     "DENSE_WHILE_COMPILING_PAIRS",
+    "finish",
     "ready",
     "start",
     "wait",
@@ -93,6 +94,15 @@ def wait(timeout: float | None = None) -> bool:
     """Wait for the warm-up of this process (started if need be); whether it finished."""
     start()
     return _warmup().large.wait(timeout)
+
+
+def finish() -> None:
+    """Wait for this process's warm-up if it has started; start none. (For code that
+    replaces a kernel's module globals, as tests do: a warm-up compiling meanwhile would
+    read the replacement.)"""
+    thread = _warmup().thread
+    if thread.ident is not None:
+        thread.join()
 
 
 def warm_up(small: threading.Event | None = None, large: threading.Event | None = None) -> None:

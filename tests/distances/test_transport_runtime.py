@@ -109,6 +109,31 @@ class TestFirstCall:
             assert solve_with_options(prob, SparseOptions(**opts)).solution.certificate.ok
         assert sum(len(k.signatures) for k in kernels) == before
 
+    def test_finish_waits_for_a_started_warm_up_and_starts_none(self, monkeypatch):
+        """``finish`` (for code that replaces a kernel's globals): nothing started,
+        nothing to wait for, and it starts nothing; once started, it returns when the
+        warm-up has done its work."""
+        import threading
+        import time
+
+        done = []
+
+        def slow_warm_up(small, large):
+            time.sleep(0.2)
+            done.append(True)
+            small.set()
+            large.set()
+
+        monkeypatch.setattr(_warmup, "warm_up", slow_warm_up)
+        monkeypatch.setattr(_warmup, "_STATE", [])
+        _warmup.finish()
+        state = _warmup._warmup()
+        assert state.thread.ident is None and done == []
+        _warmup.start()
+        _warmup.finish()
+        assert done == [True] and not state.thread.is_alive()
+        assert state.thread is not threading.current_thread()
+
     def test_without_numba_auto_and_sparse_answer_dense_with_one_warning(self):
         """``import numba`` fails (blocked in sys.modules): earth_mover answers with the
         dense solver and warns once; solve_sparse names what is missing."""
