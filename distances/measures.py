@@ -9,6 +9,7 @@ were given in.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -217,13 +218,36 @@ def _merge_duplicates(
         # when there are no ties). Where the first coordinates are distinct they alone
         # set that order: one argsort instead of a sort on every coordinate (Discrete of
         # 500 atoms in 16-D: 476 -> 120 us).
+        # Where they are not, the first k coordinates: as many as make ties unlikely if
+        # each takes as many values as the first (distinct^k >= 512 n^2), twice as many
+        # while rows still tie on them. Rows distinct on their first k coordinates are in
+        # lexicographic order once in the order of those (500 atoms of N(0, 9 I) rounded
+        # to integers, 19 values a coordinate: in 32-D 7 coordinates, 426 -> 103 us; in
+        # 8-D 7 coordinates, 133 -> 99 us).
+        d = x.shape[1]
         order = np.argsort(x[:, 0], kind="stable")
         first = x[order, 0]
-        if bool((first[1:] == first[:-1]).any()):
-            order = np.lexsort(x.T[::-1])
+        same = first[1:] == first[:-1]
+        ties = None
+        if bool(same.any()):
+            distinct = n - int(same.sum())
+            k = d if distinct < 2 else min(d, math.ceil(math.log(512.0 * n * n)
+                                                         / math.log(distinct)))
+            while True:
+                order = np.lexsort(x[:, :k].T[::-1])
+                if k == d:
+                    break
+                head = x[order, :k]
+                if not bool(np.all(head[1:] == head[:-1], axis=1).any()):
+                    ties = np.zeros(n - 1, dtype=bool)  # distinct on their first k
+                    break
+                k = min(2 * k, d)
+        else:
+            ties = np.zeros(n - 1, dtype=bool)  # distinct first coordinates
         xs = x[order]
+        if ties is None:
+            ties = np.all(xs[1:] == xs[:-1], axis=1)
         ws = None if w is None else w[order]
-        ties = np.all(xs[1:] == xs[:-1], axis=1)
     if not ties.any():
         return xs, (np.full(n, 1.0 / n) if ws is None else ws)
     starts = np.flatnonzero(np.concatenate(([True], ~ties)))

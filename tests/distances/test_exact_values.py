@@ -73,6 +73,31 @@ def test_atoms_sort_lexicographically_with_or_without_ties_in_the_first_coordina
         P = Discrete(x)
         assert np.array_equal(P.atoms, np.unique(x, axis=0))
 
+
+@pytest.mark.parametrize(("grid_columns", "repeats"), [(0, False), (3, False), (12, False),
+                                                       (16, True)])
+def test_ties_broken_by_as_few_coordinates_as_needed_keep_the_order(
+    grid_columns, repeats, rng
+):
+    """Where the first coordinates tie, the sort uses the first k coordinates (enough for
+    ties to be unlikely), doubling k while rows still tie on them. 16-D rows whose first
+    ``grid_columns`` coordinates take 2 values (the others normal) need 1, 2, 4 ... 16 of
+    them; repeated rows need all 16 and merge. np.unique(axis=0)'s atoms and summed
+    weights either way (an order on too few coordinates fails it)."""
+    for _ in range(10):
+        n = int(rng.integers(2, 300))
+        x = rng.normal(size=(n, 16))
+        x[:, 0] = rng.integers(0, 2, size=n)
+        x[:, :grid_columns] = rng.integers(0, 2, size=(n, grid_columns))
+        if repeats:
+            x = x[rng.integers(0, n, size=n)]
+        w = rng.dirichlet(np.ones(n))
+        atoms, inverse = np.unique(x, axis=0, return_inverse=True)
+        P = Discrete(x, w)
+        assert np.array_equal(P.atoms, atoms)
+        assert_allclose(P.weights, np.bincount(inverse.ravel(), w), rtol=4 * EPS, atol=0)
+
+
 class TestDisjointSupports:
     """The paper's point: disjoint supports saturate TV, JS and KL, W1 stays informative."""
 
