@@ -194,6 +194,13 @@ class Discrete:
         return f"Discrete(<{self.size} atoms in R^{self.dim}>)"
 
 
+#: :func:`_merge_duplicates` sorts tied rows on their first k coordinates, k the smallest
+#: with values^k >= _TIE_MARGIN n^2 (values: those of the first coordinate), then twice as
+#: many while rows still tie on them. A heuristic of speed only: any k gives the same
+#: order, since rows that tie on k coordinates are sorted again on more.
+_TIE_MARGIN = 512.0
+
+
 def _merge_duplicates(
     x: NDArray[np.float64], w: NDArray[np.float64] | None
 ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
@@ -219,7 +226,7 @@ def _merge_duplicates(
         # set that order: one argsort instead of a sort on every coordinate (Discrete of
         # 500 atoms in 16-D: 476 -> 120 us).
         # Where they are not, the first k coordinates: as many as make ties unlikely if
-        # each takes as many values as the first (distinct^k >= 512 n^2), twice as many
+        # each takes as many values as the first (values^k >= _TIE_MARGIN n^2), twice as many
         # while rows still tie on them. Rows distinct on their first k coordinates are in
         # lexicographic order once in the order of those (500 atoms of N(0, 9 I) rounded
         # to integers, 19 values a coordinate: in 32-D 7 coordinates, 426 -> 103 us; in
@@ -228,26 +235,25 @@ def _merge_duplicates(
         order = np.argsort(x[:, 0], kind="stable")
         first = x[order, 0]
         same = first[1:] == first[:-1]
-        ties = None
-        if bool(same.any()):
-            distinct = n - int(same.sum())
-            k = d if distinct < 2 else min(d, math.ceil(math.log(512.0 * n * n)
-                                                         / math.log(distinct)))
+        distinct = not bool(same.any())  # rows known distinct (on some coordinates)
+        if not distinct:
+            values = n - int(same.sum())
+            k = d if values < 2 else min(d, math.ceil(math.log(_TIE_MARGIN * n * n)
+                                                       / math.log(values)))
             while True:
                 order = np.lexsort(x[:, :k].T[::-1])
                 if k == d:
                     break
                 head = x[order, :k]
                 if not bool(np.all(head[1:] == head[:-1], axis=1).any()):
-                    ties = np.zeros(n - 1, dtype=bool)  # distinct on their first k
+                    distinct = True
                     break
                 k = min(2 * k, d)
-        else:
-            ties = np.zeros(n - 1, dtype=bool)  # distinct first coordinates
         xs = x[order]
-        if ties is None:
-            ties = np.all(xs[1:] == xs[:-1], axis=1)
         ws = None if w is None else w[order]
+        if distinct:
+            return xs, (np.full(n, 1.0 / n) if ws is None else ws)
+        ties = np.all(xs[1:] == xs[:-1], axis=1)
     if not ties.any():
         return xs, (np.full(n, 1.0 / n) if ws is None else ws)
     starts = np.flatnonzero(np.concatenate(([True], ~ties)))

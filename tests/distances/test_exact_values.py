@@ -98,6 +98,32 @@ def test_ties_broken_by_as_few_coordinates_as_needed_keep_the_order(
         assert_allclose(P.weights, np.bincount(inverse.ravel(), w), rtol=4 * EPS, atol=0)
 
 
+@pytest.mark.parametrize("kind", ["binary", "repeated"])
+def test_ties_on_the_first_coordinates_double_them(kind, rng):
+    """A first coordinate of 50 values makes 5 coordinates look enough (50^5 >= 512 n^2)
+    for 300 rows. ``binary``: coordinates 1-3 take two values and the 4th one, so rows
+    still tie on the first 5 and the sort doubles them to 10 (distinct there: the normal
+    coordinates 5-9).
+    ``repeated``: rows repeated, so ties remain up to all 16 coordinates, and merge. The
+    order and the merged weights stay np.unique(axis=0)'s either way; a sort that trusted
+    its first 5 coordinates, or tested the ties along the wrong axis, fails it."""
+    n = 300
+    for _ in range(5):
+        x = rng.normal(size=(n, 16))
+        x[:, 0] = rng.integers(0, 50, size=n)
+        if kind == "binary":
+            x[:, 1:4] = rng.integers(0, 2, size=(n, 3))
+            x[:, 4] = 0.0  # (no two rows differ in all of the first 5)
+        else:
+            x[rng.integers(0, n, size=40)] = x[:40]
+        w = rng.dirichlet(np.ones(n))
+        atoms, inverse = np.unique(x, axis=0, return_inverse=True)
+        P = Discrete(x, w)
+        assert (P.size < n) == (kind == "repeated")
+        assert np.array_equal(P.atoms, atoms)
+        assert_allclose(P.weights, np.bincount(inverse.ravel(), w), rtol=4 * EPS, atol=0)
+
+
 class TestDisjointSupports:
     """The paper's point: disjoint supports saturate TV, JS and KL, W1 stays informative."""
 

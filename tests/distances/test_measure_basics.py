@@ -68,3 +68,15 @@ def test_atoms_and_weights_are_read_only() -> None:
         P.atoms[0, 0] = 5.0
     with pytest.raises(ValueError, match="read-only"):
         P.weights[0] = 1.0
+
+
+def test_equal_measures_have_equal_atoms_and_weights() -> None:
+    """Equality needs the same atoms and the same weights, not only the same shape: two
+    measures that differ in one atom, or in the weights of the same atoms, differ (and
+    equal ones hash alike)."""
+    P = Discrete([[0.0, 0.0], [1.0, 1.0]], [0.25, 0.75])
+    assert P == Discrete([[1.0, 1.0], [0.0, 0.0]], [0.75, 0.25])
+    assert hash(P) == hash(Discrete([[1.0, 1.0], [0.0, 0.0]], [0.75, 0.25]))
+    assert P != Discrete([[0.0, 0.0], [2.0, 2.0]], [0.25, 0.75])
+    assert P != Discrete([[0.0, 0.0], [1.0, 1.0]], [0.5, 0.5])
+    assert P != Discrete([[0.0, 0.0], [1.0, 1.0], [2.0, 2.0]])
