@@ -275,6 +275,21 @@ def _unused(order, used):
     return out[:k]
 
 
+@kernel(inline="always")
+def _place(i, j, ra, rb, used_r, used_c, out_r, out_c, out_m, k):
+    """The greedy's piece (i, j): as much as both ends have left, written at ``k``; it uses
+    up the row (when both are) or the column. Returns k + 1."""
+    g = min(ra[i], rb[j])
+    out_r[k], out_c[k], out_m[k] = i, j, g
+    ra[i] -= g
+    rb[j] -= g
+    if ra[i] <= rb[j]:
+        used_r[i] = True
+    else:
+        used_c[j] = True
+    return k + 1
+
+
 @kernel
 def least_cost_pieces(a, b, rows, cols, cost, ox, oy):
     """The least-cost plan on the arcs (rows, cols, cost): the arcs in increasing cost
@@ -297,16 +312,8 @@ def least_cost_pieces(a, b, rows, cols, cost, ox, oy):
         i, j = rows[q], cols[q]
         if used_r[i] or used_c[j]:
             continue
-        g = min(ra[i], rb[j])
-        out_r[k], out_c[k], out_m[k] = i, j, g
+        k = _place(i, j, ra, rb, used_r, used_c, out_r, out_c, out_m, k)
         picked[q] = True
-        k += 1
-        ra[i] -= g
-        rb[j] -= g
-        if ra[i] <= rb[j]:
-            used_r[i] = True
-        else:
-            used_c[j] = True
     k_least = k
     left_r, left_c = _unused(ox, used_r), _unused(oy, used_c)
     n_r, n_c = left_r.shape[0], left_c.shape[0]
@@ -384,15 +391,7 @@ def least_cost_all_pairs(a, b, cost):
             i, j = q // m, q % m
             if used_r[i] or used_c[j]:
                 continue
-            g = min(ra[i], rb[j])
-            out_r[k], out_c[k], out_m[k] = i, j, g
-            k += 1
-            ra[i] -= g
-            rb[j] -= g
-            if ra[i] <= rb[j]:
-                used_r[i] = True
-            else:
-                used_c[j] = True
+            k = _place(i, j, ra, rb, used_r, used_c, out_r, out_c, out_m, k)
         if tau == np.inf:
             break
     return out_r[:k], out_c[:k], out_m[:k]

@@ -33,11 +33,12 @@ import numpy as np
 
 from ._jit import kernel
 from ._jit import unsigned as _U  # arr[_U(i)]: no wraparound test (see _jit)
+from ._pricing import LANES, row_minimum
 
 __all__ = [
     "Arcs", "Pivot", "Tree", "change_flow", "find_entering_arc", "find_entering_pair",
-    "find_join_node", "find_leaving_arc", "pivots", "pivots_on_pairs", "update_potentials",
-    "update_tree_structure",
+    "find_join_node", "find_leaving_arc", "minor_iteration", "pivots", "pivots_on_pairs",
+    "update_potentials", "update_tree_structure",
 ]
 
 #: The root's potential is brought back to 0 (all potentials shifted alike) when it drifts
@@ -139,11 +140,6 @@ def _stride(n):
         step += 1
 
 
-#: Lanes of a row's minimum reduced cost in :func:`find_entering_pair` (independent running
-#: minima, which the compiler turns into vector instructions).
-_LANES = 8
-
-
 @kernel(inline="always")
 def find_entering_pair(n, m, arcs, tree, cand, n_cand, next_row, rows_per_block, stride,
                        eps, red):
@@ -152,23 +148,11 @@ def find_entering_pair(n, m, arcs, tree, cand, n_cand, next_row, rows_per_block,
     row's reduced costs computed in one loop over contiguous costs and demand potentials
     (vectorized, without the gathers of the arcs' ends) and passed over again only when
     its minimum is below ``-eps``. Returns (entering arc, list length, next row)."""
-    src, tgt, cost, state, pi = arcs.src, arcs.tgt, arcs.cost, arcs.state, tree.pi
-    best = -eps
-    in_arc = -1
-    kept = 0
-    for q in range(n_cand):
-        e = cand[_U(q)]
-        c = state[_U(e)] * (cost[_U(e)] + pi[_U(src[_U(e)])] - pi[_U(tgt[_U(e)])])
-        cand[_U(kept)] = e
-        kept += c < -eps
-        if c < best:
-            best = c
-            in_arc = e
-    n_cand = kept
+    cost, state, pi = arcs.cost, arcs.state, tree.pi
+    in_arc, best, n_cand = minor_iteration(arcs, tree, cand, n_cand, eps)
     if in_arc < 0:
         size = cand.shape[0]
-        whole = m - m % _LANES
-        lanes = np.empty(_LANES)
+        lanes = np.empty(LANES)
         i = next_row
         left = n
         while left > 0:
@@ -179,16 +163,7 @@ def find_entering_pair(n, m, arcs, tree, cand, n_cand, next_row, rows_per_block,
                 pu = pi[_U(i)]
                 for j in range(m):
                     red[j] = state[_U(base + j)] * (cost[_U(base + j)] + pu - pi[_U(n + j)])
-                lanes[:] = np.inf
-                for j0 in range(0, whole, _LANES):
-                    for q in range(_LANES):
-                        lanes[q] = min(lanes[q], red[j0 + q])
-                low = np.inf
-                for q in range(_LANES):
-                    low = min(low, lanes[q])
-                for j in range(whole, m):
-                    low = min(low, red[j])
-                if low < -eps:
+                if row_minimum(red, lanes) < -eps:
                     for j in range(m):
                         c = red[j]
                         if c < -eps:
@@ -209,15 +184,10 @@ def find_entering_pair(n, m, arcs, tree, cand, n_cand, next_row, rows_per_block,
 
 
 @kernel(inline="always")
-def find_entering_arc(first_arc, n_arcs, arcs, tree, cand, n_cand, next_arc, block, eps):
-    """The entering arc (-1: none, the basis is optimal): the pricing rule.
-
-    Minor iterations take the most violated arc of the candidate list ``cand`` (re-priced
-    with the current potentials, the others dropped); when none is left, a major iteration
-    scans on from ``next_arc``, block by block, until it has collected violated arcs (all
-    of them, up to the list's size, near the optimum, where a plain block search would
-    rescan the whole arc set for each of the last few pivots). An empty list (``cand`` of
-    size 0) is LEMON's block search. Returns (entering arc, list length, next arc)."""
+def minor_iteration(arcs, tree, cand, n_cand, eps):
+    """The candidate list re-priced with the current potentials: the most violated arc
+    (-1: none below ``-eps``) and its reduced cost, the violated arcs kept at the front of
+    ``cand``. Returns (entering arc, its reduced cost or -eps, list length)."""
     src, tgt, cost, state, pi = arcs.src, arcs.tgt, arcs.cost, arcs.state, tree.pi
     best = -eps
     in_arc = -1
@@ -230,7 +200,21 @@ def find_entering_arc(first_arc, n_arcs, arcs, tree, cand, n_cand, next_arc, blo
         if c < best:  # (best <= -eps)
             best = c
             in_arc = e
-    n_cand = kept
+    return in_arc, best, kept
+
+
+@kernel(inline="always")
+def find_entering_arc(first_arc, n_arcs, arcs, tree, cand, n_cand, next_arc, block, eps):
+    """The entering arc (-1: none, the basis is optimal): the pricing rule.
+
+    Minor iterations take the most violated arc of the candidate list ``cand`` (re-priced
+    with the current potentials, the others dropped); when none is left, a major iteration
+    scans on from ``next_arc``, block by block, until it has collected violated arcs (all
+    of them, up to the list's size, near the optimum, where a plain block search would
+    rescan the whole arc set for each of the last few pivots). An empty list (``cand`` of
+    size 0) is LEMON's block search. Returns (entering arc, list length, next arc)."""
+    src, tgt, cost, state, pi = arcs.src, arcs.tgt, arcs.cost, arcs.state, tree.pi
+    in_arc, best, n_cand = minor_iteration(arcs, tree, cand, n_cand, eps)
     if in_arc < 0:
         # block by block from next_arc, each block split where it wraps around (the
         # arcs of a block in one plain loop: no wrap test and count per arc, 4 % less)

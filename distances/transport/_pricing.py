@@ -50,7 +50,7 @@ from ._jit import kernel
 from ._jit import unsigned as _U  # arr[_U(i)]: no wraparound test (see _jit)
 from ._nearest import insert_sorted, squared_row
 
-__all__ = ["local_items", "price_matrix", "scan", "scan_matrix"]
+__all__ = ["LANES", "local_items", "price_matrix", "row_minimum", "scan", "scan_matrix"]
 
 #: Margin of a scan's squared-distance block test, relative to 1 + max|u| + max|v| + tol
 #: (the round-off it covers is a few 1e-16 of those).
@@ -322,10 +322,28 @@ def _groups(
     return g_starts, centre, np.maximum.reduceat(radius + vs, first)
 
 
-#: Lanes of the row minimum in :func:`price_matrix`: independent running minima that the
-#: compiler turns into vector instructions (one running minimum is a chain of dependent
-#: comparisons it must keep in order without fast-math).
-_LANES = 8
+#: Lanes of :func:`row_minimum`: independent running minima that the compiler turns into
+#: vector instructions (one running minimum is a chain of dependent comparisons it must
+#: keep in order without fast-math).
+LANES = 8
+
+
+@kernel(inline="always")
+def row_minimum(values, lanes):
+    """The smallest of ``values`` (inf if none), in ``LANES`` running minima kept in
+    ``lanes`` (an array of ``LANES``, overwritten)."""
+    m = values.shape[0]
+    whole = m - m % LANES
+    lanes[:] = np.inf
+    for j0 in range(0, whole, LANES):
+        for q in range(LANES):
+            lanes[q] = min(lanes[q], values[j0 + q])
+    low = np.inf
+    for q in range(LANES):
+        low = min(low, lanes[q])
+    for j in range(whole, m):
+        low = min(low, values[j])
+    return low
 
 
 @kernel
@@ -334,7 +352,8 @@ def price_matrix(cost, u, v, tol, per_row):
     pairs (reduced cost below -tol) of each row, each column's most violated row (-1:
     none below -tol), the smallest reduced cost and each row's, clipped above at 0.
 
-    Each row's reduced costs are computed and minimised in vectorized loops (8 lanes);
+    Each row's reduced costs are computed and minimised in vectorized loops
+    (:func:`row_minimum`);
     only a row whose minimum is below -tol is passed over again, once, for its columns'
     minima and its most violated pairs. Near the optimum few rows are: 2.7x faster at
     500 x 250 in 2-D than three passes over every row (192 -> 70 us), 3x at 1000 x 500 in
@@ -350,22 +369,13 @@ def price_matrix(cost, u, v, tol, per_row):
     top_r = np.empty(per_row)
     top_j = np.empty(per_row, np.int64)
     red = np.empty(m)
-    lanes = np.empty(_LANES)
-    whole = m - m % _LANES
+    lanes = np.empty(LANES)
     for i in range(n):
         ui = u[i]
         row = cost[i]
         for j in range(m):
             red[j] = row[j] - ui - v[j]
-        lanes[:] = np.inf
-        for j0 in range(0, whole, _LANES):
-            for q in range(_LANES):
-                lanes[q] = min(lanes[q], red[j0 + q])
-        best = np.inf
-        for q in range(_LANES):
-            best = min(best, lanes[q])
-        for j in range(whole, m):
-            best = min(best, red[j])
+        best = row_minimum(red, lanes)
         worst = min(worst, best)
         row_min[i] = min(best, 0.0)
         if best >= -tol:  # no violated pair: no column minimum below -tol either
