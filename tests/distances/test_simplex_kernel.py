@@ -693,9 +693,8 @@ def test_potentials_moved_on_the_larger_side_stay_exact(monkeypatch, start):
     root's drifts. Run in Python (numba's ``py_func``) with every such pivot recentring:
     the branch is taken, and the optimum, the dual feasibility and the tree arcs' zero
     reduced costs are those of POT's solution (a wrong sign or a missed node breaks them)."""
-    from distances.transport import _pivots, _simplex, _warmup
+    from distances.transport import _pivots, _simplex
 
-    _warmup.finish()  # a warm-up compiling the pivots would read the Python functions
     threshold = _Threshold()
     monkeypatch.setattr(_pivots, "_DRIFT", threshold)
     monkeypatch.setattr(_simplex, "pivots", _pivots.pivots.py_func)
