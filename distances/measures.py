@@ -251,10 +251,8 @@ def _merge_duplicates(
                 k = min(2 * k, d)
         xs = x[order]
         ws = None if w is None else w[order]
-        if distinct:
-            return xs, (np.full(n, 1.0 / n) if ws is None else ws)
-        ties = np.all(xs[1:] == xs[:-1], axis=1)
-    if not ties.any():
+        ties = None if distinct else np.all(xs[1:] == xs[:-1], axis=1)
+    if ties is None or not ties.any():
         return xs, (np.full(n, 1.0 / n) if ws is None else ws)
     starts = np.flatnonzero(np.concatenate(([True], ~ties)))
     if ws is None:

@@ -338,7 +338,7 @@ def all_pairs_plan(
 @kernel
 def _least_cost_plan(a, b, cost, max_iter, eps, rule):
     """:func:`all_pairs_plan` from the least-cost plan of all pairs
-    (:func:`~._bases.least_cost_basis`'s greedy: with every pair a candidate it places
+    (:func:`~._bases.least_cost_all_pairs`: with every pair a candidate the greedy places
     all the mass), completed to a spanning tree by arcs of mass 0 and hung under the root
     as :class:`TransportSimplex` hangs a tree; then :func:`~._pivots.pivots_on_pairs`
     with ``rule``'s candidate list, the arcs being the pairs in row-major order. Returns

@@ -34,7 +34,6 @@ from ._problem import (
     DEFAULT_MAX_ITER,
     PRICING_RTOL,
     SIMPLEX_EPS,
-    TINY_SCALE,
     Certificate,
     EarthMoverSolution,
     Problem,
@@ -42,6 +41,7 @@ from ._problem import (
     check_max_iter,
     power_of_two_below,
     scaled,
+    tolerance,
 )
 from ._resources import (
     SPARSE_BYTES_PER_POINT,
@@ -407,8 +407,7 @@ def _all_pairs(
     scale = centre(u, v, a, b)
     if rows.size:
         scale = max(scale, float(cost[rows, cols].max()))
-    tol = PRICING_RTOL * max(scale, TINY_SCALE)
-    _, _, _, worst, row_min = price_matrix(cost, u, v, tol, 1)
+    _, _, _, worst, row_min = price_matrix(cost, u, v, tolerance(PRICING_RTOL, scale), 1)
     n, m = a.size, b.size
     res = Rounds(True, Flow(rows, cols, mass, u, v), row_min, scale, float(worst), 1, 1,
                  n * m, n * m)
