@@ -349,14 +349,14 @@ def least_cost_pieces(a, b, rows, cols, cost, ox, oy):
 
 
 @kernel
-def least_cost_all_pairs(a, b, cost):
+def least_cost_all_pairs(a, b, cost, pick):
     """:func:`least_cost_pieces` on every pair of the C-ordered ``n x m`` matrix ``cost``
     (where the greedy places all the mass) without ordering all of them: first the pairs
     up to a threshold near the ``8 (n + m)``-th smallest cost (the quantile of a sample
     of 2048), then, in increasing cost too, those above it whose row and column both have
     mass left. The pairs left out have an end used up, which the greedy would skip
     anyway. At 500 x 50 the start took a third of its time ordering all 25,000 pairs.
-    Returns the pieces' (rows, cols, mass)."""
+    ``pick``: scratch of at least n m items. Returns the pieces' (rows, cols, mass)."""
     n, m = cost.shape
     pairs = n * m
     flat = cost.ravel()
@@ -374,7 +374,6 @@ def least_cost_all_pairs(a, b, cost):
     out_c = np.empty(n + m, np.int64)
     out_m = np.empty(n + m, np.float64)
     k = 0
-    pick = np.empty(pairs, np.int32)
     for second in (False, True):
         count = 0
         for i in range(n):

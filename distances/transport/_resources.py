@@ -17,13 +17,18 @@ from __future__ import annotations
 
 import importlib.util
 import sys
+import threading
 import time
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+import numpy as np
+from numpy.typing import NDArray
+
 __all__ = [
     "DENSE_BYTES_PER_PAIR",
+    "SCRATCH_MAX_BYTES",
     "SPARSE_BYTES_PER_POINT",
     "SparseUnavailableWarning",
     "available_memory",
@@ -31,6 +36,7 @@ __all__ = [
     "interruptible",
     "numba_available",
     "numba_missing",
+    "scratch",
 ]
 
 
@@ -156,3 +162,26 @@ def check_memory(need: int, what: str, advice: str) -> None:
         raise MemoryError(
             f"{what} needs about {need / 2**30:.1f} GiB; {avail / 2**30:.1f} GiB is "
             f"available to this process; {advice}")
+
+
+#: Scratch arrays of up to this many bytes (the cost matrix, the mask of candidate pairs)
+#: are kept per thread between solves (:func:`scratch`).
+SCRATCH_MAX_BYTES = 1 << 23
+_SCRATCH = threading.local()
+
+
+def scratch(name: str, size: int, dtype: type) -> NDArray:
+    """An uninitialised 1-D array of ``size`` items, kept for this thread's next solve
+    when at most SCRATCH_MAX_BYTES (one array per ``name``: a caller must be done with it
+    before the next call with the same name). A fresh array of a few MB costs a page fault
+    every 4 KB each time the allocator has returned it to the system: n = 500 in 2-D took
+    11.2-11.7 ms in some processes and 13.1-13.5 ms in others, where the 2 MB cost matrix
+    alone took 1.25 ms instead of 0.31 ms."""
+    nbytes = size * np.dtype(dtype).itemsize
+    if nbytes > SCRATCH_MAX_BYTES:
+        return np.empty(size, dtype)
+    buf = getattr(_SCRATCH, name, None)
+    if buf is None or buf.size < size or buf.dtype != dtype:
+        buf = np.empty(max(size, 1 << 12), dtype)
+        setattr(_SCRATCH, name, buf)
+    return buf[:size]

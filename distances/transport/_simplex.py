@@ -55,6 +55,7 @@ from numpy.typing import NDArray
 from ._bases import least_cost_all_pairs, span
 from ._jit import kernel
 from ._pivots import Arcs, Tree, pivots, pivots_on_pairs
+from ._resources import scratch
 from ._tree import build_tree, relabel, sort_arcs
 
 __all__ = [
@@ -329,38 +330,42 @@ def all_pairs_plan(
     with the rows sorted by their first coordinate (as :class:`distances.Discrete` sorts
     them) and visited in that order, the clustered clouds in 8-D took 2.04 ms, visited
     by a stride 1.30 ms."""
+    n_arcs = 1 + cost.shape[0] * cost.shape[1]
+    # the arcs' arrays are this thread's scratch arrays (_resources.scratch), which the
+    # kernel fills: fresh ones page-faulted (500 x 167: 500-700 faults, 1 ms of a 3 ms solve)
+    work = (scratch("pair_src", n_arcs, np.int32), scratch("pair_tgt", n_arcs, np.int32),
+            scratch("pair_cost", n_arcs, np.float64), scratch("pair_flow", n_arcs, np.float64),
+            scratch("pair_state", n_arcs, np.int8), scratch("pair_pick", n_arcs, np.int32))
     rows, cols, mass, u, v, ok = _least_cost_plan(
         np.ascontiguousarray(a, dtype=np.float64), np.ascontiguousarray(b, dtype=np.float64),
-        np.ascontiguousarray(cost, dtype=np.float64), int(max_iter), float(eps), TREE_RULE)
+        np.ascontiguousarray(cost, dtype=np.float64), int(max_iter), float(eps), TREE_RULE,
+        *work)
     return (rows, cols, mass, u, v) if ok else None
 
 
 @kernel
-def _least_cost_plan(a, b, cost, max_iter, eps, rule):
+def _least_cost_plan(a, b, cost, max_iter, eps, rule, src, tgt, arc_cost, flow, state, pick):
     """:func:`all_pairs_plan` from the least-cost plan of all pairs
     (:func:`~._bases.least_cost_all_pairs`: with every pair a candidate the greedy places
     all the mass), completed to a spanning tree by arcs of mass 0 and hung under the root
     as :class:`TransportSimplex` hangs a tree; then :func:`~._pivots.pivots_on_pairs`
     with ``rule``'s candidate list, the arcs being the pairs in row-major order. Returns
     rows, columns, masses of the positive flows, the potentials u, v, and whether the
-    pivots reached the optimum."""
+    pivots reached the optimum. ``src``, ``tgt``, ``arc_cost``, ``flow``, ``state``: the
+    arcs' arrays (1 + n m items each, filled here), ``pick`` scratch for the start."""
     n, m = cost.shape
     nodes = n + m
     size = nodes + 1
-    pairs = n * m
-    n_arcs = 1 + pairs
-    src = np.empty(n_arcs, np.int32)
-    tgt = np.empty(n_arcs, np.int32)
-    arc_cost = np.empty(n_arcs)
-    flow = np.zeros(n_arcs)
-    state = np.full(n_arcs, _LOWER, np.int8)
+    n_arcs = 1 + n * m
+    flow[:] = 0.0
+    state[:] = _LOWER
     src[0], tgt[0], arc_cost[0], state[0] = 0, nodes, 0.0, _TREE
     e = 1
     for i in range(n):
         for j in range(m):
             src[e], tgt[e], arc_cost[e] = i, n + j, cost[i, j]
             e += 1
-    r, c, mass = least_cost_all_pairs(a, b, cost)
+    r, c, mass = least_cost_all_pairs(a, b, cost, pick)
     r, c, mass = span(n, m, r, c, mass)
     t = r.size
     in_tree = np.empty(t + 1, np.int64)

@@ -13,7 +13,6 @@ Private module.
 from __future__ import annotations
 
 import logging
-import threading
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -30,8 +29,9 @@ from ._problem import (
     TINY_SCALE,
     SolverError,
 )
+from ._resources import scratch
 
-__all__ = ["SCRATCH_MAX_BYTES", "Rounds", "Solver", "run_rounds", "scan_all", "scratch"]
+__all__ = ["Rounds", "Solver", "run_rounds", "scan_all"]
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
@@ -39,29 +39,6 @@ IntArray = NDArray[np.int64]
 #: Progress of large solves (the rounds between scans, the scans) at INFO, for problems
 #: whose cost matrix is not kept: ``logging.basicConfig(level=logging.INFO)`` shows it.
 log = logging.getLogger("distances.sparse")
-
-#: Scratch arrays of up to this many bytes (the cost matrix, the mask of candidate pairs)
-#: are kept per thread between solves (:func:`scratch`).
-SCRATCH_MAX_BYTES = 1 << 23
-_SCRATCH = threading.local()
-
-
-def scratch(name: str, size: int, dtype: type) -> NDArray:
-    """An uninitialised 1-D array of ``size`` items, kept for this thread's next solve
-    when at most SCRATCH_MAX_BYTES (one array per ``name``: a caller must be done with it
-    before the next call with the same name). A fresh array of a few MB costs a page fault
-    every 4 KB each time the allocator has returned it to the system: n = 500 in 2-D took
-    11.2-11.7 ms in some processes and 13.1-13.5 ms in others, where the 2 MB cost matrix
-    alone took 1.25 ms instead of 0.31 ms."""
-    nbytes = size * np.dtype(dtype).itemsize
-    if nbytes > SCRATCH_MAX_BYTES:
-        return np.empty(size, dtype)
-    buf = getattr(_SCRATCH, name, None)
-    if buf is None or buf.size < size or buf.dtype != dtype:
-        buf = np.empty(max(size, 1 << 12), dtype)
-        setattr(_SCRATCH, name, buf)
-    return buf[:size]
-
 
 def scan_all(x, y, u, v, tol, per_row):
     """Price all pairs when the rounds ask (:data:`~distances.transport._rounds.SCAN`),

@@ -49,8 +49,9 @@ from ._resources import (
     check_memory,
     interruptible,
     numba_available,
+    scratch,
 )
-from ._solver import Rounds, Solver, run_rounds, scratch
+from ._solver import Rounds, Solver, run_rounds
 
 __all__ = [
     "PRICING_RTOL", "SparseOptions", "SparseResult", "solve_problem", "solve_sparse",

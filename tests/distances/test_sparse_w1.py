@@ -352,7 +352,7 @@ def test_iteration_limit_retried_then_refused(kept: bool, monkeypatch):
     then the solve is refused; in the rounds of either kind (kept cost matrix, local
     lists). A limit of 1/50 of the pivots the solve needs is enough (only the 100x retry
     lets it finish), 1/500 is not."""
-    import distances.transport._solver as ss
+    import distances.transport._resources as ss
     import distances.transport._sparse as sw
 
     rng = np.random.default_rng(0)
@@ -402,7 +402,7 @@ def test_int32_indices_give_the_int64_solution(local_lists: bool, monkeypatch,
     and certified value as int64, and the dense value. With local lists they also
     renumber the nodes and sort the arcs before each solve (renumber_nodes): other pivots,
     the dense value."""
-    import distances.transport._solver as ss
+    import distances.transport._resources as ss
     import distances.transport._sparse as sw
 
     opts = LOCAL_LISTS if local_lists else SparseOptions()
@@ -476,7 +476,7 @@ def test_renumbering_within_a_round_keeps_the_optimum(monkeypatch, rng: np.rando
 
 def test_scratch_arrays_are_per_thread_and_solves_in_threads_agree():
     """The cost matrix and the candidate mask of small problems are scratch arrays kept per
-    thread between solves (``_sparse_solver.scratch``). A solve reuses its thread's array
+    thread between solves (``_resources.scratch``). A solve reuses its thread's array
     (no fresh memory: the page faults it avoids took 1 ms of 12 at n = 500), other threads
     get their own, large ones are never kept; and four threads solving different problems
     at once, twice each (the second solve on the first one's arrays), get the values and
@@ -485,7 +485,7 @@ def test_scratch_arrays_are_per_thread_and_solves_in_threads_agree():
     assertion, the threaded solves corrupted memory and aborted the process."""
     from concurrent.futures import ThreadPoolExecutor
 
-    import distances.transport._solver as ss
+    import distances.transport._resources as ss
 
     first = ss.scratch("test", 100, np.float64)
     assert np.shares_memory(first, ss.scratch("test", 50, np.float64))

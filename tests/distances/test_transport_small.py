@@ -250,7 +250,7 @@ class TestSmallProblemsOnAllPairs:
         n = 40
         cost = np.abs(np.arange(n)[:, None] - np.arange(n)[None, :]).astype(float)
         a = np.full(n, 1 / n)
-        rows, cols, mass = least_cost_all_pairs(a, a, cost)
+        rows, cols, mass = least_cost_all_pairs(a, a, cost, np.empty(cost.size, np.int32))
         assert_allclose(np.bincount(rows, mass, n), a, atol=1e-15)
         assert float(mass @ cost[rows, cols]) == 0.0
         rng = np.random.default_rng(2)
@@ -259,7 +259,7 @@ class TestSmallProblemsOnAllPairs:
         a, b = rng.dirichlet(np.ones(60)), rng.dirichlet(np.ones(50))
         b *= a.sum() / b.sum()
         cost = cdist(x, y)
-        rows, cols, mass = least_cost_all_pairs(a, b, cost)
+        rows, cols, mass = least_cost_all_pairs(a, b, cost, np.empty(cost.size, np.int32))
         assert 0 in rows
         assert_allclose(np.bincount(rows, mass, 60), a, atol=1e-15)
         assert_allclose(np.bincount(cols, mass, 50), b, atol=1e-15)
