@@ -86,7 +86,7 @@ for _public in (Certificate, EarthMoverSolution, SolverError, certify):
 SPARSE_AUTO_MIN_ATOMS = 2000
 #: :func:`earth_mover` (the value only) with ``method="auto"`` switches to the sparse solver
 #: when the clouds have at least this many pairs (n m; 8 x 8, 16 x 4) in any dimension:
-#: the sparse solver solves problems of up to ``SparseOptions.dense_pairs`` (60,000)
+#: the sparse solver solves problems of up to ``SparseOptions.dense_pairs`` (125,000)
 #: pairs on all their pairs at once, in less time than the dense path (POT's network
 #: simplex plus the certificate) at every size measured. Sparse over dense time, eight
 #: shapes summed (``benchmarks/bench_peers.py --shapes all --contenders dense sparse

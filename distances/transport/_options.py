@@ -153,7 +153,7 @@ class SparseOptions:
         1.039x the time at 500 x 250 (``--ratio 2``) and 1.057x at 500 x 167 weighted
         (``--ratio 3 --weights random``); with the kernel (load 1.2) 16384 and 32768
         were within 3 % of 8192 at 500 x 500 and 1000 x 500.
-    dense_pairs : int, default 60,000
+    dense_pairs : int, default 125,000
         A problem that keeps its cost matrix and has at most this many pairs is solved on
         all of them at once (:func:`~distances.transport._simplex.all_pairs_plan`, the
         kernel that solves the small coarse levels), then priced and certified as the last
@@ -162,9 +162,19 @@ class SparseOptions:
         dense_pairs=0`` (the column generation instead; eight shapes summed, CPU, best of
         5, load 1.1-1.2; ``benchmarks/results/ab_small_dense_pairs_*.txt``): 1.412x the
         time at 500 x 50, 1.297x at 700 x 70, 1.389x at 500 x 83, 1.270x at 200 x 200,
-        1.435x at 250 x 125, 1.330x at 400 x 133 weighted. Above it, ``--variant
-        dense_pairs=200000`` (all pairs there too): 1.024x at 500 x 125 (62,500 pairs),
-        1.167x at 1000 x 100, 1.215x at 300 x 300.
+        1.435x at 250 x 125, 1.330x at 400 x 133 weighted. Up to 125,000 pairs (500 x 250)
+        once the kernel's arrays stopped page-faulting (:func:`~._resources.scratch`):
+        ``--variant dense_pairs=1000000`` (all pairs above too; 2-D and 8-D, CPU, best of
+        5, load 0.5-0.8; ``benchmarks/results/ab_small_dense_pairs_*.txt``) took 0.856x the
+        time at 500 x 167 weighted, 0.849x at 500 x 125 (3-D), 0.879x at 1000 x 100,
+        0.975x at 300 x 300, 1.054x at 500 x 250; above, 1.064x at 400 x 400, 1.248x at
+        1000 x 250, 1.210x at 1000 x 333 weighted. Where the column generation fell behind
+        the ``wasserstein`` package (the curve, 0.88x-0.97x at 500 x 125 in 3-D, 300 x 300
+        and 400 x 400 in 8-D; the clustered clouds, 0.92x-0.98x at 1000 x 100 and 500 x 167
+        weighted in 8-D), all pairs were 1.18x-1.72x; all pairs were at least 0.99x it on
+        every case (the 2-D ring, 500 x 167 weighted), the column generation 0.88x. (The
+        options below that quote sizes of at most 125,000 pairs were measured with the
+        column generation there; they now act on it only with a smaller ``dense_pairs``.)
     artificial_dust : float, default 1e-12
         Mass an artificial arc of the big-M start may keep from round-off (measured: up
         to 2e-16); more means the artificial cost was too small, and the solver starts
@@ -270,7 +280,7 @@ class SparseOptions:
     polish_max_pairs: int = 10**8
     artificial_dust: float = 1e-12
     coarse_dense_pairs: int = 1 << 13
-    dense_pairs: int = 60_000
+    dense_pairs: int = 125_000
     dual_start_ratio: float = 2.5
     dual_start_ratio_3d: float = 1.0
     dual_cell_size: int = 8

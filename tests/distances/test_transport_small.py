@@ -161,12 +161,12 @@ class TestPlanOfTheCoarseLevel:
         assert all_pairs_plan(a, b, cost, 10**6, SIMPLEX_EPS) is not None
 
     def test_certified_value_does_not_depend_on_the_coarse_solver(self):
-        """500 x 250 in 2-D (a 125 x 63 coarse level): the plan on all its pairs or the
-        sparse solve of the coarse level give the same certified value (to the
-        certificate's round-off)."""
+        """500 x 250 in 2-D by column generation (a 125 x 63 coarse level): the plan on
+        all its pairs or the sparse solve of the coarse level give the same certified
+        value (to the certificate's round-off)."""
         rng = np.random.default_rng(7)
         x, y = rng.standard_normal((500, 2)), 0.5 * rng.standard_normal((250, 2))
-        got = [solve_sparse(x, y, options=SparseOptions(coarse_dense_pairs=k))
+        got = [solve_sparse(x, y, options=SparseOptions(coarse_dense_pairs=k, dense_pairs=0))
                for k in (0, 1 << 13)]
         assert all(r.levels == 2 and r.solution.certificate.ok for r in got)
         assert got[1].solution.value == pytest.approx(got[0].solution.value, rel=1e-13)
@@ -444,7 +444,7 @@ class TestDualStart:
     def test_the_least_cost_start_builds_one_simplex(
         self, monkeypatch: pytest.MonkeyPatch, dual_cell_size: int, coarse: int
     ):
-        """500 x 125 in 2-D: one simplex for the coarse level (all pairs,
+        """500 x 125 in 2-D by column generation: one simplex for the coarse level (all pairs,
         ``_simplex.all_pairs_plan``: 63 cells of 8 points of x against the 125 points of
         y, or 125 x 32 cells of 4 points with ``dual_cell_size=0``) and one for the fine
         level, built from the least-cost plan once the candidates are known (a simplex of
@@ -469,7 +469,8 @@ class TestDualStart:
         monkeypatch.setattr(_simplex, "all_pairs_plan", recorded_plan)
         rng = np.random.default_rng(3)
         x, y = rng.standard_normal((500, 2)), 0.5 * rng.standard_normal((125, 2))
-        got = solve_sparse(x, y, options=SparseOptions(dual_cell_size=dual_cell_size))
+        got = solve_sparse(x, y, options=SparseOptions(dual_cell_size=dual_cell_size,
+                                                       dense_pairs=0))
         cells_y = 125 if dual_cell_size else 32
         assert got.levels == 2 and coarse_plans == [(coarse, cells_y)] and built == [500]
         want = ot.emd2(np.full(500, 1 / 500), np.full(125, 1 / 125), cdist(x, y))
