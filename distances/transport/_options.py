@@ -163,18 +163,17 @@ class SparseOptions:
         5, load 1.1-1.2; ``benchmarks/results/ab_small_dense_pairs_*.txt``): 1.412x the
         time at 500 x 50, 1.297x at 700 x 70, 1.389x at 500 x 83, 1.270x at 200 x 200,
         1.435x at 250 x 125, 1.330x at 400 x 133 weighted. Up to 125,000 pairs (500 x 250)
-        once the kernel's arrays stopped page-faulting (:func:`~._resources.scratch`):
-        ``--variant dense_pairs=1000000`` (all pairs above too; 2-D and 8-D, CPU, best of
-        5, load 0.5-0.8; ``benchmarks/results/ab_small_dense_pairs_*.txt``) took 0.856x the
-        time at 500 x 167 weighted, 0.849x at 500 x 125 (3-D), 0.879x at 1000 x 100,
-        0.975x at 300 x 300, 1.054x at 500 x 250; above, 1.064x at 400 x 400, 1.248x at
-        1000 x 250, 1.210x at 1000 x 333 weighted. Where the column generation fell behind
-        the ``wasserstein`` package (the curve, 0.88x-0.97x at 500 x 125 in 3-D, 300 x 300
-        and 400 x 400 in 8-D; the clustered clouds, 0.92x-0.98x at 1000 x 100 and 500 x 167
-        weighted in 8-D), all pairs were 1.18x-1.72x; all pairs were at least 0.99x it on
-        every case (the 2-D ring, 500 x 167 weighted), the column generation 0.88x. (The
-        options below that quote sizes of at most 125,000 pairs were measured with the
-        column generation there; they now act on it only with a smaller ``dense_pairs``.)
+        since the kernel's arrays stopped page-faulting (:func:`~._resources.scratch`):
+        the same command with ``--variant dense_pairs=0`` (the column generation; eight
+        shapes, CPU, best of 5, load 0.5-0.8) took 1.229x the time at 500 x 167 weighted
+        and 1.167x at 500 x 125 (2-D, 3-D, 8-D, 32-D), 1.141x at 1000 x 100, 1.080x at
+        300 x 300, 0.982x at 500 x 250 (2-D, 8-D); ``--variant dense_pairs=1000000`` (all
+        pairs above it too) 1.058x at 400 x 400, 1.287x at 1000 x 250, 1.218x at 1000 x 333
+        weighted. All pairs reached the ``wasserstein`` package on every case up to 500 x
+        250 (112 of 112), the column generation on 106: behind on the curve (0.86x-0.87x at
+        500 x 125 in 3-D and 300 x 300 in 8-D) and the clustered clouds (0.95x-0.99x).
+        (The options below that quote sizes of at most 125,000 pairs were measured with
+        the column generation there, and act on it only with a smaller ``dense_pairs``.)
     artificial_dust : float, default 1e-12
         Mass an artificial arc of the big-M start may keep from round-off (measured: up
         to 2e-16); more means the artificial cost was too small, and the solver starts
