@@ -174,6 +174,21 @@ class SparseOptions:
         500 x 125 in 3-D and 300 x 300 in 8-D) and the clustered clouds (0.95x-0.99x).
         (The options below that quote sizes of at most 125,000 pairs were measured with
         the column generation there, and act on it only with a smaller ``dense_pairs``.)
+    pairs_list_ratio : float, default 4.0
+        On all pairs (``dense_pairs``), a problem whose larger cloud has at least this many
+        times the atoms of the smaller (``inf``: never) keeps a candidate list of
+        ``sqrt(n m) / 2`` arcs instead of ``sqrt(n m) / 4`` (:meth:`pairs_list_div`; the
+        list of :func:`~distances.transport._pivots.pivots_on_pairs`). With few columns a
+        row, the rows' scans find violated arcs seldom near the optimum, and a longer list
+        amortises them. The kernel alone on the arrays a solve passes it (eight shapes
+        summed, best of 15; ``/2`` over ``/4``): 0.924x-0.968x the time at 10:1 (500 x 50
+        to 1000 x 100, 2-D to 32-D), 0.926x-0.995x at 8:1 to 5:1, 0.957x-0.991x at 600 x
+        150; but 1.020x at 500 x 167 in 2-D and 1.037x at 300 x 300 in 8-D. Whole solves,
+        ``python benchmarks/ab_small.py --repeat 5 --variant pairs_list_ratio=inf`` (the
+        ``/4`` list at every ratio; eight shapes summed, CPU, best of 5, load 0.4-1.0;
+        ``benchmarks/results/ab_small_pairs_list_ratio_*.txt``): 1.029x the time at
+        500 x 50 (2-D to 32-D), 1.035x at 1000 x 100, 1.014x at 500 x 83, 1.011x at
+        500 x 125.
     artificial_dust : float, default 1e-12
         Mass an artificial arc of the big-M start may keep from round-off (measured: up
         to 2e-16); more means the artificial cost was too small, and the solver starts
@@ -280,6 +295,7 @@ class SparseOptions:
     artificial_dust: float = 1e-12
     coarse_dense_pairs: int = 1 << 13
     dense_pairs: int = 125_000
+    pairs_list_ratio: float = 4.0
     dual_start_ratio: float = 2.5
     dual_start_ratio_3d: float = 1.0
     dual_cell_size: int = 8
@@ -301,7 +317,8 @@ class SparseOptions:
                 if not (isinstance(value, (int, float, np.floating))
                         and not isinstance(value, bool) and value >= 0):
                     raise ValueError(f"renumber_pivots must be a number >= 0; got {value!r}")
-            elif f.name in ("dual_start_ratio", "dual_start_ratio_3d", "dual_cell_ratio"):
+            elif f.name in ("dual_start_ratio", "dual_start_ratio_3d", "dual_cell_ratio",
+                            "pairs_list_ratio"):
                 if not (isinstance(value, (int, float, np.floating))
                         and not isinstance(value, bool) and value >= 1):
                     raise ValueError(f"{f.name} must be a number >= 1 (inf: never); "
@@ -327,6 +344,12 @@ class SparseOptions:
     def keeps_matrix(self, n: int, m: int, d: int) -> bool:
         """Whether the solver keeps the cost matrix and prices every pair each round."""
         return n * m <= (self.matrix_max_pairs if d <= 3 else self.matrix_max_pairs_high_d)
+
+    def pairs_list_div(self, n: int, m: int) -> int:
+        """The candidate list's divisor on all pairs (``sqrt(n m) // it`` arcs): 2 where
+        the sizes differ by ``pairs_list_ratio`` or more, else 4 (the rounds' own,
+        ``_simplex.TREE_RULE``)."""
+        return 2 if max(n, m) >= self.pairs_list_ratio * min(n, m) else 4
 
     def node_index(self, nodes: int) -> type:
         """The integer type of the simplex's node and arc numbers for ``nodes`` atoms:

@@ -303,13 +303,15 @@ class TransportSimplex:
 
 def all_pairs_plan(
     a: FloatArray, b: FloatArray, cost: FloatArray, max_iter: int, eps: float,
+    list_div: int = TREE_RULE,
 ) -> tuple[IntArray, IntArray, FloatArray, FloatArray, FloatArray] | None:
     """The optimal plan of a small problem on all its ``n x m`` pairs (``cost``, a
     C-ordered matrix), by this simplex from the least-cost plan of all pairs with the
-    candidate-list rule (:data:`TREE_RULE`), as (rows, columns, masses) of the positive
-    flows followed by the basis' potentials (u, v: u_i + v_j <= c_ij + eps on every
-    pair, equality on the basis); None if ``max_iter`` pivots did not reach the optimum
-    (the caller then solves the problem otherwise).
+    candidate-list rule (``list_div``: :data:`TREE_RULE`, or the sparse solver's
+    :meth:`~distances.sparse_w1.SparseOptions.pairs_list_div`), as (rows, columns,
+    masses) of the positive flows followed by the basis' potentials (u, v: u_i + v_j <=
+    c_ij + eps on every pair, equality on the basis); None if ``max_iter`` pivots did not
+    reach the optimum (the caller then solves the problem otherwise).
 
     The sparse solver's smallest coarse level (125 x 63 cells under 500 x 250 points),
     whose plan and potentials seed the finer level, and whole problems of up to
@@ -338,8 +340,8 @@ def all_pairs_plan(
             scratch("pair_state", n_arcs, np.int8), scratch("pair_pick", n_arcs, np.int32))
     rows, cols, mass, u, v, ok = _least_cost_plan(
         np.ascontiguousarray(a, dtype=np.float64), np.ascontiguousarray(b, dtype=np.float64),
-        np.ascontiguousarray(cost, dtype=np.float64), int(max_iter), float(eps), TREE_RULE,
-        *work)
+        np.ascontiguousarray(cost, dtype=np.float64), int(max_iter), float(eps),
+        int(list_div), *work)
     return (rows, cols, mass, u, v) if ok else None
 
 

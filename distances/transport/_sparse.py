@@ -401,7 +401,8 @@ def _all_pairs(
     from ._rounds import centre
     from ._simplex import all_pairs_plan
 
-    plan = all_pairs_plan(a, b, cost, opts.max_iter, SIMPLEX_EPS)
+    plan = all_pairs_plan(a, b, cost, opts.max_iter, SIMPLEX_EPS,
+                          opts.pairs_list_div(a.size, b.size))
     if plan is None:
         return None
     rows, cols, mass, u, v = plan

@@ -219,6 +219,34 @@ class TestSmallProblemsOnAllPairs:
         assert res.edges < 3000 and res.solution.certificate.ok
         assert res.solution.value == pytest.approx(want, rel=1e-12)
 
+    def test_sizes_apart_keep_a_longer_candidate_list(self, monkeypatch):
+        """From ``pairs_list_ratio`` (4) times the atoms of the smaller cloud, the pivots on
+        all pairs keep a list of sqrt(n m) / 2 arcs instead of / 4 (either side larger);
+        the list changes the path, not the optimum."""
+        from distances.transport import _simplex
+
+        opts = SparseOptions()
+        assert opts.pairs_list_div(500, 125) == opts.pairs_list_div(125, 500) == 2
+        assert opts.pairs_list_div(500, 126) == opts.pairs_list_div(126, 500) == 4
+        assert SparseOptions(pairs_list_ratio=np.inf).pairs_list_div(500, 1) == 4
+        with pytest.raises(ValueError, match="pairs_list_ratio must be a number >= 1"):
+            SparseOptions(pairs_list_ratio=0.5)
+        seen: list[int] = []
+        real = _simplex.all_pairs_plan
+
+        def recorded(a, b, cost, max_iter, eps, list_div=_simplex.TREE_RULE):
+            seen.append(list_div)
+            return real(a, b, cost, max_iter, eps, list_div)
+
+        monkeypatch.setattr(_simplex, "all_pairs_plan", recorded)
+        rng = np.random.default_rng(5)
+        x, y = rng.standard_normal((400, 3)), rng.standard_normal((40, 3)) + 0.2
+        want = ot.emd2(np.full(400, 1 / 400), np.full(40, 1 / 40), cdist(x, y))
+        values = [solve_sparse(x, y, options=SparseOptions(pairs_list_ratio=r)).solution.value
+                  for r in (4.0, np.inf)]
+        assert seen == [2, 4]
+        assert values == pytest.approx([want, want], rel=1e-12)
+
     @pytest.mark.parametrize("order", ["given", "sorted", "reversed"])
     def test_rows_in_any_order_give_the_same_value(self, order):
         """The pricing visits the rows by a stride coprime to n, whatever their order
