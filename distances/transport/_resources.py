@@ -1,4 +1,4 @@
-"""What a solve needs from the machine: memory, numba, and the keyboard.
+"""What a solve needs from the machine: memory, numba, the keyboard, scratch arrays.
 
 * Memory: each solver estimates its peak from measured bytes a pair (dense) or a point
   (sparse) and refuses up front (:func:`check_memory`, a MemoryError naming the size)
@@ -9,6 +9,8 @@
   kernels can be compiled; without it the dense solver answers (one warning a process).
 * Ctrl-C: :func:`interruptible` delivers an interrupt inside a compiled kernel as
   KeyboardInterrupt.
+* Scratch memory: :func:`scratch` keeps a solve's large arrays per thread for the next
+  solve, which fresh memory would make page-fault.
 
 Private module.
 """
@@ -164,8 +166,9 @@ def check_memory(need: int, what: str, advice: str) -> None:
             f"available to this process; {advice}")
 
 
-#: Scratch arrays of up to this many bytes (the cost matrix, the mask of candidate pairs)
-#: are kept per thread between solves (:func:`scratch`).
+#: Scratch arrays of up to this many bytes (the cost matrix, the mask of candidate pairs,
+#: the arcs of the pivots on all pairs) are kept per thread between solves
+#: (:func:`scratch`).
 SCRATCH_MAX_BYTES = 1 << 23
 _SCRATCH = threading.local()
 
