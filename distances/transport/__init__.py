@@ -14,13 +14,16 @@ the top of a call down, and what flows between them::
                  STALL_RTOL, one floor TINY_SCALE: tolerance(rtol, scale)); max_iter rule and
                  retry_at_limit; exact power-of-two cost scaling; POT imported once.
     _resources   memory estimates and refusals (check_memory), numba's presence, Ctrl-C
-                 (interruptible): what a solve needs from the machine.
+                 (interruptible), per-thread scratch arrays (scratch): what a solve needs
+                 from the machine.
     _options     SparseOptions: every tuning value of the sparse solver, frozen, measured.
     _dense       Problem -> certified EarthMoverSolution: closed form on the line; POT's
                  network simplex on the full cost matrix.
     _sparse      Problem, SparseOptions -> SparseResult: scaling, atoms without mass
-                 (c-transforms), the coarse levels (the smallest on all its pairs by
-                 _simplex.all_pairs_plan; their plan and potentials seed the next),
+                 (c-transforms), small problems on all their pairs at once
+                 (_simplex.all_pairs_plan, up to SparseOptions.dense_pairs), the coarse
+                 levels (the smallest on all its pairs by the same kernel; their plan
+                 and potentials seed the next),
                  the first candidates and basis, and the certificate of the
                  last round.
     _candidates  point clouds -> candidate edges: Flow (rows, cols, mass, u, v), first
