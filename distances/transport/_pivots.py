@@ -176,9 +176,6 @@ def find_entering_pair(n, m, arcs, tree, cand, n_cand, next_row, rows_per_block,
                 i = i + stride if i + stride < n else i + stride - n
             if n_cand >= size // 2 and in_arc >= 0:
                 break
-        if in_arc >= 0 and n_cand == 0 and cand.shape[0] > 0:
-            cand[0] = in_arc
-            n_cand = 1
         next_row = i
     return in_arc, n_cand, next_row
 
@@ -239,9 +236,6 @@ def find_entering_arc(first_arc, n_arcs, arcs, tree, cand, n_cand, next_arc, blo
                 e = stop if stop < n_arcs else first_arc
             if n_cand >= size // 2 and in_arc >= 0:
                 break
-        if in_arc >= 0 and n_cand == 0 and cand.shape[0] > 0:
-            cand[0] = in_arc
-            n_cand = 1
         next_arc = e
     return in_arc, n_cand, next_arc
 
