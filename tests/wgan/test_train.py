@@ -44,20 +44,28 @@ def test_logged_exact_w1_is_distances_earth_mover(tmp_path):
     history = train(cfg)
     run = _Run(cfg, torch.device("cpu"))  # untrained networks = step 0, same eval stream
     row = run.metrics()
-    assert row["exact_w1"] == history.rows[0]["exact_w1"]
+    # equal to round-off, not to the last bit: earth_mover's default answers with the
+    # dense solver until the sparse solver's kernels are loaded (in the background), and
+    # that may happen between two calls (seen once with a cold numba cache, 2 workers)
+    np.testing.assert_allclose(row["exact_w1"], history.rows[0]["exact_w1"], rtol=1e-12)
     run2 = _Run(cfg, torch.device("cpu"))
     from wgan.data import sample_dataset
 
     real = sample_dataset(cfg.dataset, cfg.n_exact, run2.eval_rng).double().numpy()
     real2 = sample_dataset(cfg.dataset, cfg.n_exact, run2.eval_rng).double().numpy()
-    assert row["floor"] == earth_mover(Discrete(real), Discrete(real2))
+    np.testing.assert_allclose(row["floor"], earth_mover(Discrete(real), Discrete(real2)),
+                               rtol=1e-12)
 
 
 def test_same_seed_same_run_to_the_last_digit(tmp_path):
     a = train(_config(tmp_path / "a"))
     b = train(_config(tmp_path / "b"))
-    for col in ("critic_estimate", "lipschitz", "exact_w1", "floor"):
+    for col in ("critic_estimate", "lipschitz"):
         assert np.array_equal(a.column(col), b.column(col))
+    # the exact W1 to round-off: the dense or the sparse solver answers, as the sparse
+    # solver's kernels are loaded or not yet (see test_logged_exact_w1_is_distances_...)
+    for col in ("exact_w1", "floor"):
+        np.testing.assert_allclose(a.column(col), b.column(col), rtol=1e-12)
 
 
 def test_resume_continues_identically(tmp_path):
@@ -66,8 +74,10 @@ def test_resume_continues_identically(tmp_path):
     assert half.checkpoint_step == 6
     resumed = train(_config(tmp_path / "resumed"), resume=True)
     assert resumed.iterations_run == 6
-    for col in ("step", "critic_estimate", "lipschitz", "exact_w1", "floor"):
+    for col in ("step", "critic_estimate", "lipschitz"):
         assert np.array_equal(straight.column(col), resumed.column(col)), col
+    for col in ("exact_w1", "floor"):  # to round-off (see test_same_seed_same_run_...)
+        np.testing.assert_allclose(straight.column(col), resumed.column(col), rtol=1e-12)
     for key in ("critic", "generator"):
         sa, sb = getattr(straight, key).state_dict(), getattr(resumed, key).state_dict()
         assert all(torch.equal(sa[k], sb[k]) for k in sa)
