@@ -36,7 +36,7 @@ from ._jit import unsigned as _U  # arr[_U(i)]: no wraparound test (see _jit)
 from ._pricing import LANES, row_minimum
 
 __all__ = [
-    "Arcs", "Pivot", "Tree", "change_flow", "find_entering_arc", "find_entering_pair",
+    "IN_TREE", "Arcs", "Pivot", "Tree", "change_flow", "find_entering_arc", "find_entering_pair",
     "find_join_node", "find_leaving_arc", "minor_iteration", "pivots", "pivots_on_pairs",
     "update_potentials", "update_tree_structure",
 ]
@@ -46,6 +46,10 @@ __all__ = [
 #: round-off of each update, stay of the size of the costs. (At 1024 a dense start on
 #: 1500 points left tree arcs 1e-13 off zero, against 3e-15 without the shifts.)
 _DRIFT = 16.0
+#: The cost that :func:`pivots_on_pairs` keeps on the tree's arcs in place of theirs: a
+#: reduced cost far above any ``-eps`` (the costs are at most 1 and the potentials within
+#: a few :data:`_DRIFT`), and finite, so that a state of 0 times it is 0, not NaN.
+IN_TREE = 1e300
 
 #: The arcs of the simplex as the kernels take them: sources, targets (node numbers; the
 #: demands follow the supplies, the root is last), costs, flows and states (``_TREE`` or
@@ -94,11 +98,14 @@ def pivots(first_arc, n_arcs, arcs, tree, next_arc, max_iter, eps, list_div):
 
 
 @kernel
-def pivots_on_pairs(n, m, arcs, tree, max_iter, eps, list_div):
+def pivots_on_pairs(n, m, cost, arcs, tree, max_iter, eps, list_div):
     """:func:`pivots` on every pair of an ``n x m`` problem, whose arcs are the pairs in
     row-major order after the root's arc (arc ``1 + i m + j`` joins supply ``i`` to demand
     ``n + j``), with the pricing rule of :func:`find_entering_pair`: whole rows of
-    reduced costs at a time, vectorized. Returns (status, pivots done)."""
+    reduced costs at a time, vectorized. ``arcs.cost`` holds :data:`IN_TREE` on the
+    tree's arcs, as kept here (the arc that enters gets it, the one that leaves its cost
+    back from ``cost``, the ``n x m`` matrix), so that the rows' reduced costs need no
+    states. Returns (status, pivots done)."""
     block = max(int(np.sqrt(n * m)), 10)
     rows_per_block = max(block // m, 1)
     cand = np.empty(max(block // list_div, 16) if list_div > 0 else 0, np.int64)
@@ -120,9 +127,14 @@ def pivots_on_pairs(n, m, arcs, tree, max_iter, eps, list_div):
         if not found:
             return 3, it
         step = Pivot(in_arc, join, u_out, u_in, v_in, delta)
+        out_arc = tree.pred[_U(u_out)]
         change_flow(arcs, tree, step)
         update_tree_structure(arcs, tree, step)
         update_potentials(arcs, tree, step)
+        if out_arc > 0:  # (the root's arc 0 never leaves: no cycle reaches the root)
+            arcs.cost[_U(out_arc)] = cost[_U(arcs.src[_U(out_arc)]),
+                                          _U(arcs.tgt[_U(out_arc)] - n)]
+        arcs.cost[_U(in_arc)] = IN_TREE
 
 
 @kernel
@@ -145,10 +157,12 @@ def find_entering_pair(n, m, arcs, tree, cand, n_cand, next_row, rows_per_block,
                        eps, red):
     """:func:`find_entering_arc` on the row-major pairs of :func:`pivots_on_pairs`: the
     candidate list as there, and the major iteration's blocks made of whole rows, each
-    row's reduced costs computed in one loop over contiguous costs and demand potentials
-    (vectorized, without the gathers of the arcs' ends) and passed over again only when
-    its minimum is below ``-eps``. Returns (entering arc, list length, next row)."""
-    cost, state, pi = arcs.cost, arcs.state, tree.pi
+    row's reduced costs computed in one loop over contiguous costs (:data:`IN_TREE` on
+    the tree's arcs) and demand potentials (vectorized, without the gathers of the arcs'
+    ends or their states) and passed over again only when its minimum is below ``-eps``:
+    once for the list, and for the first arc at the minimum when the row holds the most
+    violated arc so far. Returns (entering arc, list length, next row)."""
+    cost, pi = arcs.cost, tree.pi
     in_arc, best, n_cand = minor_iteration(arcs, tree, cand, n_cand, eps)
     if in_arc < 0:
         size = cand.shape[0]
@@ -162,17 +176,19 @@ def find_entering_pair(n, m, arcs, tree, cand, n_cand, next_row, rows_per_block,
                 base = 1 + i * m
                 pu = pi[_U(i)]
                 for j in range(m):
-                    red[j] = state[_U(base + j)] * (cost[_U(base + j)] + pu - pi[_U(n + j)])
-                if row_minimum(red, lanes) < -eps:
+                    red[j] = cost[_U(base + j)] + pu - pi[_U(n + j)]
+                low = row_minimum(red, lanes)
+                if low < -eps:
                     for j in range(m):
-                        c = red[j]
-                        if c < -eps:
-                            if n_cand < size:
-                                cand[_U(n_cand)] = base + j
-                                n_cand += 1
-                            if c < best:
-                                best = c
-                                in_arc = base + j
+                        if red[j] < -eps and n_cand < size:
+                            cand[_U(n_cand)] = base + j
+                            n_cand += 1
+                    if low < best:
+                        best = low
+                        j = 0
+                        while red[j] != low:
+                            j += 1
+                        in_arc = base + j
                 i = i + stride if i + stride < n else i + stride - n
             if n_cand >= size // 2 and in_arc >= 0:
                 break
