@@ -103,14 +103,18 @@ def pivots_on_pairs(n, m, cost, arcs, tree, max_iter, eps, list_div):
     row-major order after the root's arc (arc ``1 + i m + j`` joins supply ``i`` to demand
     ``n + j``), with the pricing rule of :func:`find_entering_pair`: whole rows of
     reduced costs at a time, vectorized. ``arcs.cost`` holds :data:`IN_TREE` on the
-    tree's arcs, as kept here (the arc that enters gets it, the one that leaves its cost
-    back from ``cost``, the ``n x m`` matrix), so that the rows' reduced costs need no
-    states. Returns (status, pivots done)."""
+    tree's arcs, set here on entry and kept (the arc that enters gets it, the one that
+    leaves its cost back from ``cost``, the ``n x m`` matrix), so that the rows' reduced
+    costs need no states; the tree's arcs keep it on return. Returns (status, pivots
+    done)."""
     block = max(int(np.sqrt(n * m)), 10)
     rows_per_block = max(block // m, 1)
     cand = np.empty(max(block // list_div, 16) if list_div > 0 else 0, np.int64)
     red = np.empty(m)
     stride = _stride(n)
+    for u in range(n + m):  # every node's arc to its parent but the root's arc 0
+        if tree.pred[_U(u)] > 0:
+            arcs.cost[_U(tree.pred[_U(u)])] = IN_TREE
     n_cand = 0
     next_row = 0
     it = 0

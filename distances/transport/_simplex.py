@@ -54,7 +54,7 @@ from numpy.typing import NDArray
 
 from ._bases import least_cost_all_pairs, span
 from ._jit import kernel
-from ._pivots import IN_TREE, Arcs, Tree, pivots, pivots_on_pairs
+from ._pivots import Arcs, Tree, pivots, pivots_on_pairs
 from ._resources import scratch
 from ._tree import build_tree, relabel, sort_arcs
 
@@ -354,9 +354,9 @@ def _least_cost_plan(a, b, cost, max_iter, eps, rule, src, tgt, arc_cost, flow, 
     with ``rule``'s candidate list, the arcs being the pairs in row-major order. Returns
     rows, columns, masses of the positive flows, the potentials u, v, and whether the
     pivots reached the optimum. ``src``, ``tgt``, ``arc_cost``, ``flow``, ``state``: the
-    arcs' arrays (1 + n m items each, filled here; ``arc_cost`` holds
-    :data:`~._pivots.IN_TREE` on the tree's arcs once the tree is built, as
-    :func:`~._pivots.pivots_on_pairs` keeps it), ``pick`` scratch for the start."""
+    arcs' arrays (1 + n m items each, filled here; the pivots leave
+    :data:`~._pivots.IN_TREE` on the tree's arcs in ``arc_cost``), ``pick`` scratch for
+    the start."""
     n, m = cost.shape
     nodes = n + m
     size = nodes + 1
@@ -391,8 +391,6 @@ def _least_cost_plan(a, b, cost, max_iter, eps, rule, src, tgt, arc_cost, flow, 
         nodes, src, tgt, arc_cost, in_tree, parent, pred, forward, thread,
         rev_thread, succ_num, last_succ, pi)
     if ok:
-        for q in range(1, t + 1):
-            arc_cost[in_tree[q]] = IN_TREE
         arcs = Arcs(src, tgt, arc_cost, flow, state)
         tree = Tree(parent, pred, forward, thread, rev_thread, succ_num, last_succ, pi,
                     dirty)
