@@ -320,7 +320,7 @@ def _solve(prob: Problem, method: str, max_iter: int, *, value_only: bool) -> Ea
         if not _use_sparse(method, prob, value_only=value_only):
             return solve_simplex(prob, max_iter)
         if _sparse_ready(method, prob):
-            return solve_sparse_problem(prob, max_iter=max_iter).solution
+            return solve_sparse_problem(prob, max_iter=max_iter, value_only=value_only).solution
         sol = solve_simplex(prob, max_iter)
     if numba_available(warn=False):
         start()  # load the kernels in the background, now that this call has its answer

@@ -33,13 +33,13 @@ from ._candidates import (
     monotone_tree,
     nearest_pairs,
     pair_cost,
-    repair_rows,
 )
 from ._options import SparseOptions
 from ._problem import (
     DEFAULT_MAX_ITER,
     PRICING_RTOL,
     SIMPLEX_EPS,
+    TINY_SCALE,
     Certificate,
     EarthMoverSolution,
     Problem,
@@ -47,7 +47,6 @@ from ._problem import (
     check_max_iter,
     power_of_two_below,
     scaled,
-    tolerance,
 )
 from ._resources import (
     SPARSE_BYTES_PER_POINT,
@@ -95,6 +94,22 @@ class SparseResult:
     edges: int
     pairs_priced: int
     levels: int
+
+
+@dataclass(frozen=True)
+class _Output:
+    """What the caller wants of the certified solution: the plan too, or only the value
+    (``earth_mover``: no ``csr_array``, 11 us at 500 x 50); and the power of two ``f``
+    that the solver divided the points by, with the points as given (``x``, ``y``), to
+    report the solution in their units (None: as solved)."""
+
+    plan: bool = True
+    f: float | None = None
+    x: FloatArray | None = None
+    y: FloatArray | None = None
+
+
+_AS_SOLVED = _Output()
 
 
 def solve_sparse(
@@ -183,10 +198,14 @@ def solve_sparse(
     return solve_with_options(Problem(wa, wb, xs, ys, None), opts)
 
 
-def solve_problem(prob: Problem, *, max_iter: int = DEFAULT_MAX_ITER) -> SparseResult:
+def solve_problem(prob: Problem, *, max_iter: int = DEFAULT_MAX_ITER,
+                  value_only: bool = False) -> SparseResult:
     """:func:`solve_sparse` with the default options on a problem validated by the caller
-    (:mod:`distances.wasserstein`): point clouds ``prob.x``, ``prob.y`` and unit masses."""
-    return solve_with_options(prob, _default_options(check_max_iter(max_iter)))
+    (:mod:`distances.wasserstein`): point clouds ``prob.x``, ``prob.y`` and unit masses.
+    ``value_only``: the solution's plan may be None (certified all the same; for
+    ``earth_mover``, which returns the value)."""
+    return solve_with_options(prob, _default_options(check_max_iter(max_iter)),
+                              value_only=value_only)
 
 
 @lru_cache(maxsize=8)
@@ -196,8 +215,10 @@ def _default_options(max_iter: int) -> SparseOptions:
     return SparseOptions(max_iter=max_iter)
 
 
-def solve_with_options(prob: Problem, opts: SparseOptions) -> SparseResult:
-    """:func:`solve_sparse` on a validated problem, with the given options."""
+def solve_with_options(prob: Problem, opts: SparseOptions, *,
+                       value_only: bool = False) -> SparseResult:
+    """:func:`solve_sparse` on a validated problem, with the given options (``value_only``:
+    as :func:`solve_problem`)."""
     if not numba_available(warn=False):
         raise ModuleNotFoundError(
             "the sparse W1 solver needs numba (pip install numba); "
@@ -209,7 +230,7 @@ def solve_with_options(prob: Problem, opts: SparseOptions) -> SparseResult:
     prob = replace(prob, a=np.require(prob.a, requirements="W"),
                    b=np.require(prob.b, requirements="W"))
     with interruptible():
-        return _solve_scaled(prob, opts)
+        return _solve_scaled(prob, opts, value_only)
 
 
 def _check_memory(n: int, m: int, d: int, opts: SparseOptions) -> None:
@@ -227,7 +248,7 @@ def _check_memory(n: int, m: int, d: int, opts: SparseOptions) -> None:
                       f"{avail / 2**30:.1f} GiB available", RuntimeWarning, stacklevel=4)
 
 
-def _solve_scaled(prob: Problem, opts: SparseOptions) -> SparseResult:
+def _solve_scaled(prob: Problem, opts: SparseOptions, value_only: bool = False) -> SparseResult:
     """The solve on coordinates scaled by a power of two (exactly) to costs of order 1."""
     assert prob.x is not None and prob.y is not None
     x, y = prob.x, prob.y
@@ -248,14 +269,9 @@ def _solve_scaled(prob: Problem, opts: SparseOptions) -> SparseResult:
         unit_largest = cost_scale(x / s, y / s)
         t = power_of_two_below(unit_largest)
     f = s * t  # a power of two: the solver sees costs of order 1, exactly rescaled
-    res = _solve_with_null_weights(x / f, y / f, prob.a, prob.b, opts, unit_largest / t, cost)
-    sol = res.solution
-    if f != 1.0:
-        sol = replace(sol, value=sol.value * f, u=sol.u * f, v=sol.v * f,
-                      certificate=scaled(sol.certificate, f), x=x, y=y)
-    else:
-        sol = replace(sol, x=x, y=y)
-    return replace(res, solution=sol)
+    out = _Output(not value_only, f, x, y)
+    return _solve_with_null_weights(x / f, y / f, prob.a, prob.b, opts, unit_largest / t,
+                                    cost, out)
 
 
 def _same(value: object, default: object) -> bool:
@@ -277,15 +293,23 @@ def _weights(w: ArrayLike | None, n: int, name: str) -> FloatArray:
 
 def _solve_with_null_weights(
     x: FloatArray, y: FloatArray, a: FloatArray, b: FloatArray, opts: SparseOptions, largest: float,
-    cost: FloatArray | None = None,
+    cost: FloatArray | None, out: _Output,
 ) -> SparseResult:
-    """Solve on the atoms with mass; ``largest`` is the largest ground cost of all atoms."""
+    """Solve on the atoms with mass; ``largest`` is the largest ground cost of all atoms.
+    The solution as ``out`` asks (see :class:`_Output`)."""
     if a.min() > 0 and b.min() > 0:
-        return _solve_full(x, y, a, b, opts, largest=largest, cost=cost)
+        res = _solve_full(x, y, a, b, opts, largest=largest, cost=cost, out=out)
+        assert isinstance(res, SparseResult)
+        return res
     rows, cols = np.flatnonzero(a > 0), np.flatnonzero(b > 0)
     sub_cost = None if cost is None else cost[np.ix_(rows, cols)]
     sub = _solve_full(x[rows], y[cols], a[rows], b[cols], opts, largest=largest, cost=sub_cost)
+    assert isinstance(sub, SparseResult)
     sol = extend_to_null_weights(sub.solution, x, y, a, b, rows, cols, largest)
+    if out.f is not None:  # in the caller's units (powers of two: exact)
+        f = out.f
+        sol = replace(sol, value=sol.value * f, u=sol.u * f, v=sol.v * f,
+                      certificate=scaled(sol.certificate, f), x=out.x, y=out.y)
     return SparseResult(sol, sub.rounds, sub.full_scans, sub.edges, sub.pairs_priced, sub.levels)
 
 
@@ -301,12 +325,15 @@ def _solve_full(
     largest: float = 0.0,
     seed_only: bool = False,
     cost: FloatArray | None = None,
+    out: _Output | None = None,
 ) -> SparseResult | Flow:
     """Column generation on atoms with positive mass. ``seed_only=True`` (the coarse
     levels, whose plan only seeds the candidates of the next finer level) returns the last
     flow instead of certifying it or raising when ``max_rounds`` is reached. ``largest``
     (the largest ground cost) is only reported in the certificate; ``cost``, the cost
-    matrix when the caller has it."""
+    matrix when the caller has it; ``out``, what the caller wants of the solution
+    (:class:`_Output`; default: as solved, with its plan)."""
+    out = _AS_SOLVED if out is None else out
     n, m = x.shape[0], y.shape[0]
     # Small problems price every pair each round from the kept cost matrix (compiled,
     # ~10 ns a pair); larger ones first try the cheap local lists and scan all pairs only
@@ -322,7 +349,7 @@ def _solve_full(
     if every_round and not seed_only and n * m <= opts.dense_pairs:
         # Small enough to pivot on every pair at once (from the least-cost plan of all
         # pairs): no candidates, no rounds (SparseOptions.dense_pairs).
-        whole = _all_pairs(x, y, a, b * (a.sum() / b.sum()), cost, opts, largest)
+        whole = _all_pairs(x, y, a, b * (a.sum() / b.sum()), cost, opts, largest, out)
         if whole is not None:
             return whole
     dual = every_round and not seed_only and opts.dual_starts(n, m, x.shape[1])
@@ -391,20 +418,19 @@ def _solve_full(
             f"{opts.max_rounds} ({res.edges} edges; largest violation "
             f"{max(0.0, -res.worst):.3g})"
         )
-    return _certified(x, y, a, b, res, largest, levels, cost)
+    return _certified(x, y, a, b, res, largest, levels, cost, out)
 
 
 def _all_pairs(
     x: FloatArray, y: FloatArray, a: FloatArray, b: FloatArray, cost: FloatArray,
-    opts: SparseOptions, largest: float,
+    opts: SparseOptions, largest: float, out: _Output,
 ) -> SparseResult | None:
     """Solve a small problem on all its pairs at once
     (:func:`~distances.transport._simplex.all_pairs_plan`) and certify it as a round of
-    column generation would be: the potentials centred, every pair priced from the kept
-    matrix. None if the pivots reached ``opts.max_iter`` (the caller then runs the
-    column generation)."""
-    from ._pricing import price_matrix
-    from ._rounds import centre
+    column generation would: the potentials centred, every pair priced from the kept
+    matrix (:func:`~distances.transport._plans.all_pairs_certificate`). None if the
+    pivots reached ``opts.max_iter`` (the caller then runs the column generation)."""
+    from ._plans import all_pairs_certificate  # compiled
     from ._simplex import all_pairs_plan
 
     plan = all_pairs_plan(a, b, cost, opts.max_iter, SIMPLEX_EPS,
@@ -412,52 +438,64 @@ def _all_pairs(
     if plan is None:
         return None
     rows, cols, mass, u, v = plan
-    scale = centre(u, v, a, b)
-    if rows.size:
-        scale = max(scale, float(cost[rows, cols].max()))
-    _, _, _, worst, row_min = price_matrix(cost, u, v, tolerance(PRICING_RTOL, scale), 1)
+    *parts, scale, _ = all_pairs_certificate(cost, rows, cols, mass, u, v, a, b, largest,
+                                             PRICING_RTOL, TINY_SCALE)
     n, m = a.size, b.size
-    res = Rounds(True, Flow(rows, cols, mass, u, v), row_min, scale, float(worst), 1, 1,
-                 n * m, n * m)
-    return _certified(x, y, a, b, res, largest, 1, cost)
+    return _result(x, y, a, b, (rows, cols, mass), v, parts, largest, scale, out,
+                   (1, 1, n * m, n * m, 1))
 
 
 def _certified(
     x: FloatArray, y: FloatArray, a: FloatArray, b: FloatArray, res: Rounds, largest: float,
-    levels: int, cost: FloatArray | None = None,
+    levels: int, cost: FloatArray | None, out: _Output,
 ) -> SparseResult:
     """Certify the last round's flow. ``res.row_min``: each row's smallest reduced cost
     clipped at 0 (exact, from the last pricing of all pairs); ``largest``: the largest
     cost. Lowering u_i by its row's violation gives an exactly feasible dual and a tiny
-    gap. The plan is a canonical ``csr_array`` (rows in order, columns sorted within a
-    row) built from its compressed rows (compiled, with the marginals:
-    :func:`._plans.plan_parts`); repeated pairs (not expected) take scipy's way, which
-    sums them. 500 x 250 in 2-D (ring, curve, clustered; the solver's own arguments,
-    interleaved, load 1.3), the whole certificate 226-259 -> 162-199 us. The value sums
-    the plan's costs from ``cost``, the kept matrix, when there is one (the distances of
-    ``cdist``, as the dense solver's; at 500 x 50 in 2-D 16 us less than computing the
-    plan's distances again), else from the points."""
-    from ._plans import plan_parts  # compiled
+    gap (:func:`~distances.transport._plans.certificate_parts`, compiled, which also
+    checks the marginals and puts the plan in compressed rows). The value sums the plan's
+    costs from ``cost``, the kept matrix, when there is one (the distances of ``cdist``,
+    as the dense solver's; at 500 x 50 in 2-D 16 us less than computing the plan's
+    distances again), else from the points."""
+    from ._plans import certificate_parts  # compiled
 
+    flow = res.flow
+    costs = (pair_cost(x, y, flow.rows, flow.cols) if cost is None
+             else cost[flow.rows, flow.cols])
+    parts = certificate_parts(flow.rows, flow.cols, flow.mass, costs, flow.u, flow.v,
+                              res.row_min, a, b, largest)
+    return _result(x, y, a, b, (flow.rows, flow.cols, flow.mass), flow.v, parts, largest,
+                   res.scale, out,
+                   (res.rounds, res.full_scans, res.edges, res.pairs_priced, levels))
+
+
+def _result(
+    x: FloatArray, y: FloatArray, a: FloatArray, b: FloatArray,
+    pairs: tuple[IntArray, IntArray, FloatArray], v: FloatArray, parts: tuple,
+    largest: float, scale: float, out: _Output,
+    stats: tuple[int, int, int, int, int],
+) -> SparseResult:
+    """The certified :class:`SparseResult` from :func:`~._plans.certificate_parts`'
+    ``parts``; :class:`SolverError` if the certificate fails. The plan is a canonical
+    ``csr_array`` (rows in order, columns sorted within a row); repeated pairs (not
+    expected) take scipy's way, which sums them. 500 x 250 in 2-D (ring, curve,
+    clustered; the solver's own arguments, interleaved, load 1.3), the whole certificate
+    226-259 -> 162-199 us in one kernel with the plan's parts."""
+    u, infeasibility, value, gap, marginal, once, indptr, indices, data = parts
     n, m = a.size, b.size
-    flow, scale = res.flow, res.scale
-    u, infeasibility = repair_rows(flow.u, flow.v, res.row_min, largest)
-    marginal, once, indptr, indices, data = plan_parts(flow.rows, flow.cols, flow.mass, a, b)
-    if once:
-        plan = sp.csr_array((data, indices, indptr), shape=(n, m))
-    else:
-        plan = sp.csr_array((flow.mass, (flow.rows, flow.cols)), shape=(n, m))
-    if cost is None:
-        costs = pair_cost(x, y, flow.rows, flow.cols)
-    else:
-        costs = cost[flow.rows, flow.cols]
-    value = float(flow.mass @ costs)
-    gap = abs(value - float(a @ u + b @ flow.v))
     cert = Certificate(marginal, infeasibility, gap, largest, scale)
     if not cert.ok:
         raise SolverError(f"sparse solver: the final solution fails its certificate: {cert}")
-    sol = EarthMoverSolution(value, plan, u, flow.v, cert, a, b, x, y, "sparse")
-    return SparseResult(sol, res.rounds, res.full_scans, res.edges, res.pairs_priced, levels)
+    plan = None
+    if out.plan and once:
+        plan = sp.csr_array((data, indices, indptr), shape=(n, m))
+    elif out.plan:
+        plan = sp.csr_array((pairs[2], (pairs[0], pairs[1])), shape=(n, m))
+    if out.f is not None:  # in the caller's units (powers of two: exact)
+        f = out.f
+        value, u, v, cert, x, y = value * f, u * f, v * f, scaled(cert, f), out.x, out.y
+    sol = EarthMoverSolution(value, plan, u, v, cert, a, b, x, y, "sparse")
+    return SparseResult(sol, *stats)
 
 
 def _coarse_seed(

@@ -26,7 +26,7 @@ from distances.transport._nearest import (
     nearest_points,
     unit_euclidean_matrix,
 )
-from distances.transport._plans import plan_parts
+from distances.transport._plans import certificate_parts, plan_parts
 from distances.transport._pricing import scan, scan_matrix
 from distances.transport._rounds import fill_mask
 from distances.transport._simplex import ITERATION_LIMIT, OPTIMAL, TransportSimplex
@@ -472,6 +472,40 @@ def test_plan_parts_are_scipy_s_csr_and_numpy_s_marginals():
     assert plan_parts(rows, cols, negative, a, b)[0] == marginal_error(negative) >= 7.0
     negative[5] = np.nan
     assert np.isnan(plan_parts(rows, cols, negative, a, b)[0])
+
+
+def test_certificate_parts_lower_violated_rows_and_bound_their_rounding():
+    """The certificate's parts: u lowered by each row's violation (row_min <= 0) and no
+    more; the rounding of that subtraction bounded by 4 eps (max |u'| + max |v| +
+    largest), and 0 when no row was violated; the value the plan's costs summed, the gap
+    against a . u' + b . v; the marginals and compressed rows of plan_parts."""
+    rng = np.random.default_rng(9)
+    n, m = 30, 20
+    key = rng.choice(n * m, 49, replace=False)
+    rows, cols, mass = key // m, key % m, rng.random(49)
+    a, b = rng.dirichlet(np.ones(n)), rng.dirichlet(np.ones(m))
+    costs, u, v = rng.random(49), rng.normal(size=n), rng.normal(size=m)
+    clean = np.zeros(n)
+    fixed, infeasible, value, gap, *plan = certificate_parts(rows, cols, mass, costs, u, v,
+                                                             clean, a, b, 3.0)
+    assert_array_equal(fixed, u)
+    assert infeasible == 0.0
+    assert value == pytest.approx(mass @ costs, rel=1e-14)
+    assert gap == pytest.approx(abs(mass @ costs - a @ u - b @ v), rel=1e-12)
+    for got, want in zip(plan, plan_parts(rows, cols, mass, a, b), strict=True):
+        assert_array_equal(got, want)
+    violated = clean.copy()
+    violated[[2, 7]] = -0.25, -1e-3
+    fixed, infeasible, value, gap, *_ = certificate_parts(rows, cols, mass, costs, u, v,
+                                                          violated, a, b, 3.0)
+    assert_array_equal(fixed, u + violated)
+    eps = np.finfo(float).eps
+    assert infeasible == pytest.approx(4 * eps * (np.abs(u + violated).max()
+                                                  + np.abs(v).max() + 3.0), rel=1e-15)
+    assert gap == pytest.approx(abs(mass @ costs - a @ (u + violated) - b @ v), rel=1e-12)
+    u[4] = np.nan
+    assert np.isnan(certificate_parts(rows, cols, mass, costs, u, v, violated, a, b,
+                                      3.0)[1])
 
 
 @pytest.mark.parametrize("ties", [False, True])
