@@ -103,8 +103,10 @@ def _distances(x, yt, out):
 
 
 @kernel
-def _squared_distances(x, yt, out):
-    """out[i, j] = ||x_i - y_j||^2 (:func:`squared_row`); returns the largest."""
+def _distances_largest(x, yt, out):
+    """out[i, j] = ||x_i - y_j|| (:func:`squared_row`, the root taken while the row is in
+    the first-level cache); returns the largest (the root of the largest square: the
+    root is monotone and correctly rounded)."""
     largest = 0.0
     for i in range(x.shape[0]):
         row = out[i]
@@ -112,17 +114,17 @@ def _squared_distances(x, yt, out):
         for j in range(row.shape[0]):
             r = row[j]
             largest = r if r > largest else largest
-    return largest
+        for j in range(row.shape[0]):  # (a loop of its own: vectorized, as the max is not)
+            row[j] = np.sqrt(row[j])
+    return np.sqrt(largest)
 
 
 @kernel
-def _roots_over(out, t):
-    """out = sqrt(out) / t, in place, for t a power of two (times 1 / t: the same,
-    exactly)."""
-    inv = 1.0 / t
+def _times(out, f):
+    """out *= f, in place."""
     flat = out.ravel()
     for q in range(flat.shape[0]):
-        flat[q] = np.sqrt(flat[q]) * inv
+        flat[q] *= f
 
 
 def unit_euclidean_matrix(x: np.ndarray, y: np.ndarray,
@@ -133,16 +135,19 @@ def unit_euclidean_matrix(x: np.ndarray, y: np.ndarray,
     :func:`euclidean_matrix`), L and t. Bit for bit ``euclidean_matrix(x, y) / t`` (the
     square root is monotone: L is the root of the largest squared distance), without
     the passes of the maximum and the division over the matrix: 500 x 250 in 2-D, with
-    them, 195-207 -> 167-186 us (ring, curve, heavy; interleaved, load 1.5)."""
+    them, 195-207 -> 167-186 us (ring, curve, heavy; interleaved, load 1.5). The roots
+    are taken in the first pass, row by row; a second multiplies by 1 / t where t != 1
+    (points within a unit box: no second pass): 500 x 50 in 2-D, 33 -> 25 us."""
     shape = (len(x), len(y))
     if out is None:
         out = np.empty(shape)
     _check_out(out, shape)
-    largest = float(np.sqrt(_squared_distances(
+    largest = float(_distances_largest(
         np.ascontiguousarray(x, dtype=np.float64), np.ascontiguousarray(y.T, dtype=np.float64),
-        out)))
+        out))
     t = power_of_two_below(largest)
-    _roots_over(out, t)
+    if t != 1.0:
+        _times(out, 1.0 / t)  # (t a power of two: times 1 / t is over t, exactly)
     return out, largest, t
 
 

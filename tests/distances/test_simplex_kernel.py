@@ -571,6 +571,17 @@ def test_unit_euclidean_matrix_is_the_matrix_over_a_power_of_two(d, spread):
         unit_euclidean_matrix(x, y, np.empty((23, 37)))
 
 
+def test_unit_euclidean_matrix_of_a_largest_distance_in_1_2_is_the_matrix():
+    """t = 1 (the largest distance in [1, 2)): the matrix itself, bit for bit (the pass
+    that rescales is skipped)."""
+    x = np.array([[0.0, 0.0], [0.3, 0.1], [0.2, 0.9]])
+    y = np.array([[1.2, 0.4], [0.5, 0.5]])
+    got, largest, t = unit_euclidean_matrix(x, y, np.empty((3, 2)))
+    want = euclidean_matrix(x, y)
+    assert t == 1.0 and largest == want.max() == np.hypot(1.2, 0.4)
+    assert_array_equal(got, want)
+
+
 @pytest.mark.parametrize("kept", [True, False])
 def test_rounds_that_stop_early_are_refused(kept: bool, monkeypatch):
     """The certificate does not trust the loop of rounds. Kept cost matrix: the loop made
