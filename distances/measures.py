@@ -249,8 +249,8 @@ def _merge_duplicates(
                     distinct = True
                     break
                 k = min(2 * k, d)
-        xs = x[order]
-        ws = None if w is None else w[order]
+        xs = np.take(x, order, axis=0)  # (x[order]: 3x the time at 500 atoms in 2-D)
+        ws = None if w is None else np.take(w, order)
         ties = None if distinct else np.all(xs[1:] == xs[:-1], axis=1)
     if ties is None or not ties.any():
         return xs, (np.full(n, 1.0 / n) if ws is None else ws)
