@@ -405,7 +405,7 @@ def memory_needed(n: int, m: int, d: int,
     >>> memory_needed(10**5, 10**5, 2, "sparse")
     720000000
     """
-    from .transport._options import SparseOptions
+    from .transport._options import options as sparse_options
 
     for name, k in (("n", n), ("m", m), ("d", d)):
         if not (isinstance(k, (int, np.integer)) and k >= 1):
@@ -414,7 +414,7 @@ def memory_needed(n: int, m: int, d: int,
         return DENSE_BYTES_PER_PAIR * n * m
     if method == "sparse":
         need = SPARSE_BYTES_PER_POINT * (n + m)
-        if SparseOptions().keeps_matrix(n, m, d):
+        if sparse_options().keeps_matrix(n, m, d):
             need += 9 * n * m  # the cost matrix and the mask of candidate pairs
         return int(need)
     raise ValueError(f"method must be 'network_simplex' or 'sparse'; got {method!r}")

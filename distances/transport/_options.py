@@ -12,12 +12,13 @@ Private module: :class:`SparseOptions` is re-exported by :mod:`distances.sparse_
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
+from functools import lru_cache
 
 import numpy as np
 
 from ._problem import DEFAULT_MAX_ITER, check_max_iter
 
-__all__ = ["CELL_SIZE_MAX", "SparseOptions"]
+__all__ = ["CELL_SIZE_MAX", "SparseOptions", "options"]
 
 #: The largest ``cell_size``: each pair of coarse cells that exchange mass links
 #: ``cell_size ** 2`` pairs of points, so the coarse level's edges take about
@@ -406,6 +407,23 @@ class SparseOptions:
         if self._dual_cells(n, m, dual_start):
             return n * m > self.coarsens_above(d) ** 2
         return min(n, m) > self.coarsens_above(d)
+
+
+def options(**fields: object) -> SparseOptions:
+    """``SparseOptions(**fields)``, made once for each set of values (frozen, so shared):
+    validating a new one took 14 us, 1 % of a solve at 500 x 50. Invalid values raise
+    each time (nothing is cached); ``True`` and ``1`` are different keys (the first is
+    refused); unhashable values are validated (and refused) by ``SparseOptions``."""
+    try:
+        hash(tuple(fields.values()))
+    except TypeError:
+        return SparseOptions(**fields)
+    return _options(**fields)
+
+
+@lru_cache(maxsize=32, typed=True)
+def _options(**fields: object) -> SparseOptions:
+    return SparseOptions(**fields)
 
 
 def _cells(points: int, size: int) -> int:

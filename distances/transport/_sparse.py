@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass, replace
-from functools import lru_cache
 
 import numpy as np
 import scipy.sparse as sp
@@ -35,6 +34,7 @@ from ._candidates import (
     pair_cost,
 )
 from ._options import SparseOptions
+from ._options import options as default_options
 from ._problem import (
     DEFAULT_MAX_ITER,
     PRICING_RTOL,
@@ -190,9 +190,9 @@ def solve_sparse(
              "cell_size": cell_size, "coarsen_above": coarsen_above, "max_rounds": max_rounds,
              "max_iter": max_iter}
     if options is None:
-        opts = SparseOptions(**given)
+        opts = default_options(**given)
     else:  # the keywords given other values than their defaults replace options' fields
-        default = SparseOptions()
+        default = default_options()
         opts = replace(options, **{k: v for k, v in given.items()
                                    if not _same(v, getattr(default, k))})
     return solve_with_options(Problem(wa, wb, xs, ys, None), opts)
@@ -204,15 +204,8 @@ def solve_problem(prob: Problem, *, max_iter: int = DEFAULT_MAX_ITER,
     (:mod:`distances.wasserstein`): point clouds ``prob.x``, ``prob.y`` and unit masses.
     ``value_only``: the solution's plan may be None (certified all the same; for
     ``earth_mover``, which returns the value)."""
-    return solve_with_options(prob, _default_options(check_max_iter(max_iter)),
+    return solve_with_options(prob, default_options(max_iter=check_max_iter(max_iter)),
                               value_only=value_only)
-
-
-@lru_cache(maxsize=8)
-def _default_options(max_iter: int) -> SparseOptions:
-    """The default options with ``max_iter``, validated once (frozen: shared; a new one
-    took 14 us a call)."""
-    return SparseOptions(max_iter=max_iter)
 
 
 def solve_with_options(prob: Problem, opts: SparseOptions, *,

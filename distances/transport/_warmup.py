@@ -28,7 +28,7 @@ import threading
 
 import numpy as np
 
-from ._options import SparseOptions
+from ._options import SparseOptions, options
 from ._problem import Problem
 from ._resources import numba_missing
 
@@ -75,7 +75,7 @@ def ready(prob: Problem, opts: SparseOptions | None = None) -> bool:
     process. Does not start loading them: the caller calls :func:`start` once it has
     answered (the warm-up would otherwise compete with its answer for the GIL)."""
     assert prob.x is not None and prob.y is not None
-    opts = opts or SparseOptions()
+    opts = opts or options()
     state = _warmup()
     if opts.keeps_matrix(prob.x.shape[0], prob.y.shape[0], prob.x.shape[1]):
         return state.small.is_set()

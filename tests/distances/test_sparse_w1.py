@@ -292,6 +292,20 @@ class TestBadInput:
                          options=SparseOptions(max_rounds=400, dense_pairs=0))
 
 
+    def test_shared_options_are_made_once_and_invalid_ones_always_refused(self):
+        """transport._options.options: one frozen SparseOptions per set of values (what
+        earth_mover and solve_sparse use); True is not 1, and bad values (unhashable
+        too) raise every time, cached or not."""
+        from distances.transport._options import options
+
+        assert options(max_iter=7) is options(max_iter=7) == SparseOptions(max_iter=7)
+        assert options() is options() and options() is not options(max_iter=7)
+        for _ in range(2):
+            with pytest.raises(ValueError, match="max_iter must be a positive integer"):
+                options(max_iter=True)
+            with pytest.raises(ValueError, match="k_neighbors must be an integer >= 1"):
+                options(k_neighbors=[8])
+
 class TestEarthMoverHook:
     def test_method_sparse_equals_network_simplex(self, rng: np.random.Generator):
         P = Discrete(rng.standard_normal((300, 2)))
