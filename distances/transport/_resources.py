@@ -155,11 +155,13 @@ def _mem_available() -> int | None:
     return None if _MEMINFO[1] < 0 else int(_MEMINFO[1])
 
 
-def check_memory(need: int, what: str, advice: str) -> None:
+def check_memory(need: int, what: str, advice: str, avail: int | None = -1) -> None:
     """MemoryError naming ``what`` and the bytes it needs, when they exceed
     :func:`available_memory` (nothing is allocated before: the dense solver aborted the
-    interpreter with ``std::bad_alloc`` inside POT)."""
-    avail = available_memory()
+    interpreter with ``std::bad_alloc`` inside POT); ``avail``, its value when the caller
+    has just read it (-1: read here)."""
+    if avail == -1:
+        avail = available_memory()
     if avail is not None and need > avail:
         raise MemoryError(
             f"{what} needs about {need / 2**30:.1f} GiB; {avail / 2**30:.1f} GiB is "

@@ -220,10 +220,11 @@ def solve_with_options(prob: Problem, opts: SparseOptions, *,
     _check_memory(prob.a.size, prob.b.size, prob.x.shape[1], opts)
     # Writable weights, whoever owns them (Discrete's are read-only): numba compiles one
     # specialisation per array type, and read-only arrays are another type.
-    prob = replace(prob, a=np.require(prob.a, requirements="W"),
-                   b=np.require(prob.b, requirements="W"))
+    a, b = prob.a, prob.b
+    a = a if a.flags.writeable else a.copy()
+    b = b if b.flags.writeable else b.copy()
     with interruptible():
-        return _solve_scaled(prob, opts, value_only)
+        return _solve_scaled(Problem(a, b, prob.x, prob.y, prob.cost), opts, value_only)
 
 
 def _check_memory(n: int, m: int, d: int, opts: SparseOptions) -> None:
@@ -234,8 +235,8 @@ def _check_memory(n: int, m: int, d: int, opts: SparseOptions) -> None:
         need += 9 * n * m  # the cost matrix and the mask of candidate pairs
     what = (f"the sparse solver on {n} + {m} points (estimated peak: "
             f"{SPARSE_BYTES_PER_POINT} bytes a point, measured in 2-D at 10^4-6 x 10^4 points)")
-    check_memory(need, what, "solve a subsample, or on a machine with more memory")
     avail = available_memory()
+    check_memory(need, what, "solve a subsample, or on a machine with more memory", avail)
     if avail is not None and need > avail / 2:
         warnings.warn(f"{what} needs about {need / 2**30:.1f} GiB of the "
                       f"{avail / 2**30:.1f} GiB available", RuntimeWarning, stacklevel=4)
@@ -256,15 +257,18 @@ def _solve_scaled(prob: Problem, opts: SparseOptions, value_only: bool = False) 
         buf = scratch("cost", x.shape[0] * y.shape[0], np.float64)
         # Powers of two scale distances exactly: the distances of x / f, y / f (f = s t
         # below) are the matrix's entries, the distances of x / s, y / s over t.
+        xs, ys = x / s, y / s
         cost, unit_largest, t = unit_euclidean_matrix(
-            x / s, y / s, buf.reshape(x.shape[0], y.shape[0]))
+            xs, ys, buf.reshape(x.shape[0], y.shape[0]))
     else:
-        unit_largest = cost_scale(x / s, y / s)
+        xs, ys = x / s, y / s
+        unit_largest = cost_scale(xs, ys)
         t = power_of_two_below(unit_largest)
     f = s * t  # a power of two: the solver sees costs of order 1, exactly rescaled
     out = _Output(not value_only, f, x, y)
-    return _solve_with_null_weights(x / f, y / f, prob.a, prob.b, opts, unit_largest / t,
-                                    cost, out)
+    if t != 1.0:
+        xs, ys = xs / t, ys / t  # = x / f, y / f exactly
+    return _solve_with_null_weights(xs, ys, prob.a, prob.b, opts, unit_largest / t, cost, out)
 
 
 def _same(value: object, default: object) -> bool:

@@ -17,7 +17,8 @@ def test_is_what_the_solver_checks(monkeypatch, method, n, m) -> None:
 
     seen: list[int] = []
     module = dense if method == "network_simplex" else sparse
-    monkeypatch.setattr(module, "check_memory", lambda need, what, advice: seen.append(need))
+    monkeypatch.setattr(module, "check_memory",
+                        lambda need, what, advice, *avail: seen.append(need))
     rng = np.random.default_rng(0)
     earth_mover_solution(Discrete(rng.normal(size=(n, 2))), Discrete(rng.normal(size=(m, 2))),
                          method=method)
