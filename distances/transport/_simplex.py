@@ -55,7 +55,7 @@ from numpy.typing import NDArray
 from ._bases import least_cost_all_pairs, span
 from ._jit import kernel
 from ._pivots import Arcs, Tree, pivots, pivots_on_pairs
-from ._resources import scratch
+from ._resources import scratch_arrays
 from ._tree import build_tree, relabel, sort_arcs
 
 __all__ = [
@@ -301,6 +301,11 @@ class TransportSimplex:
         return -pi[: self.n].copy(), pi[self.n : self.n + self.m].copy()
 
 
+#: The dtypes of the arcs' arrays of :func:`all_pairs_plan`: src, tgt, cost, flow, state,
+#: and the start's scratch.
+_PAIR_ARRAYS = (np.int32, np.int32, np.float64, np.float64, np.int8, np.int32)
+
+
 def all_pairs_plan(
     a: FloatArray, b: FloatArray, cost: FloatArray, max_iter: int, eps: float,
     list_div: int = TREE_RULE,
@@ -335,9 +340,8 @@ def all_pairs_plan(
     n_arcs = 1 + cost.shape[0] * cost.shape[1]
     # the arcs' arrays are this thread's scratch arrays (_resources.scratch), which the
     # kernel fills: fresh ones page-faulted (500 x 167: 500-700 faults, 1 ms of a 3 ms solve)
-    work = (scratch("pair_src", n_arcs, np.int32), scratch("pair_tgt", n_arcs, np.int32),
-            scratch("pair_cost", n_arcs, np.float64), scratch("pair_flow", n_arcs, np.float64),
-            scratch("pair_state", n_arcs, np.int8), scratch("pair_pick", n_arcs, np.int32))
+    # (src, tgt, cost, flow, state, pick)
+    work = scratch_arrays("pairs", n_arcs, _PAIR_ARRAYS)
     rows, cols, mass, u, v, ok = _least_cost_plan(
         np.ascontiguousarray(a, dtype=np.float64), np.ascontiguousarray(b, dtype=np.float64),
         np.ascontiguousarray(cost, dtype=np.float64), int(max_iter), float(eps),

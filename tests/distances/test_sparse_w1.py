@@ -513,6 +513,19 @@ def test_scratch_arrays_are_per_thread_and_solves_in_threads_agree():
     big = ss.SCRATCH_MAX_BYTES // 8 + 1
     assert not np.shares_memory(ss.scratch("test", big, np.float64),
                                 ss.scratch("test", big, np.float64))
+    # several at once (scratch_arrays): the same ones for the same request, the right
+    # sizes and dtypes, other threads their own, large ones never kept
+    kinds = (np.int32, np.float64, np.int8)
+    arrays = ss.scratch_arrays("test_set", 70, kinds)
+    assert [(v.size, v.dtype) for v in arrays] == [(70, np.dtype(k)) for k in kinds]
+    assert ss.scratch_arrays("test_set", 70, kinds) is arrays
+    assert all(np.shares_memory(v, w)
+               for v, w in zip(arrays, ss.scratch_arrays("test_set", 40, kinds), strict=True))
+    with ThreadPoolExecutor(1) as pool:
+        other = pool.submit(ss.scratch_arrays, "test_set", 70, kinds).result()
+    assert not any(np.shares_memory(v, w) for v, w in zip(arrays, other, strict=True))
+    assert not np.shares_memory(ss.scratch_arrays("test_set", big, (np.float64,))[0],
+                                ss.scratch_arrays("test_set", big, (np.float64,))[0])
 
     rng = np.random.default_rng(7)
     problems = [(rng.normal(size=(n, 2)), rng.normal(size=(n, 2)) + 0.5)
