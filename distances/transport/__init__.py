@@ -14,9 +14,10 @@ the top of a call down, and what flows between them::
                  STALL_RTOL, one floor TINY_SCALE: tolerance(rtol, scale)); max_iter rule and
                  retry_at_limit; exact power-of-two cost scaling; POT imported once.
     _resources   memory estimates and refusals (check_memory), numba's presence, Ctrl-C
-                 (interruptible), per-thread scratch arrays (scratch): what a solve needs
-                 from the machine.
-    _options     SparseOptions: every tuning value of the sparse solver, frozen, measured.
+                 (interruptible), per-thread scratch arrays (scratch, scratch_arrays):
+                 what a solve needs from the machine.
+    _options     SparseOptions: every tuning value of the sparse solver, frozen, measured;
+                 options(), one shared instance per set of values.
     _dense       Problem -> certified EarthMoverSolution: closed form on the line; POT's
                  network simplex on the full cost matrix.
     _sparse      Problem, SparseOptions -> SparseResult: scaling, atoms without mass
@@ -58,8 +59,10 @@ the top of a call down, and what flows between them::
                  matrix pricing, the local lists' pricing.
     _nearest     compiled distances: the cost matrix, nearest neighbours, squared rows;
                  the clouds' alignment for the first neighbours.
-    _plans       the last plan in compressed rows with its marginal error (compiled, for
-                 the certificate).
+    _plans       the certificate's parts, compiled: the potentials repaired, the value,
+                 the gap, the marginal error and the plan in compressed rows
+                 (certificate_parts, every sparse solve); for a problem solved on all
+                 its pairs, the pricing of every pair first (all_pairs_certificate).
     _jit         the kernels' decorator (numba, cached on disk where it can be) and
                  ``unsigned``, the index type of their hot loops (no wraparound test).
     _warmup      the kernels loaded in a background thread after the first dense answer;

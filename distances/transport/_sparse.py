@@ -5,11 +5,11 @@ Private module: :func:`solve_sparse` and :class:`SparseResult` are re-exported b
 :mod:`distances.sparse_w1`; :func:`solve_problem` is what :mod:`distances.wasserstein`
 calls on a problem it has validated.
 
-One module for one call's path, top down (a little over 500 lines): validation and
-options, exact scaling, atoms without mass, the small problems on all their pairs, the
-column generation of one level with its coarse seed, and the certificate of the result.
-Each step hands the next the arrays it made (the kept cost matrix, the flow and row
-minima); the kernels they call live in the compiled modules.
+One module for one call's path, top down (540 lines): validation and options, exact
+scaling, atoms without mass, the small problems on all their pairs, the column generation
+of one level with its coarse seed, and the certificate of the result (what the caller
+wants of it: :class:`_Output`). Each step hands the next the arrays it made (the kept cost
+matrix, the flow and row minima); the kernels they call live in the compiled modules.
 """
 
 from __future__ import annotations
