@@ -48,14 +48,15 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from bench_peers import Case, _one_blas_thread, ab_checked, ab_parser  # noqa: E402
+from bench_peers import Case, ab_checked, ab_parser, one_blas_thread, solvers  # noqa: E402
 
 __all__ = ["main"]
 
 
 def _one_tree(args: argparse.Namespace) -> int:
     """(Child process) every case with the package ``ab_whole_tree`` in ``--one-tree``:
-    JSON {case: [best seconds, value]}."""
+    JSON {case: [best seconds, value]}, with ``--interleaved`` the best peers' seconds
+    after them (:func:`_times`)."""
 
     sys.path.insert(0, args.one_tree)
     pkg = importlib.import_module("ab_whole_tree")
@@ -63,7 +64,7 @@ def _one_tree(args: argparse.Namespace) -> int:
     out = {}
     blas = contextlib.nullcontext()
     if args.interleaved:  # (as bench_peers --clock cpu: OpenBLAS's threads would spin)
-        blas = _one_blas_thread()[0]
+        blas = one_blas_thread()[0]
     with blas:
         for d in args.dims:
             for shape in args.shapes:
@@ -85,17 +86,11 @@ def _times(pkg: Any, x: Any, y: Any, a: Any, b: Any, args: argparse.Namespace) -
                                      method="sparse"))
 
     solves = {"sparse": sparse}
-    if args.interleaved:
-        import ot
-        import wasserstein
-
-        wa = np.full(len(x), 1 / len(x)) if a is None else a
-        wb = np.full(len(y), 1 / len(y)) if b is None else b
-        emd = wasserstein.EMD(n_iter_max=10**9, norm=True)
+    if args.interleaved:  # the peers as bench_peers.py calls them; ours from the tree
+        peer = solvers()
         solves = {
-            "pot": lambda: float(ot.emd2(wa, wb, ot.dist(x, y, metric="euclidean"),
-                                         numItermax=10**9)),
-            "wasserstein": lambda: float(emd(wa, x, wb, y)),
+            "pot": lambda: peer["pot"](x, y, a, b),
+            "wasserstein": lambda: peer["wasserstein"](x, y, a, b),
             "dense": lambda: float(pkg.earth_mover(pkg.Discrete(x, a), pkg.Discrete(y, b),
                                                    method="network_simplex")),
             "sparse": sparse,

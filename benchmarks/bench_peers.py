@@ -77,7 +77,7 @@ sys.path.insert(0, str(ROOT))
 from distances import Discrete, earth_mover  # noqa: E402
 from distances.wasserstein import auto_method  # noqa: E402
 
-__all__ = ["Row", "ab_checked", "ab_parser", "clouds", "main"]
+__all__ = ["Row", "ab_checked", "ab_parser", "clouds", "main", "one_blas_thread", "solvers"]
 
 TUNED_SHAPES = ("alike", "stretched", "clustered", "ring")
 SHAPES = (*TUNED_SHAPES, "moons", "heavy", "curve", "lattice")
@@ -185,7 +185,7 @@ class _PeakRSS:
 Solve = Callable[[np.ndarray, np.ndarray, np.ndarray | None, np.ndarray | None], float]
 
 
-def _solvers() -> dict[str, Solve]:
+def solvers() -> dict[str, Solve]:
     """Each contender as f(x, y, a, b), weights None for uniform."""
     import ot
     import wasserstein
@@ -259,7 +259,7 @@ def _run_problem(
     case: Case, names: list[str], repeat: int, seed: int, stat: str, clock: Callable[[], float]
 ) -> list[Row]:
     x, y, a, b = case.data(seed)
-    solvers = _solvers()
+    solve = solvers()
     times: dict[str, list[float]] = {k: [] for k in names}
     peaks: dict[str, float] = dict.fromkeys(names, 0.0)
     values: dict[str, float] = {}
@@ -268,7 +268,7 @@ def _run_problem(
         for name in order:
             with _PeakRSS() as mem:
                 t0 = clock()
-                values[name] = solvers[name](x, y, a, b)
+                values[name] = solve[name](x, y, a, b)
                 times[name].append(clock() - t0)
             peaks[name] = max(peaks[name], mem.peak / 2**20)
     pick = min if stat == "best" else statistics.median
@@ -423,7 +423,7 @@ def ab_checked(p: argparse.ArgumentParser, argv: list[str] | None) -> argparse.N
     return args
 
 
-def _one_blas_thread() -> tuple[Any, str]:
+def one_blas_thread() -> tuple[Any, str]:
     """For ``--clock cpu``: BLAS limited to one thread (threadpoolctl, the ``bench``
     extra), and the note for the results' header. A process's CPU time counts every
     thread's, and OpenBLAS's threads spin for a while after a call: after POT's
@@ -495,7 +495,7 @@ def main(argv: list[str] | None = None) -> int:
         print("\n".join(_summary(old, args.seed)))
         return 0
     names = ["sparse"] if args.ours_only else list(args.contenders)
-    warm = _solvers()  # imports, and numba's compiled kernels loaded before any timing
+    warm = solvers()  # imports, and numba's compiled kernels loaded before any timing
     for name in names:
         warm[name](*Case("alike", 2, 300, 300).data(args.seed))
     if "sparse" in names:  # the other kernels: the star start (above 3-D), the scans of
@@ -505,7 +505,7 @@ def main(argv: list[str] | None = None) -> int:
     clock = time.process_time if args.clock == "cpu" else time.perf_counter
     blas, blas_note = contextlib.nullcontext(), ""
     if args.clock == "cpu":
-        blas, blas_note = _one_blas_thread()
+        blas, blas_note = one_blas_thread()
     started = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     load0 = os.getloadavg()
     rows: list[Row] = []
