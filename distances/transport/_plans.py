@@ -16,7 +16,7 @@ import numpy as np
 
 from ._jit import kernel
 from ._pricing import price_matrix
-from ._rounds import centre
+from ._rounds import centre, tolerance
 
 __all__ = ["all_pairs_certificate", "certificate_parts", "plan_parts"]
 
@@ -73,8 +73,7 @@ def all_pairs_certificate(cost, rows, cols, mass, u, v, a, b, largest, rtol, flo
     pairs (the matrix ``cost``), after pricing every pair as a round of the column
     generation would: the potentials centred (in place, :func:`~._rounds.centre`), the
     scale the larger of their largest |u_i|, |v_j| and the plan's largest cost, the
-    pricing's tolerance ``rtol * max(scale, floor)``
-    (:func:`~distances.transport._problem.tolerance` with ``floor`` its ``TINY_SCALE``).
+    pricing's tolerance (:func:`~._rounds.tolerance`, ``floor`` its ``TINY_SCALE``).
     Returns ``certificate_parts``' nine values, then the scale and the smallest reduced
     cost. One compiled call for what took a dozen Python calls: 500 x 50 points, 25 %
     of the time around the pivots (see ``docs/sparse_w1.rst``, "Fifteenth look")."""
@@ -84,7 +83,7 @@ def all_pairs_certificate(cost, rows, cols, mass, u, v, a, b, largest, rtol, flo
     for e in range(k):
         costs[e] = cost[rows[e], cols[e]]
         scale = max(scale, costs[e])
-    tol = rtol * max(scale, floor)
+    tol = tolerance(rtol, scale, floor)
     _, _, _, worst, row_min = price_matrix(cost, u, v, tol, 1)
     parts = certificate_parts(rows, cols, mass, costs, u, v, row_min, a, b, largest)
     return parts + (scale, worst)  # noqa: RUF005 (numba: no starred tuple displays)

@@ -70,6 +70,7 @@ __all__ = [
     "round_state",
     "rounds",
     "stops",
+    "tolerance",
 ]
 
 DONE, MAX_ROUNDS, FULL, ITERATION_LIMIT, ARTIFICIAL, SCAN = 1, 2, 3, 4, 5, 6
@@ -191,7 +192,7 @@ def rounds(points, cands, arcs, tree, nodes, state, u, v, row_min, scan_rows, sc
                         return ARTIFICIAL
         # -- potentials, value and scale ---------------------------------------------
         value, scale = _potentials(points, arcs, tree, nodes, st, u, v)
-        tol = st.pricing_rtol * max(scale, st.tiny_scale)  # _problem.tolerance
+        tol = tolerance(st.pricing_rtol, scale, st.tiny_scale)
         st.value, st.scale, st.tol = value, scale, tol
         # -- price ----------------------------------------------------------------------
         if kept:
@@ -427,6 +428,13 @@ def fill_mask(in_set, rows, cols, tree_rows, tree_cols, cost):
     for p in range(k):  # (in the matrix's order: a cold matrix is read ahead)
         out_cost[p] = cost[out_rows[p], out_cols[p]]
     return out_rows, out_cols, out_cost
+
+
+@kernel(inline="always")
+def tolerance(rtol, scale, floor):
+    """:func:`._problem.tolerance` in the kernels: ``rtol * max(scale, floor)``, ``floor``
+    its ``TINY_SCALE``."""
+    return rtol * max(scale, floor)
 
 
 @kernel

@@ -108,6 +108,15 @@ class _Output:
     x: FloatArray | None = None
     y: FloatArray | None = None
 
+    def units(self, value: float, u: FloatArray, v: FloatArray, cert: Certificate,
+              x: FloatArray | None, y: FloatArray | None) -> tuple:
+        """A solution's value, potentials, certificate and points in the caller's units
+        (times ``f``, a power of two: exact), as they are where ``f`` is None."""
+        if self.f is None:
+            return value, u, v, cert, x, y
+        f = self.f
+        return value * f, u * f, v * f, scaled(cert, f), self.x, self.y
+
 
 _AS_SOLVED = _Output()
 
@@ -303,10 +312,8 @@ def _solve_with_null_weights(
     sub = _solve_full(x[rows], y[cols], a[rows], b[cols], opts, largest=largest, cost=sub_cost)
     assert isinstance(sub, SparseResult)
     sol = extend_to_null_weights(sub.solution, x, y, a, b, rows, cols, largest)
-    if out.f is not None:  # in the caller's units (powers of two: exact)
-        f = out.f
-        sol = replace(sol, value=sol.value * f, u=sol.u * f, v=sol.v * f,
-                      certificate=scaled(sol.certificate, f), x=out.x, y=out.y)
+    value, u, v, cert, x, y = out.units(sol.value, sol.u, sol.v, sol.certificate, x, y)
+    sol = replace(sol, value=value, u=u, v=v, certificate=cert, x=x, y=y)
     return SparseResult(sol, sub.rounds, sub.full_scans, sub.edges, sub.pairs_priced, sub.levels)
 
 
@@ -488,9 +495,7 @@ def _result(
         plan = sp.csr_array((data, indices, indptr), shape=(n, m))
     elif out.plan:
         plan = sp.csr_array((pairs[2], (pairs[0], pairs[1])), shape=(n, m))
-    if out.f is not None:  # in the caller's units (powers of two: exact)
-        f = out.f
-        value, u, v, cert, x, y = value * f, u * f, v * f, scaled(cert, f), out.x, out.y
+    value, u, v, cert, x, y = out.units(value, u, v, cert, x, y)
     sol = EarthMoverSolution(value, plan, u, v, cert, a, b, x, y, "sparse")
     return SparseResult(sol, *stats)
 
