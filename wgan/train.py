@@ -381,9 +381,10 @@ def train(config: TrainConfig, *, resume: bool = False) -> History:
     Examples
     --------
     >>> import tempfile
-    >>> cfg = TrainConfig(generator_iterations=4, log_every=2, n_exact=32, width=8, depth=1,
-    ...                   out_dir=tempfile.mkdtemp(), progress=False)
-    >>> h = train(cfg)
+    >>> with tempfile.TemporaryDirectory() as out:
+    ...     cfg = TrainConfig(generator_iterations=4, log_every=2, n_exact=32, width=8,
+    ...                       depth=1, out_dir=out, progress=False)
+    ...     h = train(cfg)
     >>> [row["step"] for row in h.rows]
     [0, 2, 4]
     """
