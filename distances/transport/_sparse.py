@@ -5,7 +5,7 @@ Private module: :func:`solve_sparse` and :class:`SparseResult` are re-exported b
 :mod:`distances.sparse_w1`; :func:`solve_problem` is what :mod:`distances.wasserstein`
 calls on a problem it has validated.
 
-One module for one call's path, top down (540 lines): validation and options, exact
+One module for one call's path, top down (about 550 lines): validation and options, exact
 scaling, atoms without mass, the small problems on all their pairs, the column generation
 of one level with its coarse seed, and the certificate of the result (what the caller
 wants of it: :class:`_Output`). Each step hands the next the arrays it made (the kept cost
@@ -112,9 +112,11 @@ class _Output:
               x: FloatArray | None, y: FloatArray | None) -> tuple:
         """A solution's value, potentials, certificate and points in the caller's units
         (times ``f``, a power of two: exact), as they are where ``f`` is None."""
-        if self.f is None:
-            return value, u, v, cert, x, y
         f = self.f
+        if f is None:
+            return value, u, v, cert, x, y
+        if f == 1.0:  # (the caller's units already: no copies of u and v)
+            return value, u, v, cert, self.x, self.y
         return value * f, u * f, v * f, scaled(cert, f), self.x, self.y
 
 
@@ -258,6 +260,7 @@ def _solve_scaled(prob: Problem, opts: SparseOptions, value_only: bool = False) 
     s = power_of_two_below(max(float(np.abs(x).max()), float(np.abs(y).max())))
     # The largest ground cost, exact over all pairs (convex hulls in 2-D and 3-D), on
     # coordinates of order 1 (squared distances of raw ones could under- or overflow).
+    xs, ys = x / s, y / s
     cost = None
     if opts.keeps_matrix(x.shape[0], y.shape[0], x.shape[1]):  # kept for the solve
         from ._nearest import unit_euclidean_matrix  # compiled (imports numba)
@@ -266,11 +269,9 @@ def _solve_scaled(prob: Problem, opts: SparseOptions, value_only: bool = False) 
         buf = scratch("cost", x.shape[0] * y.shape[0], np.float64)
         # Powers of two scale distances exactly: the distances of x / f, y / f (f = s t
         # below) are the matrix's entries, the distances of x / s, y / s over t.
-        xs, ys = x / s, y / s
         cost, unit_largest, t = unit_euclidean_matrix(
             xs, ys, buf.reshape(x.shape[0], y.shape[0]))
     else:
-        xs, ys = x / s, y / s
         unit_largest = cost_scale(xs, ys)
         t = power_of_two_below(unit_largest)
     f = s * t  # a power of two: the solver sees costs of order 1, exactly rescaled

@@ -291,7 +291,6 @@ class TestBadInput:
                          max_rounds=1, k_neighbors=1, cell_size=0,
                          options=SparseOptions(max_rounds=400, dense_pairs=0))
 
-
     def test_shared_options_are_made_once_and_invalid_ones_always_refused(self):
         """transport._options.options: one frozen SparseOptions per set of values (what
         earth_mover and solve_sparse use); True is not 1, and bad values (unhashable
@@ -305,6 +304,7 @@ class TestBadInput:
                 options(max_iter=True)
             with pytest.raises(ValueError, match="k_neighbors must be an integer >= 1"):
                 options(k_neighbors=[8])
+
 
 class TestEarthMoverHook:
     def test_method_sparse_equals_network_simplex(self, rng: np.random.Generator):
